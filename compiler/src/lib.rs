@@ -1,0 +1,1 @@
+//! iamc-compiler: policy AST to IR to automata to artifact bytes.
