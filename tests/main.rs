@@ -1,1 +1,4 @@
 
+mod props;
+#[path = "support/strategies.rs"]
+mod strategies;
