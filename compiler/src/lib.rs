@@ -1,1 +1,130 @@
 //! iamc-compiler: policy AST to IR to automata to artifact bytes.
+//!
+//! Consumes validated [`ast::Policy`]s (from `iamc-grammar`); produces the bytes of an artifact
+//! that `iamc_runtime::Artifact` loads. Shares no matching code with the reference interpreter.
+//!
+//! # Pipeline
+//! 1. [`lower`]: AST → [`ir::PolicySet`], a list of passes (see that module for what each
+//!    removes).
+//! 2. [`automata`]: IR → `regex-automata` dense DFAs, all anchored, `MatchKind::All`:
+//!    - **actions**: per *shard* (a contiguous range of statements; one shard unless the size
+//!      limits force a split) one DFA over the shard's distinct action patterns, ASCII-lowercased
+//!      (the runtime lowercases the request byte by byte as it feeds the DFA, so nothing is
+//!      allocated), anchored at both ends, `?` one UTF-8 scalar. The DFA is explored from its
+//!      start state at compile time; every state reachable after end of input that matches
+//!      gets a precomputed candidate list: the statements whose action element accepts the
+//!      action, split by effect, plus a flag "some Allow here applies to every resource with no
+//!      condition". `NotAction` statements are candidates exactly when none of their patterns
+//!      matched; `*` statements always are.
+//!    - **resources**: one DFA (or a few, when a set overflows the limits and is halved) over
+//!      every distinct resource pattern, with the field-wise ARN semantics of DESIGN.md (short
+//!      ARNs padded; in fields 1 to 5 `*` = `[^:]*` unless last in its field, `?` = `[^:]`;
+//!      field 6 `.*`), case-sensitive, and the early-report trick: a trailing `*` (or variable
+//!      hole) is dropped, the pattern reported as soon as its prefix matched. The pattern `*`
+//!      and the request `*` are handled outside the DFA (a block flag; the request `*` matches
+//!      only that flag).
+//!    - **policy variables** (2012-10-17 only): each hole is `.*` in the DFA; an entry whose
+//!      pattern matched is then confirmed by an exact, allocation-free glob over the
+//!      substituted template. An unresolved variable makes the entry match nothing (so it
+//!      excludes nothing in `NotResource`).
+//! 3. [`emit`]: the runtime's `Program` (statement metadata, candidate lists, resource blocks)
+//!    plus the DFAs; the container (`iamc_runtime::format`) turns them into bytes.
+//!
+//! # Runtime cost
+//! `authorize` walks each action DFA once over the action and each resource DFA at most once
+//! over the resource, then looks only at the candidate statements of the reached state: Deny
+//! candidates first, then the `allow_all` flag, then Allow candidates until the first that
+//! applies. Its cost depends on the request's length and on how many statements name the
+//! request's action, not on the size of the set.
+//!
+//! # Measured sizes
+//! See the crate README section of the project notes: the ECS set and the whole `aws-managed`
+//! corpus compile into one action DFA and one resource DFA each (numbers in
+//! `../../notes` and the final report of issue 3).
+
+pub mod automata;
+pub mod emit;
+mod error;
+pub mod ir;
+pub mod lower;
+
+use iamc_grammar::ast;
+
+pub use automata::build::DfaStats;
+pub use error::CompileError;
+
+/// Compiler settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Heap bytes one DFA may take (`dense::Config::dfa_size_limit`).
+    pub dfa_size_limit: usize,
+    /// Auxiliary heap bytes determinization may take (`dense::Config::determinize_size_limit`).
+    pub determinize_size_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { dfa_size_limit: 32 << 20, determinize_size_limit: 32 << 20 }
+    }
+}
+
+/// What a compilation produced, for `iamc inspect` and reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub policies: usize,
+    pub statements: usize,
+    pub action_shards: usize,
+    pub resource_patterns: usize,
+    pub dfas: Vec<DfaStats>,
+}
+
+/// Lowers `policies` to IR (conditions included).
+///
+/// # Errors
+/// See [`lower::lower`].
+pub fn lower_ir(policies: &[ast::Policy], config: &Config) -> Result<ir::PolicySet, CompileError> {
+    let mut b = automata::DfaBuilder::new(config);
+    lower::lower(policies, &mut b)
+}
+
+/// The IR of `policies`, printed (`iamc compile --emit ir`); an error prints as its message.
+pub fn emit_ir(policies: &[ast::Policy]) -> String {
+    match lower_ir(policies, &Config::default()) {
+        Ok(set) => set.render(),
+        Err(e) => format!("error: {e}\n"),
+    }
+}
+
+/// Compiles `policies` into a program and its DFAs.
+///
+/// # Errors
+/// A pattern too large for the automaton limits even alone, or too many statements.
+pub fn compile_program(
+    policies: &[ast::Policy],
+    config: &Config,
+) -> Result<emit::Compiled, CompileError> {
+    let mut b = automata::DfaBuilder::new(config);
+    let set = lower::lower(policies, &mut b)?;
+    emit::emit(set, b)
+}
+
+/// Compiles `policies` straight into a loaded artifact (no bytes in between).
+///
+/// # Errors
+/// See [`compile_program`]; an inconsistent program is an internal error.
+pub fn compile_artifact(
+    policies: &[ast::Policy],
+    config: &Config,
+) -> Result<(iamc_runtime::Artifact, Stats), CompileError> {
+    let c = compile_program(policies, config)?;
+    let stats = Stats {
+        policies: c.program.policies.len(),
+        statements: c.program.statements.len(),
+        action_shards: c.program.shards.len(),
+        resource_patterns: c.program.resource_patterns as usize,
+        dfas: c.stats,
+    };
+    let a = iamc_runtime::Artifact::from_parts(c.program, c.dfas)
+        .map_err(|e| CompileError::program(e.what))?;
+    Ok((a, stats))
+}

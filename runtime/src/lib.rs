@@ -3,9 +3,14 @@
 //! Consumes artifact bytes (untrusted: every byte is validated, nothing panics) and
 //! [`Request`]s; produces [`Decision`]s. Depends on nothing of the iamc grammar or compiler.
 
+mod artifact;
 mod decision;
+mod eval;
 pub(crate) mod json;
+#[doc(hidden)]
+pub mod program;
 mod request;
 
+pub use artifact::Artifact;
 pub use decision::{Decision, Effect, EffectName, Explanation, MatchedStatement};
 pub use request::{Context, Request, Scalar, Value};

@@ -1,0 +1,185 @@
+//! Action shards: one action DFA per contiguous statement range, with every candidate list
+//! precomputed.
+//!
+//! The DFA holds the distinct action patterns of the shard's statements, anchored at both ends.
+//! Exploring it from its start state finds every state an action can end in; the state after
+//! end of input names the set of patterns that matched, hence the statements whose action
+//! element accepts the action: positive statements with a matching pattern or `*`, and
+//! `NotAction` statements with no matching pattern. That list, split by effect, is stored per
+//! EOI match state (identical lists shared). A shard whose DFA exceeds the size limits is cut
+//! in two, recursively; a single statement that still does not fit is an error naming it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use iamc_runtime::program::{ActionShard, CandidateList};
+use regex_automata::dfa::Automaton;
+
+use super::build::{reachable_states, BuildFailure, DfaBuilder, DfaRole, OwnedDfa};
+use super::glob::glob_hir;
+use crate::ir::{Effect, Glob, PolicySet, Statement};
+use crate::CompileError;
+
+/// Builds the action shards covering every statement of `set`.
+///
+/// # Errors
+/// A statement whose patterns alone exceed the size limits, or a failed build.
+pub fn build_action_shards(
+    set: &PolicySet,
+    b: &mut DfaBuilder,
+) -> Result<Vec<ActionShard>, CompileError> {
+    let mut out = Vec::new();
+    build_range(set, b, 0, set.statements.len(), &mut out)?;
+    Ok(out)
+}
+
+fn build_range(
+    set: &PolicySet,
+    b: &mut DfaBuilder,
+    start: usize,
+    end: usize,
+    out: &mut Vec<ActionShard>,
+) -> Result<(), CompileError> {
+    let stmts = set.statements.get(start..end).unwrap_or(&[]);
+    let mut ids: HashMap<&Glob, usize> = HashMap::new();
+    let mut globs: Vec<&Glob> = Vec::new();
+    for s in stmts {
+        for g in &s.action.patterns {
+            ids.entry(g).or_insert_with(|| {
+                globs.push(g);
+                globs.len() - 1
+            });
+        }
+    }
+    let hirs: Vec<_> = globs.iter().map(|g| glob_hir(g, false)).collect();
+    match b.try_build(&hirs) {
+        Ok(dfa) => {
+            let shard = candidate_lists(stmts, start, end, &ids, &dfa)?;
+            let index = b.push(dfa, DfaRole::Action)?;
+            out.push(ActionShard { dfa: index, ..shard });
+            Ok(())
+        }
+        Err(BuildFailure::TooLarge) if end - start > 1 => {
+            let mid = start + (end - start) / 2;
+            build_range(set, b, start, mid, out)?;
+            build_range(set, b, mid, end, out)
+        }
+        Err(BuildFailure::TooLarge) => {
+            let what = stmts
+                .first()
+                .map(|s| describe(set, s))
+                .unwrap_or_else(|| "the action set".to_owned());
+            Err(CompileError::too_large(&what))
+        }
+        Err(BuildFailure::Other(e)) => Err(CompileError::automaton("action patterns", &e)),
+    }
+}
+
+fn describe(set: &PolicySet, s: &Statement) -> String {
+    let policy = set.policies.get(s.provenance.policy as usize).map_or("?", String::as_str);
+    let pats: Vec<String> = s.action.patterns.iter().map(ToString::to_string).collect();
+    format!(
+        "the action patterns `{}` of statement {} of `{policy}`",
+        pats.join("`, `"),
+        s.provenance.index
+    )
+}
+
+fn candidate_lists(
+    stmts: &[Statement],
+    start: usize,
+    end: usize,
+    ids: &HashMap<&Glob, usize>,
+    dfa: &OwnedDfa,
+) -> Result<ActionShard, CompileError> {
+    let mut eoi_states = BTreeSet::new();
+    for s in reachable_states(dfa)? {
+        let eoi = dfa.next_eoi_state(s);
+        if dfa.is_match_state(eoi) {
+            eoi_states.insert(eoi.as_u32());
+        }
+    }
+    // Per statement: its pattern ids (sorted) for membership tests.
+    let pats: Vec<Vec<usize>> = stmts
+        .iter()
+        .map(|s| {
+            let mut v: Vec<usize> =
+                s.action.patterns.iter().filter_map(|g| ids.get(g).copied()).collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    // Pattern id -> positive statements (offsets into `stmts`).
+    let mut by_pattern: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    for (k, s) in stmts.iter().enumerate() {
+        if !s.action.negated {
+            for p in pats.get(k).into_iter().flatten() {
+                if let Some(v) = by_pattern.get_mut(*p) {
+                    v.push(k);
+                }
+            }
+        }
+    }
+    let always: Vec<usize> = (0..stmts.len())
+        .filter(|&k| stmts.get(k).is_some_and(|s| !s.action.negated && s.action.any))
+        .collect();
+    let negated: Vec<usize> = (0..stmts.len())
+        .filter(|&k| stmts.get(k).is_some_and(|s| s.action.negated && !s.action.any))
+        .collect();
+
+    let mut lists: Vec<CandidateList> = Vec::new();
+    let mut list_ids: HashMap<CandidateList, u32> = HashMap::new();
+    let mut intern = |matched: &[usize]| -> Result<u32, CompileError> {
+        let mut cands: BTreeSet<usize> = always.iter().copied().collect();
+        for p in matched {
+            cands.extend(by_pattern.get(*p).into_iter().flatten().copied());
+        }
+        for &k in &negated {
+            let hit = pats
+                .get(k)
+                .is_some_and(|ps| ps.iter().any(|p| matched.binary_search(p).is_ok()));
+            if !hit {
+                cands.insert(k);
+            }
+        }
+        let mut list = CandidateList { deny: Vec::new(), allow: Vec::new(), allow_all: false };
+        for k in cands {
+            let Some(s) = stmts.get(k) else { continue };
+            let id = u32::try_from(start + k).map_err(|_| CompileError::too_many("statements"))?;
+            match s.effect {
+                Effect::Deny => list.deny.push(id),
+                Effect::Allow => {
+                    list.allow.push(id);
+                    if s.resource.any && !s.resource.negated && s.conditions.is_none() {
+                        list.allow_all = true;
+                    }
+                }
+            }
+        }
+        if let Some(&i) = list_ids.get(&list) {
+            return Ok(i);
+        }
+        let i = u32::try_from(lists.len()).map_err(|_| CompileError::too_many("candidate lists"))?;
+        list_ids.insert(list.clone(), i);
+        lists.push(list);
+        Ok(i)
+    };
+    let default_list = intern(&[])?;
+    let mut states = Vec::with_capacity(eoi_states.len());
+    for sid in eoi_states {
+        let id = regex_automata::util::primitives::StateID::new(sid as usize)
+            .map_err(|e| CompileError::automaton("action state", &e.to_string()))?;
+        let mut matched: Vec<usize> =
+            (0..dfa.match_len(id)).map(|i| dfa.match_pattern(id, i).as_usize()).collect();
+        matched.sort_unstable();
+        states.push((sid, intern(&matched)?));
+    }
+    let to_u32 = |x: usize| u32::try_from(x).map_err(|_| CompileError::too_many("statements"));
+    Ok(ActionShard {
+        start: to_u32(start)?,
+        end: to_u32(end)?,
+        dfa: 0,
+        states,
+        default_list,
+        lists,
+    })
+}

@@ -1,0 +1,111 @@
+//! IR globs to `Hir`s.
+//!
+//! The DFAs run over bytes of valid UTF-8 (requests are `&str`):
+//! - `*` crossing `:` is any byte, repeated; `*` not crossing `:` is any byte but `:`, repeated
+//!   (`:` is ASCII, so it is never inside a multi-byte character: both are exact over UTF-8);
+//! - `?` is one Unicode scalar value (a UTF-8 automaton), minus `:` when it may not cross;
+//! - a policy-variable hole is `*` (the exact value is confirmed at run time);
+//! - literals are their UTF-8 bytes, compared exactly (action globs were lowercased already).
+
+use regex_syntax::hir::{
+    Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, Look, Repetition,
+};
+
+use crate::ir::{Glob, Piece};
+
+fn star(colon: bool) -> Hir {
+    let class = if colon {
+        ClassBytes::new([ClassBytesRange::new(0, 255)])
+    } else {
+        ClassBytes::new([
+            ClassBytesRange::new(0, b':' - 1),
+            ClassBytesRange::new(b':' + 1, 255),
+        ])
+    };
+    Hir::repetition(Repetition {
+        min: 0,
+        max: None,
+        greedy: true,
+        sub: Box::new(Hir::class(Class::Bytes(class))),
+    })
+}
+
+fn one(colon: bool) -> Hir {
+    let class = if colon {
+        ClassUnicode::new([ClassUnicodeRange::new('\0', '\u{10FFFF}')])
+    } else {
+        ClassUnicode::new([
+            ClassUnicodeRange::new('\0', '9'),
+            ClassUnicodeRange::new(';', '\u{10FFFF}'),
+        ])
+    };
+    Hir::class(Class::Unicode(class))
+}
+
+/// Whether a piece, at the end of a pattern, accepts every remainder: such trailing pieces are
+/// dropped and the pattern reported as soon as the rest matched (the early-report trick).
+fn accepts_any_rest(p: &Piece) -> bool {
+    matches!(p, Piece::Star { colon: true } | Piece::Var { .. })
+}
+
+/// The pattern a glob contributes to a DFA.
+///
+/// With `early`, trailing pieces that accept any remainder are dropped and the pattern is not
+/// anchored at the end: the DFA reports it as soon as its prefix matched, and the runtime
+/// collects matches along the whole walk. Without, the pattern must match the whole input.
+pub fn glob_hir(g: &Glob, early: bool) -> Hir {
+    let mut pieces: &[Piece] = &g.pieces;
+    let mut anchored = true;
+    if early {
+        while let Some((last, rest)) = pieces.split_last() {
+            if !accepts_any_rest(last) {
+                break;
+            }
+            pieces = rest;
+            anchored = false;
+        }
+    }
+    let mut subs: Vec<Hir> = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Lit(s) => Hir::literal(s.as_bytes()),
+            Piece::Star { colon } => star(*colon),
+            Piece::One { colon } => one(*colon),
+            Piece::Var { .. } => star(true),
+        })
+        .collect();
+    if anchored {
+        subs.push(Hir::look(Look::End));
+    }
+    Hir::concat(subs)
+}
+
+/// A string naming the language [`glob_hir`] gives (for deduplicating patterns).
+pub fn glob_key(g: &Glob, early: bool) -> String {
+    let mut key = String::new();
+    let mut pieces: &[Piece] = &g.pieces;
+    let mut anchored = true;
+    if early {
+        while let Some((last, rest)) = pieces.split_last() {
+            if !accepts_any_rest(last) {
+                break;
+            }
+            pieces = rest;
+            anchored = false;
+        }
+    }
+    for p in pieces {
+        let hole;
+        let p = if let Piece::Var { .. } = p {
+            hole = Piece::Star { colon: true };
+            &hole
+        } else {
+            p
+        };
+        key.push_str(&Glob { pieces: vec![p.clone()] }.to_string());
+    }
+    if anchored {
+        key.push_str("\\z");
+    }
+    key
+}

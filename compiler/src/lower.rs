@@ -1,0 +1,63 @@
+//! AST → IR, as a list of passes run in this order on every statement.
+//!
+//! 1. [`provenance`]: number the statements in policy order and record where each came from.
+//!    *After it*: no policy nesting; a statement is its [`ir::StmtId`].
+//! 2. [`actions`]: `Action` / `NotAction` to an [`ir::ActionMatcher`]: `*` becomes a flag,
+//!    patterns are ASCII-lowercased, duplicates dropped. *After it*: no letter case in actions.
+//! 3. [`resources`]: `Resource` / `NotResource` to an [`ir::ResourceMatcher`]: short ARNs are
+//!    padded to six fields, every wildcard learns whether it may cross `:`, policy variables
+//!    become holes (only under 2012-10-17: the grammar already made them text under 2008).
+//!    *After it*: no short ARN, no Version, no ambiguous wildcard.
+//! 4. conditions (`lower/condition.rs`, owned by the conditions work): the `Condition` block to
+//!    the runtime's lowered form. *After it*: no AST left in the statement.
+
+use iamc_grammar::ast;
+
+use crate::automata::DfaBuilder;
+use crate::{ir, CompileError};
+
+pub mod actions;
+pub mod provenance;
+pub mod resources;
+
+/// Lowers every statement of `policies` (in order) through the passes above.
+///
+/// Condition automata (if any) are added to `dfas`.
+///
+/// # Errors
+/// A statement the passes cannot lower (too many statements, a condition the conditions pass
+/// rejects).
+pub fn lower(policies: &[ast::Policy], dfas: &mut DfaBuilder) -> Result<ir::PolicySet, CompileError> {
+    let (names, numbered) = provenance::number(policies)?;
+    let mut statements = Vec::with_capacity(numbered.len());
+    for (id, prov, policy, stmt) in numbered {
+        let action = actions::lower_actions(&stmt.action);
+        let resource = resources::lower_resources(stmt.resource.as_ref());
+        let conditions = lower_conditions(stmt, policy.version, dfas)?;
+        statements.push(ir::Statement {
+            id,
+            provenance: prov,
+            effect: match stmt.effect.node {
+                ast::Effect::Allow => ir::Effect::Allow,
+                ast::Effect::Deny => ir::Effect::Deny,
+            },
+            action,
+            resource,
+            conditions,
+        });
+    }
+    Ok(ir::PolicySet { policies: names, statements })
+}
+
+/// Pass 4. GATE (conditions): until `lower/condition.rs` lands, a statement with conditions
+/// gets the runtime's placeholder, which never holds (the statement never applies).
+fn lower_conditions(
+    stmt: &ast::Statement,
+    _version: ast::Version,
+    _dfas: &mut DfaBuilder,
+) -> Result<Option<iamc_runtime::program::Conditions>, CompileError> {
+    if stmt.conditions.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(iamc_runtime::program::Conditions))
+}

@@ -1,0 +1,50 @@
+//! Pass 2: `Action` / `NotAction` to a lowercased glob list.
+//!
+//! Matching is ASCII-case-insensitive on both the service and the name (DESIGN.md "Actions"):
+//! lowercasing the pattern here and the request byte by byte at run time is exactly that.
+//! `?` is one Unicode scalar value; the name may contain `:` only literally in the request
+//! (a pattern has exactly one colon, the grammar guarantees it).
+
+use iamc_grammar::ast;
+
+use crate::ir::{ActionMatcher, Glob, Piece};
+
+pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
+    let mut m = ActionMatcher { negated: block.negated, any: false, patterns: Vec::new() };
+    for p in &block.patterns {
+        match &p.node {
+            ast::ActionPattern::Any => m.any = true,
+            ast::ActionPattern::Service { service, name } => {
+                let g = action_glob(service, name);
+                if !m.patterns.contains(&g) {
+                    m.patterns.push(g);
+                }
+            }
+        }
+    }
+    m
+}
+
+/// `service:name` as a lowercased glob; wildcards appear only in the name.
+pub fn action_glob(service: &str, name: &str) -> Glob {
+    let mut g = Glob::default();
+    g.push_lit(&service.to_ascii_lowercase());
+    g.push_lit(":");
+    let mut lit = String::new();
+    for c in name.chars() {
+        match c {
+            '*' | '?' => {
+                g.push_lit(&lit);
+                lit.clear();
+                g.pieces.push(if c == '*' {
+                    Piece::Star { colon: true }
+                } else {
+                    Piece::One { colon: true }
+                });
+            }
+            c => lit.push(c.to_ascii_lowercase()),
+        }
+    }
+    g.push_lit(&lit);
+    g
+}

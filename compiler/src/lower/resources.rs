@@ -1,0 +1,123 @@
+//! Pass 3: `Resource` / `NotResource` to six-field ARN globs (DESIGN.md "Resources").
+//!
+//! - Fields are counted by the colons of the pattern's text (a variable's key or default is not
+//!   text, an escaped `${*}` is a literal); a pattern with fewer than five colons is padded with
+//!   `:*` fields to six.
+//! - In fields 1 to 5 a `*` matches no `:` unless it is the last character of its field (the
+//!   next character is a `:`); a `?` there never matches `:`. In field 6 both cross `:`.
+//! - Policy variables become holes; under 2008-10-17 the grammar left them as text already.
+
+use iamc_grammar::ast;
+
+use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
+
+pub fn lower_resources(block: Option<&ast::ResourceBlock>) -> ResourceMatcher {
+    let Some(block) = block else {
+        // No resource element (trust policies): the statement constrains no resource.
+        return ResourceMatcher { negated: false, any: true, patterns: Vec::new() };
+    };
+    let mut m = ResourceMatcher { negated: block.negated, any: false, patterns: Vec::new() };
+    for p in &block.patterns {
+        match &p.node {
+            ast::ResourcePattern::Any => m.any = true,
+            ast::ResourcePattern::Arn { raw, template } => {
+                let g = ArnGlob { raw: raw.clone(), glob: arn_glob(template) };
+                if !m.patterns.iter().any(|q| q.glob == g.glob) {
+                    m.patterns.push(g);
+                }
+            }
+        }
+    }
+    m
+}
+
+/// One unit of a template before wildcard classification.
+enum Unit<'a> {
+    Char(char),
+    /// A literal character that is never a wildcard or separator (`${*}` and friends).
+    Escaped(char),
+    Var(&'a str, &'a Option<String>),
+}
+
+/// The six-field glob of one resource template.
+pub fn arn_glob(template: &ast::Template) -> Glob {
+    let mut units = Vec::new();
+    for seg in &template.segments {
+        match seg {
+            ast::Segment::Text(t) => units.extend(t.chars().map(Unit::Char)),
+            ast::Segment::Escaped(c) => units.push(Unit::Escaped(*c)),
+            ast::Segment::Variable { key, default } => units.push(Unit::Var(key, default)),
+        }
+    }
+    let colons = units.iter().filter(|u| matches!(u, Unit::Char(':'))).count();
+    for _ in colons..5 {
+        units.push(Unit::Char(':'));
+        units.push(Unit::Char('*'));
+    }
+    let mut g = Glob::default();
+    let mut field = 1usize;
+    let mut lit = String::new();
+    let mut i = 0;
+    while let Some(u) = units.get(i) {
+        let next_is_colon = matches!(units.get(i + 1), Some(Unit::Char(':')));
+        let piece = match u {
+            Unit::Char(':') => {
+                field += 1;
+                lit.push(':');
+                None
+            }
+            Unit::Char('*') => Some(Piece::Star { colon: field >= 6 || next_is_colon }),
+            Unit::Char('?') => Some(Piece::One { colon: field >= 6 }),
+            Unit::Char(c) | Unit::Escaped(c) => {
+                lit.push(*c);
+                None
+            }
+            Unit::Var(key, default) => Some(Piece::Var {
+                key: key.to_ascii_lowercase(),
+                default: (*default).clone(),
+            }),
+        };
+        if let Some(piece) = piece {
+            g.push_lit(&lit);
+            lit.clear();
+            g.pieces.push(piece);
+        }
+        i += 1;
+    }
+    g.push_lit(&lit);
+    g
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn text(s: &str) -> ast::Template {
+        ast::Template { segments: vec![ast::Segment::Text(s.into())] }
+    }
+
+    #[test]
+    fn short_arns_are_padded_and_wildcards_classified() {
+        assert_eq!(arn_glob(&text("arn:aws:ecs")).to_string(), "arn:aws:ecs:*:*:*");
+        assert_eq!(arn_glob(&text("arn:aws:ecs:us-*")).to_string(), "arn:aws:ecs:us-*:*:*");
+        assert_eq!(
+            arn_glob(&text("arn:a*s:ecs:us-*-1:?:x*y:z")).to_string(),
+            "arn:a*!s:ecs:us-*!-1:?!:x*y:z"
+        );
+        assert_eq!(arn_glob(&text("arn:aws:s3:::b/?*")).to_string(), "arn:aws:s3:::b/?*");
+    }
+
+    #[test]
+    fn variables_are_holes_and_escapes_literal() {
+        let t = ast::Template {
+            segments: vec![
+                ast::Segment::Text("arn:aws:s3:::b/".into()),
+                ast::Segment::Variable { key: "aws:UserName".into(), default: Some("x".into()) },
+                ast::Segment::Escaped('*'),
+                ast::Segment::Text("/*".into()),
+            ],
+        };
+        assert_eq!(arn_glob(&t).to_string(), "arn:aws:s3:::b/${aws:username, 'x'}\\*/*");
+    }
+}

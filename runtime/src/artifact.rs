@@ -1,0 +1,89 @@
+//! [`Artifact`]: a loaded, validated policy set that decides requests.
+
+use crate::program::{Dfa, DfaShape, Program, ProgramError};
+use crate::{eval, Decision, Explanation, Request};
+use regex_automata::dfa::Automaton;
+use regex_automata::util::primitives::StateID;
+
+/// A compiled policy set, loaded and validated: answers requests with DFA lookups.
+///
+/// Built by [`Artifact::from_bytes`] from the bytes `iamc compile` (or
+/// `iamc_compiler::compile`) wrote. Immutable and `Send + Sync`: share one per process.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    program: Program,
+    dfas: Vec<Dfa>,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync + std::panic::UnwindSafe>() {}
+    assert_send_sync::<Artifact>();
+};
+
+impl DfaShape for Dfa {
+    fn patterns(&self) -> usize {
+        self.pattern_len()
+    }
+
+    fn is_match(&self, state: u32) -> bool {
+        let stride = 1usize.checked_shl(self.stride2() as u32).unwrap_or(0);
+        match StateID::new(state as usize) {
+            Ok(id) => stride != 0 && (state as usize) % stride == 0 && self.is_match_state(id),
+            Err(_) => false,
+        }
+    }
+
+    fn has_anchored_start(&self) -> bool {
+        eval::anchored_start(self).is_ok()
+    }
+}
+
+impl Artifact {
+    /// Assembles an artifact from a decoded program and its loaded DFAs, validating every cross
+    /// reference (the container's reader calls this; so do tests that skip the byte format).
+    ///
+    /// # Errors
+    /// The first index of `program` that does not fit `dfas`.
+    #[doc(hidden)]
+    pub fn from_parts(program: Program, dfas: Vec<Dfa>) -> Result<Artifact, ProgramError> {
+        program.validate(&dfas)?;
+        Ok(Artifact { program, dfas })
+    }
+
+    /// The decision for `req`: explicit deny beats allow beats implicit deny.
+    ///
+    /// Allocates nothing; its cost grows with the request's length and the number of statements
+    /// whose action element accepts the request's action, not with the policy set's size.
+    /// Anything inconsistent met on the way denies.
+    pub fn authorize(&self, req: &Request) -> Decision {
+        eval::authorize(&self.program, &self.dfas, req)
+    }
+
+    /// The decision and every statement that applies to `req`, in policy order.
+    pub fn explain(&self, req: &Request) -> Explanation {
+        eval::explain(&self.program, &self.dfas, req)
+    }
+
+    /// Number of statements.
+    pub fn statement_count(&self) -> usize {
+        self.program.statements.len()
+    }
+
+    /// Number of policies.
+    pub fn policy_count(&self) -> usize {
+        self.program.policies.len()
+    }
+
+    /// `(heap bytes, pattern count)` of every DFA, in artifact order.
+    pub fn dfa_sizes(&self) -> Vec<(usize, usize)> {
+        self.dfas
+            .iter()
+            .map(|d| (d.memory_usage(), d.pattern_len()))
+            .collect()
+    }
+
+    #[doc(hidden)]
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+}

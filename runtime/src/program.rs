@@ -1,0 +1,275 @@
+//! The decision program: the statement metadata an artifact carries next to its DFAs.
+//!
+//! The compiler builds a [`Program`]; the container (`crate::format`) stores it as one bincode
+//! section; [`Program::validate`] checks, on load, every cross reference against the DFAs that
+//! came with it, so that evaluation (`crate::eval`) can treat any lookup that still fails as an
+//! inconsistency and deny.
+//!
+//! Layout, in the terms of the evaluation path:
+//! - statements are numbered in policy order (`StmtId` = index in [`Program::statements`]);
+//! - the statements are cut into [`ActionShard`]s, contiguous id ranges, one action DFA each
+//!   (one shard unless the action automaton had to be split to stay under the size limits);
+//! - an action DFA's match state after end of input (its "EOI state") names a
+//!   [`CandidateList`]: the shard's statements whose action element accepts every action that
+//!   ends in that state, split by effect, precomputed at compile time; a walk that ends anywhere
+//!   else uses the shard's default list (actions `*` and `NotAction` statements);
+//! - the resource patterns of every statement live in [`Program::resource_dfas`]; a statement's
+//!   [`ResourceBlock`] names its entries by global resource pattern id;
+//! - entries with policy variables carry a [`Template`] confirmed after substitution.
+
+/// The automata an artifact carries, loaded into owned `u32`-aligned storage.
+pub type Dfa = regex_automata::dfa::dense::DFA<Vec<u32>>;
+
+// GATE (conditions): `crate::cond::Conditions` is written beside this file; until it lands a
+// statement with conditions keeps them as an opaque marker that never holds (deny-safe).
+mod pending {
+    /// Placeholder for `crate::cond::Conditions`: never satisfied.
+    #[derive(Debug, Clone, PartialEq, bincode::Encode, bincode::Decode)]
+    pub struct Conditions;
+
+    impl Conditions {
+        pub fn eval(&self, _req: &crate::Request, _dfas: &[super::Dfa]) -> bool {
+            false
+        }
+    }
+}
+pub use pending::Conditions;
+
+/// A statement's effect, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
+pub enum StmtEffect {
+    Allow,
+    Deny,
+}
+
+/// Everything an artifact knows besides its DFAs.
+#[derive(Debug, Clone, PartialEq, bincode::Encode, bincode::Decode)]
+pub struct Program {
+    /// Policy names, in the order the policies were given.
+    pub policies: Vec<String>,
+    /// Every statement, in policy order.
+    pub statements: Vec<StatementMeta>,
+    /// Contiguous, ordered statement ranges covering every statement exactly once.
+    pub shards: Vec<ActionShard>,
+    /// The resource automata; their pattern ids are numbered globally, in this order.
+    pub resource_dfas: Vec<ResourceDfa>,
+    /// Number of distinct resource patterns (global ids `0..resource_patterns`).
+    pub resource_patterns: u32,
+    /// Resource entries with policy variables, confirmed after substitution.
+    pub templates: Vec<Template>,
+}
+
+#[derive(Debug, Clone, PartialEq, bincode::Encode, bincode::Decode)]
+pub struct StatementMeta {
+    /// Index into [`Program::policies`].
+    pub policy: u32,
+    /// The statement's index in its policy's `Statement` array.
+    pub index: u32,
+    pub sid: Option<String>,
+    pub effect: StmtEffect,
+    pub resource: ResourceBlock,
+    /// `None` when the statement has no condition.
+    pub conditions: Option<Conditions>,
+}
+
+/// `Resource` / `NotResource` of one statement.
+#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct ResourceBlock {
+    pub negated: bool,
+    /// An entry `*` (or no resource element at all): every request resource matches.
+    pub any: bool,
+    /// The other entries, sorted by pattern id.
+    pub entries: Vec<ResourceEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct ResourceEntry {
+    /// Global resource pattern id (policy variables appear in the DFA as `.*` holes).
+    pub pattern: u32,
+    /// Index into [`Program::templates`] when the entry has policy variables.
+    pub template: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct ResourceDfa {
+    /// Index of the DFA in the artifact's DFA list.
+    pub dfa: u32,
+    /// Global id of this DFA's pattern 0.
+    pub first_pattern: u32,
+}
+
+/// The statements `start..end` and the action DFA that selects among them.
+#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct ActionShard {
+    pub start: u32,
+    pub end: u32,
+    /// Index of the action DFA in the artifact's DFA list.
+    pub dfa: u32,
+    /// `(EOI match state id, index into lists)`, sorted by state id, ids unique.
+    pub states: Vec<(u32, u32)>,
+    /// The list used when the walk does not end in one of `states`.
+    pub default_list: u32,
+    pub lists: Vec<CandidateList>,
+}
+
+/// The statements whose action element accepts an action, by effect, each in policy order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
+pub struct CandidateList {
+    pub deny: Vec<u32>,
+    pub allow: Vec<u32>,
+    /// Some statement of `allow` applies to every resource with no condition: once no Deny
+    /// applies, the answer is Allow.
+    pub allow_all: bool,
+}
+
+/// A resource pattern with policy variables: the exact glob, confirmed after substitution.
+#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct Template {
+    pub tokens: Vec<Token>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub enum Token {
+    /// Literal text.
+    Lit(String),
+    /// `*`: any run of characters; `colon` says whether it may include `:`.
+    Star { colon: bool },
+    /// `?`: one character (one Unicode scalar value); `colon` says whether it may be `:`.
+    One { colon: bool },
+    /// A policy variable: `key` ASCII-lowercased; its value is literal text.
+    Var { key: String, default: Option<String> },
+}
+
+/// Why a program does not fit the DFAs it came with. The message names the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramError {
+    pub what: String,
+}
+
+fn bad(what: impl Into<String>) -> ProgramError {
+    ProgramError { what: what.into() }
+}
+
+/// What [`Program::validate`] needs to know of each DFA.
+pub trait DfaShape {
+    /// The number of patterns of the DFA.
+    fn patterns(&self) -> usize;
+    /// Whether `state` is a match state of the DFA.
+    fn is_match(&self, state: u32) -> bool;
+    /// Whether an anchored search can start.
+    fn has_anchored_start(&self) -> bool;
+}
+
+impl Program {
+    /// Checks every index against the statement count, the pattern count and the DFA list.
+    ///
+    /// # Errors
+    /// The first inconsistency found, naming the field.
+    pub fn validate(&self, dfas: &[impl DfaShape]) -> Result<(), ProgramError> {
+        let n_stmts = self.statements.len();
+        let n_stmts_u32 = u32::try_from(n_stmts).map_err(|_| bad("too many statements"))?;
+        for (i, s) in self.statements.iter().enumerate() {
+            if s.policy as usize >= self.policies.len() {
+                return Err(bad(format!("statement {i}: policy index out of range")));
+            }
+            let mut last: Option<u32> = None;
+            for e in &s.resource.entries {
+                if e.pattern >= self.resource_patterns {
+                    return Err(bad(format!("statement {i}: resource pattern id out of range")));
+                }
+                if last.is_some_and(|l| l > e.pattern) {
+                    return Err(bad(format!("statement {i}: resource entries not sorted")));
+                }
+                last = Some(e.pattern);
+                if let Some(t) = e.template {
+                    if t as usize >= self.templates.len() {
+                        return Err(bad(format!("statement {i}: template index out of range")));
+                    }
+                }
+            }
+        }
+        // Shards: contiguous, ordered, covering every statement.
+        let mut next = 0u32;
+        for (k, sh) in self.shards.iter().enumerate() {
+            if sh.start != next || sh.end < sh.start || sh.end > n_stmts_u32 {
+                return Err(bad(format!("action shard {k}: statement range out of order")));
+            }
+            next = sh.end;
+            let dfa = dfas
+                .get(sh.dfa as usize)
+                .ok_or_else(|| bad(format!("action shard {k}: dfa index out of range")))?;
+            if !dfa.has_anchored_start() {
+                return Err(bad(format!("action shard {k}: dfa has no anchored start")));
+            }
+            if sh.default_list as usize >= sh.lists.len() {
+                return Err(bad(format!("action shard {k}: default list out of range")));
+            }
+            let mut prev: Option<u32> = None;
+            for &(state, list) in &sh.states {
+                if prev.is_some_and(|p| p >= state) {
+                    return Err(bad(format!("action shard {k}: states not sorted")));
+                }
+                prev = Some(state);
+                if list as usize >= sh.lists.len() {
+                    return Err(bad(format!("action shard {k}: list index out of range")));
+                }
+                if !dfa.is_match(state) {
+                    return Err(bad(format!("action shard {k}: state {state} is not a match state")));
+                }
+            }
+            for l in &sh.lists {
+                for (ids, effect) in [(&l.deny, StmtEffect::Deny), (&l.allow, StmtEffect::Allow)] {
+                    let mut prev: Option<u32> = None;
+                    for &id in ids {
+                        if id < sh.start || id >= sh.end || prev.is_some_and(|p| p >= id) {
+                            return Err(bad(format!(
+                                "action shard {k}: candidate statement {id} out of range"
+                            )));
+                        }
+                        prev = Some(id);
+                        let s = self.statements.get(id as usize).ok_or_else(|| {
+                            bad(format!("action shard {k}: candidate statement {id} out of range"))
+                        })?;
+                        if s.effect != effect {
+                            return Err(bad(format!(
+                                "action shard {k}: candidate statement {id} has the wrong effect"
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        if next != n_stmts_u32 {
+            return Err(bad("action shards do not cover every statement"));
+        }
+        let mut expected = 0u32;
+        for (k, r) in self.resource_dfas.iter().enumerate() {
+            let dfa = dfas
+                .get(r.dfa as usize)
+                .ok_or_else(|| bad(format!("resource dfa {k}: dfa index out of range")))?;
+            if !dfa.has_anchored_start() {
+                return Err(bad(format!("resource dfa {k}: dfa has no anchored start")));
+            }
+            if r.first_pattern != expected {
+                return Err(bad(format!("resource dfa {k}: pattern ids out of order")));
+            }
+            let len = u32::try_from(dfa.patterns())
+                .map_err(|_| bad(format!("resource dfa {k}: too many patterns")))?;
+            expected = expected
+                .checked_add(len)
+                .ok_or_else(|| bad(format!("resource dfa {k}: too many patterns")))?;
+        }
+        if expected != self.resource_patterns {
+            return Err(bad(format!(
+                "resource pattern count: expected {}, found {expected}",
+                self.resource_patterns
+            )));
+        }
+        for (i, t) in self.templates.iter().enumerate() {
+            if t.tokens.is_empty() {
+                return Err(bad(format!("template {i}: empty")));
+            }
+        }
+        Ok(())
+    }
+}
