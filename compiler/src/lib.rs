@@ -128,3 +128,6 @@ pub fn compile_artifact(
         .map_err(|e| CompileError::program(e.what))?;
     Ok((a, stats))
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,274 @@
+//! End-to-end checks of the compiled path on hand-built ASTs (the differential tests against
+//! the reference interpreter live in the root package's `tests/`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use iamc_grammar::ast::{self, Spanned};
+use iamc_grammar::Span;
+use iamc_runtime::{Decision, Request, Scalar, Value};
+
+use crate::{compile_artifact, Config};
+
+fn sp<T>(node: T) -> Spanned<T> {
+    Spanned { node, span: Span::default() }
+}
+
+fn action(p: &str) -> Spanned<ast::ActionPattern> {
+    sp(if p == "*" {
+        ast::ActionPattern::Any
+    } else {
+        let (s, n) = p.split_once(':').unwrap();
+        ast::ActionPattern::Service { service: s.into(), name: n.into() }
+    })
+}
+
+/// A resource pattern; `${key}` / `${key, 'd'}` become variables when `vars`.
+fn resource(p: &str, vars: bool) -> Spanned<ast::ResourcePattern> {
+    if p == "*" {
+        return sp(ast::ResourcePattern::Any);
+    }
+    let mut segments = Vec::new();
+    let mut rest = p;
+    while vars {
+        let Some(i) = rest.find("${") else { break };
+        let j = rest[i..].find('}').unwrap() + i;
+        if i > 0 {
+            segments.push(ast::Segment::Text(rest[..i].into()));
+        }
+        let inner = &rest[i + 2..j];
+        let (key, default) = match inner.split_once(", '") {
+            Some((k, d)) => (k.to_string(), Some(d.trim_end_matches('\'').to_string())),
+            None => (inner.to_string(), None),
+        };
+        segments.push(ast::Segment::Variable { key, default });
+        rest = &rest[j + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(ast::Segment::Text(rest.into()));
+    }
+    sp(ast::ResourcePattern::Arn { raw: p.into(), template: ast::Template { segments } })
+}
+
+struct S {
+    deny: bool,
+    not_action: bool,
+    actions: Vec<&'static str>,
+    not_resource: bool,
+    resources: Vec<&'static str>,
+}
+
+fn allow(actions: &[&'static str], resources: &[&'static str]) -> S {
+    S { deny: false, not_action: false, actions: actions.to_vec(), not_resource: false, resources: resources.to_vec() }
+}
+
+fn policy(name: &str, v2012: bool, stmts: Vec<S>) -> ast::Policy {
+    ast::Policy {
+        name: name.into(),
+        kind: ast::PolicyKind::Identity,
+        version: if v2012 { ast::Version::V2012_10_17 } else { ast::Version::V2008_10_17 },
+        version_span: None,
+        id: None,
+        statements: stmts
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| ast::Statement {
+                index: i,
+                sid: Some(sp(format!("s{i}"))),
+                effect: sp(if s.deny { ast::Effect::Deny } else { ast::Effect::Allow }),
+                principal: None,
+                action: ast::ActionBlock {
+                    negated: s.not_action,
+                    patterns: s.actions.iter().map(|a| action(a)).collect(),
+                    span: Span::default(),
+                },
+                resource: Some(ast::ResourceBlock {
+                    negated: s.not_resource,
+                    patterns: s.resources.iter().map(|r| resource(r, v2012)).collect(),
+                    span: Span::default(),
+                }),
+                conditions: Vec::new(),
+                span: Span::default(),
+            })
+            .collect(),
+        span: Span::default(),
+    }
+}
+
+fn decide(p: &[ast::Policy], config: &Config, cases: &[(&str, &str, Decision)]) {
+    let (a, _) = compile_artifact(p, config).unwrap();
+    for &(act, res, want) in cases {
+        let got = a.authorize(&Request::new(act, res));
+        assert_eq!(got, want, "{act} on {res}");
+        assert_eq!(a.explain(&Request::new(act, res)).decision, want, "explain {act} on {res}");
+    }
+}
+
+#[test]
+fn actions_are_case_insensitive_globs() {
+    let p = policy("p", true, vec![allow(&["ECS:Describe*", "s3:Get?bject"], &["*"])]);
+    decide(
+        &[p],
+        &Config::default(),
+        &[
+            ("ecs:describeclusters", "*", Decision::Allow),
+            ("Ecs:DescribeClusters", "*", Decision::Allow),
+            ("ecs:ListClusters", "*", Decision::ImplicitDeny),
+            ("s3:GetObject", "*", Decision::Allow),
+            ("s3:Getébject", "*", Decision::Allow),
+            ("s3:GetObjectX", "*", Decision::ImplicitDeny),
+            ("s3:Getbject", "*", Decision::ImplicitDeny),
+            ("ſ3:GetObject", "*", Decision::ImplicitDeny),
+        ],
+    );
+}
+
+#[test]
+fn not_action_and_deny() {
+    let p = policy(
+        "p",
+        true,
+        vec![
+            S { deny: true, not_action: true, actions: vec!["ecs:Describe*", "ecs:List*"], not_resource: false, resources: vec!["*"] },
+            allow(&["ecs:*"], &["*"]),
+        ],
+    );
+    decide(
+        &[p],
+        &Config::default(),
+        &[
+            ("ecs:DescribeClusters", "*", Decision::Allow),
+            ("ecs:RunTask", "*", Decision::ExplicitDeny),
+            ("s3:ListBucket", "*", Decision::ExplicitDeny),
+        ],
+    );
+}
+
+#[test]
+fn resources_are_field_wise() {
+    let p = policy(
+        "p",
+        true,
+        vec![
+            allow(&["ecs:A"], &["arn:aws:ecs:us-east-?:*:cluster/*"]),
+            allow(&["ecs:B"], &["arn:aws:ecs"]),
+            allow(&["ecs:C"], &["arn:aws:ecs:*:*:task-definition/web:?"]),
+            allow(&["ecs:D"], &["arn:a*s:ecs:r:1:x"]),
+            allow(&["ecs:E"], &["arn:aws:s3:::bkt/*/test/*"]),
+            S { deny: false, not_action: false, actions: vec!["ecs:F"], not_resource: true, resources: vec!["arn:aws:s3:::secret"] },
+        ],
+    );
+    let arn = "arn:aws:ecs:us-east-2:111122223333:cluster/x";
+    decide(
+        &[p],
+        &Config::default(),
+        &[
+            ("ecs:A", arn, Decision::Allow),
+            ("ecs:A", "arn:aws:ecs:us-west-2:111122223333:cluster/x", Decision::ImplicitDeny),
+            ("ecs:A", "*", Decision::ImplicitDeny),
+            ("ecs:B", arn, Decision::Allow),
+            ("ecs:B", "*", Decision::ImplicitDeny),
+            ("ecs:C", "arn:aws:ecs:r:1:task-definition/web:3", Decision::Allow),
+            ("ecs:C", "arn:aws:ecs:r:1:task-definition/web:12", Decision::ImplicitDeny),
+            ("ecs:D", "arn:aws:ecs:r:1:x", Decision::Allow),
+            ("ecs:D", "arn:a:b:s:ecs:r:1:x", Decision::ImplicitDeny),
+            ("ecs:E", "arn:aws:s3:::bkt/1/2/test/3/x.jpg", Decision::Allow),
+            ("ecs:E", "arn:aws:s3:::bkt/test/x", Decision::ImplicitDeny),
+            ("ecs:F", "*", Decision::Allow),
+            ("ecs:F", "arn:aws:s3:::secret", Decision::ImplicitDeny),
+            ("ecs:F", "arn:aws:s3:::secret2", Decision::Allow),
+        ],
+    );
+}
+
+#[test]
+fn policy_variables_are_confirmed_after_substitution() {
+    let p = policy(
+        "p",
+        true,
+        vec![
+            allow(&["ecs:A"], &["arn:aws:ecs:*:*:service/${aws:PrincipalTag/team}-*/*"]),
+            allow(&["ecs:B"], &["arn:aws:ecs:*:*:cluster/${aws:PrincipalTag/team, 'shared'}"]),
+            S { deny: true, not_action: false, actions: vec!["ecs:C"], not_resource: true, resources: vec!["arn:aws:ecs:*:*:cluster/${aws:username}"] },
+            allow(&["ecs:C"], &["*"]),
+        ],
+    );
+    let (a, _) = compile_artifact(&[p], &Config::default()).unwrap();
+    let tagged = |r: &str, action: &str, v: &str| {
+        Request::new(action, r)
+            .with_context("aws:PrincipalTag/Team", Value::Single(Scalar::String(v.into())))
+    };
+    let svc = "arn:aws:ecs:r:1:service/payments-prod/api";
+    assert_eq!(a.authorize(&tagged(svc, "ecs:A", "payments")), Decision::Allow);
+    assert_eq!(a.authorize(&tagged(svc, "ecs:A", "risk")), Decision::ImplicitDeny);
+    assert_eq!(a.authorize(&tagged(svc, "ecs:A", "pay*")), Decision::ImplicitDeny);
+    assert_eq!(a.authorize(&Request::new("ecs:A", svc)), Decision::ImplicitDeny);
+    let cl = "arn:aws:ecs:r:1:cluster/shared";
+    assert_eq!(a.authorize(&Request::new("ecs:B", cl)), Decision::Allow);
+    assert_eq!(a.authorize(&tagged(cl, "ecs:B", "x")), Decision::ImplicitDeny);
+    assert_eq!(a.authorize(&tagged(cl, "ecs:B", "")), Decision::Allow);
+    // Unresolved variable in NotResource: the entry excludes nothing, the Deny applies.
+    assert_eq!(a.authorize(&Request::new("ecs:C", cl)), Decision::ExplicitDeny);
+    let bob = Request::new("ecs:C", "arn:aws:ecs:r:1:cluster/bob")
+        .with_context("aws:username", Value::Single(Scalar::String("bob".into())));
+    assert_eq!(a.authorize(&bob), Decision::Allow);
+}
+
+#[test]
+fn version_2008_keeps_variables_literal() {
+    let p = policy("p", false, vec![allow(&["ecs:A"], &["arn:aws:ecs:r:1:cluster/${aws:username}"])]);
+    let (a, _) = compile_artifact(&[p], &Config::default()).unwrap();
+    let r = Request::new("ecs:A", "arn:aws:ecs:r:1:cluster/${aws:username}");
+    assert_eq!(a.authorize(&r), Decision::Allow);
+    let r = Request::new("ecs:A", "arn:aws:ecs:r:1:cluster/bob")
+        .with_context("aws:username", Value::Single(Scalar::String("bob".into())));
+    assert_eq!(a.authorize(&r), Decision::ImplicitDeny);
+}
+
+#[test]
+fn tiny_limits_split_into_shards_and_agree() {
+    let mut stmts = Vec::new();
+    let actions: Vec<&'static str> = (0..12)
+        .map(|i| &*Box::leak(format!("svc:*w{i}*x*").into_boxed_str()))
+        .collect();
+    let resources: Vec<&'static str> = (0..12)
+        .map(|i| &*Box::leak(format!("arn:aws:iam::*:role/ecsInstanceRole{i}*").into_boxed_str()))
+        .collect();
+    for i in 0..12 {
+        stmts.push(allow(&[actions[i]], &[resources[i]]));
+    }
+    let p = policy("p", true, stmts);
+    let small = Config { dfa_size_limit: 64 << 10, determinize_size_limit: 64 << 10 };
+    let (a_small, st) = compile_artifact(std::slice::from_ref(&p), &small).unwrap();
+    assert!(st.action_shards > 1, "{st:?}");
+    let (a_big, _) = compile_artifact(&[p], &Config::default()).unwrap();
+    for i in 0..12 {
+        for j in 0..12 {
+            let r = Request::new(
+                format!("svc:aw{i}bxc"),
+                format!("arn:aws:iam::1:role/ecsInstanceRole{j}x"),
+            );
+            let applies = (0..12usize).any(|k| {
+                i.to_string().starts_with(&k.to_string()) && j.to_string().starts_with(&k.to_string())
+            });
+            let want = if applies { Decision::Allow } else { Decision::ImplicitDeny };
+            assert_eq!(a_small.explain(&r), a_big.explain(&r));
+            assert_eq!(a_big.authorize(&r), want, "{i} {j}");
+            assert_eq!(a_small.authorize(&r), want, "{i} {j}");
+        }
+    }
+}
+
+#[test]
+fn explain_lists_statements_in_policy_order() {
+    let p1 = policy("p1", true, vec![allow(&["s3:*"], &["*"]), allow(&["*"], &["arn:aws:s3:::b"])]);
+    let p2 = policy(
+        "p2",
+        true,
+        vec![S { deny: true, not_action: false, actions: vec!["s3:Get*"], not_resource: false, resources: vec!["*"] }],
+    );
+    let (a, _) = compile_artifact(&[p1, p2], &Config::default()).unwrap();
+    let e = a.explain(&Request::new("s3:GetObject", "arn:aws:s3:::b"));
+    assert_eq!(e.decision, Decision::ExplicitDeny);
+    let got: Vec<(String, u32)> = e.statements.iter().map(|s| (s.policy.clone(), s.index)).collect();
+    assert_eq!(got, vec![("p1".into(), 0), ("p1".into(), 1), ("p2".into(), 0)]);
+}
