@@ -52,5 +52,9 @@ pub fn emit(set: PolicySet, mut b: DfaBuilder) -> Result<Compiled, CompileError>
         templates: resources.templates,
     };
     let (dfas, stats) = b.into_parts();
-    Ok(Compiled { program, dfas, stats })
+    Ok(Compiled {
+        program,
+        dfas,
+        stats,
+    })
 }

@@ -20,32 +20,52 @@ enum ErrorKind {
 
 impl CompileError {
     pub(crate) fn too_many(what: &'static str) -> CompileError {
-        CompileError { kind: ErrorKind::TooMany(what) }
+        CompileError {
+            kind: ErrorKind::TooMany(what),
+        }
     }
 
     pub(crate) fn too_large(what: &str) -> CompileError {
-        CompileError { kind: ErrorKind::TooLarge(what.to_owned()) }
+        CompileError {
+            kind: ErrorKind::TooLarge(what.to_owned()),
+        }
     }
 
     pub(crate) fn automaton(what: &str, message: &str) -> CompileError {
         CompileError {
-            kind: ErrorKind::Automaton { what: what.to_owned(), message: message.to_owned() },
+            kind: ErrorKind::Automaton {
+                what: what.to_owned(),
+                message: message.to_owned(),
+            },
         }
     }
 
     pub(crate) fn io(path: &std::path::Path, e: &std::io::Error) -> CompileError {
         CompileError {
-            kind: ErrorKind::Io { path: path.display().to_string(), message: e.to_string() },
+            kind: ErrorKind::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            },
         }
     }
 
-    #[allow(dead_code, reason = "used once policy parsing is wired into compile_files")]
+    #[allow(
+        dead_code,
+        reason = "used once policy parsing is wired into compile_files"
+    )]
     pub(crate) fn invalid(path: &std::path::Path, message: String) -> CompileError {
-        CompileError { kind: ErrorKind::Invalid { path: path.display().to_string(), message } }
+        CompileError {
+            kind: ErrorKind::Invalid {
+                path: path.display().to_string(),
+                message,
+            },
+        }
     }
 
     pub(crate) fn program(message: String) -> CompileError {
-        CompileError { kind: ErrorKind::Program(message) }
+        CompileError {
+            kind: ErrorKind::Program(message),
+        }
     }
 
     /// Whether the error is a determinization size limit that splitting could not avoid.

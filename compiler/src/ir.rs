@@ -98,7 +98,10 @@ pub enum Piece {
     /// `?`: exactly one character (Unicode scalar value); `colon` says whether it may be `:`.
     One { colon: bool },
     /// A policy variable: `key` ASCII-lowercased; its value is literal text.
-    Var { key: String, default: Option<String> },
+    Var {
+        key: String,
+        default: Option<String>,
+    },
 }
 
 impl Glob {
@@ -140,7 +143,10 @@ impl fmt::Display for Glob {
                 Piece::One { colon: true } => f.write_char('?')?,
                 Piece::One { colon: false } => f.write_str("?!")?,
                 Piece::Var { key, default: None } => write!(f, "${{{key}}}")?,
-                Piece::Var { key, default: Some(d) } => write!(f, "${{{key}, '{d}'}}")?,
+                Piece::Var {
+                    key,
+                    default: Some(d),
+                } => write!(f, "${{{key}, '{d}'}}")?,
             }
         }
         Ok(())
@@ -170,7 +176,11 @@ impl PolicySet {
                 s.provenance.span.start,
                 s.provenance.span.end,
             );
-            let kw = if s.action.negated { "not-action" } else { "action" };
+            let kw = if s.action.negated {
+                "not-action"
+            } else {
+                "action"
+            };
             let _ = write!(out, "  {kw}:");
             if s.action.any {
                 out.push_str(" *");
@@ -179,7 +189,11 @@ impl PolicySet {
                 let _ = write!(out, " {p}");
             }
             out.push('\n');
-            let kw = if s.resource.negated { "not-resource" } else { "resource" };
+            let kw = if s.resource.negated {
+                "not-resource"
+            } else {
+                "resource"
+            };
             let _ = write!(out, "  {kw}:");
             if s.resource.any {
                 out.push_str(" *");

@@ -64,7 +64,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { dfa_size_limit: 32 << 20, determinize_size_limit: 32 << 20 }
+        Config {
+            dfa_size_limit: 32 << 20,
+            determinize_size_limit: 32 << 20,
+        }
     }
 }
 

@@ -27,7 +27,10 @@ pub mod resources;
 /// # Errors
 /// A statement the passes cannot lower (too many statements, a condition the conditions pass
 /// rejects).
-pub fn lower(policies: &[ast::Policy], dfas: &mut DfaBuilder) -> Result<ir::PolicySet, CompileError> {
+pub fn lower(
+    policies: &[ast::Policy],
+    dfas: &mut DfaBuilder,
+) -> Result<ir::PolicySet, CompileError> {
     let (names, numbered) = provenance::number(policies)?;
     let mut statements = Vec::with_capacity(numbered.len());
     for (id, prov, policy, stmt) in numbered {
@@ -46,7 +49,10 @@ pub fn lower(policies: &[ast::Policy], dfas: &mut DfaBuilder) -> Result<ir::Poli
             conditions,
         });
     }
-    Ok(ir::PolicySet { policies: names, statements })
+    Ok(ir::PolicySet {
+        policies: names,
+        statements,
+    })
 }
 
 /// Pass 4. GATE (conditions): until `lower/condition.rs` lands, a statement with conditions

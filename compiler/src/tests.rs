@@ -1,7 +1,12 @@
 //! End-to-end checks of the compiled path on hand-built ASTs (the differential tests against
 //! the reference interpreter live in the root package's `tests/`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use iamc_grammar::ast::{self, Spanned};
 use iamc_grammar::Span;
@@ -10,7 +15,10 @@ use iamc_runtime::{Decision, Request, Scalar, Value};
 use crate::{compile_artifact, Config};
 
 fn sp<T>(node: T) -> Spanned<T> {
-    Spanned { node, span: Span::default() }
+    Spanned {
+        node,
+        span: Span::default(),
+    }
 }
 
 fn action(p: &str) -> Spanned<ast::ActionPattern> {
@@ -18,7 +26,10 @@ fn action(p: &str) -> Spanned<ast::ActionPattern> {
         ast::ActionPattern::Any
     } else {
         let (s, n) = p.split_once(':').unwrap();
-        ast::ActionPattern::Service { service: s.into(), name: n.into() }
+        ast::ActionPattern::Service {
+            service: s.into(),
+            name: n.into(),
+        }
     })
 }
 
@@ -46,7 +57,10 @@ fn resource(p: &str, vars: bool) -> Spanned<ast::ResourcePattern> {
     if !rest.is_empty() {
         segments.push(ast::Segment::Text(rest.into()));
     }
-    sp(ast::ResourcePattern::Arn { raw: p.into(), template: ast::Template { segments } })
+    sp(ast::ResourcePattern::Arn {
+        raw: p.into(),
+        template: ast::Template { segments },
+    })
 }
 
 struct S {
@@ -58,14 +72,24 @@ struct S {
 }
 
 fn allow(actions: &[&'static str], resources: &[&'static str]) -> S {
-    S { deny: false, not_action: false, actions: actions.to_vec(), not_resource: false, resources: resources.to_vec() }
+    S {
+        deny: false,
+        not_action: false,
+        actions: actions.to_vec(),
+        not_resource: false,
+        resources: resources.to_vec(),
+    }
 }
 
 fn policy(name: &str, v2012: bool, stmts: Vec<S>) -> ast::Policy {
     ast::Policy {
         name: name.into(),
         kind: ast::PolicyKind::Identity,
-        version: if v2012 { ast::Version::V2012_10_17 } else { ast::Version::V2008_10_17 },
+        version: if v2012 {
+            ast::Version::V2012_10_17
+        } else {
+            ast::Version::V2008_10_17
+        },
         version_span: None,
         id: None,
         statements: stmts
@@ -74,7 +98,11 @@ fn policy(name: &str, v2012: bool, stmts: Vec<S>) -> ast::Policy {
             .map(|(i, s)| ast::Statement {
                 index: i,
                 sid: Some(sp(format!("s{i}"))),
-                effect: sp(if s.deny { ast::Effect::Deny } else { ast::Effect::Allow }),
+                effect: sp(if s.deny {
+                    ast::Effect::Deny
+                } else {
+                    ast::Effect::Allow
+                }),
                 principal: None,
                 action: ast::ActionBlock {
                     negated: s.not_action,
@@ -99,13 +127,21 @@ fn decide(p: &[ast::Policy], config: &Config, cases: &[(&str, &str, Decision)]) 
     for &(act, res, want) in cases {
         let got = a.authorize(&Request::new(act, res));
         assert_eq!(got, want, "{act} on {res}");
-        assert_eq!(a.explain(&Request::new(act, res)).decision, want, "explain {act} on {res}");
+        assert_eq!(
+            a.explain(&Request::new(act, res)).decision,
+            want,
+            "explain {act} on {res}"
+        );
     }
 }
 
 #[test]
 fn actions_are_case_insensitive_globs() {
-    let p = policy("p", true, vec![allow(&["ECS:Describe*", "s3:Get?bject"], &["*"])]);
+    let p = policy(
+        "p",
+        true,
+        vec![allow(&["ECS:Describe*", "s3:Get?bject"], &["*"])],
+    );
     decide(
         &[p],
         &Config::default(),
@@ -128,7 +164,13 @@ fn not_action_and_deny() {
         "p",
         true,
         vec![
-            S { deny: true, not_action: true, actions: vec!["ecs:Describe*", "ecs:List*"], not_resource: false, resources: vec!["*"] },
+            S {
+                deny: true,
+                not_action: true,
+                actions: vec!["ecs:Describe*", "ecs:List*"],
+                not_resource: false,
+                resources: vec!["*"],
+            },
             allow(&["ecs:*"], &["*"]),
         ],
     );
@@ -154,7 +196,13 @@ fn resources_are_field_wise() {
             allow(&["ecs:C"], &["arn:aws:ecs:*:*:task-definition/web:?"]),
             allow(&["ecs:D"], &["arn:a*s:ecs:r:1:x"]),
             allow(&["ecs:E"], &["arn:aws:s3:::bkt/*/test/*"]),
-            S { deny: false, not_action: false, actions: vec!["ecs:F"], not_resource: true, resources: vec!["arn:aws:s3:::secret"] },
+            S {
+                deny: false,
+                not_action: false,
+                actions: vec!["ecs:F"],
+                not_resource: true,
+                resources: vec!["arn:aws:s3:::secret"],
+            },
         ],
     );
     let arn = "arn:aws:ecs:us-east-2:111122223333:cluster/x";
@@ -163,15 +211,31 @@ fn resources_are_field_wise() {
         &Config::default(),
         &[
             ("ecs:A", arn, Decision::Allow),
-            ("ecs:A", "arn:aws:ecs:us-west-2:111122223333:cluster/x", Decision::ImplicitDeny),
+            (
+                "ecs:A",
+                "arn:aws:ecs:us-west-2:111122223333:cluster/x",
+                Decision::ImplicitDeny,
+            ),
             ("ecs:A", "*", Decision::ImplicitDeny),
             ("ecs:B", arn, Decision::Allow),
             ("ecs:B", "*", Decision::ImplicitDeny),
-            ("ecs:C", "arn:aws:ecs:r:1:task-definition/web:3", Decision::Allow),
-            ("ecs:C", "arn:aws:ecs:r:1:task-definition/web:12", Decision::ImplicitDeny),
+            (
+                "ecs:C",
+                "arn:aws:ecs:r:1:task-definition/web:3",
+                Decision::Allow,
+            ),
+            (
+                "ecs:C",
+                "arn:aws:ecs:r:1:task-definition/web:12",
+                Decision::ImplicitDeny,
+            ),
             ("ecs:D", "arn:aws:ecs:r:1:x", Decision::Allow),
             ("ecs:D", "arn:a:b:s:ecs:r:1:x", Decision::ImplicitDeny),
-            ("ecs:E", "arn:aws:s3:::bkt/1/2/test/3/x.jpg", Decision::Allow),
+            (
+                "ecs:E",
+                "arn:aws:s3:::bkt/1/2/test/3/x.jpg",
+                Decision::Allow,
+            ),
             ("ecs:E", "arn:aws:s3:::bkt/test/x", Decision::ImplicitDeny),
             ("ecs:F", "*", Decision::Allow),
             ("ecs:F", "arn:aws:s3:::secret", Decision::ImplicitDeny),
@@ -186,28 +250,60 @@ fn policy_variables_are_confirmed_after_substitution() {
         "p",
         true,
         vec![
-            allow(&["ecs:A"], &["arn:aws:ecs:*:*:service/${aws:PrincipalTag/team}-*/*"]),
-            allow(&["ecs:B"], &["arn:aws:ecs:*:*:cluster/${aws:PrincipalTag/team, 'shared'}"]),
-            S { deny: true, not_action: false, actions: vec!["ecs:C"], not_resource: true, resources: vec!["arn:aws:ecs:*:*:cluster/${aws:username}"] },
+            allow(
+                &["ecs:A"],
+                &["arn:aws:ecs:*:*:service/${aws:PrincipalTag/team}-*/*"],
+            ),
+            allow(
+                &["ecs:B"],
+                &["arn:aws:ecs:*:*:cluster/${aws:PrincipalTag/team, 'shared'}"],
+            ),
+            S {
+                deny: true,
+                not_action: false,
+                actions: vec!["ecs:C"],
+                not_resource: true,
+                resources: vec!["arn:aws:ecs:*:*:cluster/${aws:username}"],
+            },
             allow(&["ecs:C"], &["*"]),
         ],
     );
     let (a, _) = compile_artifact(&[p], &Config::default()).unwrap();
     let tagged = |r: &str, action: &str, v: &str| {
-        Request::new(action, r)
-            .with_context("aws:PrincipalTag/Team", Value::Single(Scalar::String(v.into())))
+        Request::new(action, r).with_context(
+            "aws:PrincipalTag/Team",
+            Value::Single(Scalar::String(v.into())),
+        )
     };
     let svc = "arn:aws:ecs:r:1:service/payments-prod/api";
-    assert_eq!(a.authorize(&tagged(svc, "ecs:A", "payments")), Decision::Allow);
-    assert_eq!(a.authorize(&tagged(svc, "ecs:A", "risk")), Decision::ImplicitDeny);
-    assert_eq!(a.authorize(&tagged(svc, "ecs:A", "pay*")), Decision::ImplicitDeny);
-    assert_eq!(a.authorize(&Request::new("ecs:A", svc)), Decision::ImplicitDeny);
+    assert_eq!(
+        a.authorize(&tagged(svc, "ecs:A", "payments")),
+        Decision::Allow
+    );
+    assert_eq!(
+        a.authorize(&tagged(svc, "ecs:A", "risk")),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        a.authorize(&tagged(svc, "ecs:A", "pay*")),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        a.authorize(&Request::new("ecs:A", svc)),
+        Decision::ImplicitDeny
+    );
     let cl = "arn:aws:ecs:r:1:cluster/shared";
     assert_eq!(a.authorize(&Request::new("ecs:B", cl)), Decision::Allow);
-    assert_eq!(a.authorize(&tagged(cl, "ecs:B", "x")), Decision::ImplicitDeny);
+    assert_eq!(
+        a.authorize(&tagged(cl, "ecs:B", "x")),
+        Decision::ImplicitDeny
+    );
     assert_eq!(a.authorize(&tagged(cl, "ecs:B", "")), Decision::Allow);
     // Unresolved variable in NotResource: the entry excludes nothing, the Deny applies.
-    assert_eq!(a.authorize(&Request::new("ecs:C", cl)), Decision::ExplicitDeny);
+    assert_eq!(
+        a.authorize(&Request::new("ecs:C", cl)),
+        Decision::ExplicitDeny
+    );
     let bob = Request::new("ecs:C", "arn:aws:ecs:r:1:cluster/bob")
         .with_context("aws:username", Value::Single(Scalar::String("bob".into())));
     assert_eq!(a.authorize(&bob), Decision::Allow);
@@ -215,7 +311,14 @@ fn policy_variables_are_confirmed_after_substitution() {
 
 #[test]
 fn version_2008_keeps_variables_literal() {
-    let p = policy("p", false, vec![allow(&["ecs:A"], &["arn:aws:ecs:r:1:cluster/${aws:username}"])]);
+    let p = policy(
+        "p",
+        false,
+        vec![allow(
+            &["ecs:A"],
+            &["arn:aws:ecs:r:1:cluster/${aws:username}"],
+        )],
+    );
     let (a, _) = compile_artifact(&[p], &Config::default()).unwrap();
     let r = Request::new("ecs:A", "arn:aws:ecs:r:1:cluster/${aws:username}");
     assert_eq!(a.authorize(&r), Decision::Allow);
@@ -237,7 +340,10 @@ fn tiny_limits_split_into_shards_and_agree() {
         stmts.push(allow(&[actions[i]], &[resources[i]]));
     }
     let p = policy("p", true, stmts);
-    let small = Config { dfa_size_limit: 64 << 10, determinize_size_limit: 64 << 10 };
+    let small = Config {
+        dfa_size_limit: 64 << 10,
+        determinize_size_limit: 64 << 10,
+    };
     let (a_small, st) = compile_artifact(std::slice::from_ref(&p), &small).unwrap();
     assert!(st.action_shards > 1, "{st:?}");
     let (a_big, _) = compile_artifact(&[p], &Config::default()).unwrap();
@@ -248,9 +354,14 @@ fn tiny_limits_split_into_shards_and_agree() {
                 format!("arn:aws:iam::1:role/ecsInstanceRole{j}x"),
             );
             let applies = (0..12usize).any(|k| {
-                i.to_string().starts_with(&k.to_string()) && j.to_string().starts_with(&k.to_string())
+                i.to_string().starts_with(&k.to_string())
+                    && j.to_string().starts_with(&k.to_string())
             });
-            let want = if applies { Decision::Allow } else { Decision::ImplicitDeny };
+            let want = if applies {
+                Decision::Allow
+            } else {
+                Decision::ImplicitDeny
+            };
             assert_eq!(a_small.explain(&r), a_big.explain(&r));
             assert_eq!(a_big.authorize(&r), want, "{i} {j}");
             assert_eq!(a_small.authorize(&r), want, "{i} {j}");
@@ -260,15 +371,32 @@ fn tiny_limits_split_into_shards_and_agree() {
 
 #[test]
 fn explain_lists_statements_in_policy_order() {
-    let p1 = policy("p1", true, vec![allow(&["s3:*"], &["*"]), allow(&["*"], &["arn:aws:s3:::b"])]);
+    let p1 = policy(
+        "p1",
+        true,
+        vec![allow(&["s3:*"], &["*"]), allow(&["*"], &["arn:aws:s3:::b"])],
+    );
     let p2 = policy(
         "p2",
         true,
-        vec![S { deny: true, not_action: false, actions: vec!["s3:Get*"], not_resource: false, resources: vec!["*"] }],
+        vec![S {
+            deny: true,
+            not_action: false,
+            actions: vec!["s3:Get*"],
+            not_resource: false,
+            resources: vec!["*"],
+        }],
     );
     let (a, _) = compile_artifact(&[p1, p2], &Config::default()).unwrap();
     let e = a.explain(&Request::new("s3:GetObject", "arn:aws:s3:::b"));
     assert_eq!(e.decision, Decision::ExplicitDeny);
-    let got: Vec<(String, u32)> = e.statements.iter().map(|s| (s.policy.clone(), s.index)).collect();
-    assert_eq!(got, vec![("p1".into(), 0), ("p1".into(), 1), ("p2".into(), 0)]);
+    let got: Vec<(String, u32)> = e
+        .statements
+        .iter()
+        .map(|s| (s.policy.clone(), s.index))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("p1".into(), 0), ("p1".into(), 1), ("p2".into(), 0)]
+    );
 }

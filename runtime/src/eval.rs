@@ -127,7 +127,11 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
                 }
             };
             statements.push(MatchedStatement {
-                policy: p.policies.get(s.policy as usize).ok_or(Inconsistent)?.clone(),
+                policy: p
+                    .policies
+                    .get(s.policy as usize)
+                    .ok_or(Inconsistent)?
+                    .clone(),
                 index: s.index,
                 sid: s.sid.clone(),
                 effect,
@@ -141,7 +145,10 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     } else {
         Decision::ImplicitDeny
     };
-    Ok(Explanation { decision, statements })
+    Ok(Explanation {
+        decision,
+        statements,
+    })
 }
 
 /// Walks shard `k`'s action DFA over the lowercased action and returns its candidate list.
@@ -185,7 +192,9 @@ impl Matched {
             self.overflow = true;
             return;
         };
-        let Err(at) = live.binary_search(&id) else { return };
+        let Err(at) = live.binary_search(&id) else {
+            return;
+        };
         if self.len >= MAX_MATCHED {
             self.overflow = true;
             return;
@@ -212,7 +221,12 @@ struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn new(p: &'a Program, dfas: &'a [Dfa], req: &'a Request) -> Cx<'a> {
-        Cx { p, dfas, req, matched: None }
+        Cx {
+            p,
+            dfas,
+            req,
+            matched: None,
+        }
     }
 
     /// Whether statement `id`'s resource block and conditions hold (its action already does).
@@ -259,7 +273,11 @@ impl<'a> Cx<'a> {
 
     fn pattern_matched(&mut self, pid: u32) -> Res<bool> {
         if self.matched.is_none() {
-            self.matched = Some(collect_resource_matches(self.p, self.dfas, &self.req.resource)?);
+            self.matched = Some(collect_resource_matches(
+                self.p,
+                self.dfas,
+                &self.req.resource,
+            )?);
         }
         let m = self.matched.as_ref().ok_or(Inconsistent)?;
         if !m.overflow {
@@ -280,7 +298,9 @@ fn walk_resource_dfa(
 ) -> Res<bool> {
     let report = |sid: StateID, f: &mut dyn FnMut(u32) -> bool| -> Res<bool> {
         for i in 0..dfa.match_len(sid) {
-            let pid = first.checked_add(dfa.match_pattern(sid, i).as_u32()).ok_or(Inconsistent)?;
+            let pid = first
+                .checked_add(dfa.match_pattern(sid, i).as_u32())
+                .ok_or(Inconsistent)?;
             if f(pid) {
                 return Ok(true);
             }
@@ -307,7 +327,11 @@ fn walk_resource_dfa(
 }
 
 fn collect_resource_matches(p: &Program, dfas: &[Dfa], resource: &str) -> Res<Matched> {
-    let mut m = Matched { ids: [0; MAX_MATCHED], len: 0, overflow: false };
+    let mut m = Matched {
+        ids: [0; MAX_MATCHED],
+        len: 0,
+        overflow: false,
+    };
     for r in &p.resource_dfas {
         let dfa = dfas.get(r.dfa as usize).ok_or(Inconsistent)?;
         walk_resource_dfa(dfa, r.first_pattern, resource, &mut |pid| {
@@ -321,7 +345,10 @@ fn collect_resource_matches(p: &Program, dfas: &[Dfa], resource: &str) -> Res<Ma
 /// Slow path after an overflow: does pattern `pid` match `resource`?
 fn walk_for_pattern(p: &Program, dfas: &[Dfa], resource: &str, pid: u32) -> Res<bool> {
     let at = p.resource_dfas.partition_point(|r| r.first_pattern <= pid);
-    let r = p.resource_dfas.get(at.checked_sub(1).ok_or(Inconsistent)?).ok_or(Inconsistent)?;
+    let r = p
+        .resource_dfas
+        .get(at.checked_sub(1).ok_or(Inconsistent)?)
+        .ok_or(Inconsistent)?;
     let dfa = dfas.get(r.dfa as usize).ok_or(Inconsistent)?;
     walk_resource_dfa(dfa, r.first_pattern, resource, &mut |x| x == pid)
 }

@@ -137,7 +137,10 @@ pub enum Token {
     /// `?`: one character (one Unicode scalar value); `colon` says whether it may be `:`.
     One { colon: bool },
     /// A policy variable: `key` ASCII-lowercased; its value is literal text.
-    Var { key: String, default: Option<String> },
+    Var {
+        key: String,
+        default: Option<String>,
+    },
 }
 
 /// Why a program does not fit the DFAs it came with. The message names the field.
@@ -175,7 +178,9 @@ impl Program {
             let mut last: Option<u32> = None;
             for e in &s.resource.entries {
                 if e.pattern >= self.resource_patterns {
-                    return Err(bad(format!("statement {i}: resource pattern id out of range")));
+                    return Err(bad(format!(
+                        "statement {i}: resource pattern id out of range"
+                    )));
                 }
                 if last.is_some_and(|l| l > e.pattern) {
                     return Err(bad(format!("statement {i}: resource entries not sorted")));
@@ -192,7 +197,9 @@ impl Program {
         let mut next = 0u32;
         for (k, sh) in self.shards.iter().enumerate() {
             if sh.start != next || sh.end < sh.start || sh.end > n_stmts_u32 {
-                return Err(bad(format!("action shard {k}: statement range out of order")));
+                return Err(bad(format!(
+                    "action shard {k}: statement range out of order"
+                )));
             }
             next = sh.end;
             let dfa = dfas
@@ -214,7 +221,9 @@ impl Program {
                     return Err(bad(format!("action shard {k}: list index out of range")));
                 }
                 if !dfa.is_match(state) {
-                    return Err(bad(format!("action shard {k}: state {state} is not a match state")));
+                    return Err(bad(format!(
+                        "action shard {k}: state {state} is not a match state"
+                    )));
                 }
             }
             for l in &sh.lists {
@@ -228,7 +237,9 @@ impl Program {
                         }
                         prev = Some(id);
                         let s = self.statements.get(id as usize).ok_or_else(|| {
-                            bad(format!("action shard {k}: candidate statement {id} out of range"))
+                            bad(format!(
+                                "action shard {k}: candidate statement {id} out of range"
+                            ))
                         })?;
                         if s.effect != effect {
                             return Err(bad(format!(

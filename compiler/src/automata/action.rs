@@ -55,7 +55,10 @@ fn build_range(
         Ok(dfa) => {
             let shard = candidate_lists(stmts, start, end, &ids, &dfa)?;
             let index = b.push(dfa, DfaRole::Action)?;
-            out.push(ActionShard { dfa: index, ..shard });
+            out.push(ActionShard {
+                dfa: index,
+                ..shard
+            });
             Ok(())
         }
         Err(BuildFailure::TooLarge) if end - start > 1 => {
@@ -75,7 +78,10 @@ fn build_range(
 }
 
 fn describe(set: &PolicySet, s: &Statement) -> String {
-    let policy = set.policies.get(s.provenance.policy as usize).map_or("?", String::as_str);
+    let policy = set
+        .policies
+        .get(s.provenance.policy as usize)
+        .map_or("?", String::as_str);
     let pats: Vec<String> = s.action.patterns.iter().map(ToString::to_string).collect();
     format!(
         "the action patterns `{}` of statement {} of `{policy}`",
@@ -102,8 +108,12 @@ fn candidate_lists(
     let pats: Vec<Vec<usize>> = stmts
         .iter()
         .map(|s| {
-            let mut v: Vec<usize> =
-                s.action.patterns.iter().filter_map(|g| ids.get(g).copied()).collect();
+            let mut v: Vec<usize> = s
+                .action
+                .patterns
+                .iter()
+                .filter_map(|g| ids.get(g).copied())
+                .collect();
             v.sort_unstable();
             v
         })
@@ -120,10 +130,18 @@ fn candidate_lists(
         }
     }
     let always: Vec<usize> = (0..stmts.len())
-        .filter(|&k| stmts.get(k).is_some_and(|s| !s.action.negated && s.action.any))
+        .filter(|&k| {
+            stmts
+                .get(k)
+                .is_some_and(|s| !s.action.negated && s.action.any)
+        })
         .collect();
     let negated: Vec<usize> = (0..stmts.len())
-        .filter(|&k| stmts.get(k).is_some_and(|s| s.action.negated && !s.action.any))
+        .filter(|&k| {
+            stmts
+                .get(k)
+                .is_some_and(|s| s.action.negated && !s.action.any)
+        })
         .collect();
 
     let mut lists: Vec<CandidateList> = Vec::new();
@@ -141,7 +159,11 @@ fn candidate_lists(
                 cands.insert(k);
             }
         }
-        let mut list = CandidateList { deny: Vec::new(), allow: Vec::new(), allow_all: false };
+        let mut list = CandidateList {
+            deny: Vec::new(),
+            allow: Vec::new(),
+            allow_all: false,
+        };
         for k in cands {
             let Some(s) = stmts.get(k) else { continue };
             let id = u32::try_from(start + k).map_err(|_| CompileError::too_many("statements"))?;
@@ -158,7 +180,8 @@ fn candidate_lists(
         if let Some(&i) = list_ids.get(&list) {
             return Ok(i);
         }
-        let i = u32::try_from(lists.len()).map_err(|_| CompileError::too_many("candidate lists"))?;
+        let i =
+            u32::try_from(lists.len()).map_err(|_| CompileError::too_many("candidate lists"))?;
         list_ids.insert(list.clone(), i);
         lists.push(list);
         Ok(i)
@@ -168,8 +191,9 @@ fn candidate_lists(
     for sid in eoi_states {
         let id = regex_automata::util::primitives::StateID::new(sid as usize)
             .map_err(|e| CompileError::automaton("action state", &e.to_string()))?;
-        let mut matched: Vec<usize> =
-            (0..dfa.match_len(id)).map(|i| dfa.match_pattern(id, i).as_usize()).collect();
+        let mut matched: Vec<usize> = (0..dfa.match_len(id))
+            .map(|i| dfa.match_pattern(id, i).as_usize())
+            .collect();
         matched.sort_unstable();
         states.push((sid, intern(&matched)?));
     }

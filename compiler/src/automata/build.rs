@@ -107,10 +107,16 @@ impl DfaBuilder {
     /// # Errors
     /// More than `u32::MAX` DFAs, or a DFA without an anchored start.
     pub fn push(&mut self, dfa: OwnedDfa, role: DfaRole) -> Result<u32, CompileError> {
-        let index = u32::try_from(self.dfas.len()).map_err(|_| CompileError::too_many("automata"))?;
+        let index =
+            u32::try_from(self.dfas.len()).map_err(|_| CompileError::too_many("automata"))?;
         let states = reachable_states(&dfa)?.len();
         let bytes = dfa.to_bytes_little_endian().0.len();
-        self.stats.push(DfaStats { role, patterns: dfa.pattern_len(), states, bytes });
+        self.stats.push(DfaStats {
+            role,
+            patterns: dfa.pattern_len(),
+            states,
+            bytes,
+        });
         self.dfas.push(dfa);
         Ok(index)
     }

@@ -102,7 +102,12 @@ pub fn glob_key(g: &Glob, early: bool) -> String {
         } else {
             p
         };
-        key.push_str(&Glob { pieces: vec![p.clone()] }.to_string());
+        key.push_str(
+            &Glob {
+                pieces: vec![p.clone()],
+            }
+            .to_string(),
+        );
     }
     if anchored {
         key.push_str("\\z");

@@ -39,7 +39,11 @@ pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources,
     let mut out = Resources::default();
     for s in &set.statements {
         let r = &s.resource;
-        let mut block = ResourceBlock { negated: r.negated, any: r.any, entries: Vec::new() };
+        let mut block = ResourceBlock {
+            negated: r.negated,
+            any: r.any,
+            entries: Vec::new(),
+        };
         for p in &r.patterns {
             let key = glob_key(&p.glob, true);
             let pattern = match ids.get(&key) {
@@ -85,7 +89,10 @@ fn build_split(
     match b.try_build(hirs) {
         Ok(dfa) => {
             let dfa = b.push(dfa, DfaRole::Resource)?;
-            out.push(ResourceDfa { dfa, first_pattern: first });
+            out.push(ResourceDfa {
+                dfa,
+                first_pattern: first,
+            });
             Ok(())
         }
         Err(BuildFailure::TooLarge) if hirs.len() > 1 => {
@@ -99,7 +106,10 @@ fn build_split(
             build_split(b, h2, l2, first2, out)
         }
         Err(BuildFailure::TooLarge) => {
-            let what = format!("the resource pattern `{}`", labels.first().map_or("?", |s| s));
+            let what = format!(
+                "the resource pattern `{}`",
+                labels.first().map_or("?", |s| s)
+            );
             Err(CompileError::too_large(&what))
         }
         Err(BuildFailure::Other(e)) => Err(CompileError::automaton("resource patterns", &e)),
@@ -116,9 +126,10 @@ pub fn template(g: &Glob) -> Template {
                 Piece::Lit(s) => Token::Lit(s.clone()),
                 Piece::Star { colon } => Token::Star { colon: *colon },
                 Piece::One { colon } => Token::One { colon: *colon },
-                Piece::Var { key, default } => {
-                    Token::Var { key: key.clone(), default: default.clone() }
-                }
+                Piece::Var { key, default } => Token::Var {
+                    key: key.clone(),
+                    default: default.clone(),
+                },
             })
             .collect(),
     }

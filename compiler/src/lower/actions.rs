@@ -10,7 +10,11 @@ use iamc_grammar::ast;
 use crate::ir::{ActionMatcher, Glob, Piece};
 
 pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
-    let mut m = ActionMatcher { negated: block.negated, any: false, patterns: Vec::new() };
+    let mut m = ActionMatcher {
+        negated: block.negated,
+        any: false,
+        patterns: Vec::new(),
+    };
     for p in &block.patterns {
         match &p.node {
             ast::ActionPattern::Any => m.any = true,

@@ -5,7 +5,12 @@ use iamc_grammar::ast;
 use crate::{ir, CompileError};
 
 /// A numbered statement: its id, provenance, policy and AST.
-pub type Numbered<'a> = (ir::StmtId, ir::Provenance, &'a ast::Policy, &'a ast::Statement);
+pub type Numbered<'a> = (
+    ir::StmtId,
+    ir::Provenance,
+    &'a ast::Policy,
+    &'a ast::Statement,
+);
 
 /// The policy names and every statement, numbered in policy order.
 ///

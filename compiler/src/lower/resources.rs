@@ -14,14 +14,25 @@ use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
 pub fn lower_resources(block: Option<&ast::ResourceBlock>) -> ResourceMatcher {
     let Some(block) = block else {
         // No resource element (trust policies): the statement constrains no resource.
-        return ResourceMatcher { negated: false, any: true, patterns: Vec::new() };
+        return ResourceMatcher {
+            negated: false,
+            any: true,
+            patterns: Vec::new(),
+        };
     };
-    let mut m = ResourceMatcher { negated: block.negated, any: false, patterns: Vec::new() };
+    let mut m = ResourceMatcher {
+        negated: block.negated,
+        any: false,
+        patterns: Vec::new(),
+    };
     for p in &block.patterns {
         match &p.node {
             ast::ResourcePattern::Any => m.any = true,
             ast::ResourcePattern::Arn { raw, template } => {
-                let g = ArnGlob { raw: raw.clone(), glob: arn_glob(template) };
+                let g = ArnGlob {
+                    raw: raw.clone(),
+                    glob: arn_glob(template),
+                };
                 if !m.patterns.iter().any(|q| q.glob == g.glob) {
                     m.patterns.push(g);
                 }
@@ -49,7 +60,10 @@ pub fn arn_glob(template: &ast::Template) -> Glob {
             ast::Segment::Variable { key, default } => units.push(Unit::Var(key, default)),
         }
     }
-    let colons = units.iter().filter(|u| matches!(u, Unit::Char(':'))).count();
+    let colons = units
+        .iter()
+        .filter(|u| matches!(u, Unit::Char(':')))
+        .count();
     for _ in colons..5 {
         units.push(Unit::Char(':'));
         units.push(Unit::Char('*'));
@@ -66,7 +80,9 @@ pub fn arn_glob(template: &ast::Template) -> Glob {
                 lit.push(':');
                 None
             }
-            Unit::Char('*') => Some(Piece::Star { colon: field >= 6 || next_is_colon }),
+            Unit::Char('*') => Some(Piece::Star {
+                colon: field >= 6 || next_is_colon,
+            }),
             Unit::Char('?') => Some(Piece::One { colon: field >= 6 }),
             Unit::Char(c) | Unit::Escaped(c) => {
                 lit.push(*c);
@@ -94,18 +110,29 @@ mod tests {
     use super::*;
 
     fn text(s: &str) -> ast::Template {
-        ast::Template { segments: vec![ast::Segment::Text(s.into())] }
+        ast::Template {
+            segments: vec![ast::Segment::Text(s.into())],
+        }
     }
 
     #[test]
     fn short_arns_are_padded_and_wildcards_classified() {
-        assert_eq!(arn_glob(&text("arn:aws:ecs")).to_string(), "arn:aws:ecs:*:*:*");
-        assert_eq!(arn_glob(&text("arn:aws:ecs:us-*")).to_string(), "arn:aws:ecs:us-*:*:*");
+        assert_eq!(
+            arn_glob(&text("arn:aws:ecs")).to_string(),
+            "arn:aws:ecs:*:*:*"
+        );
+        assert_eq!(
+            arn_glob(&text("arn:aws:ecs:us-*")).to_string(),
+            "arn:aws:ecs:us-*:*:*"
+        );
         assert_eq!(
             arn_glob(&text("arn:a*s:ecs:us-*-1:?:x*y:z")).to_string(),
             "arn:a*!s:ecs:us-*!-1:?!:x*y:z"
         );
-        assert_eq!(arn_glob(&text("arn:aws:s3:::b/?*")).to_string(), "arn:aws:s3:::b/?*");
+        assert_eq!(
+            arn_glob(&text("arn:aws:s3:::b/?*")).to_string(),
+            "arn:aws:s3:::b/?*"
+        );
     }
 
     #[test]
@@ -113,11 +140,17 @@ mod tests {
         let t = ast::Template {
             segments: vec![
                 ast::Segment::Text("arn:aws:s3:::b/".into()),
-                ast::Segment::Variable { key: "aws:UserName".into(), default: Some("x".into()) },
+                ast::Segment::Variable {
+                    key: "aws:UserName".into(),
+                    default: Some("x".into()),
+                },
                 ast::Segment::Escaped('*'),
                 ast::Segment::Text("/*".into()),
             ],
         };
-        assert_eq!(arn_glob(&t).to_string(), "arn:aws:s3:::b/${aws:username, 'x'}\\*/*");
+        assert_eq!(
+            arn_glob(&t).to_string(),
+            "arn:aws:s3:::b/${aws:username, 'x'}\\*/*"
+        );
     }
 }

@@ -1,0 +1,222 @@
+//! `Artifact::authorize` allocates nothing: a counting global allocator watches it.
+//!
+//! A separate test binary with its own `main` (`harness = false`), so no test-harness thread
+//! allocates while the counter is armed.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::alloc::System;
+
+use iamc_grammar::ast::{self, Spanned};
+use iamc_grammar::Span;
+use iamc_runtime::{Decision, Request, Scalar, Value};
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+fn sp<T>(node: T) -> Spanned<T> {
+    Spanned {
+        node,
+        span: Span::default(),
+    }
+}
+
+fn text(s: &str) -> ast::Template {
+    ast::Template {
+        segments: vec![ast::Segment::Text(s.into())],
+    }
+}
+
+fn stmt(
+    deny: bool,
+    not_action: bool,
+    actions: &[&str],
+    not_resource: bool,
+    resources: Vec<ast::ResourcePattern>,
+) -> ast::Statement {
+    ast::Statement {
+        index: 0,
+        sid: None,
+        effect: sp(if deny {
+            ast::Effect::Deny
+        } else {
+            ast::Effect::Allow
+        }),
+        principal: None,
+        action: ast::ActionBlock {
+            negated: not_action,
+            patterns: actions
+                .iter()
+                .map(|a| {
+                    sp(match a.split_once(':') {
+                        None => ast::ActionPattern::Any,
+                        Some((s, n)) => ast::ActionPattern::Service {
+                            service: s.into(),
+                            name: n.into(),
+                        },
+                    })
+                })
+                .collect(),
+            span: Span::default(),
+        },
+        resource: Some(ast::ResourceBlock {
+            negated: not_resource,
+            patterns: resources.into_iter().map(sp).collect(),
+            span: Span::default(),
+        }),
+        conditions: Vec::new(),
+        span: Span::default(),
+    }
+}
+
+fn arn(s: &str) -> ast::ResourcePattern {
+    ast::ResourcePattern::Arn {
+        raw: s.into(),
+        template: text(s),
+    }
+}
+
+fn main() {
+    let mut statements = vec![
+        stmt(
+            true,
+            false,
+            &["s3:DeleteBucket"],
+            false,
+            vec![arn("arn:aws:s3:::prod-*")],
+        ),
+        stmt(
+            true,
+            true,
+            &["s3:*", "ec2:*"],
+            false,
+            vec![arn("arn:aws:iam::*:role/admin*")],
+        ),
+        stmt(
+            false,
+            false,
+            &["s3:Get*", "s3:List*"],
+            true,
+            vec![arn("arn:aws:s3:::secret/*")],
+        ),
+        stmt(
+            false,
+            false,
+            &["ec2:*"],
+            false,
+            vec![ast::ResourcePattern::Arn {
+                raw: "arn:aws:ec2:*:*:instance/${aws:username}-*".into(),
+                template: ast::Template {
+                    segments: vec![
+                        ast::Segment::Text("arn:aws:ec2:*:*:instance/".into()),
+                        ast::Segment::Variable {
+                            key: "aws:username".into(),
+                            default: Some("x".into()),
+                        },
+                        ast::Segment::Text("-*".into()),
+                    ],
+                },
+            }],
+        ),
+        stmt(
+            false,
+            false,
+            &["iam:Get*"],
+            false,
+            vec![ast::ResourcePattern::Any],
+        ),
+    ];
+    // Enough overlapping resource patterns to overflow the matched-pattern buffer.
+    let many: Vec<ast::ResourcePattern> = (0..400)
+        .map(|i| arn(&format!("arn:aws:s3:::b*{i}*")))
+        .collect();
+    statements.push(stmt(false, false, &["s3:PutObject"], false, many));
+    for (i, s) in statements.iter_mut().enumerate() {
+        s.index = i;
+    }
+    let policy = ast::Policy {
+        name: "p.json".into(),
+        kind: ast::PolicyKind::Identity,
+        version: ast::Version::V2012_10_17,
+        version_span: None,
+        id: None,
+        statements,
+        span: Span::default(),
+    };
+    let (artifact, _) =
+        iamc_compiler::compile_artifact(&[policy], &iamc_compiler::Config::default()).unwrap();
+    let long_key: String = (0..400).map(|i| format!("{i}")).collect();
+    let requests = vec![
+        (
+            Request::new("s3:GetObject", "arn:aws:s3:::data/k"),
+            Decision::Allow,
+        ),
+        (
+            Request::new("s3:GetObject", "arn:aws:s3:::secret/k"),
+            Decision::ImplicitDeny,
+        ),
+        (
+            Request::new("S3:DELETEBUCKET", "arn:aws:s3:::prod-x"),
+            Decision::ExplicitDeny,
+        ),
+        (
+            Request::new("iam:PassRole", "arn:aws:iam::1:role/admin-x"),
+            Decision::ExplicitDeny,
+        ),
+        (Request::new("iam:GetRole", "*"), Decision::Allow),
+        (
+            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1"),
+            Decision::ImplicitDeny,
+        ),
+        (
+            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1")
+                .with_context("aws:username", Value::Single(Scalar::String("bob".into()))),
+            Decision::Allow,
+        ),
+        (
+            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/x-1"),
+            Decision::Allow,
+        ),
+        (
+            Request::new("s3:PutObject", format!("arn:aws:s3:::b{long_key}")),
+            Decision::Allow,
+        ),
+        (
+            Request::new("s3:PutObject", "arn:aws:s3:::c"),
+            Decision::ImplicitDeny,
+        ),
+        (Request::new("nocolon", "*"), Decision::ImplicitDeny),
+    ];
+    for (r, want) in &requests {
+        // Warm up (lazy statics in the standard library, if any), then count.
+        let _ = artifact.authorize(r);
+        let region = Region::new(GLOBAL);
+        let got = artifact.authorize(r);
+        let change = region.change();
+        let n = change.allocations + change.reallocations;
+        assert_eq!(got, *want, "{} on {}", r.action, r.resource);
+        assert_eq!(
+            n, 0,
+            "authorize allocated {n} times for {} on {}",
+            r.action, r.resource
+        );
+    }
+    // The counter does see allocations: `explain` builds a list.
+    let region = Region::new(GLOBAL);
+    let e = artifact.explain(&requests[0].0);
+    assert!(
+        region.change().allocations > 0,
+        "the counting allocator counts nothing"
+    );
+    assert_eq!(e.decision, Decision::Allow);
+    println!(
+        "no_alloc: {} requests decided with zero allocations",
+        requests.len()
+    );
+}
