@@ -13,4 +13,5 @@ mod request;
 
 pub use artifact::Artifact;
 pub use decision::{Decision, Effect, EffectName, Explanation, MatchedStatement};
-pub use request::{Context, Request, Scalar, Value};
+pub use json::{MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_OBJECT_MEMBERS, MAX_REQUEST_BYTES};
+pub use request::{Context, Request, RequestError, Scalar, Value};

@@ -119,17 +119,218 @@ impl Request {
     }
 }
 
+/// Why a request text was refused. The message is lowercase and names the offending field or
+/// limit, e.g. ``unknown field `acton` ``.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestError {
+    message: String,
+}
+
+impl RequestError {
+    fn new(message: impl Into<String>) -> RequestError {
+        RequestError {
+            message: message.into(),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+impl Request {
+    /// Parses one request object of `spec/io.md`:
+    /// `{"action": "svc:Op", "resource": "...", "context": {...}, "principal": "...",
+    /// "resourceAccount": "..."}`.
+    ///
+    /// Strict: `action` is required and must contain a colon; `resource` defaults to `*`;
+    /// context values are strings, numbers, booleans or flat arrays of those (numbers keep their
+    /// JSON text); two context keys differing only in case, duplicate fields and unknown fields
+    /// are errors. Input size, nesting and counts are bounded by the limits of the JSON reader
+    /// ([`MAX_REQUEST_BYTES`](crate::MAX_REQUEST_BYTES) and friends).
+    pub fn from_json(text: &str) -> Result<Request, RequestError> {
+        use crate::json::JsonValue;
+        let JsonValue::Object(members) = crate::json::parse(text).map_err(RequestError::new)?
+        else {
+            return Err(RequestError::new("a request must be a json object"));
+        };
+        let mut action = None;
+        let mut resource = None;
+        let mut context = Context::new();
+        let mut principal = None;
+        let mut resource_account = None;
+        for (name, value) in members {
+            match name.as_str() {
+                "action" => action = Some(string_field("action", value)?),
+                "resource" => resource = Some(string_field("resource", value)?),
+                "principal" => principal = Some(string_field("principal", value)?),
+                "resourceAccount" => {
+                    resource_account = Some(string_field("resourceAccount", value)?);
+                }
+                "context" => context = context_field(value)?,
+                other => return Err(RequestError::new(format!("unknown field `{other}`"))),
+            }
+        }
+        let action = action.ok_or_else(|| RequestError::new("missing field `action`"))?;
+        if !action.contains(':') {
+            return Err(RequestError::new(format!(
+                "action `{action}` must have the form `service:Action`"
+            )));
+        }
+        Ok(Request {
+            action,
+            resource: resource.unwrap_or_else(|| "*".to_owned()),
+            context,
+            principal,
+            resource_account,
+        })
+    }
+}
+
+fn string_field(name: &str, value: crate::json::JsonValue) -> Result<String, RequestError> {
+    match value {
+        crate::json::JsonValue::String(s) => Ok(s),
+        other => Err(RequestError::new(format!(
+            "field `{name}` must be a string, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+fn context_field(value: crate::json::JsonValue) -> Result<Context, RequestError> {
+    use crate::json::JsonValue;
+    let JsonValue::Object(members) = value else {
+        return Err(RequestError::new(format!(
+            "field `context` must be an object, not {}",
+            value.type_name()
+        )));
+    };
+    let mut context = Context::new();
+    let mut seen: Vec<&str> = Vec::with_capacity(members.len());
+    for (key, _) in &members {
+        if let Some(prev) = seen.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+            return Err(RequestError::new(format!(
+                "context keys `{prev}` and `{key}` differ only in case"
+            )));
+        }
+        seen.push(key);
+    }
+    for (key, value) in &members {
+        let bad = || {
+            RequestError::new(format!(
+                "context value for `{key}` must be a string, number, boolean or array of those"
+            ))
+        };
+        let value = match value {
+            JsonValue::Array(items) => Value::Multi(
+                items
+                    .iter()
+                    .map(|v| scalar(v).ok_or_else(bad))
+                    .collect::<Result<_, _>>()?,
+            ),
+            v => Value::Single(scalar(v).ok_or_else(bad)?),
+        };
+        context.insert(key, value);
+    }
+    Ok(context)
+}
+
+fn scalar(value: &crate::json::JsonValue) -> Option<Scalar> {
+    use crate::json::JsonValue;
+    match value {
+        JsonValue::String(s) => Some(Scalar::String(s.clone())),
+        JsonValue::Number(n) => Some(Scalar::Number(n.clone())),
+        JsonValue::Bool(b) => Some(Scalar::Bool(*b)),
+        JsonValue::Null | JsonValue::Array(_) | JsonValue::Object(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
     fn context_keys_are_case_insensitive() {
         let mut c = Context::new();
-        c.insert("aws:ResourceTag/Env", Value::Single(Scalar::String("prod".into())));
+        c.insert(
+            "aws:ResourceTag/Env",
+            Value::Single(Scalar::String("prod".into())),
+        );
         assert!(c.get("AWS:RESOURCETAG/env").is_some());
         assert!(c.get("aws:resourcetag/envx").is_none());
         c.insert("AWS:resourcetag/ENV", Value::Single(Scalar::Bool(true)));
         assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn from_json_reads_every_field() {
+        let r = Request::from_json(
+            r#"{"action":"ecs:StopTask","resource":"arn:aws:ecs:us-east-1:1:task/p/x",
+               "context":{"aws:TagKeys":["a","b"],"ecs:task-cpu":1024.0,"aws:SecureTransport":true,
+                          "aws:Empty":[]},
+               "principal":"arn:aws:iam::1:user/a","resourceAccount":"1"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.action, "ecs:StopTask");
+        assert_eq!(r.principal.as_deref(), Some("arn:aws:iam::1:user/a"));
+        assert_eq!(r.resource_account.as_deref(), Some("1"));
+        assert_eq!(
+            r.context.get("ECS:TASK-CPU"),
+            Some(&Value::Single(Scalar::Number("1024.0".into())))
+        );
+        assert_eq!(r.context.get("aws:empty"), Some(&Value::Multi(vec![])));
+        assert_eq!(
+            r.context.get("aws:securetransport"),
+            Some(&Value::Single(Scalar::Bool(true)))
+        );
+    }
+
+    #[test]
+    fn from_json_defaults_resource_to_star() {
+        let r = Request::from_json(r#"{"action":"ecs:ListClusters"}"#).unwrap();
+        assert_eq!(r.resource, "*");
+        assert!(r.context.is_empty());
+    }
+
+    #[test]
+    fn from_json_errors_are_specific() {
+        let err = |t: &str| Request::from_json(t).unwrap_err().to_string();
+        assert_eq!(err(r#"{"acton":"a:b"}"#), "unknown field `acton`");
+        assert_eq!(err(r#"{"resource":"*"}"#), "missing field `action`");
+        assert_eq!(
+            err(r#"{"action":"a:b","action":"a:c"}"#),
+            "duplicate field `action`"
+        );
+        assert_eq!(
+            err(r#"{"action":"ab"}"#),
+            "action `ab` must have the form `service:Action`"
+        );
+        assert_eq!(
+            err(r#"{"action":1}"#),
+            "field `action` must be a string, not a number"
+        );
+        assert_eq!(
+            err(r#"{"action":"a:b","context":{"aws:TagKeys":[["x"]]}}"#),
+            "context value for `aws:TagKeys` must be a string, number, boolean or array of those"
+        );
+        assert_eq!(
+            err(r#"{"action":"a:b","context":{"k":null}}"#),
+            "context value for `k` must be a string, number, boolean or array of those"
+        );
+        assert_eq!(
+            err(r#"{"action":"a:b","context":{"aws:A":"1","AWS:a":"2"}}"#),
+            "context keys `aws:A` and `AWS:a` differ only in case"
+        );
+        assert_eq!(err("[]"), "a request must be a json object");
+        assert!(err("{").starts_with("invalid json at byte 1"));
     }
 }
