@@ -4,3 +4,5 @@
 //! ([`reference`]), a deliberately simple evaluator that walks the parsed policy directly and
 //! shares no matching code with the compiler: it is the oracle the compiled path is tested
 //! against.
+
+pub mod reference;
