@@ -957,9 +957,17 @@ impl<'a> Tape<'a> {
 
 /// Where a context key is used.
 #[derive(Debug, Clone)]
-enum KeyUse {
+struct KeyUse {
+    /// (policy, statement) indexes.
+    at: (usize, usize),
+    kind: UseKind,
+}
+
+#[derive(Debug, Clone)]
+enum UseKind {
     Cond {
         base: BaseOperator,
+        qualifier: Option<Qualifier>,
         values: Vec<GenValue>,
         substitutes: bool,
     },
@@ -982,9 +990,9 @@ fn key_uses(policies: &[GenPolicy]) -> Vec<(String, Vec<KeyUse>)> {
             out.push((key.to_owned(), vec![u]));
         }
     };
-    for p in policies {
+    for (pi, p) in policies.iter().enumerate() {
         let subst = p.version.substitutes();
-        for st in &p.statements {
+        for (si, st) in p.statements.iter().enumerate() {
             let mut frags: Vec<&Frag> = Vec::new();
             for r in &st.resources {
                 if let GenResource::Arn { fields } = r {
@@ -995,10 +1003,14 @@ fn key_uses(policies: &[GenPolicy]) -> Vec<(String, Vec<KeyUse>)> {
                 for k in &c.keys {
                     add(
                         &k.key,
-                        KeyUse::Cond {
-                            base: c.base,
-                            values: k.values.clone(),
-                            substitutes: subst,
+                        KeyUse {
+                            at: (pi, si),
+                            kind: UseKind::Cond {
+                                base: c.base,
+                                qualifier: c.qualifier,
+                                values: k.values.clone(),
+                                substitutes: subst,
+                            },
                         },
                     );
                     for v in &k.values {
@@ -1013,8 +1025,11 @@ fn key_uses(policies: &[GenPolicy]) -> Vec<(String, Vec<KeyUse>)> {
                     if let Frag::Var { key, default } = f {
                         add(
                             key,
-                            KeyUse::Var {
-                                default: default.clone(),
+                            KeyUse {
+                                at: (pi, si),
+                                kind: UseKind::Var {
+                                    default: default.clone(),
+                                },
                             },
                         );
                     }
@@ -1139,14 +1154,22 @@ fn instantiate(
     out
 }
 
-fn derive_action(policies: &[GenPolicy], tape: &mut Tape<'_>) -> String {
-    let patterns: Vec<&GenAction> = policies
+/// An action for the target statement `st`: one of its patterns instantiated, or (for
+/// `NotAction`, and sometimes anyway) an action from elsewhere.
+fn derive_action(policies: &[GenPolicy], st: &GenStatement, tape: &mut Tape<'_>) -> String {
+    let everywhere: Vec<&GenAction> = policies
         .iter()
         .flat_map(|p| &p.statements)
         .flat_map(|s| &s.actions)
         .collect();
-    let action = match tape.choose(&patterns) {
-        Some(GenAction::Svc { service, name }) if !tape.rare(10) => {
+    let own: Vec<&GenAction> = st.actions.iter().collect();
+    let pool = if st.not_action || tape.rare(15) {
+        &everywhere
+    } else {
+        &own
+    };
+    let action = match tape.choose(pool) {
+        Some(GenAction::Svc { service, name }) if !(st.not_action && tape.rare(50)) => {
             let name = instantiate(name, true, &Context::new(), ACTION_FILL, ONE_CHAR, tape);
             format!("{}:{}", flip_case(service, tape), flip_case(&name, tape))
         }
@@ -1197,8 +1220,16 @@ fn instantiate_arn(
     out
 }
 
-fn derive_resource(policies: &[GenPolicy], ctx: &Context, tape: &mut Tape<'_>) -> String {
-    let patterns: Vec<(&GenResource, bool)> = policies
+/// A resource for the target statement `st` (of a policy with `substitutes`): one of its
+/// patterns instantiated, or (for `NotResource`, and sometimes anyway) something else.
+fn derive_resource(
+    policies: &[GenPolicy],
+    st: &GenStatement,
+    substitutes: bool,
+    ctx: &Context,
+    tape: &mut Tape<'_>,
+) -> String {
+    let everywhere: Vec<(&GenResource, bool)> = policies
         .iter()
         .flat_map(|p| {
             p.statements.iter().flat_map(move |s| {
@@ -1208,10 +1239,17 @@ fn derive_resource(policies: &[GenPolicy], ctx: &Context, tape: &mut Tape<'_>) -
             })
         })
         .collect();
-    let resource = match tape.choose(&patterns) {
-        Some((GenResource::Arn { fields }, subst)) if !tape.rare(10) => {
+    let own: Vec<(&GenResource, bool)> = st.resources.iter().map(|r| (r, substitutes)).collect();
+    let pool = if st.not_resource || tape.rare(15) {
+        &everywhere
+    } else {
+        &own
+    };
+    let resource = match tape.choose(pool) {
+        Some((GenResource::Arn { fields }, subst)) if !(st.not_resource && tape.rare(50)) => {
             instantiate_arn(fields, *subst, ctx, tape)
         }
+        Some((GenResource::Any, _)) if !tape.rare(50) => "*".to_owned(),
         _ => {
             if tape.rare(50) {
                 random_arn(tape)
@@ -1234,19 +1272,20 @@ fn derive_resource(policies: &[GenPolicy], ctx: &Context, tape: &mut Tape<'_>) -
 }
 
 /// A scalar for a key used by `u`.
-fn derive_scalar(u: &KeyUse, ctx: &Context, tape: &mut Tape<'_>) -> Scalar {
+fn derive_scalar(u: &UseKind, ctx: &Context, tape: &mut Tape<'_>) -> Scalar {
     let text = match u {
-        KeyUse::Var { default } => {
+        UseKind::Var { default } => {
             if tape.rare(20) {
                 default.clone().unwrap_or_default()
             } else {
                 tape.choose_str(VAR_VALUES)
             }
         }
-        KeyUse::Cond {
+        UseKind::Cond {
             base,
             values,
             substitutes,
+            ..
         } => {
             let from_policy = tape.choose(values).filter(|_| !tape.rare(20));
             match (family(*base), from_policy) {
@@ -1321,30 +1360,53 @@ fn value_plain_text(v: &GenValue) -> String {
     }
 }
 
-/// A request derived from the policies' patterns and condition values.
+/// A request derived from the policies' patterns and condition values, aimed at one target
+/// statement (its action, resource and condition keys) so that it usually applies.
 pub fn derive_request(policies: &[GenPolicy], tape: &mut Tape<'_>, s: &Settings) -> Request {
+    let pi = tape.pick(policies.len());
+    let Some(policy) = policies.get(pi) else {
+        return Request::new("ecs:RunTask", "*");
+    };
+    let si = tape.pick(policy.statements.len());
+    let Some(st) = policy.statements.get(si) else {
+        return Request::new("ecs:RunTask", "*");
+    };
     let mut ctx = Context::new();
     for (key, uses) in key_uses(policies) {
-        if tape.rare(25) {
-            continue; // absent
-        }
-        let Some(u) = tape.choose(&uses) else {
+        let own: Vec<&KeyUse> = uses.iter().filter(|u| u.at == (pi, si)).collect();
+        let all: Vec<&KeyUse> = uses.iter().collect();
+        let pool = if own.is_empty() || tape.rare(15) {
+            &all
+        } else {
+            &own
+        };
+        let Some(u) = tape.choose(pool) else {
             continue;
         };
-        let value = if tape.rare(25) {
+        if tape.rare(if own.is_empty() { 40 } else { 15 }) {
+            continue; // absent
+        }
+        let multi = match &u.kind {
+            UseKind::Cond {
+                qualifier: Some(_), ..
+            } => !tape.rare(30),
+            _ => tape.rare(10),
+        };
+        let value = if multi {
             let n = tape.pick(s.max_values + 1);
-            let mut list: Vec<Scalar> = (0..n).map(|_| derive_scalar(u, &ctx, tape)).collect();
+            let mut list: Vec<Scalar> =
+                (0..n).map(|_| derive_scalar(&u.kind, &ctx, tape)).collect();
             if tape.rare(15) {
                 list.push(Scalar::String(String::new()));
             }
             Value::Multi(list)
         } else {
-            Value::Single(derive_scalar(u, &ctx, tape))
+            Value::Single(derive_scalar(&u.kind, &ctx, tape))
         };
         ctx.insert(&flip_case(&key, tape), value);
     }
-    let action = derive_action(policies, tape);
-    let resource = derive_resource(policies, &ctx, tape);
+    let action = derive_action(policies, st, tape);
+    let resource = derive_resource(policies, st, policy.version.substitutes(), &ctx, tape);
     Request {
         action,
         resource,
@@ -1676,5 +1738,171 @@ pub fn break_policy(mut p: GenPolicy, b: Breakage, n: u32) -> String {
             let name = &v[..v.find(':').unwrap()];
             m[i] = format!("{name}: [\"ecs:RunTask\",]");
         }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The AST the generator means (the grammar must produce the same, spans aside)
+// ---------------------------------------------------------------------------------------------
+
+pub mod to_ast {
+    use super::*;
+    use iamc_grammar::ast;
+    use iamc_grammar::Span;
+
+    fn sp<T>(node: T) -> ast::Spanned<T> {
+        ast::Spanned {
+            node,
+            span: Span::new(0, 0),
+        }
+    }
+
+    /// Template segments with empty texts dropped and adjacent texts merged (the grammar may
+    /// cut text differently; this is the comparable form).
+    pub fn normalize(segments: &[ast::Segment]) -> Vec<ast::Segment> {
+        let mut out: Vec<ast::Segment> = Vec::new();
+        for s in segments {
+            match (s, out.last_mut()) {
+                (ast::Segment::Text(t), _) if t.is_empty() => {}
+                (ast::Segment::Text(t), Some(ast::Segment::Text(prev))) => prev.push_str(t),
+                (s, _) => out.push(s.clone()),
+            }
+        }
+        out
+    }
+
+    pub fn template(frags: &[Frag], substitutes: bool) -> ast::Template {
+        if !substitutes {
+            return ast::Template {
+                segments: vec![ast::Segment::Text(frags_text(frags))],
+            };
+        }
+        let segments: Vec<ast::Segment> = frags
+            .iter()
+            .map(|f| match f {
+                Frag::Var { key, default } => ast::Segment::Variable {
+                    key: key.clone(),
+                    default: default.clone(),
+                },
+                Frag::Esc(c) => ast::Segment::Escaped(*c),
+                f => ast::Segment::Text(frags_text(std::slice::from_ref(f))),
+            })
+            .collect();
+        ast::Template {
+            segments: normalize(&segments),
+        }
+    }
+
+    pub fn policy(g: &GenPolicy, name: &str) -> ast::Policy {
+        let subst = g.version.substitutes();
+        let statements = g
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(index, s)| ast::Statement {
+                index,
+                sid: s.sid.clone().map(sp),
+                effect: sp(if s.deny {
+                    ast::Effect::Deny
+                } else {
+                    ast::Effect::Allow
+                }),
+                principal: None,
+                action: ast::ActionBlock {
+                    negated: s.not_action,
+                    patterns: s
+                        .actions
+                        .iter()
+                        .map(|a| {
+                            sp(match a {
+                                GenAction::Any => ast::ActionPattern::Any,
+                                GenAction::Svc { service, name } => ast::ActionPattern::Service {
+                                    service: service.clone(),
+                                    name: frags_text(name),
+                                },
+                            })
+                        })
+                        .collect(),
+                    span: Span::new(0, 0),
+                },
+                resource: Some(ast::ResourceBlock {
+                    negated: s.not_resource,
+                    patterns: s
+                        .resources
+                        .iter()
+                        .map(|r| {
+                            sp(match r {
+                                GenResource::Any => ast::ResourcePattern::Any,
+                                GenResource::Arn { fields } => ast::ResourcePattern::Arn {
+                                    raw: resource_text(r),
+                                    template: template(&arn_frags(fields), subst),
+                                },
+                            })
+                        })
+                        .collect(),
+                    span: Span::new(0, 0),
+                }),
+                conditions: s
+                    .conditions
+                    .iter()
+                    .map(|c| ast::ConditionClause {
+                        operator: sp(ast::Operator {
+                            qualifier: c.qualifier.map(|q| match q {
+                                Qualifier::ForAllValues => ast::SetQualifier::ForAllValues,
+                                Qualifier::ForAnyValue => ast::SetQualifier::ForAnyValue,
+                            }),
+                            base: c.base,
+                            if_exists: c.if_exists,
+                        }),
+                        keys: c
+                            .keys
+                            .iter()
+                            .map(|k| ast::ConditionKey {
+                                key: sp(k.key.clone()),
+                                values: k
+                                    .values
+                                    .iter()
+                                    .map(|v| sp(value(v, subst && c.base.admits_variables())))
+                                    .collect(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                span: Span::new(0, 0),
+            })
+            .collect();
+        ast::Policy {
+            name: name.to_owned(),
+            kind: ast::PolicyKind::Identity,
+            version: if subst {
+                ast::Version::V2012_10_17
+            } else {
+                ast::Version::V2008_10_17
+            },
+            version_span: (g.version != GenVersion::Absent).then(|| Span::new(0, 0)),
+            id: g.id.clone().map(sp),
+            statements,
+            span: Span::new(0, 0),
+        }
+    }
+
+    pub fn value(v: &GenValue, substitutes: bool) -> ast::ConditionValue {
+        match v {
+            GenValue::Str(f) => ast::ConditionValue {
+                kind: ast::ValueKind::String,
+                text: frags_text(f),
+                template: template(f, substitutes),
+            },
+            GenValue::Num(n) => ast::ConditionValue {
+                kind: ast::ValueKind::Number,
+                text: n.clone(),
+                template: template(&[Frag::Lit(n.clone())], false),
+            },
+            GenValue::Bool(b) => ast::ConditionValue {
+                kind: ast::ValueKind::Bool,
+                text: b.to_string(),
+                template: template(&[Frag::Lit(b.to_string())], false),
+            },
+        }
     }
 }
