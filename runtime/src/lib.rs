@@ -9,9 +9,14 @@ mod eval;
 pub(crate) mod json;
 #[doc(hidden)]
 pub mod program;
+#[doc(hidden)]
+pub mod cond;
 mod request;
 
 pub use artifact::Artifact;
 pub use decision::{Decision, Effect, EffectName, Explanation, MatchedStatement};
-pub use json::{MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_OBJECT_MEMBERS, MAX_REQUEST_BYTES};
+pub use json::{
+    write_string as write_json_string, MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_OBJECT_MEMBERS,
+    MAX_REQUEST_BYTES,
+};
 pub use request::{Context, Request, RequestError, Scalar, Value};

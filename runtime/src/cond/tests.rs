@@ -1,0 +1,87 @@
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+use super::*;
+use crate::Scalar;
+
+fn req(pairs: &[(&str, Value)]) -> Request {
+    let mut r = Request::new("s:a", "*");
+    for (k, v) in pairs {
+        r.context.insert(k, v.clone());
+    }
+    r
+}
+fn s(x: &str) -> Value {
+    Value::Single(Scalar::String(x.to_owned()))
+}
+
+fn clause(q: Quantifier, negated: bool, m: Matcher) -> Conditions {
+    Conditions {
+        clauses: vec![Clause {
+            key: "K".to_owned(),
+            quantifier: q,
+            test: Test::Compare {
+                negated,
+                static_error: false,
+                matcher: m,
+            },
+        }],
+    }
+}
+
+#[test]
+fn quantifiers_follow_the_table() {
+    let eq = || Matcher::Equals {
+        fold: false,
+        exact: vec!["a".to_owned()],
+        templates: vec![],
+    };
+    let plain = clause(Quantifier::Plain { if_exists: false }, false, eq());
+    let not = clause(Quantifier::Plain { if_exists: false }, true, eq());
+    let all = clause(Quantifier::ForAllValues, false, eq());
+    let any = clause(Quantifier::ForAnyValue, false, eq());
+    let none = req(&[]);
+    assert!(!plain.eval(&none, &[]));
+    assert!(not.eval(&none, &[]));
+    assert!(all.eval(&none, &[]));
+    assert!(!any.eval(&none, &[]));
+    let multi = req(&[("k", Value::Multi(vec![Scalar::String("a".into())]))]);
+    assert!(!plain.eval(&multi, &[]));
+    assert!(!not.eval(&multi, &[]));
+    assert!(all.eval(&multi, &[]));
+    assert!(any.eval(&multi, &[]));
+    let mixed = req(&[(
+        "k",
+        Value::Multi(vec![Scalar::String("a".into()), Scalar::String("".into())]),
+    )]);
+    assert!(all.eval(&mixed, &[]));
+    assert!(plain.eval(&req(&[("k", s("a"))]), &[]));
+}
+
+#[test]
+fn missing_dfa_is_an_error_not_a_panic() {
+    let c = clause(
+        Quantifier::Plain { if_exists: false },
+        true,
+        Matcher::Like {
+            arn: false,
+            dfa: Some(7),
+            templates: vec![],
+        },
+    );
+    assert_eq!(c.eval_checked(&req(&[("k", s("a"))]), &[]), Err(EvalError));
+    assert!(!c.eval(&req(&[("k", s("a"))]), &[]));
+    assert_eq!(c.validate(3), Err("condition automaton index out of range"));
+}
+
+#[test]
+fn validate_rejects_unsorted_sets() {
+    let c = clause(
+        Quantifier::Plain { if_exists: false },
+        false,
+        Matcher::Equals {
+            fold: false,
+            exact: vec!["b".into(), "a".into()],
+            templates: vec![],
+        },
+    );
+    assert!(c.validate(0).is_err());
+}
