@@ -17,6 +17,7 @@ use crate::automata::DfaBuilder;
 use crate::{ir, CompileError};
 
 pub mod actions;
+mod condition;
 pub mod provenance;
 pub mod resources;
 
@@ -55,15 +56,12 @@ pub fn lower(
     })
 }
 
-/// Pass 4. GATE (conditions): until `lower/condition.rs` lands, a statement with conditions
-/// gets the runtime's placeholder, which never holds (the statement never applies).
+/// Pass 4: `lower/condition.rs`; an empty block is `None`.
 fn lower_conditions(
     stmt: &ast::Statement,
-    _version: ast::Version,
-    _dfas: &mut DfaBuilder,
+    version: ast::Version,
+    dfas: &mut DfaBuilder,
 ) -> Result<Option<iamc_runtime::program::Conditions>, CompileError> {
-    if stmt.conditions.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(iamc_runtime::program::Conditions))
+    let c = condition::lower_conditions(&stmt.conditions, version, dfas)?;
+    Ok((!c.is_always()).then_some(c))
 }

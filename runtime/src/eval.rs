@@ -22,7 +22,7 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
-use crate::program::{CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token};
+use crate::program::{ActionShard, CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token};
 use crate::{Decision, EffectName, Explanation, MatchedStatement, Request, Value};
 
 /// How many matched resource pattern ids the stack buffer holds.
@@ -52,34 +52,107 @@ pub(crate) fn authorize(p: &Program, dfas: &[Dfa], req: &Request) -> Decision {
     authorize_inner(p, dfas, req).unwrap_or(Decision::ImplicitDeny)
 }
 
+/// Where the action walk of one shard ended.
+#[derive(Clone, Copy)]
+struct ActionHit<'a> {
+    shard: &'a ActionShard,
+    dfa: &'a Dfa,
+    /// The precomputed list of the end state.
+    list: &'a CandidateList,
+    /// Early patterns seen anywhere on the walk.
+    early: u64,
+    /// The match state after end of input, if the walk ended in one.
+    eoi: Option<StateID>,
+}
+
+impl<'a> ActionHit<'a> {
+    /// The early lists of the patterns seen.
+    fn early_lists(&self) -> impl Iterator<Item = &'a CandidateList> + 'a {
+        let mask = self.early;
+        self.shard
+            .early
+            .iter()
+            .enumerate()
+            .filter(move |&(i, _)| i < 64 && mask & (1u64 << i) != 0)
+            .map(|(_, l)| l)
+    }
+
+    /// The `NotAction` statements with early patterns that are candidates: none of their
+    /// patterns matched.
+    fn not_actions(&self) -> impl Iterator<Item = u32> + 'a {
+        let (mask, eoi, dfa) = (self.early, self.eoi, self.dfa);
+        self.shard.not_actions.iter().filter_map(move |n| {
+            if n.early_mask & mask != 0 {
+                return None;
+            }
+            if let Some(eoi) = eoi {
+                for i in 0..dfa.match_len(eoi) {
+                    let pid = dfa.match_pattern(eoi, i).as_u32();
+                    if n.anchored.binary_search(&pid).is_ok() {
+                        return None;
+                    }
+                }
+            }
+            Some(n.stmt)
+        })
+    }
+}
+
 fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
     let mut cx = Cx::new(p, dfas, req);
-    let mut cache: [Option<&CandidateList>; MAX_SHARDS_CACHED] = [None; MAX_SHARDS_CACHED];
+    let mut cache: [Option<ActionHit<'_>>; MAX_SHARDS_CACHED] = [None; MAX_SHARDS_CACHED];
+    let effect_of = |id: u32| p.statements.get(id as usize).map(|s| s.effect);
     for k in 0..p.shards.len() {
-        let list = action_list(p, dfas, k, &req.action)?;
+        let hit = action_hit(p, dfas, k, &req.action)?;
         if let Some(slot) = cache.get_mut(k) {
-            *slot = Some(list);
+            *slot = Some(hit);
         }
-        for &id in &list.deny {
+        for &id in &hit.list.deny {
             if cx.applies(id)? {
                 return Ok(Decision::ExplicitDeny);
             }
         }
+        for l in hit.early_lists() {
+            for &id in &l.deny {
+                if cx.applies(id)? {
+                    return Ok(Decision::ExplicitDeny);
+                }
+            }
+        }
+        for id in hit.not_actions() {
+            if effect_of(id) == Some(StmtEffect::Deny) && cx.applies(id)? {
+                return Ok(Decision::ExplicitDeny);
+            }
+        }
     }
-    let list_of = |k: usize| -> Res<&CandidateList> {
+    let hit_of = |k: usize| -> Res<ActionHit<'_>> {
         match cache.get(k).copied().flatten() {
-            Some(l) => Ok(l),
-            None => action_list(p, dfas, k, &req.action),
+            Some(h) => Ok(h),
+            None => action_hit(p, dfas, k, &req.action),
         }
     };
     for k in 0..p.shards.len() {
-        if list_of(k)?.allow_all {
+        let hit = hit_of(k)?;
+        if hit.list.allow_all || hit.early_lists().any(|l| l.allow_all) {
             return Ok(Decision::Allow);
         }
     }
     for k in 0..p.shards.len() {
-        for &id in &list_of(k)?.allow {
+        let hit = hit_of(k)?;
+        for &id in &hit.list.allow {
             if cx.applies(id)? {
+                return Ok(Decision::Allow);
+            }
+        }
+        for l in hit.early_lists() {
+            for &id in &l.allow {
+                if cx.applies(id)? {
+                    return Ok(Decision::Allow);
+                }
+            }
+        }
+        for id in hit.not_actions() {
+            if effect_of(id) == Some(StmtEffect::Allow) && cx.applies(id)? {
                 return Ok(Decision::Allow);
             }
         }
@@ -97,46 +170,40 @@ pub(crate) fn explain(p: &Program, dfas: &[Dfa], req: &Request) -> Explanation {
 
 fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     let mut cx = Cx::new(p, dfas, req);
+    let mut ids: Vec<u32> = Vec::new();
+    for k in 0..p.shards.len() {
+        let hit = action_hit(p, dfas, k, &req.action)?;
+        ids.extend(hit.list.deny.iter().chain(&hit.list.allow));
+        for l in hit.early_lists() {
+            ids.extend(l.deny.iter().chain(&l.allow));
+        }
+        ids.extend(hit.not_actions());
+    }
+    ids.sort_unstable();
+    ids.dedup();
     let mut statements = Vec::new();
     let (mut any_deny, mut any_allow) = (false, false);
-    for k in 0..p.shards.len() {
-        let list = action_list(p, dfas, k, &req.action)?;
-        let (mut d, mut a) = (list.deny.iter().peekable(), list.allow.iter().peekable());
-        loop {
-            // Merge the two lists by statement id: policy order.
-            let id = match (d.peek(), a.peek()) {
-                (Some(&&x), Some(&&y)) if x < y => d.next(),
-                (Some(_), Some(_)) => a.next(),
-                (Some(_), None) => d.next(),
-                (None, Some(_)) => a.next(),
-                (None, None) => None,
-            };
-            let Some(&id) = id else { break };
-            if !cx.applies(id)? {
-                continue;
-            }
-            let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
-            let effect = match s.effect {
-                StmtEffect::Allow => {
-                    any_allow = true;
-                    EffectName::Allow
-                }
-                StmtEffect::Deny => {
-                    any_deny = true;
-                    EffectName::Deny
-                }
-            };
-            statements.push(MatchedStatement {
-                policy: p
-                    .policies
-                    .get(s.policy as usize)
-                    .ok_or(Inconsistent)?
-                    .clone(),
-                index: s.index,
-                sid: s.sid.clone(),
-                effect,
-            });
+    for id in ids {
+        if !cx.applies(id)? {
+            continue;
         }
+        let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
+        let effect = match s.effect {
+            StmtEffect::Allow => {
+                any_allow = true;
+                EffectName::Allow
+            }
+            StmtEffect::Deny => {
+                any_deny = true;
+                EffectName::Deny
+            }
+        };
+        statements.push(MatchedStatement {
+            policy: p.policies.get(s.policy as usize).ok_or(Inconsistent)?.clone(),
+            index: s.index,
+            sid: s.sid.clone(),
+            effect,
+        });
     }
     let decision = if any_deny {
         Decision::ExplicitDeny
@@ -151,31 +218,59 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     })
 }
 
-/// Walks shard `k`'s action DFA over the lowercased action and returns its candidate list.
-fn action_list<'p>(p: &'p Program, dfas: &[Dfa], k: usize, action: &str) -> Res<&'p CandidateList> {
+/// The early-pattern bits among the patterns of match state `sid`.
+fn early_bits(dfa: &Dfa, sid: StateID, early: usize) -> u64 {
+    let mut mask = 0u64;
+    for i in 0..dfa.match_len(sid) {
+        let pid = dfa.match_pattern(sid, i).as_usize();
+        if pid < early && pid < 64 {
+            mask |= 1u64 << pid;
+        }
+    }
+    mask
+}
+
+/// Walks shard `k`'s action DFA over the lowercased action.
+fn action_hit<'a>(p: &'a Program, dfas: &'a [Dfa], k: usize, action: &str) -> Res<ActionHit<'a>> {
     let shard = p.shards.get(k).ok_or(Inconsistent)?;
     let dfa = dfas.get(shard.dfa as usize).ok_or(Inconsistent)?;
+    let n_early = shard.early.len();
+    let mut early = 0u64;
     let mut sid = anchored_start(dfa)?;
     let mut dead = false;
     for &b in action.as_bytes() {
         sid = dfa.next_state(sid, b.to_ascii_lowercase());
-        if dfa.is_special_state(sid) && dfa.is_dead_state(sid) {
-            dead = true;
-            break;
+        if dfa.is_special_state(sid) {
+            if dfa.is_dead_state(sid) {
+                dead = true;
+                break;
+            }
+            if n_early > 0 && dfa.is_match_state(sid) {
+                early |= early_bits(dfa, sid, n_early);
+            }
         }
     }
     let mut list = shard.default_list;
+    let mut eoi_state = None;
     if !dead {
         let eoi = dfa.next_eoi_state(sid);
         if dfa.is_match_state(eoi) {
+            early |= early_bits(dfa, eoi, n_early);
             let i = shard
                 .states
                 .binary_search_by_key(&eoi.as_u32(), |&(s, _)| s)
                 .map_err(|_| Inconsistent)?;
             list = shard.states.get(i).ok_or(Inconsistent)?.1;
+            eoi_state = Some(eoi);
         }
     }
-    shard.lists.get(list as usize).ok_or(Inconsistent)
+    Ok(ActionHit {
+        shard,
+        dfa,
+        list: shard.lists.get(list as usize).ok_or(Inconsistent)?,
+        early,
+        eoi: eoi_state,
+    })
 }
 
 /// The resource pattern ids a request resource matched.
@@ -238,7 +333,11 @@ impl<'a> Cx<'a> {
         }
         Ok(match &s.conditions {
             None => true,
-            Some(c) => c.eval(self.req, self.dfas),
+            // Fail closed: a Deny whose conditions cannot be evaluated applies.
+            Some(c) => match s.effect {
+                StmtEffect::Deny => c.eval_checked(self.req, self.dfas).unwrap_or(true),
+                StmtEffect::Allow => c.eval(self.req, self.dfas),
+            },
         })
     }
 

@@ -20,20 +20,8 @@
 /// The automata an artifact carries, loaded into owned `u32`-aligned storage.
 pub type Dfa = regex_automata::dfa::dense::DFA<Vec<u32>>;
 
-// GATE (conditions): `crate::cond::Conditions` is written beside this file; until it lands a
-// statement with conditions keeps them as an opaque marker that never holds (deny-safe).
-mod pending {
-    /// Placeholder for `crate::cond::Conditions`: never satisfied.
-    #[derive(Debug, Clone, PartialEq, bincode::Encode, bincode::Decode)]
-    pub struct Conditions;
-
-    impl Conditions {
-        pub fn eval(&self, _req: &crate::Request, _dfas: &[super::Dfa]) -> bool {
-            false
-        }
-    }
-}
-pub use pending::Conditions;
+/// A statement's compiled `Condition` block (see `crate::cond`).
+pub use crate::cond::Conditions;
 
 /// A statement's effect, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
@@ -110,6 +98,25 @@ pub struct ActionShard {
     /// The list used when the walk does not end in one of `states`.
     pub default_list: u32,
     pub lists: Vec<CandidateList>,
+    /// Patterns `0..early.len()` of the DFA (at most 64) end in `*` after another wildcard
+    /// (`svc:*Job*`): anchored at the end they would blow the DFA up, so they are compiled
+    /// without the trailing `*` and reported as soon as they match anywhere on the walk (a bit
+    /// mask). `early[p]` lists the positive statements naming pattern `p`; `states` and `lists`
+    /// only account for the other patterns.
+    pub early: Vec<CandidateList>,
+    /// `NotAction` statements naming an early pattern: decided at run time, see
+    /// [`NotActionCheck`]. They appear in no list.
+    pub not_actions: Vec<NotActionCheck>,
+}
+
+/// A `NotAction` statement with an early pattern: a candidate when none of its patterns matched.
+#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct NotActionCheck {
+    pub stmt: u32,
+    /// Its end-anchored pattern ids, sorted.
+    pub anchored: Vec<u32>,
+    /// Its early patterns, as a mask over `early`.
+    pub early_mask: u64,
 }
 
 /// The statements whose action element accepts an action, by effect, each in policy order.
@@ -175,6 +182,10 @@ impl Program {
             if s.policy as usize >= self.policies.len() {
                 return Err(bad(format!("statement {i}: policy index out of range")));
             }
+            if let Some(c) = &s.conditions {
+                c.validate(dfas.len())
+                    .map_err(|e| bad(format!("statement {i}: {e}")))?;
+            }
             let mut last: Option<u32> = None;
             for e in &s.resource.entries {
                 if e.pattern >= self.resource_patterns {
@@ -226,7 +237,18 @@ impl Program {
                     )));
                 }
             }
-            for l in &sh.lists {
+            if sh.early.len() > 64 {
+                return Err(bad(format!("action shard {k}: more than 64 early patterns")));
+            }
+            for n in &sh.not_actions {
+                if n.stmt < sh.start || n.stmt >= sh.end {
+                    return Err(bad(format!("action shard {k}: statement {} out of range", n.stmt)));
+                }
+                if n.early_mask.checked_shr(u32::try_from(sh.early.len()).unwrap_or(64)).unwrap_or(0) != 0 {
+                    return Err(bad(format!("action shard {k}: early mask out of range")));
+                }
+            }
+            for l in sh.lists.iter().chain(&sh.early) {
                 for (ids, effect) in [(&l.deny, StmtEffect::Deny), (&l.allow, StmtEffect::Allow)] {
                     let mut prev: Option<u32> = None;
                     for &id in ids {
