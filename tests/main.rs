@@ -2,3 +2,5 @@
 mod props;
 #[path = "support/strategies.rs"]
 mod strategies;
+mod grammar;
+mod conditions;

@@ -140,7 +140,10 @@ pub enum Segment {
     Escaped(char),
     /// `${key}` or `${key, 'default'}`. `key` is as written (matching is case-insensitive);
     /// the substituted value (or default) is literal text, never re-read as wildcards.
-    Variable { key: String, default: Option<String> },
+    Variable {
+        key: String,
+        default: Option<String>,
+    },
 }
 
 impl Template {

@@ -5,8 +5,206 @@
 //! rendered `PATH:LINE:COL: error: message`. Strict JSON (RFC 8259) is lexed with `logos` and
 //! parsed with a `lalrpop` grammar; the IAM rules (spec sections 1, 2, 4 and 6) are checked on
 //! the resulting tree. This crate matches nothing and depends on no other iamc crate.
+//!
+//! Pipeline: [`lexer::tokenize`] (tokens, string decoding, the nesting limit
+//! [`lexer::MAX_DEPTH`]) → the LALRPOP grammar `policy.lalrpop` (a [`json::Node`] tree; no
+//! trailing commas, nothing after the document) → [`validate`] (IAM rules, every problem).
+//! A JSON syntax error stops at the first one; IAM problems are all reported together.
 
 pub mod ast;
+pub mod diag;
+pub mod json;
+pub mod lexer;
 pub mod span;
+mod template;
+mod validate;
 
+lalrpop_util::lalrpop_mod!(
+    #[allow(
+        clippy::all,
+        clippy::pedantic,
+        clippy::nursery,
+        clippy::restriction,
+        unused,
+        unused_qualifications,
+        missing_docs
+    )]
+    policy
+);
+
+pub use diag::{Diagnostic, Diagnostics, Severity, Warnings};
+pub use lexer::MAX_DEPTH;
 pub use span::{SourceFile, Span};
+
+use lalrpop_util::ParseError;
+use lexer::{clip, Tok};
+
+/// An accepted policy and the warnings it drew.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub policy: ast::Policy,
+    /// Possibly empty; dereferences to `Vec<Diagnostic>` and renders with
+    /// [`Warnings::render`].
+    pub warnings: Warnings,
+}
+
+/// Parses and validates one policy document of the given kind. `Policy.name` is `src.name()`.
+/// On rejection, every problem found (errors and warnings, in document order).
+pub fn parse_policy(src: &SourceFile, kind: ast::PolicyKind) -> Result<Parsed, Diagnostics> {
+    let root = match parse_json(src) {
+        Ok(root) => root,
+        Err(d) => return Err(single(d)),
+    };
+    let mut v = validate::Validator::new(src, kind);
+    let policy = v.policy(&root);
+    let diags = v.into_diagnostics();
+    match policy {
+        Some(policy) if !diags.iter().any(Diagnostic::is_error) => {
+            let mut warnings = diags;
+            warnings.sort_by_key(|d| d.span().start);
+            Ok(Parsed {
+                policy,
+                warnings: Warnings(warnings),
+            })
+        }
+        _ => Err(Diagnostics::new(diags).unwrap_or_else(|| {
+            single(Diagnostic::new(
+                src,
+                Severity::Error,
+                root.span,
+                "the policy is invalid",
+                None,
+            ))
+        })),
+    }
+}
+
+/// Like [`parse_policy`] for raw bytes: text that is not UTF-8 is an error at the first bad
+/// byte (its line and column count the valid text before it).
+pub fn parse_policy_bytes(
+    name: &str,
+    bytes: &[u8],
+    kind: ast::PolicyKind,
+) -> Result<Parsed, Diagnostics> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_policy(&SourceFile::new(name, text), kind),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let src = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
+            Err(single(Diagnostic::new(
+                &src,
+                Severity::Error,
+                Span::new(at, at + 1),
+                format!("the policy is not valid UTF-8 (byte {at})"),
+                None,
+            )))
+        }
+    }
+}
+
+fn single(d: Diagnostic) -> Diagnostics {
+    Diagnostics::from_one(d)
+}
+
+/// Strict JSON to a span-carrying tree, or the first syntax error.
+pub fn parse_json(src: &SourceFile) -> Result<json::Node, Diagnostic> {
+    let text = src.text();
+    let tokens = lexer::tokenize(text)
+        .map_err(|e| Diagnostic::new(src, Severity::Error, e.span, e.message, e.help))?;
+    let parser = policy::DocumentParser::new();
+    let input = tokens
+        .iter()
+        .cloned()
+        .map(Ok::<_, std::convert::Infallible>);
+    parser
+        .parse(input)
+        .map_err(|e| syntax_error(src, &tokens, e))
+}
+
+fn syntax_error(
+    src: &SourceFile,
+    tokens: &[lexer::Spanned],
+    e: ParseError<usize, Tok, std::convert::Infallible>,
+) -> Diagnostic {
+    let text = src.text();
+    let found = |l: usize, r: usize| format!("`{}`", clip(text.get(l..r).unwrap_or_default()));
+    let (span, message, help) = match e {
+        ParseError::UnrecognizedToken {
+            token: (l, tok, r),
+            expected,
+        } => {
+            // A `,` right before `]` or `}`: a trailing comma.
+            let prev = tokens.iter().take_while(|(s, _, _)| *s < l).last();
+            match (prev, &tok) {
+                (Some((cl, Tok::Comma, cr)), Tok::RBracket | Tok::RBrace) => (
+                    Span::new(*cl, *cr),
+                    "trailing comma".to_owned(),
+                    Some("JSON allows no comma after the last element".to_owned()),
+                ),
+                _ => (
+                    Span::new(l, r),
+                    format!(
+                        "expected {}, found {}",
+                        expected_list(&expected),
+                        found(l, r)
+                    ),
+                    None,
+                ),
+            }
+        }
+        ParseError::UnrecognizedEof { location, expected } => (
+            Span::new(location, location),
+            if tokens.is_empty() {
+                "the policy is empty".to_owned()
+            } else {
+                format!(
+                    "unexpected end of input, expected {}",
+                    expected_list(&expected)
+                )
+            },
+            None,
+        ),
+        ParseError::ExtraToken { token: (l, _, r) } => (
+            Span::new(l, r),
+            format!("unexpected {} after the end of the document", found(l, r)),
+            None,
+        ),
+        ParseError::InvalidToken { location } => (
+            Span::new(location, location),
+            "invalid token".to_owned(),
+            None,
+        ),
+        ParseError::User { error } => match error {},
+    };
+    Diagnostic::new(src, Severity::Error, span, message, help)
+}
+
+/// `a value`, `` `,` or `}` ``, ... from LALRPOP's quoted terminal names.
+fn expected_list(expected: &[String]) -> String {
+    let names: Vec<&str> = expected.iter().map(|s| s.trim_matches('"')).collect();
+    let value = ["{", "[", "string", "number", "true", "false", "null"];
+    let mut parts: Vec<String> = Vec::new();
+    if value.iter().all(|v| names.contains(v)) {
+        parts.push("a value".to_owned());
+    }
+    for n in &names {
+        if parts.first().is_some_and(|p| p == "a value") && value.contains(n) {
+            continue;
+        }
+        parts.push(match *n {
+            "string" => "a string".to_owned(),
+            "number" => "a number".to_owned(),
+            other => format!("`{other}`"),
+        });
+    }
+    match parts.len() {
+        0 => "nothing".to_owned(),
+        1 => parts.concat(),
+        _ => {
+            let (last, rest) = parts
+                .split_last()
+                .map_or((String::new(), &[][..]), |(l, r)| (l.clone(), r));
+            format!("{} or {last}", rest.join(", "))
+        }
+    }
+}

@@ -87,7 +87,7 @@ mod tests {
         let f = SourceFile::new("p.json", "{\n  \"a\": 1\n}");
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(4), (2, 3));
-        assert_eq!(f.line_col(12), (3, 1));
+        assert_eq!(f.line_col(11), (3, 1));
         assert_eq!(f.line_text(2), "  \"a\": 1");
         assert_eq!(f.line_col(999), (3, 2));
     }

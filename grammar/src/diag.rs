@@ -1,0 +1,341 @@
+//! Diagnostics: one problem with its span, rendered `PATH:LINE:COL: error: message` followed by
+//! the source line, carets under the span and an optional `= help:` line.
+
+use std::fmt;
+
+use crate::span::{SourceFile, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem in a policy document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    severity: Severity,
+    span: Span,
+    message: String,
+    help: Option<String>,
+    /// The rendering against the source the diagnostic was made for (for `Display`).
+    rendered: String,
+    line: usize,
+    col: usize,
+}
+
+impl Diagnostic {
+    /// A diagnostic about `span` of `src`.
+    pub fn new(
+        src: &SourceFile,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Diagnostic {
+        let (line, col) = src.line_col(span.start);
+        let mut d = Diagnostic {
+            severity,
+            span,
+            message: message.into(),
+            help,
+            rendered: String::new(),
+            line,
+            col,
+        };
+        d.rendered = d.render(src);
+        d
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
+    /// 1-based line of the span's start in the source the diagnostic was made for.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column (in characters) of the span's start.
+    pub fn col(&self) -> usize {
+        self.col
+    }
+
+    /// The 1-based `(line, column)` of the span's start in `src`.
+    pub fn line_col(&self, src: &SourceFile) -> (usize, usize) {
+        src.line_col(self.span.start)
+    }
+
+    /// The first line alone: `PATH:LINE:COL: error: message`.
+    pub fn headline(&self, src: &SourceFile) -> String {
+        let (line, col) = src.line_col(self.span.start);
+        format!(
+            "{}:{line}:{col}: {}: {}",
+            src.name(),
+            self.severity.as_str(),
+            self.message
+        )
+    }
+
+    /// The full rendering, each line ending in `\n`:
+    ///
+    /// ```text
+    /// PATH:LINE:COL: error: message
+    ///    |
+    /// 12 |         "Effect": "allow",
+    ///    |                   ^^^^^^^
+    ///    = help: did you mean `Allow`?
+    /// ```
+    ///
+    /// A span running past its first line is underlined to the end of that line; an empty
+    /// span (end of input) gets one caret.
+    pub fn render(&self, src: &SourceFile) -> String {
+        let (line, col) = src.line_col(self.span.start);
+        let text = src.line_text(line);
+        let width = line.to_string().len();
+        let pad = " ".repeat(width);
+        // Underline prefix: copy tabs so the carets line up under tab-indented text.
+        let lead: String = text
+            .chars()
+            .take(col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let start = self.span.start.min(src.text().len());
+        let end = self.span.end.clamp(start, src.text().len());
+        let line_end = src
+            .text()
+            .get(start..)
+            .map_or(0, |rest| rest.find('\n').unwrap_or(rest.len()))
+            + start;
+        let underlined = src
+            .text()
+            .get(start..end.min(line_end))
+            .map_or(0, |s| s.trim_end_matches('\r').chars().count())
+            .max(1);
+        let mut out = self.headline(src);
+        out.push('\n');
+        out.push_str(&format!("{pad} |\n{line} | {text}\n{pad} | {lead}"));
+        out.push_str(&"^".repeat(underlined));
+        out.push('\n');
+        if let Some(help) = &self.help {
+            out.push_str(&format!("{pad} = help: {help}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rendered)
+    }
+}
+
+/// Every problem found in a rejected document (at least one of them an error), in document
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// `None` when `list` is empty.
+    pub fn new(mut list: Vec<Diagnostic>) -> Option<Diagnostics> {
+        if list.is_empty() {
+            return None;
+        }
+        list.sort_by_key(|d| (d.span.start, d.severity));
+        Some(Diagnostics(list))
+    }
+
+    /// Exactly one diagnostic.
+    pub fn from_one(d: Diagnostic) -> Diagnostics {
+        Diagnostics(vec![d])
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always false: a `Diagnostics` holds at least one diagnostic.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        &self.0
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+
+    /// Every diagnostic rendered, one after the other.
+    pub fn render(&self, src: &SourceFile) -> String {
+        self.0.iter().map(|d| d.render(src)).collect()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|d| write!(f, "{d}"))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// The warnings of an accepted document (possibly none); dereferences to `Vec<Diagnostic>`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Warnings(pub Vec<Diagnostic>);
+
+impl Warnings {
+    /// Every warning rendered; empty when there is none.
+    pub fn render(&self, src: &SourceFile) -> String {
+        self.0.iter().map(|d| d.render(src)).collect()
+    }
+}
+
+impl std::ops::Deref for Warnings {
+    type Target = Vec<Diagnostic>;
+    fn deref(&self) -> &Vec<Diagnostic> {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Warnings {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for Warnings {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// The candidate `word` most likely meant: one equal ignoring case, else the nearest within
+/// edit distance 2 (ignoring case).
+pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if word.chars().count() > 64 {
+        return None;
+    }
+    if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(c);
+    }
+    let lower = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (levenshtein(&lower, &c.to_lowercase()), *c))
+        .filter(|&(d, _)| d <= 2)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
+    use super::*;
+
+    #[test]
+    fn renders_with_carets_and_help() {
+        let src = SourceFile::new("p.json", "{\n        \"Effect\": \"allow\",\n}");
+        let d = Diagnostic::new(
+            &src,
+            Severity::Error,
+            Span::new(20, 27),
+            "invalid `Effect` value `allow`",
+            Some("did you mean `Allow`?".into()),
+        );
+        assert_eq!(
+            d.render(&src),
+            "p.json:2:19: error: invalid `Effect` value `allow`\n  |\n2 |         \"Effect\": \"allow\",\n  |                   ^^^^^^^\n  = help: did you mean `Allow`?\n"
+        );
+        assert_eq!(d.to_string(), d.render(&src));
+        assert_eq!((d.line(), d.col()), (2, 19));
+    }
+
+    #[test]
+    fn multi_line_spans_stop_at_the_line_end_and_empty_spans_get_one_caret() {
+        let src = SourceFile::new("p", "{\"a\":\n1}");
+        let d = Diagnostic::new(&src, Severity::Warning, Span::new(0, 8), "m", None);
+        assert!(d.render(&src).contains("1 | {\"a\":\n  | ^^^^^\n"));
+        let d = Diagnostic::new(&src, Severity::Error, Span::new(8, 8), "m", None);
+        assert!(d.render(&src).starts_with("p:2:3: error: m\n"));
+        assert!(d.render(&src).ends_with("  |   ^\n"));
+    }
+
+    #[test]
+    fn suggestions() {
+        let c = ["StringEquals", "StringLike", "Bool"];
+        assert_eq!(suggest("stringequals", &c), Some("StringEquals"));
+        assert_eq!(suggest("StringLke", &c), Some("StringLike"));
+        assert_eq!(suggest("Boolean", &c), None);
+        assert_eq!(suggest("Bol", &c), Some("Bool"));
+        assert_eq!(suggest("Xyz", &c), None);
+    }
+}
