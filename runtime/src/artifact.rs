@@ -1,5 +1,7 @@
 //! [`Artifact`]: a loaded, validated policy set that decides requests.
 
+pub(crate) mod codec;
+
 use crate::program::{Dfa, DfaShape, Program, ProgramError};
 use crate::{eval, Decision, Explanation, Request};
 use regex_automata::dfa::Automaton;
@@ -39,6 +41,36 @@ impl DfaShape for Dfa {
 }
 
 impl Artifact {
+    /// Loads artifact bytes, validating every byte in the order documented in
+    /// `crate::format` (container, checksums, DFAs), then the metadata and every cross
+    /// reference of the program. Never panics; O(size).
+    ///
+    /// # Errors
+    /// What is wrong, naming the field or section.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Artifact, crate::LoadError> {
+        let sections = crate::format::read(bytes)?;
+        let program: Program = codec::decode(sections.meta)?;
+        Ok(Artifact::from_parts(program, sections.dfas)?)
+    }
+
+    /// The artifact's bytes (the format of `crate::format`), as `iamc compile` writes them.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let meta = codec::encode(&self.program);
+        let dfas: Vec<Vec<u8>> = self
+            .dfas
+            .iter()
+            .map(|d| {
+                // `write_to_*` fails only on a short buffer; an empty section fails to load.
+                let mut bytes = vec![0u8; d.write_to_len()];
+                match d.write_to_little_endian(&mut bytes) {
+                    Ok(n) if n == bytes.len() => bytes,
+                    _ => Vec::new(),
+                }
+            })
+            .collect();
+        crate::format::write(&meta, &dfas, &crate::format::ProducerInfo::current())
+    }
+
     /// Assembles an artifact from a decoded program and its loaded DFAs, validating every cross
     /// reference (the container's reader calls this; so do tests that skip the byte format).
     ///

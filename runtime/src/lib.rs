@@ -5,7 +5,10 @@
 
 mod artifact;
 mod decision;
+mod error;
 mod eval;
+#[doc(hidden)]
+pub mod format;
 pub(crate) mod json;
 #[doc(hidden)]
 pub mod program;
@@ -14,6 +17,7 @@ pub mod cond;
 mod request;
 
 pub use artifact::Artifact;
+pub use error::LoadError;
 pub use decision::{Decision, Effect, EffectName, Explanation, MatchedStatement};
 pub use json::{
     write_string as write_json_string, MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_OBJECT_MEMBERS,
