@@ -40,6 +40,7 @@ impl CompileError {
         }
     }
 
+    #[allow(dead_code, reason = "used once policy parsing is wired into compile_files")]
     pub(crate) fn io(path: &std::path::Path, e: &std::io::Error) -> CompileError {
         CompileError {
             kind: ErrorKind::Io {

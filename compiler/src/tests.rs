@@ -40,8 +40,7 @@ fn resource(p: &str, vars: bool) -> Spanned<ast::ResourcePattern> {
     }
     let mut segments = Vec::new();
     let mut rest = p;
-    while vars {
-        let Some(i) = rest.find("${") else { break };
+    while let Some(i) = rest.find("${").filter(|_| vars) {
         let j = rest[i..].find('}').unwrap() + i;
         if i > 0 {
             segments.push(ast::Segment::Text(rest[..i].into()));

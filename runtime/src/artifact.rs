@@ -30,7 +30,9 @@ impl DfaShape for Dfa {
     fn is_match(&self, state: u32) -> bool {
         let stride = 1usize.checked_shl(self.stride2() as u32).unwrap_or(0);
         match StateID::new(state as usize) {
-            Ok(id) => stride != 0 && (state as usize) % stride == 0 && self.is_match_state(id),
+            Ok(id) => {
+                stride != 0 && (state as usize).is_multiple_of(stride) && self.is_match_state(id)
+            }
             Err(_) => false,
         }
     }

@@ -22,7 +22,9 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
-use crate::program::{ActionShard, CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token};
+use crate::program::{
+    ActionShard, CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token,
+};
 use crate::{Decision, EffectName, Explanation, MatchedStatement, Request, Value};
 
 /// How many matched resource pattern ids the stack buffer holds.
@@ -199,7 +201,11 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
             }
         };
         statements.push(MatchedStatement {
-            policy: p.policies.get(s.policy as usize).ok_or(Inconsistent)?.clone(),
+            policy: p
+                .policies
+                .get(s.policy as usize)
+                .ok_or(Inconsistent)?
+                .clone(),
             index: s.index,
             sid: s.sid.clone(),
             effect,

@@ -238,13 +238,22 @@ impl Program {
                 }
             }
             if sh.early.len() > 64 {
-                return Err(bad(format!("action shard {k}: more than 64 early patterns")));
+                return Err(bad(format!(
+                    "action shard {k}: more than 64 early patterns"
+                )));
             }
             for n in &sh.not_actions {
                 if n.stmt < sh.start || n.stmt >= sh.end {
-                    return Err(bad(format!("action shard {k}: statement {} out of range", n.stmt)));
+                    return Err(bad(format!(
+                        "action shard {k}: statement {} out of range",
+                        n.stmt
+                    )));
                 }
-                if n.early_mask.checked_shr(u32::try_from(sh.early.len()).unwrap_or(64)).unwrap_or(0) != 0 {
+                if n.early_mask
+                    .checked_shr(u32::try_from(sh.early.len()).unwrap_or(64))
+                    .unwrap_or(0)
+                    != 0
+                {
                     return Err(bad(format!("action shard {k}: early mask out of range")));
                 }
             }

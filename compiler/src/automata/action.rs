@@ -11,12 +11,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use iamc_runtime::program::{ActionShard, CandidateList};
+use iamc_runtime::program::{ActionShard, CandidateList, NotActionCheck};
 use regex_automata::dfa::Automaton;
 
 use super::build::{reachable_states, BuildFailure, DfaBuilder, DfaRole, OwnedDfa};
 use super::glob::glob_hir;
-use crate::ir::{Effect, Glob, PolicySet, Statement};
+use crate::ir::{Effect, Glob, Piece, PolicySet, Statement};
 use crate::CompileError;
 
 /// Builds the action shards covering every statement of `set`.
@@ -32,6 +32,21 @@ pub fn build_action_shards(
     Ok(out)
 }
 
+/// Most early patterns one shard may have (a `u64` mask at run time).
+const MAX_EARLY: usize = 64;
+
+/// Whether an action glob is compiled early-report: it ends in `*` and has another `*`
+/// (`svc:*Job*`). End-anchored, each such pattern would make the DFA remember whether its
+/// inner literal was seen, doubling the states per pattern alive at once.
+pub fn is_early(g: &Glob) -> bool {
+    let stars = g
+        .pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Star { .. }))
+        .count();
+    stars >= 2 && matches!(g.pieces.last(), Some(Piece::Star { colon: true }))
+}
+
 fn build_range(
     set: &PolicySet,
     b: &mut DfaBuilder,
@@ -40,20 +55,50 @@ fn build_range(
     out: &mut Vec<ActionShard>,
 ) -> Result<(), CompileError> {
     let stmts = set.statements.get(start..end).unwrap_or(&[]);
-    let mut ids: HashMap<&Glob, usize> = HashMap::new();
-    let mut globs: Vec<&Glob> = Vec::new();
+    // Early patterns get ids 0..e, the others follow.
+    let mut early: Vec<&Glob> = Vec::new();
+    let mut anchored: Vec<&Glob> = Vec::new();
     for s in stmts {
         for g in &s.action.patterns {
-            ids.entry(g).or_insert_with(|| {
-                globs.push(g);
-                globs.len() - 1
-            });
+            let bucket = if is_early(g) {
+                &mut early
+            } else {
+                &mut anchored
+            };
+            if !bucket.contains(&g) {
+                bucket.push(g);
+            }
         }
     }
-    let hirs: Vec<_> = globs.iter().map(|g| glob_hir(g, false)).collect();
+    let split = |b: &mut DfaBuilder, out: &mut Vec<ActionShard>| {
+        let mid = start + (end - start) / 2;
+        build_range(set, b, start, mid, out)?;
+        build_range(set, b, mid, end, out)
+    };
+    if early.len() > MAX_EARLY {
+        if end - start > 1 {
+            return split(b, out);
+        }
+        let what = stmts
+            .first()
+            .map_or_else(|| "the action set".to_owned(), |s| describe(set, s));
+        return Err(CompileError::too_large(&what));
+    }
+    let n_early = early.len();
+    let ids: HashMap<&Glob, usize> = early
+        .iter()
+        .chain(anchored.iter())
+        .enumerate()
+        .map(|(i, g)| (*g, i))
+        .collect();
+    let hirs: Vec<_> = early
+        .iter()
+        .map(|g| glob_hir(g, true))
+        .chain(anchored.iter().map(|g| glob_hir(g, false)))
+        .collect();
     match b.try_build(&hirs) {
         Ok(dfa) => {
-            let shard = candidate_lists(stmts, start, end, &ids, &dfa)?;
+            let shard = candidate_lists(stmts, start, end, &ids, n_early, &dfa)?;
             let index = b.push(dfa, DfaRole::Action)?;
             out.push(ActionShard {
                 dfa: index,
@@ -61,16 +106,11 @@ fn build_range(
             });
             Ok(())
         }
-        Err(BuildFailure::TooLarge) if end - start > 1 => {
-            let mid = start + (end - start) / 2;
-            build_range(set, b, start, mid, out)?;
-            build_range(set, b, mid, end, out)
-        }
+        Err(BuildFailure::TooLarge) if end - start > 1 => split(b, out),
         Err(BuildFailure::TooLarge) => {
             let what = stmts
                 .first()
-                .map(|s| describe(set, s))
-                .unwrap_or_else(|| "the action set".to_owned());
+                .map_or_else(|| "the action set".to_owned(), |s| describe(set, s));
             Err(CompileError::too_large(&what))
         }
         Err(BuildFailure::Other(e)) => Err(CompileError::automaton("action patterns", &e)),
@@ -95,6 +135,7 @@ fn candidate_lists(
     start: usize,
     end: usize,
     ids: &HashMap<&Glob, usize>,
+    n_early: usize,
     dfa: &OwnedDfa,
 ) -> Result<ActionShard, CompileError> {
     let mut eoi_states = BTreeSet::new();
@@ -136,13 +177,73 @@ fn candidate_lists(
                 .is_some_and(|s| !s.action.negated && s.action.any)
         })
         .collect();
+    let has_early = |k: usize| {
+        pats.get(k)
+            .is_some_and(|ps| ps.iter().any(|&p| p < n_early))
+    };
+    // NotAction statements without early patterns are decided by the end state alone.
     let negated: Vec<usize> = (0..stmts.len())
         .filter(|&k| {
             stmts
                 .get(k)
                 .is_some_and(|s| s.action.negated && !s.action.any)
         })
+        .filter(|&k| !has_early(k))
         .collect();
+    let to_u32 = |x: usize| u32::try_from(x).map_err(|_| CompileError::too_many("statements"));
+    let mut not_actions = Vec::new();
+    for k in 0..stmts.len() {
+        let negated_early = stmts
+            .get(k)
+            .is_some_and(|s| s.action.negated && !s.action.any)
+            && has_early(k);
+        if !negated_early {
+            continue;
+        }
+        let ps = pats.get(k).map_or(&[][..], Vec::as_slice);
+        let mut early_mask = 0u64;
+        let mut anchored = Vec::new();
+        for &p in ps {
+            if p < n_early {
+                early_mask |= 1u64
+                    .checked_shl(u32::try_from(p).unwrap_or(64))
+                    .unwrap_or(0);
+            } else {
+                anchored.push(to_u32(p)?);
+            }
+        }
+        not_actions.push(NotActionCheck {
+            stmt: to_u32(start + k)?,
+            anchored,
+            early_mask,
+        });
+    }
+    let make_list = |cands: BTreeSet<usize>| -> Result<CandidateList, CompileError> {
+        let mut list = CandidateList {
+            deny: Vec::new(),
+            allow: Vec::new(),
+            allow_all: false,
+        };
+        for k in cands {
+            let Some(s) = stmts.get(k) else { continue };
+            let id = to_u32(start + k)?;
+            match s.effect {
+                Effect::Deny => list.deny.push(id),
+                Effect::Allow => {
+                    list.allow.push(id);
+                    if s.resource.any && !s.resource.negated && s.conditions.is_none() {
+                        list.allow_all = true;
+                    }
+                }
+            }
+        }
+        Ok(list)
+    };
+    let mut early_lists = Vec::with_capacity(n_early);
+    for p in 0..n_early {
+        let cands: BTreeSet<usize> = by_pattern.get(p).into_iter().flatten().copied().collect();
+        early_lists.push(make_list(cands)?);
+    }
 
     let mut lists: Vec<CandidateList> = Vec::new();
     let mut list_ids: HashMap<CandidateList, u32> = HashMap::new();
@@ -159,24 +260,7 @@ fn candidate_lists(
                 cands.insert(k);
             }
         }
-        let mut list = CandidateList {
-            deny: Vec::new(),
-            allow: Vec::new(),
-            allow_all: false,
-        };
-        for k in cands {
-            let Some(s) = stmts.get(k) else { continue };
-            let id = u32::try_from(start + k).map_err(|_| CompileError::too_many("statements"))?;
-            match s.effect {
-                Effect::Deny => list.deny.push(id),
-                Effect::Allow => {
-                    list.allow.push(id);
-                    if s.resource.any && !s.resource.negated && s.conditions.is_none() {
-                        list.allow_all = true;
-                    }
-                }
-            }
-        }
+        let list = make_list(cands)?;
         if let Some(&i) = list_ids.get(&list) {
             return Ok(i);
         }
@@ -197,7 +281,6 @@ fn candidate_lists(
         matched.sort_unstable();
         states.push((sid, intern(&matched)?));
     }
-    let to_u32 = |x: usize| u32::try_from(x).map_err(|_| CompileError::too_many("statements"));
     Ok(ActionShard {
         start: to_u32(start)?,
         end: to_u32(end)?,
@@ -205,5 +288,7 @@ fn candidate_lists(
         states,
         default_list,
         lists,
+        early: early_lists,
+        not_actions,
     })
 }
