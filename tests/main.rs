@@ -4,3 +4,8 @@ mod props;
 mod strategies;
 mod grammar;
 mod conditions;
+mod support;
+mod reference_cases;
+mod conformance;
+mod cli;
+mod artifact_integrity;

@@ -1,0 +1,1401 @@
+//! Condition operators end to end: a table of rows (operator, key, policy values, request
+//! context, expected), each compiled into an artifact twice (as the condition of an Allow, and
+//! of a Deny next to an unconditional Allow) and decided by the compiled runtime.
+//!
+//! Rows are data so that the same table can run through the reference interpreter.
+//! Choices the rows pin down (DESIGN.md "Conditions"): simple per-character lowercase for
+//! `IgnoreCase` (the Kelvin sign `K` folds to `k`; `ſ` stays `ſ` and does not equal `s`); exact
+//! decimals; all-digit dates are epoch seconds; canonical base64 with padding; unresolved
+//! variables never match and count as different under negated operators (A3).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use iamc_grammar::ast::{self, BaseOperator, Spanned};
+use iamc_grammar::Span;
+use iamc_runtime::{Decision, Request, Scalar, Value};
+
+/// `(operator, key, policy values as a JSON array, request context as a JSON object, holds)`.
+pub type Row = (&'static str, &'static str, &'static str, &'static str, bool);
+
+const K: &str = "k";
+
+/// Policies with `"Version": "2012-10-17"` (variables substituted).
+pub const ROWS: &[Row] = &[
+    // ---- absent / single / multi / empty keys, plain operators
+    ("StringEquals", K, r#"["a"]"#, r#"{}"#, false),
+    ("StringEquals", K, r#"["a"]"#, r#"{"k":"a"}"#, true),
+    ("StringEquals", K, r#"["a"]"#, r#"{"K":"a"}"#, true),
+    ("StringEquals", "K", r#"["a"]"#, r#"{"k":"a"}"#, true),
+    ("StringEquals", K, r#"["a","b"]"#, r#"{"k":"b"}"#, true),
+    ("StringEquals", K, r#"["a"]"#, r#"{"k":"A"}"#, false),
+    ("StringEquals", K, r#"["a"]"#, r#"{"k":["a"]}"#, false),
+    ("StringEquals", K, r#"["a"]"#, r#"{"k":[]}"#, false),
+    ("StringEquals", K, r#"["a"]"#, r#"{"k":["a","b"]}"#, false),
+    ("StringEquals", K, r#"[]"#, r#"{"k":"a"}"#, false),
+    ("StringEquals", K, r#"[""]"#, r#"{"k":""}"#, true),
+    ("StringEquals", K, r#"["a*"]"#, r#"{"k":"ab"}"#, false),
+    ("StringEquals", K, r#"["a*"]"#, r#"{"k":"a*"}"#, true),
+    ("StringEquals", K, r#"["12"]"#, r#"{"k":12}"#, true),
+    ("StringEquals", K, r#"["true"]"#, r#"{"k":true}"#, true),
+    ("StringEquals", K, r#"[12]"#, r#"{"k":"12"}"#, true),
+    ("StringNotEquals", K, r#"["a"]"#, r#"{}"#, true),
+    ("StringNotEquals", K, r#"["a","b"]"#, r#"{"k":"b"}"#, false),
+    ("StringNotEquals", K, r#"["a","b"]"#, r#"{"k":"c"}"#, true),
+    ("StringNotEquals", K, r#"["a"]"#, r#"{"k":["c"]}"#, false),
+    ("StringNotEquals", K, r#"["a"]"#, r#"{"k":[]}"#, false),
+    ("StringNotEquals", K, r#"[]"#, r#"{"k":"a"}"#, true),
+    // ---- IfExists
+    ("StringEqualsIfExists", K, r#"["a"]"#, r#"{}"#, true),
+    ("StringEqualsIfExists", K, r#"["a"]"#, r#"{"k":"b"}"#, false),
+    (
+        "StringEqualsIfExists",
+        K,
+        r#"["a"]"#,
+        r#"{"k":["a"]}"#,
+        false,
+    ),
+    ("StringNotEqualsIfExists", K, r#"["a"]"#, r#"{}"#, true),
+    (
+        "StringNotEqualsIfExists",
+        K,
+        r#"["a"]"#,
+        r#"{"k":"a"}"#,
+        false,
+    ),
+    ("NumericLessThanIfExists", K, r#"["5"]"#, r#"{}"#, true),
+    ("BoolIfExists", K, r#"["false"]"#, r#"{}"#, true),
+    ("BoolIfExists", K, r#"["false"]"#, r#"{"k":true}"#, false),
+    // ---- ForAllValues / ForAnyValue
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a","b"]"#,
+        r#"{}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a","b"]"#,
+        r#"{"k":[]}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a","b"]"#,
+        r#"{"k":["a","b"]}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a","b"]"#,
+        r#"{"k":["a","c"]}"#,
+        false,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":"a"}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":"c"}"#,
+        false,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":["a",""]}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":""}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":["",""]}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringEqualsIfExists",
+        K,
+        r#"["a"]"#,
+        r#"{}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringNotLike",
+        K,
+        r#"["subnet-0a*","subnet-0b*"]"#,
+        r#"{"k":["subnet-0c1"]}"#,
+        true,
+    ),
+    (
+        "ForAllValues:StringNotLike",
+        K,
+        r#"["subnet-0a*","subnet-0b*"]"#,
+        r#"{"k":["subnet-0a1","subnet-0c1"]}"#,
+        false,
+    ),
+    (
+        "ForAllValues:StringNotLike",
+        K,
+        r#"["subnet-0a*"]"#,
+        r#"{}"#,
+        true,
+    ),
+    ("ForAnyValue:StringEquals", K, r#"["a"]"#, r#"{}"#, false),
+    (
+        "ForAnyValue:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":[]}"#,
+        false,
+    ),
+    (
+        "ForAnyValue:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":["c","a"]}"#,
+        true,
+    ),
+    (
+        "ForAnyValue:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":["c","d"]}"#,
+        false,
+    ),
+    (
+        "ForAnyValue:StringEquals",
+        K,
+        r#"["a"]"#,
+        r#"{"k":"a"}"#,
+        true,
+    ),
+    (
+        "ForAnyValue:StringEquals",
+        K,
+        r#"[""]"#,
+        r#"{"k":[""]}"#,
+        false,
+    ),
+    (
+        "ForAnyValue:StringEqualsIfExists",
+        K,
+        r#"["a"]"#,
+        r#"{}"#,
+        false,
+    ),
+    (
+        "ForAnyValue:StringNotLike",
+        K,
+        r#"["subnet-0a*"]"#,
+        r#"{"k":["subnet-0a1","subnet-0c1"]}"#,
+        true,
+    ),
+    (
+        "ForAnyValue:StringNotLike",
+        K,
+        r#"["subnet-0a*"]"#,
+        r#"{"k":["subnet-0a1"]}"#,
+        false,
+    ),
+    (
+        "ForAnyValue:NumericGreaterThan",
+        K,
+        r#"["5"]"#,
+        r#"{"k":[1,"x",6]}"#,
+        true,
+    ),
+    (
+        "ForAllValues:NumericGreaterThan",
+        K,
+        r#"["5"]"#,
+        r#"{"k":[6,"x"]}"#,
+        false,
+    ),
+    // ---- Null
+    ("Null", K, r#"["true"]"#, r#"{}"#, true),
+    ("Null", K, r#"["true"]"#, r#"{"k":"a"}"#, false),
+    ("Null", K, r#"["false"]"#, r#"{"k":"a"}"#, true),
+    ("Null", K, r#"["false"]"#, r#"{"k":""}"#, true),
+    ("Null", K, r#"["false"]"#, r#"{"k":[]}"#, true),
+    ("Null", K, r#"["false"]"#, r#"{}"#, false),
+    ("Null", K, r#"[true]"#, r#"{}"#, true),
+    ("Null", K, r#"["true","false"]"#, r#"{"k":"a"}"#, true),
+    ("Null", K, r#"["true","false"]"#, r#"{}"#, true),
+    ("Null", K, r#"[]"#, r#"{}"#, false),
+    ("ForAllValues:Null", K, r#"["false"]"#, r#"{}"#, true),
+    ("ForAnyValue:Null", K, r#"["true"]"#, r#"{}"#, false),
+    // ---- IgnoreCase: simple per-character lowercase
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        r#"["Hello"]"#,
+        r#"{"k":"hELLO"}"#,
+        true,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        r#"["ΣΑΣ"]"#,
+        r#"{"k":"σας"}"#,
+        false,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        r#"["ΣΑ"]"#,
+        r#"{"k":"σα"}"#,
+        true,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        "[\"k\"]",
+        "{\"k\":\"\u{212A}\"}",
+        true,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        "[\"\u{212A}\"]",
+        r#"{"k":"K"}"#,
+        true,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        r#"["s"]"#,
+        "{\"k\":\"\u{17F}\"}",
+        false,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        "[\"\u{17F}\"]",
+        r#"{"k":"S"}"#,
+        false,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        r#"["straße"]"#,
+        r#"{"k":"STRASSE"}"#,
+        false,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        "[\"\u{130}\"]",
+        r#"{"k":"i"}"#,
+        false,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        "[\"\u{130}\"]",
+        "{\"k\":\"\u{130}\"}",
+        true,
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        "[\"e\u{301}\"]",
+        "{\"k\":\"\u{e9}\"}",
+        false,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        K,
+        r#"["A","b"]"#,
+        r#"{"k":"B"}"#,
+        false,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        K,
+        r#"["A","b"]"#,
+        r#"{"k":"c"}"#,
+        true,
+    ),
+    // ---- StringLike
+    ("StringLike", K, r#"["a*"]"#, r#"{"k":"abc"}"#, true),
+    ("StringLike", K, r#"["a*"]"#, r#"{"k":"Abc"}"#, false),
+    ("StringLike", K, r#"["a?c"]"#, r#"{"k":"abc"}"#, true),
+    ("StringLike", K, r#"["a?c"]"#, r#"{"k":"ac"}"#, false),
+    ("StringLike", K, r#"["a?c"]"#, r#"{"k":"aéc"}"#, true),
+    ("StringLike", K, r#"["a?c"]"#, r#"{"k":"a😀c"}"#, true),
+    ("StringLike", K, r#"["*"]"#, r#"{"k":""}"#, true),
+    ("StringLike", K, r#"["*b*"]"#, r#"{"k":"a:b/c"}"#, true),
+    ("StringLike", K, r#"["x","*z"]"#, r#"{"k":"yz"}"#, true),
+    ("StringLike", K, r#"["a${*}b"]"#, r#"{"k":"axb"}"#, false),
+    ("StringLike", K, r#"["a${*}b"]"#, r#"{"k":"a*b"}"#, true),
+    ("StringLike", K, r#"["a${?}"]"#, r#"{"k":"a?"}"#, true),
+    ("StringLike", K, r#"["a${$}"]"#, r#"{"k":"a$"}"#, true),
+    ("StringNotLike", K, r#"["a*","b*"]"#, r#"{"k":"bz"}"#, false),
+    ("StringNotLike", K, r#"["a*","b*"]"#, r#"{"k":"cz"}"#, true),
+    ("StringNotLike", K, r#"["a*"]"#, r#"{}"#, true),
+    // ---- Arn: field-wise, both sides need six fields
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:someservice:*:111122223333:finance/*"]"#,
+        r#"{"k":"arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"}"#,
+        false,
+    ),
+    (
+        "StringLike",
+        K,
+        r#"["arn:aws:someservice:*:111122223333:finance/*"]"#,
+        r#"{"k":"arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"}"#,
+        true,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:someservice:*:111122223333:finance/*"]"#,
+        r#"{"k":"arn:aws:someservice:us-east-2:111122223333:finance/a:b"}"#,
+        true,
+    ),
+    (
+        "ArnEquals",
+        K,
+        r#"["arn:aws:ecs:*:*:cluster/prod-*"]"#,
+        r#"{"k":"arn:aws:ecs:us-east-1:1:cluster/prod-blue"}"#,
+        true,
+    ),
+    (
+        "ArnEquals",
+        K,
+        r#"["arn:aws:ecs:*:*:cluster/prod-*"]"#,
+        r#"{"k":"arn:aws:ecs:us-east-1:1:cluster/Prod-blue"}"#,
+        false,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:iam::*:role/a?"]"#,
+        r#"{"k":"arn:aws:iam::1:role/ab"}"#,
+        true,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:iam::?:role/a"]"#,
+        r#"{"k":"arn:aws:iam:::role/a"}"#,
+        false,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:*:iam::1:role/a"]"#,
+        r#"{"k":"arn:aws:x:iam::1:role/a"}"#,
+        false,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:s3:::b/*"]"#,
+        r#"{"k":"arn:aws:s3:::b/k:x"}"#,
+        true,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:s3"]"#,
+        r#"{"k":"arn:aws:s3:::b"}"#,
+        false,
+    ),
+    ("ArnLike", K, r#"["*"]"#, r#"{"k":"arn:aws:s3:::b"}"#, false),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:*:*:*:*:*"]"#,
+        r#"{"k":"boop"}"#,
+        false,
+    ),
+    (
+        "ArnNotLike",
+        K,
+        r#"["arn:aws:iam::*:role/admin"]"#,
+        r#"{"k":"boop"}"#,
+        false,
+    ),
+    (
+        "ArnNotLike",
+        K,
+        r#"["arn:aws:iam::*:role/admin"]"#,
+        r#"{"k":"arn:aws:iam::1:role/dev"}"#,
+        true,
+    ),
+    (
+        "ArnNotLike",
+        K,
+        r#"["arn:aws:iam::*:role/admin"]"#,
+        r#"{"k":"arn:aws:iam::1:role/admin"}"#,
+        false,
+    ),
+    (
+        "ArnNotLike",
+        K,
+        r#"["arn:aws:iam::*:role/admin"]"#,
+        r#"{}"#,
+        true,
+    ),
+    (
+        "ArnNotEquals",
+        K,
+        r#"["arn:aws:s3", "arn:aws:iam::*:role/admin"]"#,
+        r#"{"k":"arn:aws:iam::1:role/dev"}"#,
+        false,
+    ),
+    ("ArnNotEquals", K, r#"[]"#, r#"{"k":"boop"}"#, true),
+    // ---- Numeric: exact decimals
+    ("NumericEquals", K, r#"["1024"]"#, r#"{"k":"1024.0"}"#, true),
+    ("NumericEquals", K, r#"["1024"]"#, r#"{"k":1024.000}"#, true),
+    ("NumericEquals", K, r#"[1024]"#, r#"{"k":"01024"}"#, true),
+    ("NumericEquals", K, r#"["-0"]"#, r#"{"k":"0.0"}"#, true),
+    (
+        "NumericEquals",
+        K,
+        r#"["0.3"]"#,
+        r#"{"k":"0.30000000000000004"}"#,
+        false,
+    ),
+    (
+        "NumericLessThan",
+        K,
+        r#"["0.30000000000000004"]"#,
+        r#"{"k":"0.3"}"#,
+        true,
+    ),
+    (
+        "NumericEquals",
+        K,
+        r#"["1234567890123456789012345678901234567890"]"#,
+        r#"{"k":"1234567890123456789012345678901234567890.0"}"#,
+        true,
+    ),
+    (
+        "NumericEquals",
+        K,
+        r#"["1234567890123456789012345678901234567890"]"#,
+        r#"{"k":"1234567890123456789012345678901234567891"}"#,
+        false,
+    ),
+    (
+        "NumericGreaterThan",
+        K,
+        r#"["9007199254740992"]"#,
+        r#"{"k":"9007199254740993"}"#,
+        true,
+    ),
+    (
+        "NumericLessThanEquals",
+        K,
+        r#"["1024"]"#,
+        r#"{"k":2048}"#,
+        false,
+    ),
+    (
+        "NumericLessThanEquals",
+        K,
+        r#"["1024"]"#,
+        r#"{"k":"1024.0"}"#,
+        true,
+    ),
+    ("NumericLessThan", K, r#"["-1.5"]"#, r#"{"k":"-2"}"#, true),
+    (
+        "NumericGreaterThanEquals",
+        K,
+        r#"["-1.5"]"#,
+        r#"{"k":"-1.50"}"#,
+        true,
+    ),
+    (
+        "NumericGreaterThan",
+        K,
+        r#"["1","100"]"#,
+        r#"{"k":"50"}"#,
+        true,
+    ),
+    ("NumericEquals", K, r#"["1e3"]"#, r#"{"k":"1000"}"#, false),
+    ("NumericEquals", K, r#"["1000"]"#, r#"{"k":"1e3"}"#, false),
+    ("NumericEquals", K, r#"["1000"]"#, r#"{"k":"+1000"}"#, false),
+    ("NumericEquals", K, r#"["1000"]"#, r#"{"k":" 1000"}"#, false),
+    ("NumericEquals", K, r#"["1000"]"#, r#"{"k":"1000."}"#, false),
+    ("NumericEquals", K, r#"["1000"]"#, r#"{"k":true}"#, false),
+    ("NumericNotEquals", K, r#"["1"]"#, r#"{"k":"2"}"#, true),
+    ("NumericNotEquals", K, r#"["1"]"#, r#"{"k":"1.0"}"#, false),
+    ("NumericNotEquals", K, r#"["1"]"#, r#"{"k":"abc"}"#, false),
+    ("NumericNotEquals", K, r#"["abc"]"#, r#"{"k":"2"}"#, false),
+    (
+        "NumericNotEquals",
+        K,
+        r#"["abc","1"]"#,
+        r#"{"k":"1"}"#,
+        false,
+    ),
+    ("NumericEquals", K, r#"["abc","1"]"#, r#"{"k":"1"}"#, true),
+    ("NumericNotEquals", K, r#"["1"]"#, r#"{}"#, true),
+    // ---- Date: instants, all digits = epoch
+    (
+        "DateLessThan",
+        K,
+        r#"["2030"]"#,
+        r#"{"k":"2025-01-01T00:00:00Z"}"#,
+        false,
+    ),
+    (
+        "DateLessThan",
+        K,
+        r#"["2030-01-01"]"#,
+        r#"{"k":"2025-01-01T00:00:00Z"}"#,
+        true,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2020-01-01T00:00:00Z"]"#,
+        r#"{"k":"1577836800"}"#,
+        true,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2020-01-01T00:00:00Z"]"#,
+        r#"{"k":1577836800}"#,
+        true,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2020-01-01T01:00:00+01:00"]"#,
+        r#"{"k":"2020-01-01T00:00Z"}"#,
+        true,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2020-01-01T00:00:00-01:30"]"#,
+        r#"{"k":"2020-01-01T01:30:00"}"#,
+        true,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2020-01"]"#,
+        r#"{"k":"2020-01-01"}"#,
+        true,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2020-01-01T00:00:00.5Z"]"#,
+        r#"{"k":"2020-01-01T00:00:00.500000000Z"}"#,
+        true,
+    ),
+    (
+        "DateGreaterThan",
+        K,
+        r#"["2020-01-01T00:00:00Z"]"#,
+        r#"{"k":"2020-01-01T00:00:00.000000001Z"}"#,
+        true,
+    ),
+    (
+        "DateGreaterThanEquals",
+        K,
+        r#"["2024-02-29"]"#,
+        r#"{"k":"2024-02-29T00:00:00Z"}"#,
+        true,
+    ),
+    (
+        "DateLessThanEquals",
+        K,
+        r#"["1969-12-31T23:59:59Z"]"#,
+        r#"{"k":"0"}"#,
+        false,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2023-02-29"]"#,
+        r#"{"k":"2023-03-01"}"#,
+        false,
+    ),
+    (
+        "DateNotEquals",
+        K,
+        r#"["2023-02-29"]"#,
+        r#"{"k":"2023-03-01"}"#,
+        false,
+    ),
+    (
+        "DateNotEquals",
+        K,
+        r#"["2023-03-01"]"#,
+        r#"{"k":"yesterday"}"#,
+        false,
+    ),
+    (
+        "DateNotEquals",
+        K,
+        r#"["2023-03-01"]"#,
+        r#"{"k":"2023-03-02"}"#,
+        true,
+    ),
+    (
+        "DateEquals",
+        K,
+        r#"["2020-01-01T00:00:00.1234567890Z"]"#,
+        r#"{"k":"2020-01-01T00:00:00.123456789Z"}"#,
+        false,
+    ),
+    (
+        "DateLessThan",
+        K,
+        r#"["2020-01-01T00:00:00Z"]"#,
+        r#"{"k":"-5"}"#,
+        false,
+    ),
+    (
+        "DateLessThan",
+        K,
+        r#"["2020-01-01T24:00:00Z"]"#,
+        r#"{"k":"0"}"#,
+        false,
+    ),
+    // ---- Bool
+    ("Bool", K, r#"["true"]"#, r#"{"k":"true"}"#, true),
+    ("Bool", K, r#"["true"]"#, r#"{"k":true}"#, true),
+    ("Bool", K, r#"[true]"#, r#"{"k":"TRUE"}"#, true),
+    ("Bool", K, r#"["True"]"#, r#"{"k":"tRUE"}"#, true),
+    ("Bool", K, r#"["false"]"#, r#"{"k":"true"}"#, false),
+    ("Bool", K, r#"["true"]"#, r#"{"k":"yes"}"#, false),
+    ("Bool", K, r#"["yes"]"#, r#"{"k":"yes"}"#, false),
+    ("Bool", K, r#"["false"]"#, r#"{}"#, false),
+    ("Bool", K, r#"["${b}"]"#, r#"{"k":true,"b":"True"}"#, true),
+    ("Bool", K, r#"["${b}"]"#, r#"{"k":true,"b":"false"}"#, false),
+    ("Bool", K, r#"["${b, 'true'}"]"#, r#"{"k":true}"#, true),
+    ("Bool", K, r#"["${b}"]"#, r#"{"k":true}"#, false),
+    (
+        "ForAnyValue:Bool",
+        K,
+        r#"["true"]"#,
+        r#"{"k":[false,true]}"#,
+        true,
+    ),
+    // ---- BinaryEquals
+    (
+        "BinaryEquals",
+        K,
+        r#"["aGVsbG8="]"#,
+        r#"{"k":"aGVsbG8="}"#,
+        true,
+    ),
+    (
+        "BinaryEquals",
+        K,
+        r#"["aGVsbG8="]"#,
+        r#"{"k":"aGVsbA=="}"#,
+        false,
+    ),
+    (
+        "BinaryEquals",
+        K,
+        r#"["aGVsbG8="]"#,
+        r#"{"k":"aGVsbG8"}"#,
+        false,
+    ),
+    (
+        "BinaryEquals",
+        K,
+        r#"["aGVsbG8="]"#,
+        r#"{"k":"aGVsbG9="}"#,
+        false,
+    ),
+    (
+        "BinaryEquals",
+        K,
+        r#"["not base64!"]"#,
+        r#"{"k":"bm90"}"#,
+        false,
+    ),
+    (
+        "BinaryEquals",
+        K,
+        r#"["", "AAEC"]"#,
+        r#"{"k":"AAEC"}"#,
+        true,
+    ),
+    ("BinaryEquals", K, r#"[""]"#, r#"{"k":""}"#, true),
+    ("BinaryEquals", K, r#"["AAEC"]"#, r#"{}"#, false),
+    // ---- IP addresses
+    (
+        "IpAddress",
+        K,
+        r#"["203.0.113.0/24"]"#,
+        r#"{"k":"203.0.113.9"}"#,
+        true,
+    ),
+    (
+        "IpAddress",
+        K,
+        r#"["203.0.113.0/24"]"#,
+        r#"{"k":"203.0.114.9"}"#,
+        false,
+    ),
+    (
+        "IpAddress",
+        K,
+        r#"["203.0.113.77/24"]"#,
+        r#"{"k":"203.0.113.9"}"#,
+        true,
+    ),
+    (
+        "IpAddress",
+        K,
+        r#"["203.0.113.7"]"#,
+        r#"{"k":"203.0.113.7"}"#,
+        true,
+    ),
+    (
+        "IpAddress",
+        K,
+        r#"["203.0.113.7"]"#,
+        r#"{"k":"203.0.113.8"}"#,
+        false,
+    ),
+    (
+        "IpAddress",
+        K,
+        r#"["0.0.0.0/0"]"#,
+        r#"{"k":"1.2.3.4"}"#,
+        true,
+    ),
+    ("IpAddress", K, r#"["0.0.0.0/0"]"#, r#"{"k":"::1"}"#, false),
+    (
+        "IpAddress",
+        K,
+        r#"["2001:db8::/32"]"#,
+        r#"{"k":"2001:DB8:1::5"}"#,
+        true,
+    ),
+    (
+        "IpAddress",
+        K,
+        r#"["2001:db8::/32"]"#,
+        r#"{"k":"2001:db9::5"}"#,
+        false,
+    ),
+    ("IpAddress", K, r#"["::/0"]"#, r#"{"k":"10.0.0.1"}"#, false),
+    ("IpAddress", K, r#"["::1"]"#, r#"{"k":"::1"}"#, true),
+    (
+        "IpAddress",
+        K,
+        r#"["10.0.0.0/8"]"#,
+        r#"{"k":"10.0.0.1/32"}"#,
+        false,
+    ),
+    (
+        "IpAddress",
+        K,
+        r#"["10.0.0.0/33", "10.0.0.0/8"]"#,
+        r#"{"k":"10.0.0.1"}"#,
+        true,
+    ),
+    ("NotIpAddress", K, r#"["203.0.113.0/24"]"#, r#"{}"#, true),
+    (
+        "NotIpAddress",
+        K,
+        r#"["203.0.113.0/24"]"#,
+        r#"{"k":"203.0.113.1"}"#,
+        false,
+    ),
+    (
+        "NotIpAddress",
+        K,
+        r#"["203.0.113.0/24"]"#,
+        r#"{"k":"198.51.100.1"}"#,
+        true,
+    ),
+    (
+        "NotIpAddress",
+        K,
+        r#"["203.0.113.0/24"]"#,
+        r#"{"k":"2001:db8::1"}"#,
+        true,
+    ),
+    (
+        "NotIpAddress",
+        K,
+        r#"["203.0.113.0/24"]"#,
+        r#"{"k":"not-an-ip"}"#,
+        false,
+    ),
+    (
+        "NotIpAddress",
+        K,
+        r#"["10.0.0.0/33"]"#,
+        r#"{"k":"1.2.3.4"}"#,
+        false,
+    ),
+    // ---- policy variables (2012-10-17)
+    (
+        "StringEquals",
+        K,
+        r#"["${aws:PrincipalTag/team}"]"#,
+        r#"{"k":"pay","aws:principaltag/TEAM":"pay"}"#,
+        true,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${aws:PrincipalTag/team}"]"#,
+        r#"{"k":"pay","aws:principaltag/team":"risk"}"#,
+        false,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${aws:PrincipalTag/team}"]"#,
+        r#"{"k":"pay"}"#,
+        false,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${aws:PrincipalTag/team}"]"#,
+        r#"{"k":"${aws:PrincipalTag/team}"}"#,
+        false,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${v, 'shared'}"]"#,
+        r#"{"k":"shared"}"#,
+        true,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${v, 'shared'}"]"#,
+        r#"{"k":"shared","v":""}"#,
+        true,
+    ),
+    ("StringEquals", K, r#"["${v}"]"#, r#"{"k":"","v":""}"#, true),
+    (
+        "StringEquals",
+        K,
+        r#"["${v, 'shared'}"]"#,
+        r#"{"k":"x","v":"x"}"#,
+        true,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${v, 'shared'}"]"#,
+        r#"{"k":"shared","v":["x"]}"#,
+        true,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${v}"]"#,
+        r#"{"k":"x","v":["x"]}"#,
+        false,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${v}"]"#,
+        r#"{"k":"12","v":12}"#,
+        true,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["a-${v}-${w}"]"#,
+        r#"{"k":"a-1-2","v":"1","w":"2"}"#,
+        true,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["a-${v}-${w}"]"#,
+        r#"{"k":"a-1-","v":"1"}"#,
+        false,
+    ),
+    ("StringEquals", K, r#"["${v}", "b"]"#, r#"{"k":"b"}"#, true),
+    (
+        "StringEqualsIgnoreCase",
+        K,
+        r#"["X-${v}"]"#,
+        r#"{"k":"x-ABC","v":"abc"}"#,
+        true,
+    ),
+    (
+        "StringNotEquals",
+        K,
+        r#"["${aws:PrincipalTag/team}"]"#,
+        r#"{"k":"a"}"#,
+        true,
+    ),
+    (
+        "StringNotEquals",
+        K,
+        r#"["${aws:PrincipalTag/team}"]"#,
+        r#"{"k":"a","aws:PrincipalTag/team":"a"}"#,
+        false,
+    ),
+    (
+        "StringNotEquals",
+        K,
+        r#"["${v}","b"]"#,
+        r#"{"k":"b"}"#,
+        false,
+    ),
+    (
+        "StringNotEquals",
+        K,
+        r#"["${v}","b"]"#,
+        r#"{"k":"c"}"#,
+        true,
+    ),
+    (
+        "StringLike",
+        K,
+        r#"["${v}*"]"#,
+        r#"{"k":"a*b","v":"a*"}"#,
+        true,
+    ),
+    (
+        "StringLike",
+        K,
+        r#"["${v}"]"#,
+        r#"{"k":"ab","v":"a*"}"#,
+        false,
+    ),
+    (
+        "StringLike",
+        K,
+        r#"["${v}?"]"#,
+        r#"{"k":"a?x","v":"a?"}"#,
+        true,
+    ),
+    (
+        "StringLike",
+        K,
+        r#"["*/${aws:username}/*"]"#,
+        r#"{"k":"home/alice/docs","aws:username":"alice"}"#,
+        true,
+    ),
+    (
+        "StringLike",
+        K,
+        r#"["*/${aws:username}/*"]"#,
+        r#"{"k":"home/bob/docs","aws:username":"alice"}"#,
+        false,
+    ),
+    (
+        "StringLike",
+        K,
+        r#"["*/${aws:username}/*"]"#,
+        r#"{"k":"home/bob/docs"}"#,
+        false,
+    ),
+    (
+        "StringNotLike",
+        K,
+        r#"["*/${aws:username}/*"]"#,
+        r#"{"k":"home/bob/docs"}"#,
+        true,
+    ),
+    (
+        "StringNotLike",
+        K,
+        r#"["*/${aws:username}/*"]"#,
+        r#"{"k":"home/bob/docs","aws:username":"bob"}"#,
+        false,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:iam::${acct}:role/*"]"#,
+        r#"{"k":"arn:aws:iam::111:role/x","acct":"111"}"#,
+        true,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:iam::${acct}:role/*"]"#,
+        r#"{"k":"arn:aws:iam::111:role/x","acct":"1*"}"#,
+        false,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:iam::${acct}:role/*"]"#,
+        r#"{"k":"arn:aws:iam::111:role/x"}"#,
+        false,
+    ),
+    (
+        "ArnNotLike",
+        K,
+        r#"["arn:aws:iam::${acct}:role/*"]"#,
+        r#"{"k":"arn:aws:iam::111:role/x"}"#,
+        true,
+    ),
+    (
+        "ArnNotLike",
+        K,
+        r#"["arn:aws:iam::${acct}:role/*"]"#,
+        r#"{"k":"arn:aws:iam::222:role/x","acct":"111"}"#,
+        true,
+    ),
+    (
+        "ArnNotLike",
+        K,
+        r#"["arn:aws:iam::${acct}:role/*"]"#,
+        r#"{"k":"arn:aws:iam::111:role/x","acct":"111"}"#,
+        false,
+    ),
+    (
+        "ArnEquals",
+        K,
+        r#"["${aws:PrincipalArn}"]"#,
+        r#"{"k":"arn:aws:iam::1:role/a","aws:PrincipalArn":"arn:aws:iam::1:role/a"}"#,
+        true,
+    ),
+    (
+        "ArnEquals",
+        K,
+        r#"["${aws:PrincipalArn}"]"#,
+        r#"{"k":"arn:aws:iam::1:role/a","aws:PrincipalArn":"role/a"}"#,
+        false,
+    ),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:s3:::${b}/*"]"#,
+        r#"{"k":"arn:aws:s3:::x:y/z","b":"x:y"}"#,
+        true,
+    ),
+    // ---- numbers never take variables: the text is literal and does not parse
+    (
+        "NumericEquals",
+        K,
+        r#"["${v}"]"#,
+        r#"{"k":"1","v":"1"}"#,
+        false,
+    ),
+];
+
+/// Policies with `"Version": "2008-10-17"` (or none): `${...}` is literal text.
+pub const ROWS_2008: &[Row] = &[
+    (
+        "StringEquals",
+        K,
+        r#"["${v}"]"#,
+        r#"{"k":"x","v":"x"}"#,
+        false,
+    ),
+    (
+        "StringEquals",
+        K,
+        r#"["${v}"]"#,
+        r#"{"k":"${v}","v":"x"}"#,
+        true,
+    ),
+    ("StringLike", K, r#"["${v}*"]"#, r#"{"k":"${v}abc"}"#, true),
+    ("StringNotEquals", K, r#"["${v}"]"#, r#"{"k":"x"}"#, true),
+    (
+        "ArnLike",
+        K,
+        r#"["arn:aws:iam::${a}:role/*"]"#,
+        r#"{"k":"arn:aws:iam::${a}:role/x","a":"1"}"#,
+        true,
+    ),
+];
+
+fn sp<T>(node: T) -> Spanned<T> {
+    Spanned {
+        node,
+        span: Span::default(),
+    }
+}
+
+/// Parses `ForAnyValue:StringLikeIfExists`-style names.
+pub fn operator(name: &str) -> ast::Operator {
+    let (qualifier, rest) = if let Some(r) = name.strip_prefix("ForAllValues:") {
+        (Some(ast::SetQualifier::ForAllValues), r)
+    } else if let Some(r) = name.strip_prefix("ForAnyValue:") {
+        (Some(ast::SetQualifier::ForAnyValue), r)
+    } else {
+        (None, name)
+    };
+    let (if_exists, base) = match rest.strip_suffix("IfExists") {
+        Some(b) => (true, b),
+        None => (false, rest),
+    };
+    let base = BaseOperator::ALL
+        .into_iter()
+        .find(|b| b.name() == base)
+        .unwrap_or_else(|| panic!("unknown operator {name}"));
+    ast::Operator {
+        qualifier,
+        base,
+        if_exists,
+    }
+}
+
+/// A condition value's template, as the grammar builds it: variables only where the operator
+/// admits them and only under 2012-10-17.
+pub fn template(text: &str, vars: bool) -> ast::Template {
+    let mut segments = Vec::new();
+    if !vars {
+        segments.push(ast::Segment::Text(text.to_owned()));
+        return ast::Template { segments };
+    }
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        let j = rest[i..].find('}').unwrap() + i;
+        if i > 0 {
+            segments.push(ast::Segment::Text(rest[..i].into()));
+        }
+        let inner = &rest[i + 2..j];
+        segments.push(match inner {
+            "*" => ast::Segment::Escaped('*'),
+            "?" => ast::Segment::Escaped('?'),
+            "$" => ast::Segment::Escaped('$'),
+            _ => {
+                let (key, default) = match inner.split_once(", '") {
+                    Some((k, d)) => (k.to_owned(), Some(d.trim_end_matches('\'').to_owned())),
+                    None => (inner.to_owned(), None),
+                };
+                ast::Segment::Variable { key, default }
+            }
+        });
+        rest = &rest[j + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(ast::Segment::Text(rest.into()));
+    }
+    ast::Template { segments }
+}
+
+/// The condition block of a row.
+pub fn clause(row: &Row, v2012: bool) -> ast::ConditionClause {
+    let (op, key, values, _, _) = *row;
+    let op = operator(op);
+    let vars = v2012 && op.base.admits_variables();
+    let parsed = Request::from_json(&format!(r#"{{"action":"s:a","context":{{"v":{values}}}}}"#))
+        .unwrap_or_else(|e| panic!("bad values {values}: {e}"));
+    let Some(Value::Multi(list)) = parsed.context.get("v") else {
+        panic!("values must be an array: {values}")
+    };
+    let values = list
+        .iter()
+        .map(|s| {
+            let (kind, text) = match s {
+                Scalar::String(t) => (ast::ValueKind::String, t.clone()),
+                Scalar::Number(t) => (ast::ValueKind::Number, t.clone()),
+                Scalar::Bool(b) => (ast::ValueKind::Bool, b.to_string()),
+            };
+            let template = template(&text, vars && kind == ast::ValueKind::String);
+            sp(ast::ConditionValue {
+                kind,
+                text,
+                template,
+            })
+        })
+        .collect();
+    ast::ConditionClause {
+        operator: sp(op),
+        keys: vec![ast::ConditionKey {
+            key: sp(key.to_owned()),
+            values,
+        }],
+    }
+}
+
+/// The request of a row: `s:a` on `*` with the row's context.
+pub fn request(row: &Row) -> Request {
+    request_with(row.3)
+}
+
+/// `s:a` on `*` with `context` (a JSON object).
+pub fn request_with(context: &str) -> Request {
+    Request::from_json(&format!(r#"{{"action":"s:a","context":{context}}}"#))
+        .unwrap_or_else(|e| panic!("bad context {context}: {e}"))
+}
+
+fn statement(index: usize, deny: bool, conditions: Vec<ast::ConditionClause>) -> ast::Statement {
+    ast::Statement {
+        index,
+        sid: None,
+        effect: sp(if deny {
+            ast::Effect::Deny
+        } else {
+            ast::Effect::Allow
+        }),
+        principal: None,
+        action: ast::ActionBlock {
+            negated: false,
+            patterns: vec![sp(ast::ActionPattern::Any)],
+            span: Span::default(),
+        },
+        resource: Some(ast::ResourceBlock {
+            negated: false,
+            patterns: vec![sp(ast::ResourcePattern::Any)],
+            span: Span::default(),
+        }),
+        conditions,
+        span: Span::default(),
+    }
+}
+
+fn policy(v2012: bool, statements: Vec<ast::Statement>) -> ast::Policy {
+    ast::Policy {
+        name: "row".into(),
+        kind: ast::PolicyKind::Identity,
+        version: if v2012 {
+            ast::Version::V2012_10_17
+        } else {
+            ast::Version::V2008_10_17
+        },
+        version_span: None,
+        id: None,
+        statements,
+        span: Span::default(),
+    }
+}
+
+/// The two policies a row is checked with: the condition on an Allow; the condition on a Deny
+/// beside an unconditional Allow.
+pub fn row_policies(row: &Row, v2012: bool) -> [ast::Policy; 2] {
+    let c = clause(row, v2012);
+    [
+        policy(v2012, vec![statement(0, false, vec![c.clone()])]),
+        policy(
+            v2012,
+            vec![statement(0, true, vec![c]), statement(1, false, Vec::new())],
+        ),
+    ]
+}
+
+fn expected(want: bool) -> [Decision; 2] {
+    if want {
+        [Decision::Allow, Decision::ExplicitDeny]
+    } else {
+        [Decision::ImplicitDeny, Decision::Allow]
+    }
+}
+
+fn check_compiled(rows: &[Row], v2012: bool) {
+    let mut failures = Vec::new();
+    for row in rows {
+        let req = request(row);
+        for (p, want) in row_policies(row, v2012).into_iter().zip(expected(row.4)) {
+            let (a, _) =
+                iamc_compiler::compile_artifact(std::slice::from_ref(&p), &Default::default())
+                    .unwrap_or_else(|e| panic!("{row:?}: {e}"));
+            let got = a.authorize(&req);
+            let explained = a.explain(&req).decision;
+            if got != want || explained != want {
+                failures.push(format!(
+                    "{row:?}: want {want:?}, got {got:?} / explain {explained:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn conditions_compiled_table_2012() {
+    check_compiled(ROWS, true);
+}
+
+#[test]
+fn conditions_compiled_table_2008() {
+    check_compiled(ROWS_2008, false);
+}
+
+/// The table check is able to fail: a row with the wrong expectation is reported.
+#[test]
+#[should_panic(expected = "2 checks failed")]
+fn conditions_table_detects_a_wrong_row() {
+    check_compiled(
+        &[("StringEquals", K, r#"["a"]"#, r#"{"k":"a"}"#, false)],
+        true,
+    );
+}
+
+/// Every operator and every qualifier appears in the table.
+#[test]
+fn conditions_table_covers_every_operator() {
+    for base in BaseOperator::ALL {
+        assert!(
+            ROWS.iter().any(|r| operator(r.0).base == base),
+            "no row for {}",
+            base.name()
+        );
+    }
+    for q in ["ForAllValues:", "ForAnyValue:"] {
+        assert!(ROWS.iter().any(|r| r.0.starts_with(q)));
+    }
+    assert!(ROWS.iter().any(|r| r.0.ends_with("IfExists")));
+}
+
+/// Several clauses AND; several keys of one operator AND; many Like values in one DFA.
+#[test]
+fn conditions_clauses_and_keys_combine_with_and() {
+    let a = clause(&("StringEquals", "a", r#"["1"]"#, "", true), true);
+    let mut b = clause(
+        &("StringLike", "b", r#"["x*","y*","*z","w?w"]"#, "", true),
+        true,
+    );
+    let extra = clause(&("StringLike", "c", r#"["q"]"#, "", true), true);
+    b.keys.extend(extra.keys);
+    let p = policy(true, vec![statement(0, false, vec![a, b])]);
+    let (art, _) = iamc_compiler::compile_artifact(&[p], &Default::default()).unwrap();
+    let decide = |ctx: &str| art.authorize(&request_with(ctx));
+    assert_eq!(decide(r#"{"a":"1","b":"yy","c":"q"}"#), Decision::Allow);
+    assert_eq!(decide(r#"{"a":"1","b":"wéw","c":"q"}"#), Decision::Allow);
+    assert_eq!(decide(r#"{"a":"1","b":"az","c":"q"}"#), Decision::Allow);
+    assert_eq!(
+        decide(r#"{"a":"1","b":"ab","c":"q"}"#),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        decide(r#"{"a":"2","b":"yy","c":"q"}"#),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide(r#"{"a":"1","b":"yy"}"#), Decision::ImplicitDeny);
+}
