@@ -1,1 +1,21 @@
-fn main() {}
+//! `iamc`: the command line (spec/io.md). The logic lives in [`cli`]; this only binds it to the
+//! process's streams and exit status.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    let stdin = std::io::stdin();
+    let mut stdin = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    let mut stderr = std::io::stderr();
+    let code = cli::run(
+        std::env::args_os().skip(1).collect(),
+        &mut cli::Streams {
+            stdin: &mut stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        },
+    );
+    std::process::ExitCode::from(code)
+}

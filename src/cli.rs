@@ -1,0 +1,554 @@
+//! The `iamc` command line (spec/io.md): argument parsing, policy loading, `check` and `eval`.
+//!
+//! Hand-rolled argument parsing: the grammar is a handful of flags, and a parser dependency
+//! would cost more build time than it saves. Everything writes to the streams it is given, so
+//! the whole command line runs the same in tests and in `main`.
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, Write};
+
+use iamc::reference::PolicySet;
+use iamc_grammar::ast;
+use iamc_grammar::SourceFile;
+use iamc_runtime::{Explanation, Request, MAX_REQUEST_BYTES};
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: a policy is invalid (`check`) or a request line was malformed (`eval`).
+pub const EXIT_INVALID: u8 = 1;
+/// Exit status: usage or I/O error (and an invalid policy for `eval`).
+pub const EXIT_USAGE: u8 = 2;
+
+const USAGE: &str = "\
+Usage:
+  iamc check POLICY.json...
+  iamc eval --policy POLICY.json... [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
+  iamc help [COMMAND]
+  iamc --version";
+
+const HELP: &str = "\
+iamc: compile AWS IAM identity policies into decision automata, and decide requests.
+
+Usage:
+  iamc check POLICY.json...        parse and validate policies
+  iamc eval --policy POLICY.json... [--request REQ.json | --requests REQS.jsonl]
+            [--engine compiled|reference]
+                                   decide requests against the policies
+  iamc help [COMMAND]              this help, or a command's
+  iamc --version                   the version
+
+Exit status: 0 success, 1 an invalid policy (check) or a malformed request line (eval),
+2 usage or I/O error (and an invalid policy for eval).";
+
+const CHECK_HELP: &str = "\
+iamc check POLICY.json...
+
+Parses and validates each identity policy. Every problem is printed on stderr as
+`PATH:LINE:COL: error: MESSAGE` (warnings as `warning:`).
+
+Exit status: 0 all valid, 1 some policy has an error, 2 usage or I/O error.";
+
+const EVAL_HELP: &str = "\
+iamc eval --policy POLICY.json... [--request REQ.json | --requests REQS.jsonl]
+          [--engine compiled|reference]
+
+Decides requests against the identity policies given (attached to one principal, evaluated
+together). With `--request` the file holds one JSON request; with `--requests` one request per
+line (JSON Lines); with neither, JSON Lines are read from standard input. Blank lines are
+skipped.
+
+Each request gives one line on stdout, in input order:
+  {\"decision\":\"Allow\",\"statements\":[{\"policy\":\"p.json\",\"index\":0,\"sid\":null,\"effect\":\"Allow\"}]}
+A malformed request line gives {\"error\":\"MESSAGE\"} on its line and the others are still
+answered.
+
+Options:
+  --policy FILE...      identity policy files (repeatable)
+  --request FILE        one request (a JSON object)
+  --requests FILE       JSON Lines, one request per line
+  --engine ENGINE       `compiled` (default) or `reference` (the AST interpreter)
+
+Exit status: 0 every request decided, 1 some request line was malformed, 2 usage, I/O error
+or invalid policy.";
+
+/// The input and output streams of one run.
+pub struct Streams<'a> {
+    pub stdin: &'a mut dyn BufRead,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+}
+
+/// Runs the command line on `args` (without the program name); returns the exit status.
+pub fn run(args: Vec<OsString>, io: &mut Streams<'_>) -> u8 {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let result = match parse_command(&args) {
+        Ok(Command::Help(text)) => write_out(io.stdout, text).map(|()| EXIT_OK),
+        Ok(Command::Version) => {
+            write_out(io.stdout, &format!("iamc {}", env!("CARGO_PKG_VERSION"))).map(|()| EXIT_OK)
+        }
+        Ok(Command::Check(files)) => check(&files, io),
+        Ok(Command::Eval(opts)) => eval(&opts, io),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(code) => code,
+        Err(CliError::Usage(msg)) => {
+            // Nothing more can be done if stderr is gone.
+            let _ = writeln!(
+                io.stderr,
+                "iamc: error: {msg}\n\n{USAGE}\n\nRun `iamc help` for more."
+            );
+            EXIT_USAGE
+        }
+        Err(CliError::Fatal(msg)) => {
+            if !msg.is_empty() {
+                let _ = writeln!(io.stderr, "iamc: error: {msg}");
+            }
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Why a run stopped early; both exit with status 2.
+#[derive(Debug)]
+enum CliError {
+    /// Bad arguments: the message is followed by the usage.
+    Usage(String),
+    /// I/O error or invalid policy (for `eval`); an empty message means already reported.
+    Fatal(String),
+}
+
+fn usage(msg: impl Into<String>) -> CliError {
+    CliError::Usage(msg.into())
+}
+
+fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Fatal(format!("cannot write to standard output: {e}")))
+}
+
+enum Command {
+    Help(&'static str),
+    Version,
+    Check(Vec<String>),
+    Eval(EvalOptions),
+}
+
+/// Which engine answers `eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    Compiled,
+    Reference,
+}
+
+/// Where `eval` reads its requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Requests {
+    /// One JSON request in a file.
+    One(String),
+    /// JSON Lines in a file.
+    Lines(String),
+    /// JSON Lines on standard input.
+    Stdin,
+}
+
+struct EvalOptions {
+    policies: Vec<String>,
+    artifact: Option<String>,
+    requests: Requests,
+    engine: Engine,
+}
+
+fn help_for(command: &str) -> Option<&'static str> {
+    match command {
+        "check" => Some(CHECK_HELP),
+        "eval" => Some(EVAL_HELP),
+        "help" => Some(HELP),
+        _ => None,
+    }
+}
+
+fn parse_command(args: &[String]) -> Result<Command, CliError> {
+    let Some((first, rest)) = args.split_first() else {
+        return Err(usage("no command given"));
+    };
+    match first.as_str() {
+        "--help" | "-h" => Ok(Command::Help(HELP)),
+        "--version" | "-V" => Ok(Command::Version),
+        "help" => match rest {
+            [] => Ok(Command::Help(HELP)),
+            [topic] => help_for(topic)
+                .map(Command::Help)
+                .ok_or_else(|| usage(format!("unknown command `{topic}`"))),
+            _ => Err(usage("`help` takes at most one command name")),
+        },
+        "check" | "eval" if rest.iter().any(|a| a == "--help" || a == "-h") => {
+            Ok(Command::Help(help_for(first).unwrap_or(HELP)))
+        }
+        "check" => parse_check(rest),
+        "eval" => parse_eval(rest),
+        other if other.starts_with('-') => Err(usage(format!("unknown option `{other}`"))),
+        other => Err(usage(format!("unknown command `{other}`"))),
+    }
+}
+
+fn parse_check(args: &[String]) -> Result<Command, CliError> {
+    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
+        return Err(usage(format!("unknown option `{flag}` for `check`")));
+    }
+    if args.is_empty() {
+        return Err(usage("`check` needs at least one policy file"));
+    }
+    Ok(Command::Check(args.to_vec()))
+}
+
+fn parse_eval(args: &[String]) -> Result<Command, CliError> {
+    let mut policies = Vec::new();
+    let mut artifact = None;
+    let mut requests = None;
+    let mut engine = None;
+    let mut i = 0;
+    let value = |i: usize, flag: &str| -> Result<String, CliError> {
+        args.get(i + 1)
+            .filter(|v| !v.starts_with("--"))
+            .cloned()
+            .ok_or_else(|| usage(format!("`{flag}` needs a value")))
+    };
+    while let Some(arg) = args.get(i) {
+        match arg.as_str() {
+            "--policy" => {
+                let start = i + 1;
+                let mut end = start;
+                while args.get(end).is_some_and(|a| !a.starts_with("--")) {
+                    end += 1;
+                }
+                if end == start {
+                    return Err(usage("`--policy` needs at least one file"));
+                }
+                policies.extend(args.get(start..end).unwrap_or_default().iter().cloned());
+                i = end;
+                continue;
+            }
+            "--artifact" => set_once(&mut artifact, value(i, arg)?, arg)?,
+            "--request" => set_once(
+                &mut requests,
+                Requests::One(value(i, arg)?),
+                "--request/--requests",
+            )?,
+            "--requests" => set_once(
+                &mut requests,
+                Requests::Lines(value(i, arg)?),
+                "--request/--requests",
+            )?,
+            "--engine" => {
+                let e = match value(i, arg)?.as_str() {
+                    "compiled" => Engine::Compiled,
+                    "reference" => Engine::Reference,
+                    other => {
+                        return Err(usage(format!(
+                            "unknown engine `{other}` (expected `compiled` or `reference`)"
+                        )))
+                    }
+                };
+                set_once(&mut engine, e, arg)?;
+            }
+            other if other.starts_with('-') => {
+                return Err(usage(format!("unknown option `{other}` for `eval`")))
+            }
+            other => {
+                return Err(usage(format!(
+                    "unexpected argument `{other}` (policies follow `--policy`)"
+                )))
+            }
+        }
+        i += 2;
+    }
+    if policies.is_empty() && artifact.is_none() {
+        return Err(usage(
+            "`eval` needs `--policy FILE...` or `--artifact FILE`",
+        ));
+    }
+    if !policies.is_empty() && artifact.is_some() {
+        return Err(usage("`--policy` and `--artifact` cannot be used together"));
+    }
+    Ok(Command::Eval(EvalOptions {
+        policies,
+        artifact,
+        requests: requests.unwrap_or(Requests::Stdin),
+        engine: engine.unwrap_or(Engine::Compiled),
+    }))
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, flag: &str) -> Result<(), CliError> {
+    if slot.is_some() {
+        return Err(usage(format!("`{flag}` given twice")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// A policy file read and decoded, or why it could not be.
+enum Loaded {
+    Source(SourceFile),
+    /// Not UTF-8: the rendered error.
+    Invalid(String),
+}
+
+/// Reads a policy file as bytes; text that is not UTF-8 is an error at the first bad byte,
+/// rendered by the grammar crate like every other diagnostic.
+fn read_policy(path: &str) -> Result<Loaded, CliError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::Fatal(format!("cannot read `{path}`: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Loaded::Source(SourceFile::new(path, text))),
+        Err(e) => {
+            let rendered = match iamc_grammar::parse_policy_bytes(
+                path,
+                e.as_bytes(),
+                ast::PolicyKind::Identity,
+            ) {
+                Err(diagnostics) => diagnostics.to_string(),
+                Ok(_) => format!("{path}: error: the policy is not valid utf-8"),
+            };
+            Ok(Loaded::Invalid(rendered))
+        }
+    }
+}
+
+/// Parses one identity policy with the grammar crate. `Ok` carries the policy (named as given
+/// on the command line) and the rendered warnings; `Err` the rendered errors.
+fn parse_identity(src: &SourceFile) -> Result<(ast::Policy, String), String> {
+    match iamc_grammar::parse_policy(src, ast::PolicyKind::Identity) {
+        Ok(parsed) => {
+            let mut policy = parsed.policy;
+            policy.name = src.name().to_owned();
+            Ok((policy, parsed.warnings.render(src)))
+        }
+        Err(diagnostics) => Err(diagnostics.to_string()),
+    }
+}
+
+fn report(stderr: &mut dyn Write, rendered: &str) {
+    if !rendered.is_empty() {
+        let _ = write!(stderr, "{rendered}");
+        if !rendered.ends_with('\n') {
+            let _ = writeln!(stderr);
+        }
+    }
+}
+
+/// `iamc check`: 0 all valid, 1 any error, 2 I/O error.
+fn check(files: &[String], io: &mut Streams<'_>) -> Result<u8, CliError> {
+    let mut status = EXIT_OK;
+    for path in files {
+        match read_policy(path)? {
+            Loaded::Invalid(msg) => {
+                report(io.stderr, &msg);
+                status = EXIT_INVALID;
+            }
+            Loaded::Source(src) => match parse_identity(&src) {
+                Ok((_, warnings)) => report(io.stderr, &warnings),
+                Err(errors) => {
+                    report(io.stderr, &errors);
+                    status = EXIT_INVALID;
+                }
+            },
+        }
+    }
+    Ok(status)
+}
+
+/// Decides requests: the reference interpreter now, the compiled artifact once it is wired.
+trait Decider {
+    fn explain(&self, req: &Request) -> Explanation;
+}
+
+impl Decider for PolicySet {
+    fn explain(&self, req: &Request) -> Explanation {
+        PolicySet::explain(self, req)
+    }
+}
+
+/// Loads every `--policy` file; any invalid one stops `eval` (status 2) after all are reported.
+fn load_policies(paths: &[String], stderr: &mut dyn Write) -> Result<Vec<ast::Policy>, CliError> {
+    let mut policies = Vec::with_capacity(paths.len());
+    let mut failed = false;
+    for path in paths {
+        match read_policy(path)? {
+            Loaded::Invalid(msg) => {
+                report(stderr, &msg);
+                failed = true;
+            }
+            Loaded::Source(src) => match parse_identity(&src) {
+                Ok((policy, warnings)) => {
+                    report(stderr, &warnings);
+                    policies.push(policy);
+                }
+                Err(errors) => {
+                    report(stderr, &errors);
+                    failed = true;
+                }
+            },
+        }
+    }
+    if failed {
+        return Err(CliError::Fatal("invalid policy, nothing decided".into()));
+    }
+    Ok(policies)
+}
+
+/// Builds the engine `eval` answers with.
+fn build_decider(opts: &EvalOptions, stderr: &mut dyn Write) -> Result<Box<dyn Decider>, CliError> {
+    match opts.engine {
+        // The compiled engine (iamc_compiler + iamc_runtime::Artifact, also behind `--artifact`)
+        // plugs in here.
+        Engine::Compiled => Err(usage(
+            "compiled engine not available yet: use `--engine reference`",
+        )),
+        Engine::Reference => {
+            if opts.artifact.is_some() {
+                return Err(usage(
+                    "`--engine reference` needs `--policy`, not `--artifact`",
+                ));
+            }
+            Ok(Box::new(PolicySet::new(load_policies(
+                &opts.policies,
+                stderr,
+            )?)))
+        }
+    }
+}
+
+/// `iamc eval`: 0 every request decided, 1 some line malformed, 2 usage, I/O or invalid policy.
+fn eval(opts: &EvalOptions, io: &mut Streams<'_>) -> Result<u8, CliError> {
+    let decider = build_decider(opts, io.stderr)?;
+    let out_err = |e: io::Error| CliError::Fatal(format!("cannot write to standard output: {e}"));
+    let mut status = EXIT_OK;
+    let mut answer = |line: Result<&str, String>, out: &mut dyn Write| -> Result<(), CliError> {
+        let text = match line.and_then(|l| Request::from_json(l).map_err(|e| e.to_string())) {
+            Ok(req) => decider.explain(&req).to_json(),
+            Err(msg) => {
+                status = EXIT_INVALID;
+                error_json(&msg)
+            }
+        };
+        writeln!(out, "{text}").map_err(out_err)
+    };
+    match &opts.requests {
+        Requests::One(path) => {
+            let bytes = read_limited(path)?;
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|e| format!("request is not valid utf-8 (byte {})", e.valid_up_to()));
+            answer(text, io.stdout)?;
+        }
+        Requests::Lines(path) => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| CliError::Fatal(format!("cannot read `{path}`: {e}")))?;
+            let mut reader = io::BufReader::new(file);
+            let mut out = io::BufWriter::new(&mut *io.stdout);
+            for_each_line(&mut reader, path, |line| answer(line, &mut out))?;
+            out.flush().map_err(out_err)?;
+        }
+        Requests::Stdin => {
+            for_each_line(io.stdin, "standard input", |line| answer(line, io.stdout))?;
+        }
+    }
+    io.stdout.flush().map_err(out_err)?;
+    Ok(status)
+}
+
+fn error_json(msg: &str) -> String {
+    let mut s = String::from("{\"error\":");
+    iamc_runtime::write_json_string(&mut s, msg);
+    s.push('}');
+    s
+}
+
+/// Reads a whole `--request` file, refusing one larger than a request may be.
+fn read_limited(path: &str) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::Fatal(format!("cannot read `{path}`: {e}")))?;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_REQUEST_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::Fatal(format!("cannot read `{path}`: {e}")))?;
+    Ok(bytes)
+}
+
+/// Calls `f` on every non-blank line of `reader`: the text, or why it is not a request (not
+/// UTF-8, longer than [`MAX_REQUEST_BYTES`]). A line never holds more than the limit in memory.
+fn for_each_line(
+    reader: &mut dyn BufRead,
+    name: &str,
+    mut f: impl FnMut(Result<&str, String>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let (read_any, too_long) = read_line_limited(reader, &mut line)
+            .map_err(|e| CliError::Fatal(format!("cannot read {name}: {e}")))?;
+        if !read_any {
+            return Ok(());
+        }
+        if too_long {
+            f(Err(format!(
+                "request line longer than the limit of {MAX_REQUEST_BYTES} bytes"
+            )))?;
+            continue;
+        }
+        match std::str::from_utf8(&line) {
+            Ok(text) if text.trim().is_empty() => {}
+            Ok(text) => f(Ok(text))?,
+            Err(e) => f(Err(format!(
+                "request is not valid utf-8 (byte {})",
+                e.valid_up_to()
+            )))?,
+        }
+    }
+}
+
+/// Reads one line (without its `\n`) into `line`, keeping at most [`MAX_REQUEST_BYTES`] + 1
+/// bytes and skipping the rest. Returns (anything read, the line was too long).
+fn read_line_limited(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> io::Result<(bool, bool)> {
+    let mut read_any = false;
+    let mut too_long = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok((read_any, too_long));
+        }
+        read_any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (buf.get(..i).unwrap_or_default(), Some(i + 1)),
+            None => (buf, None),
+        };
+        if !too_long {
+            if line.len() + chunk.len() > MAX_REQUEST_BYTES {
+                too_long = true;
+                line.clear();
+            } else {
+                line.extend_from_slice(chunk);
+            }
+        }
+        let consumed = done.unwrap_or(buf.len());
+        reader.consume(consumed);
+        if done.is_some() {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return Ok((true, too_long));
+        }
+    }
+}

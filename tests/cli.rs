@@ -1,0 +1,273 @@
+//! The `iamc` binary on the files of `examples/`: exit statuses, decision lines, malformed
+//! request lines, help and version.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn iamc(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("iamc-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+const DEV: &str = "examples/policies/ecs-dev.json";
+const MFA: &str = "examples/policies/deny-without-mfa.json";
+
+const ECS_DECISIONS: &str = r#"{"decision":"ImplicitDeny","statements":[]}
+{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":0,"sid":"RunWebOnDev","effect":"Allow"}]}
+{"decision":"ImplicitDeny","statements":[]}
+{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow"}]}
+{"decision":"ExplicitDeny","statements":[{"policy":"examples/policies/ecs-dev.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow"},{"policy":"examples/policies/deny-without-mfa.json","index":0,"sid":"DenyStopWithoutMfa","effect":"Deny"}]}
+{"decision":"ImplicitDeny","statements":[]}
+{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":2,"sid":"List","effect":"Allow"}]}
+{"decision":"ImplicitDeny","statements":[]}
+"#;
+
+#[test]
+fn version_and_help() {
+    let o = iamc(&["--version"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), format!("iamc {}\n", env!("CARGO_PKG_VERSION")));
+    for args in [
+        &["--help"][..],
+        &["help"],
+        &["help", "eval"],
+        &["eval", "--help"],
+        &["check", "--help"],
+        &["help", "check"],
+    ] {
+        let o = iamc(args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(stdout(&o).contains("iamc"), "{args:?}");
+    }
+    assert!(stdout(&iamc(&["help", "eval"], None)).contains("--requests"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["check"],
+        &["eval"],
+        &["eval", "--policy"],
+        &["eval", "--policy", DEV, "--engine", "fast"],
+        &["eval", "--policy", DEV, "--bogus"],
+        &["eval", "--policy", DEV, "--request", "a", "--requests", "b"],
+        &["help", "nope"],
+    ] {
+        let o = iamc(args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("iamc: error: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn check_exit_statuses() {
+    let o = iamc(&["check", DEV, MFA], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = iamc(
+        &["check", DEV, "examples/policies/invalid-effect.json"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("examples/policies/invalid-effect.json:3:"),
+        "{err}"
+    );
+    assert!(err.contains(": error: "), "{err}");
+    let o = iamc(&["check", "examples/policies/no-such-file.json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no-such-file.json"));
+}
+
+#[test]
+fn check_reports_non_utf8_with_its_position() {
+    let path = temp_file(
+        "latin1.json",
+        b"{\"Statement\": {\n  \"Sid\": \"caf\xe9\"}}",
+    );
+    let o = iamc(&["check", path.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(":2:14: error: the policy is not valid UTF-8 (byte 29)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn eval_requests_file_gives_one_line_per_request_in_order() {
+    let o = iamc(
+        &[
+            "eval",
+            "--engine",
+            "reference",
+            "--policy",
+            DEV,
+            MFA,
+            "--requests",
+            "examples/requests/ecs.jsonl",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), ECS_DECISIONS);
+}
+
+#[test]
+fn eval_reads_stdin_and_repeated_policy_flags() {
+    let input = std::fs::read("examples/requests/ecs.jsonl")
+        .or_else(|_| {
+            std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/requests/ecs.jsonl"
+            ))
+        })
+        .unwrap();
+    let o = iamc(
+        &[
+            "eval",
+            "--policy",
+            DEV,
+            "--policy",
+            MFA,
+            "--engine",
+            "reference",
+        ],
+        Some(&input),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), ECS_DECISIONS);
+}
+
+#[test]
+fn eval_single_request_file() {
+    let o = iamc(
+        &[
+            "eval",
+            "--engine",
+            "reference",
+            "--policy",
+            DEV,
+            MFA,
+            "--request",
+            "examples/requests/stop-task.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"decision\":\"Allow\",\"statements\":[{\"policy\":\"examples/policies/ecs-dev.json\",\"index\":1,\"sid\":\"StopOwnClusterTasks\",\"effect\":\"Allow\"}]}\n"
+    );
+}
+
+#[test]
+fn malformed_lines_answer_an_error_and_the_rest_carries_on() {
+    let o = iamc(
+        &[
+            "eval",
+            "--engine",
+            "reference",
+            "--policy",
+            DEV,
+            "--requests",
+            "examples/requests/malformed.jsonl",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    let allow_list = r#"{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":2,"sid":"List","effect":"Allow"}]}"#;
+    assert_eq!(lines[0], allow_list);
+    assert_eq!(lines[1], r#"{"error":"unknown field `acton`"}"#);
+    assert!(
+        lines[2].starts_with(r#"{"error":"invalid json at byte "#),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(
+        lines[3],
+        r#"{"error":"context value for `aws:TagKeys` must be a string, number, boolean or array of those"}"#
+    );
+    assert_eq!(lines[4], allow_list);
+}
+
+#[test]
+fn eval_skips_blank_lines_and_flags_bad_bytes() {
+    let o = iamc(
+        &["eval", "--engine", "reference", "--policy", DEV],
+        Some(b"\n{\"action\":\"ecs:ListTasks\"}\r\n   \n{\"action\":\"ecs:\xff\"}\n"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with(r#"{"decision":"Allow""#));
+    assert_eq!(
+        lines[1],
+        r#"{"error":"request is not valid utf-8 (byte 15)"}"#
+    );
+}
+
+#[test]
+fn eval_with_an_invalid_policy_decides_nothing() {
+    let o = iamc(
+        &[
+            "eval",
+            "--engine",
+            "reference",
+            "--policy",
+            DEV,
+            "examples/policies/invalid-effect.json",
+        ],
+        Some(b"{\"action\":\"ecs:ListTasks\"}\n"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).contains("invalid-effect.json:3:"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests: locating `../shared`, parsing policy texts, and the
+//! [`Engine`] trait through which the same data rows run against every engine.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::path::PathBuf;
+
+use iamc::reference::PolicySet;
+use iamc_grammar::ast;
+use iamc_grammar::SourceFile;
+use iamc_runtime::{Explanation, Request};
+
+/// The read-only shared directory (`../shared` beside the repository), or `None` when it is
+/// missing outside CI. With `CI` set, a missing directory fails the test instead of skipping it.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "`{}` is missing and CI is set: the shared spec and conformance data must sit beside the repository",
+        dir.display()
+    );
+    eprintln!(
+        "skipping: `{}` is missing (set CI to make this a failure)",
+        dir.display()
+    );
+    None
+}
+
+/// Parses one identity policy text; the error is the rendered diagnostics.
+pub fn parse_identity(name: &str, json: &str) -> Result<ast::Policy, String> {
+    let src = SourceFile::new(name, json);
+    match iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity) {
+        Ok(parsed) => {
+            let mut policy = parsed.policy;
+            policy.name = name.to_owned();
+            Ok(policy)
+        }
+        Err(diagnostics) => Err(diagnostics.render(&src)),
+    }
+}
+
+/// An engine deciding requests from policy texts: the reference interpreter here; the compiled
+/// engine implements it too, and the same rows run on both.
+pub trait Engine {
+    fn name(&self) -> &'static str;
+    /// `policies` are (name, JSON text) pairs, all valid identity policies.
+    fn explain(&self, policies: &[(&str, &str)], req: &Request) -> Explanation;
+}
+
+/// The reference interpreter of `src/reference.rs`.
+pub struct Reference;
+
+impl Engine for Reference {
+    fn name(&self) -> &'static str {
+        "reference"
+    }
+
+    fn explain(&self, policies: &[(&str, &str)], req: &Request) -> Explanation {
+        let parsed = policies
+            .iter()
+            .map(|(name, json)| {
+                parse_identity(name, json)
+                    .unwrap_or_else(|e| panic!("policy `{name}` rejected:\n{e}"))
+            })
+            .collect();
+        PolicySet::new(parsed).explain(req)
+    }
+}
+
+/// Every engine the data-driven tests run.
+pub fn engines() -> Vec<Box<dyn Engine>> {
+    vec![Box::new(Reference)]
+}
