@@ -9,4 +9,3 @@ mod reference_cases;
 mod conformance;
 mod cli;
 mod artifact_integrity;
-mod conditions;
