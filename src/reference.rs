@@ -179,20 +179,22 @@ fn resolve(version: ast::Version, template: &ast::Template, ctx: &Context) -> Op
 }
 
 /// Splits resolved pieces into ARN glob tokens, marking which wildcards stand in fields 1 to 5
-/// (before the fifth colon of the policy text). Returns the tokens and the number of policy-text
-/// colons seen (capped at 5).
+/// (before the fifth colon). Fields are cut after substitution: a colon from a variable's value
+/// separates fields like one of the policy text (`ArnEquals` on `${aws:PrincipalArn}`). Returns
+/// the tokens and the number of colons seen (capped at 5).
 fn arn_tokens(pieces: &[Piece], trailing_star_crosses: bool) -> (Vec<Tok>, usize) {
+    let is_colon = |p: Option<&Piece>| matches!(p, Some(Piece::Policy(':') | Piece::Literal(':')));
     let mut toks = Vec::with_capacity(pieces.len());
     let mut colons = 0usize;
     for (i, piece) in pieces.iter().enumerate() {
         let inner = colons < 5;
         match *piece {
-            Piece::Policy(':') => {
+            Piece::Policy(':') | Piece::Literal(':') => {
                 colons += 1;
                 toks.push(Tok::Lit(':'));
             }
             Piece::Policy('*') if inner => {
-                let ends_field = matches!(pieces.get(i + 1), Some(Piece::Policy(':')) | None);
+                let ends_field = is_colon(pieces.get(i + 1)) || i + 1 == pieces.len();
                 toks.push(if trailing_star_crosses && ends_field {
                     Tok::Star
                 } else {
@@ -212,7 +214,10 @@ fn arn_tokens(pieces: &[Piece], trailing_star_crosses: bool) -> (Vec<Tok>, usize
 /// in field 6 they cross everything.
 fn resource_tokens(pieces: &[Piece]) -> Vec<Tok> {
     let mut padded = pieces.to_vec();
-    let colons = pieces.iter().filter(|p| **p == Piece::Policy(':')).count();
+    let colons = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Policy(':') | Piece::Literal(':')))
+        .count();
     for _ in colons..5 {
         padded.push(Piece::Policy(':'));
         padded.push(Piece::Policy('*'));

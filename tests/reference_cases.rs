@@ -294,3 +294,36 @@ fn statements_are_explained_in_policy_order() {
         );
     }
 }
+
+/// The condition table of `tests/conditions.rs` (every operator, qualifier, key shape), decided
+/// by the reference interpreter: the same rows the compiled engine is held to.
+#[test]
+fn condition_table_rows_hold_on_the_reference() {
+    use crate::conditions::{request, row_policies, ROWS, ROWS_2008};
+    use iamc::reference::PolicySet;
+    let mut failures = Vec::new();
+    for (rows, v2012) in [(ROWS, true), (ROWS_2008, false)] {
+        for row in rows {
+            let req = request(row);
+            let want = if row.4 {
+                [Decision::Allow, Decision::ExplicitDeny]
+            } else {
+                [Decision::ImplicitDeny, Decision::Allow]
+            };
+            for (p, want) in row_policies(row, v2012).into_iter().zip(want) {
+                let got = PolicySet::new(vec![p]).authorize(&req);
+                if got != want {
+                    failures.push(format!(
+                        "{row:?} (2012: {v2012}): want {want:?}, got {got:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
