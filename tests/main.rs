@@ -9,3 +9,4 @@ mod reference_cases;
 mod conformance;
 mod cli;
 mod artifact_integrity;
+mod artifact_compat;

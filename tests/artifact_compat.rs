@@ -1,0 +1,163 @@
+//! Golden artifacts (STYLE rule 24, issue 5 item 2): artifacts written by older commits keep
+//! loading with their recorded decisions, or fail with a format-version error; never anything
+//! else. `tests/data/artifacts/README.md` says how each golden was made.
+//!
+//! A change of the artifact layout (the container or any type of the bincode program) must bump
+//! `format::FORMAT_VERSION`; the golden of the old version then has to fail with the version
+//! error, and a new golden directory is added for the new version.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+
+use iamc_grammar::{ast, SourceFile};
+use iamc_runtime::format::{FORMAT_VERSION, OLDEST_FORMAT_VERSION};
+use iamc_runtime::{Artifact, Request};
+
+/// Set to `1` to write a golden directory's artifact and decisions when they are missing
+/// (existing goldens are never rewritten).
+const BLESS: &str = "IAMC_BLESS_GOLDEN";
+
+fn dir(version: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/artifacts")
+        .join(version)
+}
+
+fn requests(dir: &Path) -> Vec<Request> {
+    std::fs::read_to_string(dir.join("requests.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Request::from_json(l).unwrap())
+        .collect()
+}
+
+/// Writes `ecs.iamc` and `decisions.jsonl` from the directory's policies, checking the
+/// compiled decisions against the reference interpreter first.
+fn bless(dir: &Path) {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("policies"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let policies: Vec<ast::Policy> = names
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join("policies").join(n)).unwrap();
+            iamc_grammar::parse_policy(
+                &SourceFile::new(n.as_str(), text),
+                ast::PolicyKind::Identity,
+            )
+            .unwrap()
+            .policy
+        })
+        .collect();
+    let (artifact, _) =
+        iamc_compiler::compile_artifact(&policies, &iamc_compiler::Config::default()).unwrap();
+    let reference = iamc::reference::PolicySet::new(policies);
+    let mut lines = String::new();
+    for r in requests(dir) {
+        let got = artifact.explain(&r);
+        assert_eq!(
+            got,
+            reference.explain(&r),
+            "compiled and reference disagree on {r:?}"
+        );
+        lines.push_str(&got.to_json());
+        lines.push('\n');
+    }
+    std::fs::write(dir.join("ecs.iamc"), artifact.to_bytes()).unwrap();
+    std::fs::write(dir.join("decisions.jsonl"), lines).unwrap();
+}
+
+fn golden(version: &str) -> (PathBuf, Vec<u8>) {
+    let d = dir(version);
+    // Once per process: the tests of this file run in parallel and must not race the writes.
+    static BLESSED: std::sync::Once = std::sync::Once::new();
+    BLESSED.call_once(|| {
+        if std::env::var(BLESS).as_deref() == Ok("1") && !d.join("ecs.iamc").exists() {
+            bless(&d);
+        }
+    });
+    let bytes = std::fs::read(d.join("ecs.iamc"))
+        .unwrap_or_else(|e| panic!("{}: {e} (see tests/data/artifacts/README.md)", d.display()));
+    (d, bytes)
+}
+
+/// The golden's format version word (bytes 16..20), read without the loader.
+fn version_word(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes(bytes[16..20].try_into().unwrap())
+}
+
+#[test]
+fn golden_v1_loads_with_its_decisions_or_fails_with_a_version_error() {
+    let (d, bytes) = golden("v1");
+    assert_eq!(version_word(&bytes), 1);
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&1) {
+        let e = Artifact::from_bytes(&bytes).unwrap_err();
+        assert!(e.is_version_error(), "{e}");
+        return;
+    }
+    let artifact = Artifact::from_bytes(&bytes).unwrap_or_else(|e| {
+        panic!("golden v1 no longer loads: {e}; a layout change must bump FORMAT_VERSION")
+    });
+    let expected = std::fs::read_to_string(d.join("decisions.jsonl")).unwrap();
+    let expected: Vec<&str> = expected.lines().collect();
+    let reqs = requests(&d);
+    assert_eq!(reqs.len(), expected.len());
+    assert!(reqs.len() >= 5);
+    for (r, want) in reqs.iter().zip(&expected) {
+        assert_eq!(artifact.explain(r).to_json(), *want, "request {r:?}");
+        assert_eq!(
+            artifact.authorize(r).as_str(),
+            artifact.explain(r).decision.as_str()
+        );
+    }
+    // Both outcomes occur, so the comparison means something.
+    assert!(expected.iter().any(|l| l.contains("\"Allow\"")));
+    assert!(expected.iter().any(|l| l.contains("\"ExplicitDeny\"")));
+    assert!(expected.iter().any(|l| l.contains("\"ImplicitDeny\"")));
+}
+
+#[test]
+fn golden_v1_patched_to_a_newer_version_fails_with_the_version_error() {
+    let (_, bytes) = golden("v1");
+    for v in [2, FORMAT_VERSION + 1, u32::MAX] {
+        if (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&v) {
+            continue;
+        }
+        let mut patched = bytes.clone();
+        patched[16..20].copy_from_slice(&v.to_le_bytes());
+        let e = Artifact::from_bytes(&patched).unwrap_err();
+        assert!(e.is_version_error(), "{e}");
+        let window = if OLDEST_FORMAT_VERSION == FORMAT_VERSION {
+            format!("{FORMAT_VERSION}")
+        } else {
+            format!("{OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}")
+        };
+        assert_eq!(
+            e.to_string(),
+            format!("unsupported format version: expected {window}, found {v}")
+        );
+    }
+}
+
+#[test]
+fn golden_v1_info() {
+    let (_, bytes) = golden("v1");
+    let info = iamc_runtime::format::info(&bytes).unwrap();
+    assert_eq!(info.format_version, 1);
+    assert_eq!(info.total_len, bytes.len() as u64);
+    assert!(info.producer.regex_automata.starts_with("0.4."));
+    assert_eq!(info.sections[0].kind_name(), "metadata");
+    assert!(
+        info.sections.len() >= 3,
+        "metadata, action and resource dfas"
+    );
+    assert!(info.sections[1..].iter().all(|s| s.kind_name() == "dfa"));
+}
