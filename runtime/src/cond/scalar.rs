@@ -310,15 +310,16 @@ pub fn parse_addr(s: &str) -> Option<Addr> {
     s.parse::<Ipv6Addr>().ok().map(|a| Addr::V6(u128::from(a)))
 }
 
-/// A policy network: `addr` (a `/32` or `/128`) or `addr/len` with `len` 1 to 3 ASCII digits
-/// within the family's width; host bits are masked.
+/// A policy network: `addr` (a `/32` or `/128`) or `addr/len` with `len` ASCII digits (leading
+/// zeros allowed) within the family's width; host bits are masked.
 pub fn parse_cidr(s: &str) -> Option<Cidr> {
     let (addr, len) = match s.split_once('/') {
         Some((a, l)) => {
-            if l.is_empty() || l.len() > 3 || !l.bytes().all(|b| b.is_ascii_digit()) {
+            if l.is_empty() || !l.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            (a, Some(l.parse::<u8>().ok()?))
+            let len = l.parse::<u32>().ok()?;
+            (a, Some(u8::try_from(len).ok()?))
         }
         None => (s, None),
     };

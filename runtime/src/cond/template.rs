@@ -402,6 +402,22 @@ mod tests {
         assert_eq!(whole.arn_like(&c, "arn:aws:iam::1:role/b"), Cmp3::NoMatch);
         let c = ctx(&[("aws:principalarn", "notarn")]);
         assert_eq!(whole.arn_like(&c, "arn:aws:iam::1:role/a"), Cmp3::Error);
+        // Substituted colons separate fields too; substituted `*` stays literal.
+        let t = Template {
+            segs: vec![
+                lit("arn:aws:iam::"),
+                var("a", None),
+                lit(":role/"),
+                Seg::Star,
+            ],
+        };
+        let c = ctx(&[("a", "1:2")]);
+        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:2:role/x"), Cmp3::Match);
+        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:3:role/x"), Cmp3::NoMatch);
+        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:role/x"), Cmp3::NoMatch);
+        let c = ctx(&[("a", "*")]);
+        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:role/x"), Cmp3::NoMatch);
+        assert_eq!(t.arn_like(&c, "arn:aws:iam::*:role/x"), Cmp3::Match);
     }
 
     #[test]
