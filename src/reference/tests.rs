@@ -211,3 +211,81 @@ fn variables_resolve_with_defaults() {
     );
     assert_eq!(decide(p, &empty), Decision::Allow);
 }
+
+fn team_template() -> ast::Template {
+    ast::Template {
+        segments: vec![
+            ast::Segment::Text("arn:aws:ecs:*:*:cluster/".into()),
+            ast::Segment::Variable {
+                key: "aws:PrincipalTag/team".into(),
+                default: None,
+            },
+        ],
+    }
+}
+
+#[test]
+fn unresolved_not_resource_entry_excludes_nothing() {
+    // A4, DESIGN.md: the entry matches nothing, so `NotResource` holds for every resource.
+    let mut s = stmt(ast::Effect::Allow, &["ecs:*"], &["*"]);
+    s.resource = Some(ast::ResourceBlock {
+        negated: true,
+        patterns: vec![sp(ast::ResourcePattern::Arn {
+            raw: String::new(),
+            template: team_template(),
+        })],
+        span: Span::default(),
+    });
+    let p = policy(vec![s]);
+    let cl = "arn:aws:ecs:us-east-1:1:cluster/pay";
+    assert_eq!(
+        decide(p.clone(), &Request::new("ecs:A", cl)),
+        Decision::Allow
+    );
+    let tagged = Request::new("ecs:A", cl).with_context(
+        "aws:PrincipalTag/team",
+        Value::Single(Scalar::String("pay".into())),
+    );
+    assert_eq!(decide(p.clone(), &tagged), Decision::ImplicitDeny);
+    // A multi-valued key is no value for a variable.
+    let multi = Request::new("ecs:A", cl).with_context(
+        "aws:PrincipalTag/team",
+        Value::Multi(vec![Scalar::String("pay".into())]),
+    );
+    assert_eq!(decide(p, &multi), Decision::Allow);
+}
+
+#[test]
+fn variables_are_ignored_outside_2012() {
+    let mut s = stmt(ast::Effect::Allow, &["ecs:*"], &["*"]);
+    s.resource = Some(ast::ResourceBlock {
+        negated: false,
+        patterns: vec![sp(ast::ResourcePattern::Arn {
+            raw: String::new(),
+            template: team_template(),
+        })],
+        span: Span::default(),
+    });
+    let mut p = policy(vec![s]);
+    p.version = ast::Version::V2008_10_17;
+    let tagged = Request::new("ecs:A", "arn:aws:ecs:us-east-1:1:cluster/pay").with_context(
+        "aws:PrincipalTag/team",
+        Value::Single(Scalar::String("pay".into())),
+    );
+    assert_eq!(decide(p, &tagged), Decision::ImplicitDeny);
+}
+
+#[test]
+fn not_action_spans_every_service() {
+    let mut s = stmt(ast::Effect::Deny, &["iam:*"], &["*"]);
+    s.action.negated = true;
+    let p = policy(vec![stmt(ast::Effect::Allow, &["*"], &["*"]), s]);
+    assert_eq!(
+        decide(p.clone(), &Request::new("s3:GetObject", "*")),
+        Decision::ExplicitDeny
+    );
+    assert_eq!(
+        decide(p, &Request::new("IAM:GetUser", "*")),
+        Decision::Allow
+    );
+}
