@@ -1418,3 +1418,178 @@ fn conditions_clauses_and_keys_combine_with_and() {
     );
     assert_eq!(decide(r#"{"a":"1","b":"yy"}"#), Decision::ImplicitDeny);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Differential property: random condition blocks, compiled engine against the reference.
+
+mod differential {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Policy and request values of every type, valid and not, so that most pairs are
+    /// comparable and some are Errors.
+    const POOL: &[&str] = &[
+        "a",
+        "A",
+        "ab",
+        "a*",
+        "*b",
+        "?",
+        "a?",
+        "",
+        "*",
+        "${v}",
+        "${v, 'd'}",
+        "x${v}*",
+        "${*}",
+        "d",
+        "K",
+        "\u{212A}",
+        "k",
+        "\u{17F}",
+        "s",
+        "S",
+        "1",
+        "1.0",
+        "-1",
+        "0.5",
+        "10",
+        "1e1",
+        "abc",
+        "2020-01-01",
+        "2020-01-01T00:00:00Z",
+        "1577836800",
+        "2020-02-30",
+        "true",
+        "false",
+        "TRUE",
+        "yes",
+        "AAEC",
+        "aGk=",
+        "aGl=",
+        "10.0.0.0/8",
+        "10.1.2.3",
+        "::1",
+        "2001:db8::/32",
+        "2001:db8::5",
+        "10.0.0.0/33",
+        "arn:aws:s3:::b/*",
+        "arn:aws:s3:::b/k",
+        "arn:*:s3:::*",
+        "arn:aws:s3",
+        "arn:aws:iam::${v}:role/*",
+        "arn:aws:iam::1:role/?",
+        "arn:aws:iam::1:role/x",
+        "arn:aws:iam::1:2:role/x",
+        "1:2",
+        "x*y",
+        "xay",
+    ];
+
+    fn pooled() -> impl Strategy<Value = String> {
+        prop::sample::select(POOL).prop_map(str::to_owned)
+    }
+
+    fn scalar() -> impl Strategy<Value = Scalar> {
+        prop_oneof![
+            4 => pooled().prop_map(Scalar::String),
+            1 => prop::sample::select(&["1", "1.0", "10", "1577836800", "-1"][..])
+                .prop_map(|n| Scalar::Number(n.to_owned())),
+            1 => any::<bool>().prop_map(Scalar::Bool),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Option<Value>> {
+        prop_oneof![
+            1 => Just(None),
+            4 => scalar().prop_map(|s| Some(Value::Single(s))),
+            2 => prop::collection::vec(scalar(), 0..4).prop_map(|l| Some(Value::Multi(l))),
+        ]
+    }
+
+    #[derive(Debug, Clone)]
+    struct Case {
+        op: ast::Operator,
+        values: Vec<String>,
+        k: Option<Value>,
+        v: Option<Value>,
+        v2012: bool,
+    }
+
+    fn case() -> impl Strategy<Value = Case> {
+        (
+            prop::sample::select(&BaseOperator::ALL[..]),
+            prop::sample::select(
+                &[
+                    None,
+                    Some(ast::SetQualifier::ForAllValues),
+                    Some(ast::SetQualifier::ForAnyValue),
+                ][..],
+            ),
+            any::<bool>(),
+            prop::collection::vec(pooled(), 0..4),
+            value(),
+            value(),
+            prop::bool::weighted(0.8),
+        )
+            .prop_map(|(base, qualifier, if_exists, values, k, v, v2012)| Case {
+                op: ast::Operator {
+                    qualifier,
+                    base,
+                    if_exists: if_exists && base != BaseOperator::Null,
+                },
+                values,
+                k,
+                v,
+                v2012,
+            })
+    }
+
+    fn clause_of(c: &Case) -> ast::ConditionClause {
+        let vars = c.v2012 && c.op.base.admits_variables();
+        ast::ConditionClause {
+            operator: sp(c.op),
+            keys: vec![ast::ConditionKey {
+                key: sp("K".to_owned()),
+                values: c
+                    .values
+                    .iter()
+                    .map(|t| {
+                        sp(ast::ConditionValue {
+                            kind: ast::ValueKind::String,
+                            text: t.clone(),
+                            template: template(t, vars),
+                        })
+                    })
+                    .collect(),
+            }],
+        }
+    }
+
+    proptest! {
+        /// Same decision from the compiled engine and the reference, for the condition on an
+        /// Allow and on a Deny beside an unconditional Allow.
+        #[test]
+        fn conditions_compiled_agrees_with_reference(c in case()) {
+            let mut req = Request::new("s:a", "*");
+            if let Some(k) = &c.k {
+                req.context.insert("k", k.clone());
+            }
+            if let Some(v) = &c.v {
+                req.context.insert("v", v.clone());
+            }
+            let cl = clause_of(&c);
+            let policies = [
+                policy(c.v2012, vec![statement(0, false, vec![cl.clone()])]),
+                policy(c.v2012, vec![statement(0, true, vec![cl]), statement(1, false, Vec::new())]),
+            ];
+            for p in policies {
+                let (a, _) = iamc_compiler::compile_artifact(std::slice::from_ref(&p), &Default::default()).unwrap();
+                let compiled = a.authorize(&req);
+                let reference = iamc::reference::PolicySet::new(vec![p]).authorize(&req);
+                prop_assert_eq!(compiled, reference, "{:?}", c);
+            }
+        }
+    }
+}
