@@ -271,3 +271,50 @@ fn eval_with_an_invalid_policy_decides_nothing() {
         stderr(&o)
     );
 }
+
+#[test]
+fn an_oversized_line_is_refused_and_the_next_one_answered() {
+    let mut input = format!(
+        "{{\"action\":\"ecs:ListTasks\",\"resource\":\"{}\"}}\n",
+        "x".repeat(1 << 20)
+    )
+    .into_bytes();
+    input.extend_from_slice(b"{\"action\":\"ecs:ListTasks\"}\n");
+    let o = iamc(
+        &["eval", "--engine", "reference", "--policy", DEV],
+        Some(&input),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(
+        lines[0],
+        r#"{"error":"request line longer than the limit of 1048576 bytes"}"#
+    );
+    assert!(lines[1].starts_with(r#"{"decision":"Allow""#));
+}
+
+#[test]
+fn missing_request_files_are_io_errors() {
+    for flag in ["--request", "--requests"] {
+        let o = iamc(
+            &[
+                "eval",
+                "--engine",
+                "reference",
+                "--policy",
+                DEV,
+                flag,
+                "examples/requests/none.jsonl",
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(
+            stderr(&o).contains("cannot read `examples/requests/none.jsonl`"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
