@@ -116,15 +116,8 @@ impl Diagnostic {
     /// span (end of input) gets one caret.
     pub fn render(&self, src: &SourceFile) -> String {
         let (line, col) = src.line_col(self.span.start);
-        let text = src.line_text(line);
         let width = line.to_string().len();
         let pad = " ".repeat(width);
-        // Underline prefix: copy tabs so the carets line up under tab-indented text.
-        let lead: String = text
-            .chars()
-            .take(col.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
         let start = self.span.start.min(src.text().len());
         let end = self.span.end.clamp(start, src.text().len());
         let line_end = src
@@ -137,16 +130,53 @@ impl Diagnostic {
             .get(start..end.min(line_end))
             .map_or(0, |s| s.trim_end_matches('\r').chars().count())
             .max(1);
+        let (shown, lead, carets) = window(src.line_text(line), col.saturating_sub(1), underlined);
         let mut out = self.headline(src);
         out.push('\n');
-        out.push_str(&format!("{pad} |\n{line} | {text}\n{pad} | {lead}"));
-        out.push_str(&"^".repeat(underlined));
+        out.push_str(&format!("{pad} |\n{line} | {shown}\n{pad} | {lead}"));
+        out.push_str(&"^".repeat(carets));
         out.push('\n');
         if let Some(help) = &self.help {
             out.push_str(&format!("{pad} = help: {help}\n"));
         }
         out
     }
+}
+
+/// The part of a source line to show, the whitespace that leads up to the carets and how many
+/// carets: the whole line when short, else a window around the column with `...` marking the
+/// cut ends. Tabs before the column are copied so the carets line up.
+fn window(text: &str, col0: usize, underlined: usize) -> (String, String, usize) {
+    const SHORT: usize = 200;
+    const BEFORE: usize = 40;
+    const SHOWN: usize = 160;
+    let chars: Vec<char> = text.chars().collect();
+    let (from, to) = if chars.len() <= SHORT {
+        (0, chars.len())
+    } else {
+        let from = col0.saturating_sub(BEFORE).min(chars.len());
+        (from, (from + SHOWN).min(chars.len()))
+    };
+    let body: String = chars.get(from..to).unwrap_or_default().iter().collect();
+    let mut shown = String::new();
+    let mut lead = String::new();
+    if from > 0 {
+        shown.push_str("...");
+        lead.push_str("   ");
+    }
+    shown.push_str(&body);
+    if to < chars.len() {
+        shown.push_str("...");
+    }
+    lead.extend(
+        chars
+            .get(from..col0.clamp(from, to))
+            .unwrap_or_default()
+            .iter()
+            .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+    );
+    let room = to.saturating_sub(col0).max(1);
+    (shown, lead, underlined.min(room))
 }
 
 impl fmt::Display for Diagnostic {
@@ -327,6 +357,20 @@ mod tests {
         let d = Diagnostic::new(&src, Severity::Error, Span::new(8, 8), "m", None);
         assert!(d.render(&src).starts_with("p:2:3: error: m\n"));
         assert!(d.render(&src).ends_with("  |   ^\n"));
+    }
+
+    #[test]
+    fn long_lines_show_a_window() {
+        let text = format!("{{\"a\": \"{}x{}\"}}", "a".repeat(1000), "b".repeat(1000));
+        let src = SourceFile::new("p", text);
+        let d = Diagnostic::new(&src, Severity::Error, Span::new(1007, 1008), "m", None);
+        let r = d.render(&src);
+        let lines: Vec<&str> = r.lines().collect();
+        assert_eq!(lines[0], "p:1:1008: error: m");
+        assert!(lines[2].starts_with("1 | ...aaa") && lines[2].ends_with("bbb..."));
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(&lines[2][caret..caret + 1], "x");
+        assert!(lines[2].chars().count() < 200);
     }
 
     #[test]

@@ -112,13 +112,12 @@ pub fn parse_json(src: &SourceFile) -> Result<json::Node, Diagnostic> {
     let tokens = lexer::tokenize(text)
         .map_err(|e| Diagnostic::new(src, Severity::Error, e.span, e.message, e.help))?;
     let parser = policy::DocumentParser::new();
-    let input = tokens
-        .iter()
-        .cloned()
-        .map(Ok::<_, std::convert::Infallible>);
-    parser
-        .parse(input)
-        .map_err(|e| syntax_error(src, &tokens, e))
+    let input = tokens.into_iter().map(Ok::<_, std::convert::Infallible>);
+    parser.parse(input).map_err(|e| {
+        // The error path only: lex again to see the token before the bad one.
+        let tokens = lexer::tokenize(text).unwrap_or_default();
+        syntax_error(src, &tokens, e)
+    })
 }
 
 fn syntax_error(
@@ -136,6 +135,11 @@ fn syntax_error(
             // A `,` right before `]` or `}`: a trailing comma.
             let prev = tokens.iter().take_while(|(s, _, _)| *s < l).last();
             match (prev, &tok) {
+                _ if expected.is_empty() => (
+                    Span::new(l, r),
+                    format!("unexpected {} after the end of the document", found(l, r)),
+                    None,
+                ),
                 (Some((cl, Tok::Comma, cr)), Tok::RBracket | Tok::RBrace) => (
                     Span::new(*cl, *cr),
                     "trailing comma".to_owned(),
@@ -181,7 +185,15 @@ fn syntax_error(
 
 /// `a value`, `` `,` or `}` ``, ... from LALRPOP's quoted terminal names.
 fn expected_list(expected: &[String]) -> String {
-    let names: Vec<&str> = expected.iter().map(|s| s.trim_matches('"')).collect();
+    let mut names: Vec<&str> = expected.iter().map(|s| s.trim_matches('"')).collect();
+    // Separators first, in a fixed order.
+    let rank = |n: &&str| {
+        [",", ":", "]", "}"]
+            .iter()
+            .position(|p| p == n)
+            .unwrap_or(4)
+    };
+    names.sort_by_key(rank);
     let value = ["{", "[", "string", "number", "true", "false", "null"];
     let mut parts: Vec<String> = Vec::new();
     if value.iter().all(|v| names.contains(v)) {

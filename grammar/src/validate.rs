@@ -34,7 +34,16 @@ pub struct Validator<'a> {
     kind: PolicyKind,
     version: Version,
     diags: Vec<Diagnostic>,
+    /// Diagnostics past [`MAX_DIAGNOSTICS`], counted but not kept.
+    dropped: usize,
+    dropped_errors: usize,
+    /// Errors found, kept or not.
+    errors: usize,
 }
+
+/// The most diagnostics kept for one document; the rest are counted in a final error (a
+/// megabyte of broken entries would otherwise render gigabytes).
+pub const MAX_DIAGNOSTICS: usize = 100;
 
 /// Identity, boundary, session and SCP policies: no `Principal`, `Resource` required.
 fn identity_like(kind: PolicyKind) -> bool {
@@ -69,10 +78,29 @@ impl<'a> Validator<'a> {
             kind,
             version: Version::V2008_10_17,
             diags: Vec::new(),
+            dropped: 0,
+            dropped_errors: 0,
+            errors: 0,
         }
     }
 
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+    /// Every diagnostic kept, plus one summing up those past [`MAX_DIAGNOSTICS`].
+    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+        if self.dropped > 0 {
+            let last = self.diags.iter().map(|d| d.span().start).max().unwrap_or(0);
+            let severity = if self.dropped_errors > 0 {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            self.diags.push(Diagnostic::new(
+                self.src,
+                severity,
+                Span::new(last, last),
+                format!("{} more problems not shown", self.dropped),
+                None,
+            ));
+        }
         self.diags
     }
 
@@ -89,8 +117,18 @@ impl<'a> Validator<'a> {
     }
 
     fn push(&mut self, severity: Severity, span: Span, message: String, help: Option<String>) {
-        self.diags
-            .push(Diagnostic::new(self.src, severity, span, message, help));
+        if severity == Severity::Error {
+            self.errors += 1;
+        }
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags
+                .push(Diagnostic::new(self.src, severity, span, message, help));
+        } else {
+            self.dropped += 1;
+            if severity == Severity::Error {
+                self.dropped_errors += 1;
+            }
+        }
     }
 
     /// Reports every repeated member name of every object in the tree. Iterative: no recursion.
@@ -99,9 +137,15 @@ impl<'a> Validator<'a> {
         while let Some(node) = stack.pop() {
             match &node.value {
                 Json::Object(members) => {
-                    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(members.len());
-                    for m in members {
-                        if seen.insert(m.key.as_str(), ()).is_some() {
+                    let mut seen: HashMap<&str, ()> = HashMap::new();
+                    for (i, m) in members.iter().enumerate() {
+                        // Small objects (nearly all of them): compare with the earlier keys.
+                        let repeated = if members.len() <= 16 {
+                            members.iter().take(i).any(|e| e.key == m.key)
+                        } else {
+                            seen.insert(m.key.as_str(), ()).is_some()
+                        };
+                        if repeated {
                             self.error(m.key_span, format!("duplicate key `{}`", clip(&m.key)));
                         }
                         stack.push(&m.value);
@@ -180,7 +224,7 @@ impl<'a> Validator<'a> {
             },
         }
         self.sids(&statements);
-        if self.diags.iter().any(Diagnostic::is_error) {
+        if self.errors > 0 {
             return None;
         }
         Some(ast::Policy {
@@ -202,7 +246,8 @@ impl<'a> Validator<'a> {
         );
     }
 
-    /// Sid rules of identity policies: `[A-Za-z0-9]` only, unique within the policy.
+    /// Sid rules of identity policies: `[A-Za-z0-9]` only, unique within the policy (no real
+    /// policy of the corpus breaks either, so both are errors).
     fn sids(&mut self, statements: &[Statement]) {
         if self.kind != PolicyKind::Identity {
             return;
@@ -210,17 +255,17 @@ impl<'a> Validator<'a> {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for sid in statements.iter().filter_map(|s| s.sid.as_ref()) {
             if !sid.node.chars().all(|c| c.is_ascii_alphanumeric()) {
-                self.warning(
+                self.error_help(
                     sid.span,
                     format!(
-                        "`Sid` `{}` has characters other than letters and digits",
+                        "invalid `Sid` `{}`: only letters and digits are allowed",
                         clip(&sid.node)
                     ),
                     Some("IAM accepts only `A-Z`, `a-z` and `0-9` in the `Sid` of an identity policy".into()),
                 );
             }
             if !sid.node.is_empty() && seen.insert(sid.node.as_str(), ()).is_some() {
-                self.warning(
+                self.error_help(
                     sid.span,
                     format!("duplicate `Sid` `{}`", clip(&sid.node)),
                     Some("IAM requires the `Sid` values of a policy to be unique".into()),
@@ -329,7 +374,7 @@ impl<'a> Validator<'a> {
     }
 
     fn error_count(&self) -> usize {
-        self.diags.iter().filter(|d| d.is_error()).count()
+        self.errors
     }
 
     /// Picks the one of `X` / `NotX` present; reports both or neither (when `required`).
@@ -426,9 +471,12 @@ impl<'a> Validator<'a> {
     }
 
     /// Under `2012-10-17`, reports a policy variable where none is allowed.
-    fn no_variables(&mut self, s: &str, span: Span, place: &str) -> bool {
+    fn no_variables(&mut self, s: &str, span: Span, place: impl Fn() -> String) -> bool {
         if self.version == Version::V2012_10_17 && template::has_variable(s) {
-            self.error(span, format!("policy variables are not allowed in {place}"));
+            self.error(
+                span,
+                format!("policy variables are not allowed in {}", place()),
+            );
             false
         } else {
             true
@@ -464,6 +512,9 @@ impl<'a> Validator<'a> {
         if s == "*" {
             return Some(ActionPattern::Any);
         }
+        if !self.no_variables(s, span, || format!("`{element}`")) {
+            return None;
+        }
         let Some((service, name)) = s.split_once(':') else {
             self.error_help(
                 span,
@@ -497,9 +548,6 @@ impl<'a> Validator<'a> {
                     clip(s)
                 ),
             );
-            return None;
-        }
-        if !self.no_variables(s, span, &format!("`{element}`")) {
             return None;
         }
         Some(ActionPattern::Service {
@@ -723,7 +771,7 @@ impl<'a> Validator<'a> {
             );
             return false;
         }
-        self.no_variables(s, span, &format!("`{element}`"))
+        self.no_variables(s, span, || format!("`{element}`"))
     }
 
     fn conditions(&mut self, v: &Node) -> Vec<ConditionClause> {
@@ -849,7 +897,7 @@ impl<'a> Validator<'a> {
                 self.error(km.key_span, "empty condition key");
                 ok = false;
             }
-            if !self.no_variables(&km.key, km.key_span, "condition keys") {
+            if !self.no_variables(&km.key, km.key_span, || "condition keys".to_owned()) {
                 ok = false;
             }
             let values = self.condition_values(&km.value, base);
