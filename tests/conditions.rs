@@ -1,7 +1,8 @@
 //! Condition operators end to end: a table of rows (operator, key, policy values, request
 //! context, expected), each turned into two policies (the condition on an Allow; the condition
-//! on a Deny next to an unconditional Allow) and decided by the compiled runtime (`authorize`
-//! and `explain`) and by the reference interpreter: all must give the row's expectation.
+//! on a Deny next to an unconditional Allow) and decided by the compiled runtime (`authorize`,
+//! `explain`, and `authorize` after an artifact byte round trip) and by the reference
+//! interpreter: all must give the row's expectation.
 //! Choices the rows pin down (DESIGN.md "Conditions"): simple per-character lowercase for
 //! `IgnoreCase` (the Kelvin sign `K` folds to `k`; `ſ` stays `ſ` and does not equal `s`); exact
 //! decimals; all-digit dates are epoch seconds; canonical base64 with padding; unresolved
@@ -1339,11 +1340,14 @@ fn check(rows: &[Row], v2012: bool) {
                     .unwrap_or_else(|e| panic!("{row:?}: {e}"));
             let got = a.authorize(&req);
             let explained = a.explain(&req).decision;
+            let loaded = iamc_runtime::Artifact::from_bytes(&a.to_bytes())
+                .unwrap_or_else(|e| panic!("{row:?}: round trip: {e}"))
+                .authorize(&req);
             let reference = iamc::reference::PolicySet::new(vec![p]).authorize(&req);
-            if got != want || explained != want || reference != want {
+            if got != want || explained != want || loaded != want || reference != want {
                 failures.push(format!(
-                    "{row:?}: want {want:?}, compiled {got:?} / explain {explained:?}, \
-                     reference {reference:?}"
+                    "{row:?}: want {want:?}, compiled {got:?} / explain {explained:?} / \
+                     reloaded {loaded:?}, reference {reference:?}"
                 ));
             }
         }
