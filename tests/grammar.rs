@@ -186,6 +186,16 @@ fn malformed() -> Vec<(PolicyKind, String, Vec<&'static str>)> {
             vec!["1:136: error: `Resource` is not allowed in trust policies"]),
         (PolicyKind::Rcp, s(r#""Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:73: error: `Principal` must be `\"*\"` in resource control policies"]),
+        (PolicyKind::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": ["alice", "111122223333"]}, "Action": "s3:*", "Resource": "*""#),
+            vec!["1:83: error: invalid `AWS` principal `alice`"]),
+        (PolicyKind::Resource, s(r#""Effect": "Allow", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*""#),
+            vec!["1:61: warning: `NotPrincipal` with `Allow` is rejected by most services"]),
+        // IAM's own ARN checks are warnings (spec 1.2 rule 5, A7).
+        (ID, s(r#""Effect": "Allow", "Action": "iam:*", "Resource": ["arn:aws:iam:us-east-1:111122223333:user/a", "arn:aws:iam::111122223333:u*", "arn:aws:iam::*:*"]"#),
+            vec![
+                "1:93: warning: IAM resource `arn:aws:iam:us-east-1:111122223333:user/a` has a region",
+                "1:138: warning: IAM resource `arn:aws:iam::111122223333:u*` has a wildcard in its resource type `u*`",
+            ]),
         // Conditions.
         (ID, s(r#""Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"stringEquals": {"aws:username": "a"}}"#),
             vec!["1:110: error: unknown condition operator `stringEquals`"]),

@@ -373,6 +373,15 @@ impl<'a> Validator<'a> {
         })
     }
 
+    fn effect_is_allow(&self, stmt: &Node) -> bool {
+        let Json::Object(members) = &stmt.value else {
+            return false;
+        };
+        members
+            .iter()
+            .any(|m| m.key == "Effect" && matches!(&m.value.value, Json::String(e) if e == "Allow"))
+    }
+
     fn error_count(&self) -> usize {
         self.errors
     }
@@ -630,10 +639,44 @@ impl<'a> Validator<'a> {
                 Segment::Variable { .. } => {}
             }
         }
+        self.iam_arn_checks(s, span);
         Some(ResourcePattern::Arn {
             raw: s.to_owned(),
             template,
         })
+    }
+
+    /// IAM's own checks on `iam` ARNs (spec 1.2 rule 5, A7), as warnings: IAM resources have no
+    /// region, and the resource-type token (`user`, `role`, ...) takes no wildcard.
+    fn iam_arn_checks(&mut self, s: &str, span: Span) {
+        let fields: Vec<&str> = s.splitn(6, ':').collect();
+        let (Some(&"iam"), Some(region), Some(resource)) =
+            (fields.get(2), fields.get(3), fields.get(5))
+        else {
+            return;
+        };
+        if !region.is_empty() {
+            self.warning(
+                span,
+                format!("IAM resource `{}` has a region", clip(s)),
+                Some(
+                    "IAM is global: its ARNs look like `arn:aws:iam::111122223333:role/name`"
+                        .into(),
+                ),
+            );
+        }
+        let token = resource.split('/').next().unwrap_or_default();
+        if *resource != "*" && token.contains(['*', '?']) {
+            self.warning(
+                span,
+                format!(
+                    "IAM resource `{}` has a wildcard in its resource type `{}`",
+                    clip(s),
+                    clip(token)
+                ),
+                Some("IAM documents wildcards in the resource type (`user`, `role`, ...) as not allowed; such a pattern matches only by the literal text".into()),
+            );
+        }
     }
 
     fn principal_element(
@@ -675,6 +718,13 @@ impl<'a> Validator<'a> {
             );
             return None;
         }
+        if negated && self.effect_is_allow(stmt) {
+            self.warning(
+                m.key_span,
+                "`NotPrincipal` with `Allow` is rejected by most services",
+                Some("use `NotPrincipal` only with `Deny`".into()),
+            );
+        }
         let principals = self.principals(m)?;
         Some(PrincipalBlock {
             negated,
@@ -715,7 +765,7 @@ impl<'a> Validator<'a> {
                         ok = false;
                     }
                     for (s, span) in values {
-                        if !self.principal_value(s, span, &m.key) {
+                        if !self.principal_value(s, span, &m.key, kind) {
                             ok = false;
                             continue;
                         }
@@ -755,9 +805,21 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn principal_value(&mut self, s: &str, span: Span, element: &str) -> bool {
+    fn principal_value(&mut self, s: &str, span: Span, element: &str, kind: PrincipalKind) -> bool {
         if s.is_empty() {
             self.error(span, format!("empty principal in `{element}`"));
+            return false;
+        }
+        if !self.no_variables(s, span, || format!("`{element}`")) {
+            return false;
+        }
+        let account = s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+        if kind == PrincipalKind::Aws && s != "*" && !account && !s.starts_with("arn:") {
+            self.error_help(
+                span,
+                format!("invalid `AWS` principal `{}`", clip(s)),
+                Some("an `AWS` principal is `*`, a 12-digit account id or an ARN".into()),
+            );
             return false;
         }
         if s != "*" && s.contains(['*', '?']) {
@@ -771,7 +833,7 @@ impl<'a> Validator<'a> {
             );
             return false;
         }
-        self.no_variables(s, span, || format!("`{element}`"))
+        true
     }
 
     fn conditions(&mut self, v: &Node) -> Vec<ConditionClause> {
