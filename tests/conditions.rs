@@ -1597,3 +1597,60 @@ mod differential {
         }
     }
 }
+
+/// Identical Like value lists share one condition DFA; a different list or ARN semantics get
+/// their own.
+#[test]
+fn conditions_identical_like_lists_share_a_dfa() {
+    let like = |op: &'static str, key: &'static str, values: &'static str| {
+        clause(&(op, key, values, "", true), true)
+    };
+    let p = policy(
+        true,
+        vec![
+            statement(0, false, vec![like("StringLike", "a", r#"["x*","y?"]"#)]),
+            statement(
+                1,
+                false,
+                vec![like("ForAnyValue:StringNotLike", "b", r#"["x*","y?"]"#)],
+            ),
+            statement(2, false, vec![like("StringLike", "c", r#"["x*"]"#)]),
+            statement(
+                3,
+                false,
+                vec![like("ArnLike", "d", r#"["arn:*:*:*:*:x*"]"#)],
+            ),
+            statement(
+                4,
+                false,
+                vec![like("StringLike", "e", r#"["arn:*:*:*:*:x*"]"#)],
+            ),
+        ],
+    );
+    let (a, stats) = iamc_compiler::compile_artifact(&[p], &Default::default()).unwrap();
+    let conditions = stats
+        .dfas
+        .iter()
+        .filter(|d| d.role == iamc_compiler::automata::DfaRole::Condition)
+        .count();
+    assert_eq!(conditions, 4);
+    assert_eq!(a.authorize(&request_with(r#"{"b":"z"}"#)), Decision::Allow);
+    assert_eq!(a.authorize(&request_with(r#"{"a":"yz"}"#)), Decision::Allow);
+    assert_eq!(
+        a.authorize(&request_with(r#"{"b":"yz"}"#)),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        a.authorize(&request_with(r#"{"d":"arn:a:b:c:d:xe"}"#)),
+        Decision::Allow
+    );
+    assert_eq!(
+        a.authorize(&request_with(r#"{"d":"arn:a:b:c:d:e:xe"}"#)),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        a.authorize(&request_with(r#"{"e":"arn:a:b:c:d:e:xe"}"#)),
+        Decision::Allow
+    );
+    assert_eq!(a.authorize(&request_with(r#"{}"#)), Decision::ImplicitDeny);
+}

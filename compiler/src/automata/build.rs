@@ -49,6 +49,9 @@ pub struct DfaBuilder {
     determinize_size_limit: usize,
     dfas: Vec<OwnedDfa>,
     stats: Vec<DfaStats>,
+    /// The conditions pass's DFAs by pattern-set key, so identical value lists share one DFA
+    /// (owned by `lower/condition.rs`).
+    pub(crate) condition_cache: std::collections::HashMap<String, u32>,
 }
 
 impl DfaBuilder {
@@ -58,6 +61,7 @@ impl DfaBuilder {
             determinize_size_limit: config.determinize_size_limit,
             dfas: Vec::new(),
             stats: Vec::new(),
+            condition_cache: std::collections::HashMap::new(),
         }
     }
 

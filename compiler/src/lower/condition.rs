@@ -5,7 +5,8 @@
 //! - `String(Not)Equals(IgnoreCase)`: constant values become a sorted, deduplicated set
 //!   (folded by simple lowercase for `IgnoreCase`); values with variables stay templates;
 //! - `String(Not)Like` and the four `Arn...` operators: constant patterns become one DFA per
-//!   clause (added to the artifact through [`DfaBuilder`]; the clause stores its index), with
+//!   clause (added to the artifact through [`DfaBuilder`]; the clause stores its index;
+//!   identical pattern lists share one DFA through `DfaBuilder::condition_cache`), with
 //!   `?` one UTF-8 scalar; for ARNs the wildcards before the fifth colon exclude `:` (field-wise
 //!   semantics) and a pattern with fewer than six fields is a policy-side Error. Patterns with
 //!   variables stay templates (the runtime globs them after substitution); if the DFA cannot be
@@ -27,7 +28,7 @@ use iamc_runtime::cond::{
     Conditions, Matcher, Order, Quantifier, Seg, Template, Test,
 };
 
-use crate::automata::glob::glob_hir;
+use crate::automata::glob::{glob_hir, glob_key};
 use crate::automata::{DfaBuilder, DfaRole};
 use crate::ir::{Glob, Piece};
 use crate::CompileError;
@@ -306,9 +307,25 @@ fn like(
     }
     let mut dfa = None;
     if !globs.is_empty() {
+        // Identical pattern lists (common across managed policies) share one DFA.
+        let key: String = globs
+            .iter()
+            .map(|(g, _)| format!("{}\u{0}", glob_key(g, false)))
+            .collect();
+        if let Some(&id) = dfas.condition_cache.get(&key) {
+            return Ok(Matcher::Like {
+                arn,
+                dfa: Some(id),
+                templates,
+            });
+        }
         let hirs: Vec<_> = globs.iter().map(|(g, _)| glob_hir(g, false)).collect();
         match dfas.try_build(&hirs) {
-            Ok(d) => dfa = Some(dfas.push(d, DfaRole::Condition)?),
+            Ok(d) => {
+                let id = dfas.push(d, DfaRole::Condition)?;
+                dfas.condition_cache.insert(key, id);
+                dfa = Some(id);
+            }
             // Too large or otherwise unbuildable: the runtime globs the patterns itself.
             Err(_) => {
                 templates.extend(globs.iter().map(|(_, t)| runtime_template(t, true)));
