@@ -1,0 +1,11 @@
+//! Arbitrary requests (also through `Request::from_json`) against the compiled ECS set,
+//! differential against the reference interpreter.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(
+    init: {
+        let _ = iamc_fuzz::fixture();
+    },
+    |data: &[u8]| iamc_fuzz::targets::authorize(iamc_fuzz::fixture(), data)
+);

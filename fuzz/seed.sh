@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Seeds the fuzz corpora (fuzz/corpus/TARGET, not committed) from ../shared and the CLI.
+# Usage: cd fuzz && ./seed.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+shared=../../shared
+[ -d "$shared/policies/ecs" ] || { echo "seed.sh: $shared/policies/ecs is missing" >&2; exit 2; }
+mkdir -p corpus/parse corpus/compile_differential corpus/load_artifact corpus/authorize
+
+# parse: the ECS policies and the 300 smallest AWS managed policies.
+cp "$shared"/policies/ecs/*.json corpus/parse/
+ls -S "$shared"/policies/aws-managed/*.json | tail -n 300 | xargs -I{} cp {} corpus/parse/
+
+# authorize: request lines (first byte odd = through Request::from_json) taken from the
+# conformance cases, and a few ECS requests; plus generator tapes (first byte even).
+python3 - "$shared" <<'PY'
+import json, os, sys, hashlib
+shared = sys.argv[1]
+out = "corpus/authorize"
+lines = []
+path = os.path.join(shared, "conformance/iam-simulate/identity-only.jsonl")
+if os.path.exists(path):
+    for line in open(path):
+        try:
+            r = json.loads(line)["request"]
+        except Exception:
+            continue
+        r = {k: v for k, v in r.items() if k in ("action", "resource", "context") and v is not None}
+        lines.append(json.dumps(r))
+lines += [
+    '{"action":"ecs:StopTask","resource":"arn:aws:ecs:us-east-1:111122223333:task/prod/4b0c","context":{"aws:MultiFactorAuthPresent":true,"aws:ResourceTag/Department":"Accounting","ecs:cluster":"arn:aws:ecs:us-east-1:111122223333:cluster/prod"}}',
+    '{"action":"ecs:DeleteCluster","resource":"arn:aws:ecs:us-east-1:111122223333:cluster/prod","context":{"aws:MultiFactorAuthPresent":"false"}}',
+    '{"action":"iam:PassRole","resource":"arn:aws:iam::111122223333:role/ecsTaskExecutionRole","context":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}',
+]
+for l in lines:
+    data = b"\x01" + l.encode()
+    open(os.path.join(out, hashlib.sha1(data).hexdigest()), "wb").write(data)
+for i in range(16):
+    data = bytes([0]) + os.urandom(48)
+    open(os.path.join(out, hashlib.sha1(data).hexdigest()), "wb").write(data)
+for i in range(16):
+    data = os.urandom(160)
+    open(os.path.join("corpus/compile_differential", hashlib.sha1(data).hexdigest()), "wb").write(data)
+PY
+
+# load_artifact: real artifacts (first byte 2 = raw bytes) when the CLI can write them.
+iamc=../target/release/iamc
+[ -x "$iamc" ] || iamc=../target/debug/iamc
+if [ -x "$iamc" ]; then
+  tmp=$(mktemp -d)
+  "$iamc" compile "$shared"/policies/ecs/best-practice-*.json -o "$tmp/small.iamc" &&
+  "$iamc" compile "$shared"/policies/ecs/*.json -o "$tmp/ecs.iamc" &&
+  for a in small ecs; do { printf '\002'; cat "$tmp/$a.iamc"; } > "corpus/load_artifact/$a"; done ||
+    echo "seed.sh: iamc compile failed; load_artifact starts from its edit modes only" >&2
+  rm -rf "$tmp"
+else
+  echo "seed.sh: no iamc binary (cargo build --release); load_artifact starts from its edit modes only" >&2
+fi
+printf '\001' > corpus/load_artifact/edit-none
+printf '\000' > corpus/load_artifact/header-only
+echo "seeded: $(for d in corpus/*; do printf '%s=%s ' "${d#corpus/}" "$(ls "$d" | wc -l)"; done)"

@@ -1,0 +1,501 @@
+//! The bodies of the fuzz targets, one function per target.
+//!
+//! The libFuzzer binaries (`fuzz_targets/*.rs`) call these, and so does the replay test
+//! (`tests/fuzz_replay.rs` includes this file and `gen.rs` by path), so a committed crasher is
+//! replayed through exactly the code path that found it. A property violation panics: that is
+//! how libFuzzer (and the replay test) notice it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::Path;
+
+use iamc::reference::PolicySet;
+use iamc_grammar::ast::{self, PolicyKind};
+use iamc_grammar::{SourceFile, Span};
+use iamc_runtime::{Artifact, Request};
+
+use super::gen::{self, Pools, Tape};
+
+const KINDS: [PolicyKind; 7] = [
+    PolicyKind::Identity,
+    PolicyKind::Resource,
+    PolicyKind::Trust,
+    PolicyKind::Boundary,
+    PolicyKind::Session,
+    PolicyKind::Scp,
+    PolicyKind::Rcp,
+];
+
+/// Parses `text` as a policy of `kind` through the grammar.
+pub fn parse_one(name: &str, text: &str, kind: PolicyKind) -> Option<ast::Policy> {
+    let file = SourceFile::new(name, text);
+    iamc_grammar::parse_policy(&file, kind).ok().map(|p| p.policy)
+}
+
+// ---------------------------------------------------------------------------------------------
+// parse
+// ---------------------------------------------------------------------------------------------
+
+/// `parse`: arbitrary bytes into the grammar, as an identity policy and as one other kind
+/// (chosen by the input length). Never panics; diagnostics render; every span of an accepted
+/// policy lies inside the text on character boundaries and renders as `line:col`; the AST
+/// contract of `ast.rs` holds.
+pub fn parse(data: &[u8]) {
+    // Raw bytes, as the CLI reads them: invalid UTF-8 is a diagnostic, not a panic.
+    let lossy = SourceFile::new("fuzz.json", String::from_utf8_lossy(data).into_owned());
+    match iamc_grammar::parse_policy_bytes("fuzz.json", data, PolicyKind::Identity) {
+        Ok(parsed) => check_policy(&lossy, &parsed.policy, PolicyKind::Identity),
+        Err(diags) => {
+            assert!(!diags.is_empty(), "a rejection with no diagnostic");
+            assert!(diags.iter().any(|d| d.is_error()), "a rejection with no error");
+            assert!(!diags.to_string().is_empty());
+            let _ = diags.render(&lossy);
+        }
+    }
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let other = KINDS[1 + data.len() % (KINDS.len() - 1)];
+    for kind in [PolicyKind::Identity, other] {
+        let file = SourceFile::new("fuzz.json", text);
+        match iamc_grammar::parse_policy(&file, kind) {
+            Ok(parsed) => {
+                check_policy(&file, &parsed.policy, kind);
+                for w in parsed.warnings.iter() {
+                    assert!(!w.is_error(), "an accepted policy with an error");
+                    check_span(&file, w.span());
+                }
+                let _ = parsed.warnings.render(&file);
+            }
+            Err(diags) => {
+                for d in diags.iter() {
+                    let span = d.span();
+                    // A diagnostic may point one past the end (end of input), never further.
+                    assert!(
+                        span.start <= span.end && span.start <= text.len(),
+                        "diagnostic span {span:?} outside a text of {} bytes",
+                        text.len()
+                    );
+                    assert!(!d.message().is_empty());
+                    assert_eq!(d.line_col(&file), (d.line(), d.col()));
+                }
+                let rendered = diags.render(&file);
+                assert!(!rendered.is_empty(), "an error with no diagnostic");
+            }
+        }
+    }
+}
+
+fn check_span(file: &SourceFile, span: Span) {
+    let text = file.text();
+    assert!(
+        span.start <= span.end && span.end <= text.len(),
+        "span {span:?} outside a text of {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        "span {span:?} not on character boundaries"
+    );
+    let (line, col) = file.line_col(span.start);
+    assert!(line >= 1 && col >= 1);
+    let _ = file.line_text(line);
+    let _ = file.line_col(span.end);
+}
+
+fn check_template(t: &ast::Template) {
+    for s in &t.segments {
+        if let ast::Segment::Escaped(c) = s {
+            assert!(matches!(c, '*' | '?' | '$'), "escaped {c:?}");
+        }
+    }
+}
+
+fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyKind) {
+    assert_eq!(p.kind, kind);
+    check_span(file, p.span);
+    if let Some(s) = p.version_span {
+        check_span(file, s);
+    }
+    if let Some(id) = &p.id {
+        check_span(file, id.span);
+    }
+    assert!(!p.statements.is_empty(), "a policy with no statement");
+    let identity_like = matches!(
+        kind,
+        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
+    );
+    for st in &p.statements {
+        check_span(file, st.span);
+        check_span(file, st.effect.span);
+        if let Some(sid) = &st.sid {
+            check_span(file, sid.span);
+        }
+        if identity_like {
+            assert!(st.principal.is_none(), "a principal in an identity-like policy");
+        }
+        if let Some(pb) = &st.principal {
+            check_span(file, pb.span);
+            if let ast::Principals::Map(entries) = &pb.principals {
+                for e in entries {
+                    check_span(file, e.value.span);
+                }
+            }
+        }
+        check_span(file, st.action.span);
+        assert!(!st.action.patterns.is_empty(), "an empty action block");
+        for a in &st.action.patterns {
+            check_span(file, a.span);
+            if let ast::ActionPattern::Service { service, name } = &a.node {
+                assert!(
+                    !service.is_empty() && !service.contains([':', '*', '?']),
+                    "action service `{service}`"
+                );
+                assert!(!name.contains(':'), "action name `{name}` with a colon");
+            }
+        }
+        match &st.resource {
+            Some(rb) => {
+                check_span(file, rb.span);
+                if identity_like {
+                    assert!(!rb.patterns.is_empty(), "an empty resource block");
+                }
+                for r in &rb.patterns {
+                    check_span(file, r.span);
+                    if let ast::ResourcePattern::Arn { raw, template } = &r.node {
+                        assert!(raw.starts_with("arn:"), "resource `{raw}`");
+                        check_template(template);
+                        if p.version == ast::Version::V2008_10_17 {
+                            assert!(template.is_constant(), "variables under 2008-10-17");
+                        }
+                    }
+                }
+            }
+            None => assert!(!identity_like, "no resource block in an identity-like policy"),
+        }
+        for c in &st.conditions {
+            check_span(file, c.operator.span);
+            assert!(!(c.operator.node.if_exists && c.operator.node.base == ast::BaseOperator::Null));
+            for (i, k) in c.keys.iter().enumerate() {
+                check_span(file, k.key.span);
+                for other in c.keys.iter().skip(i + 1) {
+                    assert!(
+                        !other.key.node.eq_ignore_ascii_case(&k.key.node),
+                        "repeated condition key `{}`",
+                        k.key.node
+                    );
+                }
+                for v in &k.values {
+                    check_span(file, v.span);
+                    check_template(&v.node.template);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// compile_differential
+// ---------------------------------------------------------------------------------------------
+
+/// Compiles `policies` to artifact bytes and loads them back.
+pub fn compile_and_load(policies: &[ast::Policy]) -> Result<(Vec<u8>, Artifact), String> {
+    let (artifact, _) =
+        iamc_compiler::compile_artifact(policies, &iamc_compiler::Config::default())
+            .map_err(|e| format!("compile: {e}"))?;
+    let bytes = artifact.to_bytes();
+    let loaded = load(&bytes).map_err(|e| format!("load: {e}"))?;
+    assert_eq!(loaded.to_bytes(), bytes, "an artifact does not round-trip through bytes");
+    Ok((bytes, loaded))
+}
+
+/// `Artifact::from_bytes`, its error rendered (a load error must have a message).
+pub fn load(bytes: &[u8]) -> Result<Artifact, String> {
+    Artifact::from_bytes(bytes).map_err(|e| {
+        let m = e.to_string();
+        assert!(!m.is_empty(), "a load error with no message");
+        m
+    })
+}
+
+/// The compiled and the reference explanation of `req` are equal, and `authorize` agrees.
+pub fn assert_same(artifact: &Artifact, reference: &PolicySet, req: &Request) {
+    let compiled = artifact.explain(req);
+    let expected = reference.explain(req);
+    assert_eq!(
+        compiled, expected,
+        "compiled (left) and reference (right) differ on {req:?}"
+    );
+    assert_eq!(artifact.authorize(req), compiled.decision, "authorize vs explain on {req:?}");
+    let _ = compiled.to_json();
+}
+
+/// `compile_differential`: a generated policy set (rendered as JSON and parsed by the grammar)
+/// and generated requests; compiled and reference explanations are equal. A generated policy
+/// the grammar refuses is skipped (the generator aims to stay valid); a small valid set that
+/// does not compile, or an artifact that does not load back, is a finding.
+pub fn compile_differential(data: &[u8]) {
+    let mut t = Tape::new(data);
+    let case = gen::case(&mut t);
+    let mut policies = Vec::new();
+    for (name, text) in &case.policies {
+        match parse_one(name, text, PolicyKind::Identity) {
+            Some(p) => policies.push(p),
+            None => return,
+        }
+    }
+    let (_, artifact) = match compile_and_load(&policies) {
+        Ok(x) => x,
+        Err(e) => panic!("{e}\npolicies: {:#?}", case.policies),
+    };
+    let reference = PolicySet::new(policies);
+    for req in &case.requests {
+        assert_same(&artifact, &reference, req);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// load_artifact and authorize: a real compiled set
+// ---------------------------------------------------------------------------------------------
+
+/// A real policy set, its reference and compiled forms, and requests that reach its statements.
+pub struct Fixture {
+    pub reference: PolicySet,
+    pub bytes: Vec<u8>,
+    pub artifact: Artifact,
+    /// A small artifact (two policies of the set), for byte-level mutation.
+    pub small_bytes: Vec<u8>,
+    pub small: Artifact,
+    pub pools: Pools,
+    /// Requests every loaded mutation of `small_bytes` is probed with.
+    pub probes: Vec<Request>,
+}
+
+/// The policies of `dir` (`*.json`, sorted by name), parsed as identity policies.
+pub fn load_dir(dir: &Path) -> Vec<ast::Policy> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(p).unwrap();
+            let file = SourceFile::new(name, text);
+            match iamc_grammar::parse_policy(&file, PolicyKind::Identity) {
+                Ok(parsed) => parsed.policy,
+                Err(d) => panic!("{}: {d}", p.display()),
+            }
+        })
+        .collect()
+}
+
+impl Fixture {
+    /// Builds the fixture from the ECS policy set in `shared/policies/ecs`.
+    pub fn new(shared: &Path) -> Fixture {
+        let policies = load_dir(&shared.join("policies/ecs"));
+        let (bytes, artifact) = compile_and_load(&policies).unwrap();
+        let small_set: Vec<ast::Policy> = policies
+            .iter()
+            .filter(|p| p.name.starts_with("best-practice"))
+            .cloned()
+            .collect();
+        let (small_bytes, small) = compile_and_load(&small_set).unwrap();
+        let pools = Pools::of(&policies);
+        let mut probes = Vec::new();
+        for i in 0u8..64 {
+            let seed = [i, i.wrapping_mul(7), i.wrapping_mul(13), i ^ 0x55, i.wrapping_add(3)];
+            probes.push(gen::pooled_request(&mut Tape::new(&seed), &pools));
+        }
+        Fixture {
+            reference: PolicySet::new(policies),
+            bytes,
+            artifact,
+            small_bytes,
+            small,
+            pools,
+            probes,
+        }
+    }
+}
+
+/// CRC-32 (IEEE, reflected, as `crc32fast` computes it), bit by bit: the harness forges
+/// checksums without a dependency.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at.checked_add(8)?)?.try_into().ok()?))
+}
+
+fn put_u32(b: &mut [u8], at: usize, v: u32) {
+    if let Some(slot) = b.get_mut(at..at + 4) {
+        slot.copy_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// The section count and header length (`112 + 24n`) of a container (format version 1,
+/// `runtime/src/format.rs`), when the count field is readable and plausible.
+pub fn header_len(b: &[u8]) -> Option<(usize, usize)> {
+    let n = usize::try_from(u32_at(b, 28)?).ok()?;
+    if n > 1 << 16 {
+        return None;
+    }
+    Some((n, 112 + 24 * n))
+}
+
+/// Makes a tampered container self-consistent the way a forger would: the total length field
+/// (offset 32) is set to the buffer's length, every section CRC whose bounds lie inside the
+/// buffer is recomputed, then the header CRC. Whatever then loads got past every checksum, so
+/// only the structural validation stands between it and the runtime.
+pub fn forge_checksums(b: &mut [u8]) {
+    let Some((n, hlen)) = header_len(b) else { return };
+    if b.len() < hlen {
+        return;
+    }
+    let total = (b.len() as u64).to_le_bytes();
+    b[32..40].copy_from_slice(&total);
+    for i in 0..n {
+        let row = 104 + 24 * i;
+        let (Some(off), Some(len)) = (u64_at(b, row + 8), u64_at(b, row + 16)) else {
+            continue;
+        };
+        let range = usize::try_from(off)
+            .ok()
+            .zip(usize::try_from(len).ok())
+            .and_then(|(o, l)| Some(o..o.checked_add(l)?));
+        if let Some(section) = range.and_then(|r| b.get(r)) {
+            let c = crc32(section);
+            put_u32(b, row + 4, c);
+        }
+    }
+    let table_end = 104 + 24 * n;
+    let c = crc32(&b[..table_end]);
+    put_u32(b, table_end, c);
+}
+
+/// Applies the payload's 5-byte records (little-endian offset, XOR mask) to `bytes`; a final
+/// short record truncates (one byte: to that many 256ths) or appends (two to four bytes).
+fn apply_edits(bytes: &mut Vec<u8>, payload: &[u8], skip: usize) {
+    let mut chunks = payload.chunks_exact(5);
+    for c in chunks.by_ref() {
+        let off = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
+        let editable = bytes.len().saturating_sub(skip);
+        if editable > 0 {
+            let i = skip + off % editable;
+            bytes[i] ^= c[4].max(1);
+        }
+    }
+    match chunks.remainder() {
+        [] => {}
+        [n] => bytes.truncate(usize::from(*n) * bytes.len() / 256),
+        more => bytes.extend_from_slice(more),
+    }
+}
+
+/// `load_artifact`: the first byte picks a mode, the rest is the payload.
+/// - 0: a real header (of the small artifact: label, version, section table) followed by the
+///   payload, checksums forged ([`forge_checksums`]);
+/// - 1: the small artifact edited by the payload ([`apply_edits`]), checksums left alone: if it
+///   loads anyway, it must decide 64 probe requests exactly like the original (every byte is
+///   covered by a checksum or must be zero);
+/// - 2: the payload itself (the seed corpus holds whole artifacts for libFuzzer to mutate);
+/// - 3: the small artifact with its sections (past the header) edited, checksums forged:
+///   structural validation alone must refuse it or produce an artifact that decides;
+/// - 4: like 3, header included.
+///
+/// Never panics; whatever loads answers `explain`/`authorize` without panicking.
+pub fn load_artifact(fx: &Fixture, data: &[u8]) {
+    let (mode, payload) = match data.split_first() {
+        Some((m, p)) => (*m, p),
+        None => return,
+    };
+    let hlen = header_len(&fx.small_bytes).map_or(0, |(_, h)| h);
+    match mode % 5 {
+        0 => {
+            let mut bytes = fx.small_bytes[..hlen.min(fx.small_bytes.len())].to_vec();
+            bytes.extend_from_slice(payload);
+            forge_checksums(&mut bytes);
+            if let Ok(a) = load(&bytes) {
+                exercise(fx, &a);
+            }
+        }
+        1 => {
+            let mut bytes = fx.small_bytes.clone();
+            apply_edits(&mut bytes, payload, 0);
+            if let Ok(a) = load(&bytes) {
+                for req in &fx.probes {
+                    assert_eq!(
+                        a.explain(req),
+                        fx.small.explain(req),
+                        "an edited artifact loaded and decides {req:?} differently"
+                    );
+                }
+                exercise(fx, &a);
+            }
+        }
+        2 => {
+            if let Ok(a) = load(payload) {
+                exercise(fx, &a);
+            }
+        }
+        m => {
+            let mut bytes = fx.small_bytes.clone();
+            apply_edits(&mut bytes, payload, if m == 3 { hlen } else { 0 });
+            forge_checksums(&mut bytes);
+            if let Ok(a) = load(&bytes) {
+                exercise(fx, &a);
+            }
+        }
+    }
+}
+
+fn exercise(fx: &Fixture, a: &Artifact) {
+    for req in fx.probes.iter().take(16) {
+        let e = a.explain(req);
+        let _ = a.authorize(req);
+        let _ = e.to_json();
+    }
+}
+
+/// `authorize`: odd first byte: the rest, as text, through `Request::from_json`; even: a request
+/// built from the set's own patterns and condition values. Compiled and reference explanations
+/// of every request that parses are equal.
+pub fn authorize(fx: &Fixture, data: &[u8]) {
+    let (mode, payload) = match data.split_first() {
+        Some((m, p)) => (*m, p),
+        None => return,
+    };
+    let req = if mode % 2 == 1 {
+        match Request::from_json(&String::from_utf8_lossy(payload)) {
+            Ok(r) => r,
+            Err(e) => {
+                assert!(!e.to_string().is_empty());
+                return;
+            }
+        }
+    } else {
+        gen::pooled_request(&mut Tape::new(payload), &fx.pools)
+    };
+    assert_same(&fx.artifact, &fx.reference, &req);
+}
