@@ -40,7 +40,6 @@ impl CompileError {
         }
     }
 
-    #[allow(dead_code, reason = "used once policy parsing is wired into compile_files")]
     pub(crate) fn io(path: &std::path::Path, e: &std::io::Error) -> CompileError {
         CompileError {
             kind: ErrorKind::Io {
@@ -87,7 +86,9 @@ impl fmt::Display for CompileError {
                 write!(f, "cannot build the automaton for {what}: {message}")
             }
             ErrorKind::Io { path, message } => write!(f, "{path}: {message}"),
-            ErrorKind::Invalid { path, message } => write!(f, "{path}: {message}"),
+            ErrorKind::Invalid { path, message } => {
+                write!(f, "`{path}` is not a valid policy:\n{}", message.trim_end())
+            }
             ErrorKind::Program(m) => write!(f, "internal error: compiled program is inconsistent: {m}"),
         }
     }

@@ -67,7 +67,7 @@ pub struct ActionMatcher {
 }
 
 /// `Resource` (negated = false) or `NotResource`; a statement with no resource element (trust
-/// policies) is `any` and not negated.
+/// policies) has no pattern and is not negated: it matches nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceMatcher {
     pub negated: bool,

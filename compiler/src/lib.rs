@@ -132,5 +132,65 @@ pub fn compile_artifact(
     Ok((a, stats))
 }
 
+/// Compiles `policies` into artifact bytes (`iamc compile`), loadable with
+/// `iamc_runtime::Artifact::from_bytes`.
+///
+/// # Errors
+/// See [`compile_artifact`].
+pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, CompileError> {
+    Ok(compile_artifact(policies, config)?.0.to_bytes())
+}
+
+/// Compiles `policies` into bytes and reports what was built.
+///
+/// # Errors
+/// See [`compile_artifact`].
+pub fn compile_with_stats(
+    policies: &[ast::Policy],
+    config: &Config,
+) -> Result<(Vec<u8>, Stats), CompileError> {
+    let (a, stats) = compile_artifact(policies, config)?;
+    Ok((a.to_bytes(), stats))
+}
+
+/// Parses the identity policies at `paths` (each named by its file name) and writes their
+/// artifact to `out`, for a build script:
+///
+/// ```no_run
+/// // build.rs
+/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
+/// iamc_compiler::compile_files(&["policies/app.json".into()], &out)?;
+/// println!("cargo::rerun-if-changed=policies");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// A file that cannot be read or written, a policy that does not validate (the message has
+/// every diagnostic, rendered), or a compile error.
+pub fn compile_files(
+    paths: &[std::path::PathBuf],
+    out: &std::path::Path,
+) -> Result<(), CompileError> {
+    let mut policies = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = std::fs::read(path).map_err(|e| CompileError::io(path, &e))?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let src = iamc_grammar::SourceFile::new(name.clone(), text);
+        match iamc_grammar::parse_policy_bytes(&name, &bytes, ast::PolicyKind::Identity) {
+            Ok(parsed) => policies.push(parsed.policy),
+            Err(diags) => {
+                let rendered: Vec<String> = diags.errors().map(|d| d.render(&src)).collect();
+                return Err(CompileError::invalid(path, rendered.concat()));
+            }
+        }
+    }
+    let bytes = compile(&policies, &Config::default())?;
+    std::fs::write(out, bytes).map_err(|e| CompileError::io(out, &e))
+}
+
 #[cfg(test)]
 mod tests;

@@ -473,7 +473,8 @@ fn resolve<'r>(req: &'r Request, key: &str, default: Option<&'r str>) -> Option<
     }
 }
 
-/// The exact check of a resource entry with variables, after its DFA pattern matched.
+/// The exact check of a resource entry (with variables, or longer than its DFA pattern) after
+/// its DFA pattern matched.
 /// An unresolved variable: the entry matches nothing.
 fn template_matches(t: &Template, req: &Request, resource: &str) -> Res<bool> {
     for tok in &t.tokens {
@@ -483,8 +484,166 @@ fn template_matches(t: &Template, req: &Request, resource: &str) -> Res<bool> {
             }
         }
     }
+    let restricted = t
+        .tokens
+        .iter()
+        .any(|x| matches!(x, Token::Star { colon: false }));
+    if !restricted {
+        return Ok(greedy_match(Elems::new(t, req), resource));
+    }
+    if let Some(m) = nfa_match(t, req, resource) {
+        return Ok(m);
+    }
     let mut budget = GLOB_BUDGET;
     glob(&t.tokens, req, resource, &mut budget)
+}
+
+/// One element of a substituted template: a literal character or a wildcard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Elem {
+    Lit(char),
+    One { colon: bool },
+    Star { colon: bool },
+}
+
+impl Elem {
+    /// Whether a one-character element accepts `c`.
+    fn accepts(self, c: char) -> bool {
+        match self {
+            Elem::Lit(x) => x == c,
+            Elem::One { colon } | Elem::Star { colon } => colon || c != ':',
+        }
+    }
+}
+
+/// The elements of a template with its variables substituted (resolved beforehand), without
+/// allocating.
+#[derive(Clone)]
+struct Elems<'a> {
+    toks: std::slice::Iter<'a, Token>,
+    cur: std::str::Chars<'a>,
+    req: &'a Request,
+}
+
+impl<'a> Elems<'a> {
+    fn new(t: &'a Template, req: &'a Request) -> Elems<'a> {
+        Elems {
+            toks: t.tokens.iter(),
+            cur: "".chars(),
+            req,
+        }
+    }
+}
+
+impl Iterator for Elems<'_> {
+    type Item = Elem;
+
+    fn next(&mut self) -> Option<Elem> {
+        loop {
+            if let Some(c) = self.cur.next() {
+                return Some(Elem::Lit(c));
+            }
+            match self.toks.next()? {
+                Token::Lit(s) => self.cur = s.chars(),
+                Token::Var { key, default } => {
+                    self.cur = resolve(self.req, key, default.as_deref())
+                        .unwrap_or("")
+                        .chars();
+                }
+                Token::One { colon } => return Some(Elem::One { colon: *colon }),
+                Token::Star { colon } => return Some(Elem::Star { colon: *colon }),
+            }
+        }
+    }
+}
+
+/// The classic wildcard match with one backtrack point: exact when every `*` may match any
+/// character (a later `*` can absorb whatever an earlier one would have).
+fn greedy_match(pattern: Elems<'_>, s: &str) -> bool {
+    let mut p = pattern;
+    let mut rest = s;
+    let mut star: Option<(Elems<'_>, &str)> = None;
+    loop {
+        let mut next_p = p.clone();
+        let mut next_s = rest.chars();
+        match (next_p.next(), next_s.clone().next()) {
+            (Some(Elem::Star { .. }), _) => {
+                star = Some((next_p.clone(), rest));
+                p = next_p;
+            }
+            (Some(e), Some(c)) if e.accepts(c) => {
+                next_s.next();
+                p = next_p;
+                rest = next_s.as_str();
+            }
+            (None, None) => return true,
+            _ => {
+                let Some((sp, ss)) = star.take() else {
+                    return false;
+                };
+                let mut it = ss.chars();
+                if it.next().is_none() {
+                    return false;
+                }
+                star = Some((sp.clone(), it.as_str()));
+                p = sp;
+                rest = it.as_str();
+            }
+        }
+    }
+}
+
+/// Positions the NFA simulation tracks (a stack bitset).
+const NFA_WORDS: usize = 16;
+
+fn bit(b: &[u64; NFA_WORDS], i: usize) -> bool {
+    b.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 == 1)
+}
+
+fn set_bit(b: &mut [u64; NFA_WORDS], i: usize) {
+    if let Some(w) = b.get_mut(i / 64) {
+        *w |= 1u64 << (i % 64);
+    }
+}
+
+/// Adds the positions after every active `*` (it may match nothing).
+fn star_closure(b: &mut [u64; NFA_WORDS], elems: Elems<'_>) {
+    for (i, e) in elems.enumerate() {
+        if matches!(e, Elem::Star { .. }) && bit(b, i) {
+            set_bit(b, i + 1);
+        }
+    }
+}
+
+/// Exact for any mix of wildcards: simulates the pattern's NFA over the input, O(input × pattern)
+/// with a stack bitset. `None` when the substituted pattern is too long for the bitset.
+fn nfa_match(t: &Template, req: &Request, s: &str) -> Option<bool> {
+    let elems = Elems::new(t, req);
+    let m = elems.clone().count();
+    if m >= NFA_WORDS * 64 {
+        return None;
+    }
+    let mut cur = [0u64; NFA_WORDS];
+    set_bit(&mut cur, 0);
+    star_closure(&mut cur, elems.clone());
+    for c in s.chars() {
+        let mut next = [0u64; NFA_WORDS];
+        for (i, e) in elems.clone().enumerate() {
+            if !bit(&cur, i) || !e.accepts(c) {
+                continue;
+            }
+            match e {
+                Elem::Star { .. } => set_bit(&mut next, i),
+                Elem::Lit(_) | Elem::One { .. } => set_bit(&mut next, i + 1),
+            }
+        }
+        star_closure(&mut next, elems.clone());
+        if next == [0u64; NFA_WORDS] {
+            return Some(false);
+        }
+        cur = next;
+    }
+    Some(bit(&cur, m))
 }
 
 fn glob(toks: &[Token], req: &Request, mut s: &str, budget: &mut u32) -> Res<bool> {

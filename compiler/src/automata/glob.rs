@@ -114,3 +114,73 @@ pub fn glob_key(g: &Glob, early: bool) -> String {
     }
     key
 }
+
+/// What a resource glob contributes to the resource DFA.
+#[derive(Debug, Clone)]
+pub struct DfaForm {
+    pub hir: Hir,
+    /// Deduplication key of `hir`'s language.
+    pub key: String,
+    /// The DFA decides the glob alone (apart from variable holes); otherwise every match of
+    /// the DFA pattern is a candidate the runtime confirms with the exact glob.
+    pub exact: bool,
+    /// The DFA pattern has a `*` before its end: it searches, it is not a prefix test. Floating
+    /// and prefix patterns go to separate DFAs (together, the DFA is their product).
+    pub floating: bool,
+}
+
+/// The DFA form of a resource glob: the glob up to the end of its first *significant floating
+/// literal*, early-reported.
+///
+/// After a `*` the DFA must look for the next literal at every position; one such literal per
+/// pattern keeps the DFA a multi-string search (linear in the patterns). A second one makes it
+/// remember, per pattern, whether the first was seen: 2^n states for n patterns alive at once
+/// (`../shared/notes/dependencies-and-automata.md` section 5), which the real corpus hits
+/// (`arn:aws:logs:*:*:log-group:X*:log-stream:*`, `arn:aws:s3:::*/AWSLogs/*/...`). So the DFA
+/// keeps the pattern up to the second wildcard after a significant literal (literals made of
+/// `:` only, as in `:*:*:`, are shared by every ARN pattern and do not count) and the rest is
+/// confirmed after the match. Trailing `*` (and variable holes) are dropped as usual.
+pub fn resource_form(g: &Glob) -> DfaForm {
+    let mut kept: Vec<Piece> = Vec::new();
+    let mut floating = false;
+    let mut significant = false;
+    let mut exact = true;
+    for (i, p) in g.pieces.iter().enumerate() {
+        match p {
+            Piece::Star { .. } | Piece::Var { .. } => {
+                if significant {
+                    let rest = g.pieces.get(i..).unwrap_or(&[]);
+                    exact = rest.iter().all(accepts_any_rest);
+                    kept.push(Piece::Star { colon: true });
+                    break;
+                }
+                floating = true;
+                kept.push(p.clone());
+            }
+            Piece::Lit(s) => {
+                if floating && s.chars().any(|c| c != ':') {
+                    significant = true;
+                }
+                kept.push(p.clone());
+            }
+            Piece::One { .. } => kept.push(p.clone()),
+        }
+    }
+    let mut body: &[Piece] = &kept;
+    while let Some((last, rest)) = body.split_last() {
+        if !accepts_any_rest(last) {
+            break;
+        }
+        body = rest;
+    }
+    let floating = body
+        .iter()
+        .any(|p| matches!(p, Piece::Star { .. } | Piece::Var { .. }));
+    let k = Glob { pieces: kept };
+    DfaForm {
+        hir: glob_hir(&k, true),
+        key: glob_key(&k, true),
+        exact,
+        floating,
+    }
+}

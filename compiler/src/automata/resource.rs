@@ -14,7 +14,7 @@ use iamc_runtime::program::{ResourceBlock, ResourceDfa, ResourceEntry, Template,
 use regex_syntax::hir::Hir;
 
 use super::build::{BuildFailure, DfaBuilder, DfaRole};
-use super::glob::{glob_hir, glob_key};
+use super::glob::resource_form;
 use crate::ir::{Glob, Piece, PolicySet};
 use crate::CompileError;
 
@@ -33,31 +33,20 @@ pub struct Resources {
 /// # Errors
 /// A single pattern exceeding the size limits, or a failed build.
 pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources, CompileError> {
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut hirs: Vec<Hir> = Vec::new();
-    let mut labels: Vec<String> = Vec::new();
+    // Pass 1: distinct DFA patterns (provisional ids in first-seen order) and the entries.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut forms: Vec<(Hir, String, bool)> = Vec::new();
     let mut out = Resources::default();
+    let mut per_stmt: Vec<Vec<(usize, Option<u32>)>> = Vec::with_capacity(set.statements.len());
     for s in &set.statements {
-        let r = &s.resource;
-        let mut block = ResourceBlock {
-            negated: r.negated,
-            any: r.any,
-            entries: Vec::new(),
-        };
-        for p in &r.patterns {
-            let key = glob_key(&p.glob, true);
-            let pattern = match ids.get(&key) {
-                Some(&id) => id,
-                None => {
-                    let id = u32::try_from(hirs.len())
-                        .map_err(|_| CompileError::too_many("resource patterns"))?;
-                    hirs.push(glob_hir(&p.glob, true));
-                    labels.push(p.raw.clone());
-                    ids.insert(key, id);
-                    id
-                }
-            };
-            let template = if p.glob.has_vars() {
+        let mut entries = Vec::new();
+        for p in &s.resource.patterns {
+            let form = resource_form(&p.glob);
+            let provisional = *ids.entry(form.key).or_insert_with(|| {
+                forms.push((form.hir, p.raw.clone(), form.floating));
+                forms.len() - 1
+            });
+            let template = if p.glob.has_vars() || !form.exact {
                 let t = u32::try_from(out.templates.len())
                     .map_err(|_| CompileError::too_many("templates"))?;
                 out.templates.push(template(&p.glob));
@@ -65,16 +54,52 @@ pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources,
             } else {
                 None
             };
-            block.entries.push(ResourceEntry { pattern, template });
+            entries.push((provisional, template));
         }
+        per_stmt.push(entries);
+    }
+    // Pass 2: prefix patterns first, floating ones after; each group gets its own DFA(s).
+    let mut order: Vec<usize> = (0..forms.len()).collect();
+    order.sort_by_key(|&i| forms.get(i).is_some_and(|f| f.2));
+    let mut final_id = vec![0u32; forms.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        if let Some(slot) = final_id.get_mut(i) {
+            *slot = u32::try_from(pos).map_err(|_| CompileError::too_many("resource patterns"))?;
+        }
+    }
+    for (s, entries) in set.statements.iter().zip(per_stmt) {
+        let mut block = ResourceBlock {
+            negated: s.resource.negated,
+            any: s.resource.any,
+            entries: entries
+                .into_iter()
+                .map(|(p, template)| ResourceEntry {
+                    pattern: final_id.get(p).copied().unwrap_or(0),
+                    template,
+                })
+                .collect(),
+        };
         block.entries.sort_by_key(|e| e.pattern);
         block.entries.dedup();
         out.blocks.push(block);
     }
     out.patterns =
-        u32::try_from(hirs.len()).map_err(|_| CompileError::too_many("resource patterns"))?;
-    if !hirs.is_empty() {
-        build_split(b, &hirs, &labels, 0, &mut out.dfas)?;
+        u32::try_from(forms.len()).map_err(|_| CompileError::too_many("resource patterns"))?;
+    let mut slots: Vec<Option<(Hir, String, bool)>> = forms.into_iter().map(Some).collect();
+    let sorted: Vec<(Hir, String, bool)> = order
+        .iter()
+        .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+        .collect();
+    let n_prefix = sorted.iter().filter(|f| !f.2).count();
+    let (hirs, labels): (Vec<Hir>, Vec<String>) = sorted.into_iter().map(|f| (f.0, f.1)).unzip();
+    let (h1, h2) = hirs.split_at(n_prefix.min(hirs.len()));
+    let (l1, l2) = labels.split_at(n_prefix.min(labels.len()));
+    if !h1.is_empty() {
+        build_split(b, h1, l1, 0, &mut out.dfas)?;
+    }
+    if !h2.is_empty() {
+        let first = u32::try_from(n_prefix).map_err(|_| CompileError::too_many("patterns"))?;
+        build_split(b, h2, l2, first, &mut out.dfas)?;
     }
     Ok(out)
 }

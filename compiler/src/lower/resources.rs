@@ -13,10 +13,11 @@ use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
 
 pub fn lower_resources(block: Option<&ast::ResourceBlock>) -> ResourceMatcher {
     let Some(block) = block else {
-        // No resource element (trust policies): the statement constrains no resource.
+        // No resource element (trust policies): the identity evaluation this engine does never
+        // applies such a statement (as the reference interpreter).
         return ResourceMatcher {
             negated: false,
-            any: true,
+            any: false,
             patterns: Vec::new(),
         };
     };
