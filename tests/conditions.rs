@@ -1654,3 +1654,167 @@ fn conditions_identical_like_lists_share_a_dfa() {
     );
     assert_eq!(a.authorize(&request_with(r#"{}"#)), Decision::ImplicitDeny);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The real corpus: every statement's conditions, on `*`/`*`, against contexts derived from its
+// own condition values; compiled engine against the reference.
+
+/// A request-side string that a pattern value likely matches: wildcards made concrete,
+/// variables dropped.
+fn concretize(v: &ast::ConditionValue) -> String {
+    let mut s = String::new();
+    for seg in &v.template.segments {
+        match seg {
+            ast::Segment::Text(t) => {
+                s.extend(t.chars().map(|c| match c {
+                    '*' => 'x',
+                    '?' => 'y',
+                    c => c,
+                }));
+            }
+            ast::Segment::Escaped(c) => s.push(*c),
+            ast::Segment::Variable { .. } => s.push_str("var"),
+        }
+    }
+    s
+}
+
+/// Contexts for one statement: every key at its first derived value; then, per key, absent,
+/// each derived value, a two-element list and the empty string. Variable keys get `var`.
+fn derived_contexts(stmt: &ast::Statement) -> Vec<iamc_runtime::Context> {
+    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    for c in &stmt.conditions {
+        for k in &c.keys {
+            let vals: Vec<String> = k.values.iter().map(|v| concretize(&v.node)).collect();
+            for v in &k.values {
+                for seg in &v.node.template.segments {
+                    if let ast::Segment::Variable { key, .. } = seg {
+                        keys.push((key.clone(), vec!["var".to_owned()]));
+                    }
+                }
+            }
+            keys.push((k.key.node.clone(), vals));
+        }
+    }
+    let single = |s: &str| Value::Single(Scalar::String(s.to_owned()));
+    let mut base = iamc_runtime::Context::new();
+    for (k, vals) in &keys {
+        base.insert(k, single(vals.first().map_or("", String::as_str)));
+    }
+    let mut out = vec![iamc_runtime::Context::new(), base.clone()];
+    for (k, vals) in &keys {
+        let mut without = iamc_runtime::Context::new();
+        for (key, value) in base.iter() {
+            if !key.eq_ignore_ascii_case(k) {
+                without.insert(key, value.clone());
+            }
+        }
+        out.push(without);
+        let mut variants: Vec<Value> = vals.iter().map(|v| single(v)).collect();
+        variants.push(single(""));
+        variants.push(Value::Multi(
+            vals.iter()
+                .take(2)
+                .map(|v| Scalar::String(v.clone()))
+                .collect(),
+        ));
+        for v in variants {
+            let mut c = base.clone();
+            c.insert(k, v);
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn conditions_corpus_agrees_with_reference() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/policies");
+    if !root.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing (required in CI)",
+            root.display()
+        );
+        return;
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let (mut statements, mut decisions, mut held, mut unparsed) = (0usize, 0usize, 0usize, 0usize);
+    let mut failures = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let src = iamc_grammar::SourceFile::new(f.display().to_string(), text);
+        let Ok(parsed) = iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity) else {
+            unparsed += 1;
+            continue;
+        };
+        let version = parsed.policy.version == ast::Version::V2012_10_17;
+        for stmt in &parsed.policy.statements {
+            if stmt.conditions.is_empty() {
+                continue;
+            }
+            statements += 1;
+            let cl = stmt.conditions.clone();
+            let policies = [
+                policy(version, vec![statement(0, false, cl.clone())]),
+                policy(
+                    version,
+                    vec![statement(0, true, cl), statement(1, false, Vec::new())],
+                ),
+            ];
+            for (p_index, p) in policies.into_iter().enumerate() {
+                let (a, _) =
+                    iamc_compiler::compile_artifact(std::slice::from_ref(&p), &Default::default())
+                        .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                let reference = iamc::reference::PolicySet::new(vec![p]);
+                for ctx in derived_contexts(stmt) {
+                    let mut req = Request::new("s:a", "*");
+                    req.context = ctx;
+                    let (got, want) = (a.authorize(&req), reference.authorize(&req));
+                    decisions += 1;
+                    held += usize::from(matches!(got, Decision::Allow) == matches!(p_index, 0));
+                    if got != want {
+                        failures.push(format!(
+                            "{} statement {}: compiled {got:?}, reference {want:?}, context {:?}",
+                            f.display(),
+                            stmt.index,
+                            req.context
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        statements > 1000,
+        "only {statements} statements with conditions"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {decisions} decisions differ:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    eprintln!(
+        "{} files ({unparsed} not parsed), {statements} statements with conditions, \
+         {decisions} decisions agree, conditions held in {held}",
+        files.len()
+    );
+}
