@@ -40,6 +40,8 @@ impl LexError {
         let start = lex.span().start;
         let c = lex.source().get(start..).and_then(|s| s.chars().next());
         match c {
+            Some('\u{feff}') => LexError::new(start, start + 3, "unexpected byte order mark")
+                .with_help("JSON text starts with no byte order mark; remove it"),
             Some(c) => {
                 let end = start + c.len_utf8();
                 LexError::new(start, end, format!("unexpected character {}", show_char(c)))
@@ -465,6 +467,11 @@ mod tests {
         assert_eq!(err("True"), (0, 4, "unexpected `True`".into()));
         assert_eq!(err("[nul]").2, "unexpected `nul`");
         assert_eq!(err("  é").0, 2);
+        assert_eq!(
+            err("\u{feff}{}"),
+            (0, 3, "unexpected byte order mark".into())
+        );
+        assert_eq!(err("{\u{a0}}").2, "unexpected character U+00A0");
     }
 
     #[test]

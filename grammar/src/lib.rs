@@ -9,7 +9,14 @@
 //! Pipeline: [`lexer::tokenize`] (tokens, string decoding, the nesting limit
 //! [`lexer::MAX_DEPTH`]) → the LALRPOP grammar `policy.lalrpop` (a [`json::Node`] tree; no
 //! trailing commas, nothing after the document) → [`validate`] (IAM rules, every problem).
-//! A JSON syntax error stops at the first one; IAM problems are all reported together.
+//! A JSON syntax error stops at the first one; IAM problems are all reported together (at most
+//! [`validate::MAX_DIAGNOSTICS`] kept, the rest counted in a final error).
+//!
+//! Entry points: [`parse_policy`] (text), [`parse_policy_bytes`] (bytes: non-UTF-8 input is an
+//! error at the first bad byte), [`parse_json`] (the JSON tree alone). Rules that real policies
+//! break, or that the spec only recommends, are warnings: IAM ARNs with a region or a wildcard
+//! in the resource-type token (spec 1.2 rule 5, A7), `NotPrincipal` with `Allow` (spec 4.8), an
+//! empty `Resource` array outside identity-like policies (spec 1.2 rule 2).
 
 pub mod ast;
 pub mod diag;
@@ -17,7 +24,7 @@ pub mod json;
 pub mod lexer;
 pub mod span;
 mod template;
-mod validate;
+pub mod validate;
 
 lalrpop_util::lalrpop_mod!(
     #[allow(
