@@ -10,3 +10,5 @@ mod conformance;
 mod cli;
 mod artifact_integrity;
 mod artifact_compat;
+mod corpus;
+mod differential;

@@ -122,10 +122,22 @@ fn describe(set: &PolicySet, s: &Statement) -> String {
         .policies
         .get(s.provenance.policy as usize)
         .map_or("?", String::as_str);
-    let pats: Vec<String> = s.action.patterns.iter().map(ToString::to_string).collect();
+    let shown: Vec<String> = s
+        .action
+        .patterns
+        .iter()
+        .take(3)
+        .map(ToString::to_string)
+        .collect();
+    let more = s.action.patterns.len().saturating_sub(shown.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
     format!(
-        "the action patterns `{}` of statement {} of `{policy}`",
-        pats.join("`, `"),
+        "the action patterns `{}`{more} of statement {} of `{policy}`",
+        shown.join("`, `"),
         s.provenance.index
     )
 }
