@@ -1818,3 +1818,31 @@ fn conditions_corpus_agrees_with_reference() {
         files.len()
     );
 }
+
+/// `--emit ir` shows each lowered clause on its own line.
+#[test]
+fn conditions_render_in_ir() {
+    let src = iamc_grammar::SourceFile::new(
+        "p.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecs:RunTask",
+            "Resource":"*","Condition":{
+              "ForAnyValue:StringNotLike":{"aws:TagKeys":["env*","${aws:username}-*"]},
+              "NumericLessThanEquals":{"ecs:task-cpu":"1024.0"},
+              "NotIpAddress":{"aws:SourceIp":["10.1.0.0/8","2001:db8::/32"]},
+              "DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]}"#,
+    );
+    let p = iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity)
+        .unwrap()
+        .policy;
+    let ir = iamc_compiler::emit_ir(&[p]);
+    eprintln!("{ir}");
+    for line in [
+        r#"    "aws:TagKeys" ForAnyValue: not like dfa#"#,
+        r#" | "${aws:username}-*""#,
+        r#"    "ecs:task-cpu" numeric<= [1024]"#,
+        r#"    "aws:SourceIp" not ip [10.0.0.0/8] [2001:db8::/32]"#,
+        r#"    "aws:CurrentTime" date< [1893456000.000000000]"#,
+    ] {
+        assert!(ir.contains(line), "missing {line:?} in\n{ir}");
+    }
+}

@@ -203,7 +203,10 @@ impl PolicySet {
             }
             out.push('\n');
             if let Some(c) = &s.conditions {
-                let _ = writeln!(out, "  conditions: {c:?}");
+                out.push_str("  conditions:\n");
+                for line in c.to_string().lines() {
+                    let _ = writeln!(out, "    {line}");
+                }
             }
         }
         out

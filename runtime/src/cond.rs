@@ -525,3 +525,169 @@ fn dfa_accepts(dfas: &[Dfa], id: u32, x: &str) -> Res<bool> {
 
 #[cfg(test)]
 mod tests;
+
+// ---------------------------------------------------------------------------------------------
+// Readable form (`iamc compile --emit ir`).
+
+impl std::fmt::Display for Conditions {
+    /// One clause per line: `key quantifier [not] matcher`, e.g.
+    /// `aws:TagKeys ForAnyValue: not like dfa#3 | "${v}*"`; templates print with `\`-escaped
+    /// literal `*`, `?`, `$` and `\`; `!error` marks a policy value of the wrong type.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, c) in self.clauses.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{:?} ", c.key)?;
+            match c.quantifier {
+                Quantifier::Plain { if_exists: true } => f.write_str("IfExists ")?,
+                Quantifier::Plain { if_exists: false } => {}
+                Quantifier::ForAllValues => f.write_str("ForAllValues: ")?,
+                Quantifier::ForAnyValue => f.write_str("ForAnyValue: ")?,
+            }
+            match &c.test {
+                Test::Null {
+                    if_absent,
+                    if_present,
+                } => write!(f, "null absent={if_absent} present={if_present}")?,
+                Test::Compare {
+                    negated,
+                    static_error,
+                    matcher,
+                } => {
+                    if *negated {
+                        f.write_str("not ")?;
+                    }
+                    write_matcher(f, matcher)?;
+                    if *static_error {
+                        f.write_str(" !error")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"")?;
+        for s in &self.segs {
+            match s {
+                Seg::Lit(t) => {
+                    for c in t.chars() {
+                        if matches!(c, '*' | '?' | '$' | '\\') {
+                            f.write_str("\\")?;
+                        }
+                        write!(f, "{c}")?;
+                    }
+                }
+                Seg::Star => f.write_str("*")?,
+                Seg::One => f.write_str("?")?,
+                Seg::Var { key, default: None } => write!(f, "${{{key}}}")?,
+                Seg::Var {
+                    key,
+                    default: Some(d),
+                } => write!(f, "${{{key}, '{d}'}}")?,
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+fn write_matcher(f: &mut std::fmt::Formatter<'_>, m: &Matcher) -> std::fmt::Result {
+    fn list<T>(
+        f: &mut std::fmt::Formatter<'_>,
+        items: &[T],
+        mut one: impl FnMut(&mut std::fmt::Formatter<'_>, &T) -> std::fmt::Result,
+    ) -> std::fmt::Result {
+        f.write_str("[")?;
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            one(f, x)?;
+        }
+        f.write_str("]")
+    }
+    let templates = |f: &mut std::fmt::Formatter<'_>, ts: &[Template]| -> std::fmt::Result {
+        for t in ts {
+            write!(f, " | {t}")?;
+        }
+        Ok(())
+    };
+    let order = |o: &Order| match o {
+        Order::Eq => "=",
+        Order::Lt => "<",
+        Order::Le => "<=",
+        Order::Gt => ">",
+        Order::Ge => ">=",
+    };
+    match m {
+        Matcher::Equals {
+            fold: fc,
+            exact,
+            templates: ts,
+        } => {
+            f.write_str(if *fc {
+                "equals-ignore-case "
+            } else {
+                "equals "
+            })?;
+            list(f, exact, |f, s| write!(f, "{s:?}"))?;
+            templates(f, ts)
+        }
+        Matcher::Like {
+            arn,
+            dfa,
+            templates: ts,
+        } => {
+            f.write_str(if *arn { "arn-like" } else { "like" })?;
+            if let Some(d) = dfa {
+                write!(f, " dfa#{d}")?;
+            }
+            templates(f, ts)
+        }
+        Matcher::Numeric { op, values } => {
+            write!(f, "numeric{} ", order(op))?;
+            list(f, values, |f, d| {
+                let sign = if d.negative { "-" } else { "" };
+                let int = if d.int.is_empty() { "0" } else { &d.int };
+                if d.frac.is_empty() {
+                    write!(f, "{sign}{int}")
+                } else {
+                    write!(f, "{sign}{int}.{}", d.frac)
+                }
+            })
+        }
+        Matcher::Date { op, values } => {
+            write!(f, "date{} ", order(op))?;
+            list(f, values, |f, i| write!(f, "{}.{:09}", i.secs, i.nanos))
+        }
+        Matcher::Bool {
+            values,
+            templates: ts,
+        } => {
+            f.write_str("bool ")?;
+            list(f, values, |f, b| write!(f, "{b}"))?;
+            templates(f, ts)
+        }
+        Matcher::Binary { values } => {
+            f.write_str("binary ")?;
+            list(f, values, |f, v| {
+                f.write_str("0x")?;
+                v.iter().try_for_each(|b| write!(f, "{b:02x}"))
+            })
+        }
+        Matcher::Ip { v4, v6 } => {
+            f.write_str("ip ")?;
+            list(f, v4, |f, c| {
+                write!(f, "{}/{}", std::net::Ipv4Addr::from(c.net), c.len)
+            })?;
+            f.write_str(" ")?;
+            list(f, v6, |f, c| {
+                write!(f, "{}/{}", std::net::Ipv6Addr::from(c.net), c.len)
+            })
+        }
+    }
+}

@@ -85,3 +85,66 @@ fn validate_rejects_unsorted_sets() {
     );
     assert!(c.validate(0).is_err());
 }
+
+#[test]
+fn display_is_readable() {
+    let c = Conditions {
+        clauses: vec![
+            Clause {
+                key: "aws:TagKeys".into(),
+                quantifier: Quantifier::ForAnyValue,
+                test: Test::Compare {
+                    negated: true,
+                    static_error: false,
+                    matcher: Matcher::Like {
+                        arn: false,
+                        dfa: Some(3),
+                        templates: vec![Template {
+                            segs: vec![
+                                Seg::Var {
+                                    key: "v".into(),
+                                    default: Some("d".into()),
+                                },
+                                Seg::Lit("*".into()),
+                                Seg::Star,
+                            ],
+                        }],
+                    },
+                },
+            },
+            Clause {
+                key: "n".into(),
+                quantifier: Quantifier::Plain { if_exists: true },
+                test: Test::Compare {
+                    negated: false,
+                    static_error: true,
+                    matcher: Matcher::Numeric {
+                        op: Order::Le,
+                        values: vec![parse_decimal("-0.50").unwrap().to_owned_decimal()],
+                    },
+                },
+            },
+            Clause {
+                key: "ip".into(),
+                quantifier: Quantifier::Plain { if_exists: false },
+                test: Test::Compare {
+                    negated: true,
+                    static_error: false,
+                    matcher: Matcher::Ip {
+                        v4: vec![Cidr4 {
+                            net: 0x0a00_0000,
+                            len: 8,
+                        }],
+                        v6: vec![],
+                    },
+                },
+            },
+        ],
+    };
+    assert_eq!(
+        c.to_string(),
+        "\"aws:TagKeys\" ForAnyValue: not like dfa#3 | \"${v, 'd'}\\**\"\n\
+         \"n\" IfExists numeric<= [-0.5] !error\n\
+         \"ip\" not ip [10.0.0.0/8] []"
+    );
+}
