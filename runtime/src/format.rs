@@ -258,9 +258,10 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sections<'_>, LoadError> {
         .ok_or_else(|| LoadError::truncated("metadata section"))?;
     let meta = slice(bytes, meta_entry).ok_or_else(|| LoadError::truncated("metadata section"))?;
     let mut dfas = Vec::with_capacity(header.sections.len().saturating_sub(1));
+    let mut scratch = Vec::new();
     for (index, entry) in sections {
         let body = slice(bytes, entry).ok_or_else(|| LoadError::truncated("dfa section"))?;
-        dfas.push(load_dfa(index, body)?);
+        dfas.push(load_dfa(index, body, &mut scratch)?);
     }
     Ok(Sections {
         meta,
@@ -575,23 +576,25 @@ fn line_name(v: &str) -> String {
 }
 
 /// Step 9: validates `body` as one dense DFA spanning the whole section.
-fn load_dfa(index: usize, body: &[u8]) -> Result<Dfa, LoadError> {
+fn load_dfa(index: usize, body: &[u8], scratch: &mut Vec<u8>) -> Result<Dfa, LoadError> {
     use regex_automata::dfa::dense::DFA;
-    let aligned = (body.as_ptr() as usize).is_multiple_of(4);
-    let copy;
-    let view: &[u8] = if aligned {
+    let view: &[u8] = if (body.as_ptr() as usize).is_multiple_of(4) {
         body
     } else {
-        // A `Vec<u8>` with 3 spare bytes holds a u32-aligned window of `body.len()` bytes.
-        let mut buf = vec![0u8; body.len().saturating_add(3)];
-        let off = buf.as_ptr().align_offset(4);
-        let window = off
-            .checked_add(body.len())
-            .and_then(|end| buf.get_mut(off..end))
-            .ok_or_else(|| LoadError::dfa(index, "cannot align the section"))?;
-        window.copy_from_slice(body);
-        copy = buf;
-        copy.get(off..off + body.len())
+        // Copy into a u32-aligned window of `scratch` (reused across sections: an unaligned
+        // buffer makes every section unaligned, since they sit at multiples of 8).
+        scratch.clear();
+        scratch.reserve(body.len().saturating_add(3));
+        let off = scratch.as_ptr().align_offset(4);
+        if off > 3 {
+            return Err(LoadError::dfa(index, "cannot align the section"));
+        }
+        scratch.resize(off, 0);
+        // Within the reserved capacity: no reallocation moves the window (and were it moved,
+        // `from_bytes` checks the alignment itself).
+        scratch.extend_from_slice(body);
+        scratch
+            .get(off..)
             .ok_or_else(|| LoadError::dfa(index, "cannot align the section"))?
     };
     let (dfa, read) = DFA::from_bytes(view).map_err(|e| LoadError::dfa(index, e.to_string()))?;
