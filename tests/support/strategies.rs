@@ -336,7 +336,7 @@ const IP_REQUEST: &[&str] = &[
 ];
 const NULL_POLICY: &[&str] = &["true", "false"];
 /// Values for variable keys when no condition constrains them.
-const VAR_VALUES: &[&str] = &["a", "b", "", "shared", "x*", "x/y", "d*", "é"];
+const VAR_VALUES: &[&str] = &["a", "b", "", "shared", "x*", "x/y", "d*", "é", "a:b", "?"];
 /// Fill for `*` and `?` in action names.
 const ACTION_FILL: &[&str] = &["", "a", "Get", "obj", "x", "é", ":"];
 const INNER_FILL: &[&str] = &["", "a", "1", "us", "-", "e"];
@@ -1142,7 +1142,14 @@ fn instantiate(
                 }
             }
             Frag::Star => out.push('*'),
-            Frag::Quest if glob => out.push_str(&tape.choose_str(one)),
+            // Mostly exactly one character; sometimes none or two (a near miss that tells
+            // `?` from `*`).
+            Frag::Quest if glob => {
+                let n = if tape.rare(10) { 2 * tape.pick(2) } else { 1 };
+                for _ in 0..n {
+                    out.push_str(&tape.choose_str(one));
+                }
+            }
             Frag::Quest => out.push('?'),
             Frag::Var { key, default } => match resolve_var(ctx, key, default) {
                 Some(v) => out.push_str(&v),
