@@ -263,13 +263,37 @@ pub fn derive_requests(
     out
 }
 
-/// Asserts compiled `explain` == reference `explain` on every request; returns the count.
+/// How many requests of a run ended in each decision (the derived requests must exercise all).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub allow: usize,
+    pub explicit_deny: usize,
+    pub implicit_deny: usize,
+}
+
+impl Tally {
+    pub fn total(&self) -> usize {
+        self.allow + self.explicit_deny + self.implicit_deny
+    }
+
+    fn add(&mut self, d: iamc_runtime::Decision) {
+        match d {
+            iamc_runtime::Decision::Allow => self.allow += 1,
+            iamc_runtime::Decision::ExplicitDeny => self.explicit_deny += 1,
+            iamc_runtime::Decision::ImplicitDeny => self.implicit_deny += 1,
+        }
+    }
+}
+
+/// Asserts compiled `explain` == reference `explain` (and `authorize` == its decision) on every
+/// request; returns the decisions seen.
 pub fn assert_agree(
     label: &str,
     artifact: &Artifact,
     reference: &PolicySet,
     reqs: &[Request],
-) -> usize {
+) -> Tally {
+    let mut tally = Tally::default();
     for r in reqs {
         let want = reference.explain(r);
         let got = artifact.explain(r);
@@ -285,8 +309,9 @@ pub fn assert_agree(
             r.action,
             r.resource
         );
+        tally.add(want.decision);
     }
-    reqs.len()
+    tally
 }
 
 fn policy_dirs(shared: &Path) -> Vec<PathBuf> {
@@ -304,7 +329,7 @@ fn policy_dirs(shared: &Path) -> Vec<PathBuf> {
 fn every_policy_compiles_alone_and_agrees_with_the_reference() {
     let Some(shared) = shared_dir() else { return };
     let mut policies = 0usize;
-    let mut requests = 0usize;
+    let mut tally = Tally::default();
     for dir in policy_dirs(&shared) {
         for (name, text) in load_dir(&dir) {
             let p =
@@ -313,12 +338,21 @@ fn every_policy_compiles_alone_and_agrees_with_the_reference() {
             let artifact = compile(&ps);
             let reqs = derive_requests(&ps, 50, 200, &name);
             assert!(reqs.len() >= 50);
-            requests += assert_agree(&name, &artifact, &PolicySet::new(ps), &reqs);
+            let t = assert_agree(&name, &artifact, &PolicySet::new(ps), &reqs);
+            tally.allow += t.allow;
+            tally.explicit_deny += t.explicit_deny;
+            tally.implicit_deny += t.implicit_deny;
             policies += 1;
         }
     }
     assert!(policies > 1500, "only {policies} policies found");
-    eprintln!("corpus: {policies} policies, {requests} requests agree");
+    eprintln!(
+        "corpus: {policies} policies, {} requests agree: {tally:?}",
+        tally.total()
+    );
+    // The derived requests hit: a good share is allowed, some explicitly denied.
+    assert!(tally.allow * 5 > tally.total(), "{tally:?}");
+    assert!(tally.explicit_deny > 100, "{tally:?}");
 }
 
 #[test]
@@ -339,6 +373,11 @@ fn whole_aws_managed_set_agrees_with_the_reference() {
         }
     }
     let reference = PolicySet::new(policies);
-    let n = assert_agree("aws-managed", &artifact, &reference, &reqs);
-    assert!(n >= 500, "only {n} requests");
+    let t = assert_agree("aws-managed", &artifact, &reference, &reqs);
+    eprintln!(
+        "aws-managed as one set: {} requests agree: {t:?}",
+        t.total()
+    );
+    assert!(t.total() >= 500, "only {} requests", t.total());
+    assert!(t.allow * 5 > t.total() && t.explicit_deny > 0, "{t:?}");
 }
