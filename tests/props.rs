@@ -90,6 +90,17 @@ fn implied(x: &Explanation) -> Decision {
     }
 }
 
+/// Prints a line every 5,000 cases, so that a time-boxed soak killed by `timeout` still says
+/// how far it got (`--nocapture` shows it; CI's 256 cases print nothing).
+fn soak_progress(name: &str) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CASES: AtomicU64 = AtomicU64::new(0);
+    let n = CASES.fetch_add(1, Ordering::Relaxed) + 1;
+    if n % 5000 == 0 {
+        eprintln!("{name}: {n} cases run");
+    }
+}
+
 /// Property 1 for one request; on failure the message is the whole report.
 fn compare(
     case: &Case,
@@ -142,6 +153,7 @@ proptest! {
     /// Property 1: compiled (through bytes) and reference agree on every derived request.
     #[test]
     fn props_compiled_agrees_with_reference(case in case_strategy(&Settings::default())) {
+        soak_progress("props_compiled_agrees_with_reference");
         let policies = parse_case(&case)?;
         let artifact = load(&compile_bytes(&case, &policies)?)?;
         let reference = PolicySet::new(policies);
