@@ -131,10 +131,22 @@ fn main() {
             false,
             vec![ast::ResourcePattern::Any],
         ),
+        // Confirmed at run time: a restricted `*` (NFA bitset path), a cut floating literal.
+        stmt(
+            false,
+            false,
+            &["ec2:Describe*"],
+            false,
+            vec![
+                arn("arn:aws:ec2:us-*-1:*:instance/*"),
+                arn("arn:aws:logs:*:*:log-group:a*:log-stream:*"),
+            ],
+        ),
     ];
     // Enough overlapping resource patterns to overflow the matched-pattern buffer.
+    let long_key: String = "0123456789".repeat(40);
     let many: Vec<ast::ResourcePattern> = (0..400)
-        .map(|i| arn(&format!("arn:aws:s3:::b*{i}*")))
+        .map(|k| arn(&format!("arn:aws:s3:::b{}*", &long_key[..k])))
         .collect();
     statements.push(stmt(false, false, &["s3:PutObject"], false, many));
     for (i, s) in statements.iter_mut().enumerate() {
@@ -151,7 +163,6 @@ fn main() {
     };
     let (artifact, _) =
         iamc_compiler::compile_artifact(&[policy], &iamc_compiler::Config::default()).unwrap();
-    let long_key: String = (0..400).map(|i| format!("{i}")).collect();
     let requests = vec![
         (
             Request::new("s3:GetObject", "arn:aws:s3:::data/k"),
@@ -192,6 +203,25 @@ fn main() {
             Decision::ImplicitDeny,
         ),
         (Request::new("nocolon", "*"), Decision::ImplicitDeny),
+        (
+            Request::new("ec2:DescribeTags", "arn:aws:ec2:us-east-1:1:instance/i-1"),
+            Decision::Allow,
+        ),
+        (
+            Request::new("ec2:DescribeTags", "arn:aws:ec2:us-east-2:1:instance/i-1"),
+            Decision::ImplicitDeny,
+        ),
+        (
+            Request::new(
+                "ec2:DescribeTags",
+                "arn:aws:logs:r:1:log-group:ab:log-stream:s",
+            ),
+            Decision::Allow,
+        ),
+        (
+            Request::new("ec2:DescribeTags", "arn:aws:logs:r:1:log-group:ab"),
+            Decision::ImplicitDeny,
+        ),
     ];
     for (r, want) in &requests {
         // Warm up (lazy statics in the standard library, if any), then count.
@@ -200,7 +230,14 @@ fn main() {
         let got = artifact.authorize(r);
         let change = region.change();
         let n = change.allocations + change.reallocations;
-        assert_eq!(got, *want, "{} on {}", r.action, r.resource);
+        assert_eq!(
+            got,
+            *want,
+            "{} on {}: {:?}",
+            r.action,
+            r.resource,
+            artifact.explain(r)
+        );
         assert_eq!(
             n, 0,
             "authorize allocated {n} times for {} on {}",

@@ -399,3 +399,44 @@ fn explain_lists_statements_in_policy_order() {
         vec![("p1".into(), 0), ("p1".into(), 1), ("p2".into(), 0)]
     );
 }
+
+#[test]
+fn cut_resource_patterns_are_confirmed() {
+    let p = policy(
+        "p",
+        true,
+        vec![allow(
+            &["ec2:Describe*"],
+            &[
+                "arn:aws:ec2:us-*-1:*:instance/*",
+                "arn:aws:logs:*:*:log-group:a*:log-stream:*",
+            ],
+        )],
+    );
+    decide(
+        &[p],
+        &Config::default(),
+        &[
+            (
+                "ec2:DescribeTags",
+                "arn:aws:ec2:us-east-1:1:instance/i-1",
+                Decision::Allow,
+            ),
+            (
+                "ec2:DescribeTags",
+                "arn:aws:ec2:us-east-2:1:instance/i-1",
+                Decision::ImplicitDeny,
+            ),
+            (
+                "ec2:DescribeTags",
+                "arn:aws:logs:r:1:log-group:ab:log-stream:s",
+                Decision::Allow,
+            ),
+            (
+                "ec2:DescribeTags",
+                "arn:aws:logs:r:1:log-group:ab",
+                Decision::ImplicitDeny,
+            ),
+        ],
+    );
+}

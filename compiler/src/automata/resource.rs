@@ -35,7 +35,7 @@ pub struct Resources {
 pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources, CompileError> {
     // Pass 1: distinct DFA patterns (provisional ids in first-seen order) and the entries.
     let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut forms: Vec<(Hir, String, bool)> = Vec::new();
+    let mut forms: Vec<(Hir, String, u8)> = Vec::new();
     let mut out = Resources::default();
     let mut per_stmt: Vec<Vec<(usize, Option<u32>)>> = Vec::with_capacity(set.statements.len());
     for s in &set.statements {
@@ -43,7 +43,7 @@ pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources,
         for p in &s.resource.patterns {
             let form = resource_form(&p.glob);
             let provisional = *ids.entry(form.key).or_insert_with(|| {
-                forms.push((form.hir, p.raw.clone(), form.floating));
+                forms.push((form.hir, p.raw.clone(), form.group));
                 forms.len() - 1
             });
             let template = if p.glob.has_vars() || !form.exact {
@@ -58,9 +58,9 @@ pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources,
         }
         per_stmt.push(entries);
     }
-    // Pass 2: prefix patterns first, floating ones after; each group gets its own DFA(s).
+    // Pass 2: patterns ordered by group (see `DfaForm::group`); each group gets its own DFA(s).
     let mut order: Vec<usize> = (0..forms.len()).collect();
-    order.sort_by_key(|&i| forms.get(i).is_some_and(|f| f.2));
+    order.sort_by_key(|&i| forms.get(i).map_or(0, |f| f.2));
     let mut final_id = vec![0u32; forms.len()];
     for (pos, &i) in order.iter().enumerate() {
         if let Some(slot) = final_id.get_mut(i) {
@@ -85,21 +85,24 @@ pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources,
     }
     out.patterns =
         u32::try_from(forms.len()).map_err(|_| CompileError::too_many("resource patterns"))?;
-    let mut slots: Vec<Option<(Hir, String, bool)>> = forms.into_iter().map(Some).collect();
-    let sorted: Vec<(Hir, String, bool)> = order
+    let mut slots: Vec<Option<(Hir, String, u8)>> = forms.into_iter().map(Some).collect();
+    let sorted: Vec<(Hir, String, u8)> = order
         .iter()
         .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
         .collect();
-    let n_prefix = sorted.iter().filter(|f| !f.2).count();
-    let (hirs, labels): (Vec<Hir>, Vec<String>) = sorted.into_iter().map(|f| (f.0, f.1)).unzip();
-    let (h1, h2) = hirs.split_at(n_prefix.min(hirs.len()));
-    let (l1, l2) = labels.split_at(n_prefix.min(labels.len()));
-    if !h1.is_empty() {
-        build_split(b, h1, l1, 0, &mut out.dfas)?;
-    }
-    if !h2.is_empty() {
-        let first = u32::try_from(n_prefix).map_err(|_| CompileError::too_many("patterns"))?;
-        build_split(b, h2, l2, first, &mut out.dfas)?;
+    let mut first = 0usize;
+    while first < sorted.len() {
+        let group = sorted.get(first).map_or(0, |f| f.2);
+        let end = first
+            + sorted
+                .get(first..)
+                .map_or(0, |r| r.iter().take_while(|f| f.2 == group).count());
+        let part = sorted.get(first..end).unwrap_or(&[]);
+        let hirs: Vec<Hir> = part.iter().map(|f| f.0.clone()).collect();
+        let labels: Vec<String> = part.iter().map(|f| f.1.clone()).collect();
+        let first_id = u32::try_from(first).map_err(|_| CompileError::too_many("patterns"))?;
+        build_split(b, &hirs, &labels, first_id, &mut out.dfas)?;
+        first = end.max(first + 1);
     }
     Ok(out)
 }
