@@ -102,8 +102,8 @@ fn flip_case(s: &str, rng: &mut Rng) -> String {
 fn glob_instance(text: &str, rng: &mut Rng, out: &mut String) {
     for c in text.chars() {
         match c {
-            '*' => out.push_str(*rng.pick(STAR_FILLERS)),
-            '?' => out.push_str(*rng.pick(ONE_FILLERS)),
+            '*' => out.push_str(rng.pick::<&str>(STAR_FILLERS)),
+            '?' => out.push_str(rng.pick::<&str>(ONE_FILLERS)),
             c => out.push(c),
         }
     }
@@ -252,7 +252,7 @@ pub fn derive_requests(
         let mut req = Request::new(a.clone(), r);
         if with_vars || rng.coin() {
             for (k, v) in &ctx {
-                if rng.next() % 4 != 0 {
+                if !rng.next().is_multiple_of(4) {
                     req.context.insert(k, v.clone());
                 }
             }
@@ -368,7 +368,7 @@ fn whole_aws_managed_set_agrees_with_the_reference() {
     let mut rng = Rng::new("aws-managed");
     let mut reqs = Vec::new();
     for p in &policies {
-        if rng.next() % 8 == 0 {
+        if rng.next().is_multiple_of(8) {
             reqs.extend(derive_requests(std::slice::from_ref(p), 4, 12, &p.name));
         }
     }

@@ -129,15 +129,18 @@ fn ecs_set_agrees_with_the_reference() {
     );
 }
 
+/// One request row: action, resource, context (string values), expected decision.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Decision,
+);
+
 /// (policy JSON, requests with the expected decision); every row also agrees with the reference.
 struct Case {
     policies: &'static [&'static str],
-    requests: &'static [(
-        &'static str,
-        &'static str,
-        &'static [(&'static str, &'static str)],
-        Decision,
-    )],
+    requests: &'static [Row],
 }
 
 const ALLOW: Decision = Decision::Allow;
