@@ -12,3 +12,5 @@ mod artifact_integrity;
 mod artifact_compat;
 mod corpus;
 mod differential;
+mod fuzz_replay;
+mod hostile;

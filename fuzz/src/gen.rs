@@ -38,7 +38,7 @@ impl<'a> Tape<'a> {
     /// True with probability about `1/n` (never when exhausted).
     pub fn one_in(&mut self, n: u8) -> bool {
         let b = self.byte();
-        b != 0 && b % n.max(1) == 0
+        b != 0 && b.is_multiple_of(n.max(1))
     }
 
     pub fn pick<'b, T>(&mut self, xs: &'b [T]) -> &'b T {
@@ -97,8 +97,19 @@ const REQ_ARN_PREFIXES: &[&str] = &[
     "arn:aws:s3::",
     "arn:aws-cn:s3:::",
 ];
-const REQ_RES_FRAGS: &[&str] =
-    &["b", "bucket", "/", "k:x", "instance/", "alice", "d", "*", "?", ":", "x"];
+const REQ_RES_FRAGS: &[&str] = &[
+    "b",
+    "bucket",
+    "/",
+    "k:x",
+    "instance/",
+    "alice",
+    "d",
+    "*",
+    "?",
+    ":",
+    "x",
+];
 const KEYS: &[&str] = &[
     "aws:username",
     "k",
@@ -109,7 +120,17 @@ const KEYS: &[&str] = &[
     "aws:userid",
     "s3:prefix",
 ];
-const STRINGS: &[&str] = &["alice", "a*", "${aws:username}", "", "A", "?", "d", "x${k}", "ALICE"];
+const STRINGS: &[&str] = &[
+    "alice",
+    "a*",
+    "${aws:username}",
+    "",
+    "A",
+    "?",
+    "d",
+    "x${k}",
+    "ALICE",
+];
 const NUMBERS: &[&str] = &["1", "01", "1.0", "-2", "10", "x", "1e3"];
 const DATES: &[&str] = &[
     "2020-01-01",
@@ -120,7 +141,14 @@ const DATES: &[&str] = &[
     "2020-01-01T01:00:00+01:00",
 ];
 const BOOLS: &[&str] = &["true", "False", "x", "${aws:username}"];
-const IPS: &[&str] = &["10.0.0.0/8", "10.1.2.3", "::1", "2001:db8::/32", "bad", "10.1.2.3/32"];
+const IPS: &[&str] = &[
+    "10.0.0.0/8",
+    "10.1.2.3",
+    "::1",
+    "2001:db8::/32",
+    "bad",
+    "10.1.2.3/32",
+];
 const ARNS: &[&str] = &[
     "arn:aws:s3:::b",
     "arn:aws:s3:::*",
@@ -201,9 +229,7 @@ fn is_json_number(t: &str) -> bool {
         None => (t, None),
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(int)
-        && (int == "0" || !int.starts_with('0'))
-        && frac.is_none_or(digits)
+    digits(int) && (int == "0" || !int.starts_with('0')) && frac.is_none_or(digits)
 }
 
 /// A list of 1 to `max` items rendered as a JSON string or array.
@@ -236,7 +262,11 @@ fn resource_pattern(t: &mut Tape<'_>) -> String {
     }
     let prefix = *t.pick(ARN_PREFIXES);
     // Policy variables are allowed only in field 6: short prefixes take plain fragments.
-    let frags = if prefix.matches(':').count() >= 5 { RES_FRAGS } else { &RES_FRAGS[..7] };
+    let frags = if prefix.matches(':').count() >= 5 {
+        RES_FRAGS
+    } else {
+        &RES_FRAGS[..7]
+    };
     let rest = concat(t, frags, 3);
     format!("{prefix}{rest}")
 }
@@ -317,8 +347,15 @@ fn statement(t: &mut Tape<'_>, index: usize) -> String {
     m.push(format!("\"Effect\":\"{effect}\""));
     let action_key = if t.one_in(6) { "NotAction" } else { "Action" };
     m.push(format!("\"{action_key}\":{}", list(t, 3, action_pattern)));
-    let resource_key = if t.one_in(6) { "NotResource" } else { "Resource" };
-    m.push(format!("\"{resource_key}\":{}", list(t, 3, resource_pattern)));
+    let resource_key = if t.one_in(6) {
+        "NotResource"
+    } else {
+        "Resource"
+    };
+    m.push(format!(
+        "\"{resource_key}\":{}",
+        list(t, 3, resource_pattern)
+    ));
     if let Some(c) = condition_block(t) {
         m.push(format!("\"Condition\":{c}"));
     }
@@ -377,7 +414,11 @@ pub fn flip_case(t: &mut Tape<'_>, s: &str) -> String {
 /// Context keys and values drawn from `keys` and `values` (plus the generic pools).
 pub fn context(t: &mut Tape<'_>, keys: &[&str], values: &[&str], req: &mut Request) {
     for _ in 0..t.below(5) {
-        let key = if keys.is_empty() || t.one_in(5) { *t.pick(KEYS) } else { *t.pick(keys) };
+        let key = if keys.is_empty() || t.one_in(5) {
+            *t.pick(KEYS)
+        } else {
+            *t.pick(keys)
+        };
         let key = flip_case(t, key);
         let one = |t: &mut Tape<'_>| {
             let text = if values.is_empty() || t.one_in(4) {
@@ -400,13 +441,21 @@ pub fn context(t: &mut Tape<'_>, keys: &[&str], values: &[&str], req: &mut Reque
 
 /// A request against the generated alphabets.
 pub fn request(t: &mut Tape<'_>) -> Request {
-    let svc = if t.one_in(8) { "iam" } else { *t.pick(SERVICES) };
+    let svc = if t.one_in(8) {
+        "iam"
+    } else {
+        *t.pick(SERVICES)
+    };
     let name = concat(t, REQ_ACTION_FRAGS, 3);
     let action = flip_case(t, &format!("{svc}:{name}"));
     let resource = if t.one_in(6) {
         "*".to_string()
     } else {
-        format!("{}{}", t.pick(REQ_ARN_PREFIXES), concat(t, REQ_RES_FRAGS, 4))
+        format!(
+            "{}{}",
+            t.pick(REQ_ARN_PREFIXES),
+            concat(t, REQ_RES_FRAGS, 4)
+        )
     };
     let mut req = Request::new(action, resource);
     context(t, &[], &[], &mut req);
@@ -449,7 +498,8 @@ impl Pools {
                 for c in &st.conditions {
                     for k in &c.keys {
                         p.keys.push(k.key.node.clone());
-                        p.values.extend(k.values.iter().map(|v| v.node.text.clone()));
+                        p.values
+                            .extend(k.values.iter().map(|v| v.node.text.clone()));
                     }
                 }
             }
@@ -469,14 +519,14 @@ fn instantiate(t: &mut Tape<'_>, pattern: &str) -> String {
     while let Some(c) = rest.chars().next() {
         if rest.starts_with("${") {
             if let Some(end) = rest.find('}') {
-                out.push_str(*t.pick(&["alice", "", "${x}", "*"]));
+                out.push_str(t.pick::<&str>(&["alice", "", "${x}", "*"]));
                 rest = rest.get(end + 1..).unwrap_or("");
                 continue;
             }
         }
         match c {
-            '*' => out.push_str(*t.pick(&["", "Task", "x/y", ":", "*", "prod"])),
-            '?' => out.push_str(*t.pick(&["a", "é", ":", "?"])),
+            '*' => out.push_str(t.pick::<&str>(&["", "Task", "x/y", ":", "*", "prod"])),
+            '?' => out.push_str(t.pick::<&str>(&["a", "é", ":", "?"])),
             c => out.push(c),
         }
         rest = rest.get(c.len_utf8()..).unwrap_or("");
@@ -495,7 +545,11 @@ pub fn pooled_request(t: &mut Tape<'_>, pools: &Pools) -> Request {
     let action = flip_case(t, &action);
     let resource = match t.below(8) {
         0 => "*".to_string(),
-        1 => format!("{}{}", t.pick(REQ_ARN_PREFIXES), concat(t, REQ_RES_FRAGS, 4)),
+        1 => format!(
+            "{}{}",
+            t.pick(REQ_ARN_PREFIXES),
+            concat(t, REQ_RES_FRAGS, 4)
+        ),
         _ if !pools.resources.is_empty() => {
             let r = t.pick(&pools.resources).clone();
             instantiate(t, &r)

@@ -34,7 +34,9 @@ const KINDS: [PolicyKind; 7] = [
 /// Parses `text` as a policy of `kind` through the grammar.
 pub fn parse_one(name: &str, text: &str, kind: PolicyKind) -> Option<ast::Policy> {
     let file = SourceFile::new(name, text);
-    iamc_grammar::parse_policy(&file, kind).ok().map(|p| p.policy)
+    iamc_grammar::parse_policy(&file, kind)
+        .ok()
+        .map(|p| p.policy)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -52,7 +54,10 @@ pub fn parse(data: &[u8]) {
         Ok(parsed) => check_policy(&lossy, &parsed.policy, PolicyKind::Identity),
         Err(diags) => {
             assert!(!diags.is_empty(), "a rejection with no diagnostic");
-            assert!(diags.iter().any(|d| d.is_error()), "a rejection with no error");
+            assert!(
+                diags.iter().any(|d| d.is_error()),
+                "a rejection with no error"
+            );
             assert!(!diags.to_string().is_empty());
             let _ = diags.render(&lossy);
         }
@@ -137,7 +142,10 @@ fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyKind) {
             check_span(file, sid.span);
         }
         if identity_like {
-            assert!(st.principal.is_none(), "a principal in an identity-like policy");
+            assert!(
+                st.principal.is_none(),
+                "a principal in an identity-like policy"
+            );
         }
         if let Some(pb) = &st.principal {
             check_span(file, pb.span);
@@ -176,11 +184,16 @@ fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyKind) {
                     }
                 }
             }
-            None => assert!(!identity_like, "no resource block in an identity-like policy"),
+            None => assert!(
+                !identity_like,
+                "no resource block in an identity-like policy"
+            ),
         }
         for c in &st.conditions {
             check_span(file, c.operator.span);
-            assert!(!(c.operator.node.if_exists && c.operator.node.base == ast::BaseOperator::Null));
+            assert!(
+                !(c.operator.node.if_exists && c.operator.node.base == ast::BaseOperator::Null)
+            );
             for (i, k) in c.keys.iter().enumerate() {
                 check_span(file, k.key.span);
                 for other in c.keys.iter().skip(i + 1) {
@@ -210,7 +223,11 @@ pub fn compile_and_load(policies: &[ast::Policy]) -> Result<(Vec<u8>, Artifact),
             .map_err(|e| format!("compile: {e}"))?;
     let bytes = artifact.to_bytes();
     let loaded = load(&bytes).map_err(|e| format!("load: {e}"))?;
-    assert_eq!(loaded.to_bytes(), bytes, "an artifact does not round-trip through bytes");
+    assert_eq!(
+        loaded.to_bytes(),
+        bytes,
+        "an artifact does not round-trip through bytes"
+    );
     Ok((bytes, loaded))
 }
 
@@ -231,7 +248,11 @@ pub fn assert_same(artifact: &Artifact, reference: &PolicySet, req: &Request) {
         compiled, expected,
         "compiled (left) and reference (right) differ on {req:?}"
     );
-    assert_eq!(artifact.authorize(req), compiled.decision, "authorize vs explain on {req:?}");
+    assert_eq!(
+        artifact.authorize(req),
+        compiled.decision,
+        "authorize vs explain on {req:?}"
+    );
     let _ = compiled.to_json();
 }
 
@@ -312,7 +333,13 @@ impl Fixture {
         let pools = Pools::of(&policies);
         let mut probes = Vec::new();
         for i in 0u8..64 {
-            let seed = [i, i.wrapping_mul(7), i.wrapping_mul(13), i ^ 0x55, i.wrapping_add(3)];
+            let seed = [
+                i,
+                i.wrapping_mul(7),
+                i.wrapping_mul(13),
+                i ^ 0x55,
+                i.wrapping_add(3),
+            ];
             probes.push(gen::pooled_request(&mut Tape::new(&seed), &pools));
         }
         Fixture {
@@ -334,18 +361,26 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(at..at.checked_add(8)?)?.try_into().ok()?))
+    Some(u64::from_le_bytes(
+        b.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 fn put_u32(b: &mut [u8], at: usize, v: u32) {
@@ -369,7 +404,9 @@ pub fn header_len(b: &[u8]) -> Option<(usize, usize)> {
 /// buffer is recomputed, then the header CRC. Whatever then loads got past every checksum, so
 /// only the structural validation stands between it and the runtime.
 pub fn forge_checksums(b: &mut [u8]) {
-    let Some((n, hlen)) = header_len(b) else { return };
+    let Some((n, hlen)) = header_len(b) else {
+        return;
+    };
     if b.len() < hlen {
         return;
     }
