@@ -440,3 +440,16 @@ fn cut_resource_patterns_are_confirmed() {
         ],
     );
 }
+
+#[test]
+fn automata_report_roles_and_states() {
+    let p = policy("p", true, vec![allow(&["s3:Get*"], &["arn:aws:s3:::b/*"])]);
+    let (a, stats) = compile_artifact(&[p], &Config::default()).unwrap();
+    let info = a.automata();
+    let roles: Vec<&str> = info.iter().map(|i| i.role).collect();
+    assert_eq!(roles, vec!["action", "resource"]);
+    for (i, s) in info.iter().zip(&stats.dfas) {
+        assert_eq!((i.patterns, i.states), (s.patterns, s.states));
+        assert!(i.states > 0 && i.bytes > 0);
+    }
+}

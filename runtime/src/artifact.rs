@@ -22,6 +22,42 @@ const _: () = {
     assert_send_sync::<Artifact>();
 };
 
+/// One DFA of an artifact, as [`Artifact::automata`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AutomatonInfo {
+    /// `action`, `resource` or `condition`.
+    pub role: &'static str,
+    pub patterns: usize,
+    /// States reachable from the anchored start (the dead state excluded).
+    pub states: usize,
+    /// Heap bytes of the loaded DFA.
+    pub bytes: usize,
+}
+
+/// The number of states reachable from the anchored start, dead state excluded.
+fn reachable_states(dfa: &Dfa) -> usize {
+    let Ok(start) = eval::anchored_start(dfa) else {
+        return 0;
+    };
+    let reps: Vec<u8> = dfa
+        .byte_classes()
+        .representatives(0..=255)
+        .filter_map(|u| u.as_u8())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![start];
+    seen.insert(start);
+    while let Some(s) = stack.pop() {
+        for &b in &reps {
+            let n = dfa.next_state(s, b);
+            if !dfa.is_dead_state(n) && seen.insert(n) {
+                stack.push(n);
+            }
+        }
+    }
+    seen.len()
+}
+
 impl DfaShape for Dfa {
     fn patterns(&self) -> usize {
         self.pattern_len()
@@ -113,6 +149,35 @@ impl Artifact {
         self.dfas
             .iter()
             .map(|d| (d.memory_usage(), d.pattern_len()))
+            .collect()
+    }
+
+    /// What each DFA is for and how big it is, in artifact order (`iamc inspect`). Counts the
+    /// reachable states by exploring each DFA, so it takes time proportional to its size.
+    pub fn automata(&self) -> Vec<AutomatonInfo> {
+        self.dfas
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let role = if self.program.shards.iter().any(|s| s.dfa as usize == i) {
+                    "action"
+                } else if self
+                    .program
+                    .resource_dfas
+                    .iter()
+                    .any(|r| r.dfa as usize == i)
+                {
+                    "resource"
+                } else {
+                    "condition"
+                };
+                AutomatonInfo {
+                    role,
+                    patterns: d.pattern_len(),
+                    states: reachable_states(d),
+                    bytes: d.memory_usage(),
+                }
+            })
             .collect()
     }
 

@@ -16,7 +16,7 @@ pub mod program;
 pub mod cond;
 mod request;
 
-pub use artifact::Artifact;
+pub use artifact::{Artifact, AutomatonInfo};
 pub use error::LoadError;
 pub use decision::{Decision, Effect, EffectName, Explanation, MatchedStatement};
 pub use json::{
