@@ -17,6 +17,12 @@
 //! PROPTEST_CASES=1000000 cargo test --release --test integration props
 //! ```
 //!
+//! Property 1 costs about 13 ms a case in release on a loaded 2-core machine (compilation
+//! dominates), so a soak is best split over processes, each drawing its own random seed:
+//! `PROPTEST_CASES=50000 cargo test --release --test integration
+//! props_compiled_agrees_with_reference -- --nocapture` in two shells ran 100,000 cases in
+//! 11 minutes; the test prints a line every 5,000 cases.
+//!
 //! Failures are persisted in `tests/proptest-regressions/props.txt` and replayed first on every
 //! run.
 
