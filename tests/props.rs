@@ -102,7 +102,7 @@ fn soak_progress(name: &str) {
     use std::sync::atomic::{AtomicU64, Ordering};
     static CASES: AtomicU64 = AtomicU64::new(0);
     let n = CASES.fetch_add(1, Ordering::Relaxed) + 1;
-    if n % 5000 == 0 {
+    if n.is_multiple_of(5000) {
         eprintln!("{name}: {n} cases run");
     }
 }
