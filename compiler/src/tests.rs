@@ -453,3 +453,34 @@ fn automata_report_roles_and_states() {
         assert!(i.states > 0 && i.bytes > 0);
     }
 }
+
+#[test]
+fn compile_files_writes_a_loadable_artifact_and_reports_invalid_policies() {
+    let dir = std::env::temp_dir().join(format!("iamc-compile-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("app.json");
+    std::fs::write(
+        &good,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#,
+    )
+    .unwrap();
+    let out = dir.join("set.iamc");
+    crate::compile_files(std::slice::from_ref(&good), &out).unwrap();
+    let a = iamc_runtime::Artifact::from_bytes(&std::fs::read(&out).unwrap()).unwrap();
+    let e = a.explain(&Request::new("s3:GetObject", "arn:aws:s3:::b/k"));
+    assert_eq!(e.decision, Decision::Allow);
+    assert_eq!(e.statements[0].policy, "app.json");
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"allow"}}"#,
+    )
+    .unwrap();
+    let err = crate::compile_files(&[bad], &dir.join("bad.iamc"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("bad.json"), "{err}");
+    let missing = crate::compile_files(&[dir.join("missing.json")], &out).unwrap_err();
+    assert!(missing.to_string().contains("missing.json"), "{missing}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
