@@ -1,4 +1,5 @@
-//! The `iamc` command line (spec/io.md): argument parsing, policy loading, `check` and `eval`.
+//! The `iamc` command line (spec/io.md): argument parsing, policy loading, `check`, `compile`,
+//! `eval` and `inspect`.
 //!
 //! Hand-rolled argument parsing: the grammar is a handful of flags, and a parser dependency
 //! would cost more build time than it saves. Everything writes to the streams it is given, so
@@ -10,7 +11,7 @@ use std::io::{self, BufRead, Write};
 use iamc::reference::PolicySet;
 use iamc_grammar::ast;
 use iamc_grammar::SourceFile;
-use iamc_runtime::{Explanation, Request, MAX_REQUEST_BYTES};
+use iamc_runtime::{Artifact, Explanation, Request, MAX_REQUEST_BYTES};
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
@@ -22,7 +23,9 @@ pub const EXIT_USAGE: u8 = 2;
 const USAGE: &str = "\
 Usage:
   iamc check POLICY.json...
-  iamc eval --policy POLICY.json... [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
+  iamc compile POLICY.json... (-o SET.iamc | --emit ir)
+  iamc eval (--policy POLICY.json... | --artifact SET.iamc) [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
+  iamc inspect SET.iamc
   iamc help [COMMAND]
   iamc --version";
 
@@ -31,14 +34,42 @@ iamc: compile AWS IAM identity policies into decision automata, and decide reque
 
 Usage:
   iamc check POLICY.json...        parse and validate policies
-  iamc eval --policy POLICY.json... [--request REQ.json | --requests REQS.jsonl]
-            [--engine compiled|reference]
+  iamc compile POLICY.json... -o SET.iamc
+                                   compile policies into one artifact
+  iamc compile POLICY.json... --emit ir
+                                   print the intermediate representation
+  iamc eval (--policy POLICY.json... | --artifact SET.iamc)
+            [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
                                    decide requests against the policies
+  iamc inspect SET.iamc            describe an artifact (version, statements, automata)
   iamc help [COMMAND]              this help, or a command's
   iamc --version                   the version
 
-Exit status: 0 success, 1 an invalid policy (check) or a malformed request line (eval),
-2 usage or I/O error (and an invalid policy for eval).";
+Exit status: 0 success, 1 an invalid policy (check, compile) or a malformed request line
+(eval), 2 usage or I/O error (and an invalid policy for eval, a bad artifact for eval and
+inspect).";
+
+const COMPILE_HELP: &str = "\
+iamc compile POLICY.json... -o SET.iamc
+iamc compile POLICY.json... --emit ir
+
+Compiles the identity policies given (attached to one principal, evaluated together) into one
+artifact: action, resource and condition automata plus the statements' metadata, loadable by
+the runtime crate (`iamc_runtime::Artifact::from_bytes`) and by `iamc eval --artifact`. The file
+is written whole or not at all (a temporary file beside it, then renamed). With `--emit ir` the
+intermediate representation is printed on stdout instead and nothing is written.
+
+Exit status: 0 written (or printed), 1 a policy is invalid or the set does not compile (nothing
+written), 2 usage or I/O error.";
+
+const INSPECT_HELP: &str = "\
+iamc inspect SET.iamc
+
+Validates an artifact completely (as `eval --artifact` does) and describes it: format version,
+the versions that produced it, its sections, policies and statements, and every automaton with
+its role, patterns, reachable states and bytes.
+
+Exit status: 0 valid, 2 I/O error or an invalid artifact (the error says what is wrong).";
 
 const CHECK_HELP: &str = "\
 iamc check POLICY.json...
@@ -49,11 +80,11 @@ Parses and validates each identity policy. Every problem is printed on stderr as
 Exit status: 0 all valid, 1 some policy has an error, 2 usage or I/O error.";
 
 const EVAL_HELP: &str = "\
-iamc eval --policy POLICY.json... [--request REQ.json | --requests REQS.jsonl]
-          [--engine compiled|reference]
+iamc eval (--policy POLICY.json... | --artifact SET.iamc)
+          [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
 
 Decides requests against the identity policies given (attached to one principal, evaluated
-together). With `--request` the file holds one JSON request; with `--requests` one request per
+together), or against an artifact written by `iamc compile`. With `--request` the file holds one JSON request; with `--requests` one request per
 line (JSON Lines); with neither, JSON Lines are read from standard input. Blank lines are
 skipped.
 
@@ -64,12 +95,14 @@ answered.
 
 Options:
   --policy FILE...      identity policy files (repeatable)
+  --artifact FILE       a compiled artifact instead of policies (compiled engine only)
   --request FILE        one request (a JSON object)
   --requests FILE       JSON Lines, one request per line
-  --engine ENGINE       `compiled` (default) or `reference` (the AST interpreter)
+  --engine ENGINE       `compiled` (default: the automata of the runtime crate) or
+                        `reference` (the interpreter that walks the policies; needs --policy)
 
-Exit status: 0 every request decided, 1 some request line was malformed, 2 usage, I/O error
-or invalid policy.";
+Exit status: 0 every request decided, 1 some request line was malformed, 2 usage, I/O error,
+invalid policy or invalid artifact.";
 
 /// The input and output streams of one run.
 pub struct Streams<'a> {
@@ -90,7 +123,9 @@ pub fn run(args: Vec<OsString>, io: &mut Streams<'_>) -> u8 {
             write_out(io.stdout, &format!("iamc {}", env!("CARGO_PKG_VERSION"))).map(|()| EXIT_OK)
         }
         Ok(Command::Check(files)) => check(&files, io),
+        Ok(Command::Compile(opts)) => compile(&opts, io),
         Ok(Command::Eval(opts)) => eval(&opts, io),
+        Ok(Command::Inspect(path)) => inspect(&path, io),
         Err(e) => Err(e),
     };
     match result {
@@ -109,6 +144,10 @@ pub fn run(args: Vec<OsString>, io: &mut Streams<'_>) -> u8 {
             }
             EXIT_USAGE
         }
+        Err(CliError::InvalidPolicy) => {
+            let _ = writeln!(io.stderr, "iamc: error: invalid policy, nothing decided");
+            EXIT_USAGE
+        }
     }
 }
 
@@ -117,8 +156,10 @@ pub fn run(args: Vec<OsString>, io: &mut Streams<'_>) -> u8 {
 enum CliError {
     /// Bad arguments: the message is followed by the usage.
     Usage(String),
-    /// I/O error or invalid policy (for `eval`); an empty message means already reported.
+    /// I/O error, invalid artifact; an empty message means already reported.
     Fatal(String),
+    /// A policy did not validate (its diagnostics are reported already).
+    InvalidPolicy,
 }
 
 fn usage(msg: impl Into<String>) -> CliError {
@@ -135,7 +176,23 @@ enum Command {
     Help(&'static str),
     Version,
     Check(Vec<String>),
+    Compile(CompileOptions),
     Eval(EvalOptions),
+    Inspect(String),
+}
+
+/// What `compile` produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CompileOutput {
+    /// The artifact, written to this path.
+    Artifact(String),
+    /// The IR, printed on stdout.
+    Ir,
+}
+
+struct CompileOptions {
+    policies: Vec<String>,
+    output: CompileOutput,
 }
 
 /// Which engine answers `eval`.
@@ -166,7 +223,9 @@ struct EvalOptions {
 fn help_for(command: &str) -> Option<&'static str> {
     match command {
         "check" => Some(CHECK_HELP),
+        "compile" => Some(COMPILE_HELP),
         "eval" => Some(EVAL_HELP),
+        "inspect" => Some(INSPECT_HELP),
         "help" => Some(HELP),
         _ => None,
     }
@@ -186,11 +245,20 @@ fn parse_command(args: &[String]) -> Result<Command, CliError> {
                 .ok_or_else(|| usage(format!("unknown command `{topic}`"))),
             _ => Err(usage("`help` takes at most one command name")),
         },
-        "check" | "eval" if rest.iter().any(|a| a == "--help" || a == "-h") => {
+        "check" | "compile" | "eval" | "inspect"
+            if rest.iter().any(|a| a == "--help" || a == "-h") =>
+        {
             Ok(Command::Help(help_for(first).unwrap_or(HELP)))
         }
         "check" => parse_check(rest),
+        "compile" => parse_compile(rest),
         "eval" => parse_eval(rest),
+        "inspect" => match rest {
+            [path] if !path.starts_with('-') => Ok(Command::Inspect(path.clone())),
+            [flag] => Err(usage(format!("unknown option `{flag}` for `inspect`"))),
+            [] => Err(usage("`inspect` needs an artifact file")),
+            _ => Err(usage("`inspect` takes exactly one artifact file")),
+        },
         other if other.starts_with('-') => Err(usage(format!("unknown option `{other}`"))),
         other => Err(usage(format!("unknown command `{other}`"))),
     }
@@ -204,6 +272,52 @@ fn parse_check(args: &[String]) -> Result<Command, CliError> {
         return Err(usage("`check` needs at least one policy file"));
     }
     Ok(Command::Check(args.to_vec()))
+}
+
+fn parse_compile(args: &[String]) -> Result<Command, CliError> {
+    let mut policies = Vec::new();
+    let mut output = None;
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        match arg.as_str() {
+            "-o" | "--output" => {
+                let path = args
+                    .get(i + 1)
+                    .filter(|v| !v.starts_with('-'))
+                    .ok_or_else(|| usage(format!("`{arg}` needs a file")))?;
+                set_once(
+                    &mut output,
+                    CompileOutput::Artifact(path.clone()),
+                    "-o/--emit",
+                )?;
+                i += 2;
+            }
+            "--emit" => {
+                match args.get(i + 1).map(String::as_str) {
+                    Some("ir") => set_once(&mut output, CompileOutput::Ir, "-o/--emit")?,
+                    Some(other) if !other.starts_with('-') => {
+                        return Err(usage(format!(
+                            "unknown `--emit` kind `{other}` (expected `ir`)"
+                        )))
+                    }
+                    _ => return Err(usage("`--emit` needs a kind (`ir`)")),
+                }
+                i += 2;
+            }
+            other if other.starts_with('-') => {
+                return Err(usage(format!("unknown option `{other}` for `compile`")))
+            }
+            other => {
+                policies.push(other.to_owned());
+                i += 1;
+            }
+        }
+    }
+    if policies.is_empty() {
+        return Err(usage("`compile` needs at least one policy file"));
+    }
+    let output = output.ok_or_else(|| usage("`compile` needs `-o FILE` or `--emit ir`"))?;
+    Ok(Command::Compile(CompileOptions { policies, output }))
 }
 
 fn parse_eval(args: &[String]) -> Result<Command, CliError> {
@@ -298,11 +412,34 @@ enum Loaded {
     Invalid(String),
 }
 
+/// The largest policy file read (8 MiB): far above IAM's own limits (6,144 characters for a
+/// managed policy), low enough that a stray huge file is refused before it is held in memory.
+const MAX_POLICY_FILE_BYTES: u64 = 8 << 20;
+
+/// The largest artifact file read (1 GiB; the whole AWS-managed corpus compiles to tens of MB).
+const MAX_ARTIFACT_FILE_BYTES: u64 = 1 << 30;
+
+/// Reads a whole file, refusing one larger than `limit` bytes (without reading past it).
+fn read_capped(path: &str, limit: u64, what: &str) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::Fatal(format!("cannot read `{path}`: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::Fatal(format!("cannot read `{path}`: {e}")))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(CliError::Fatal(format!(
+            "`{path}` is larger than the limit of {limit} bytes for {what}"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads a policy file as bytes; text that is not UTF-8 is an error at the first bad byte,
 /// rendered by the grammar crate like every other diagnostic.
 fn read_policy(path: &str) -> Result<Loaded, CliError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::Fatal(format!("cannot read `{path}`: {e}")))?;
+    let bytes = read_capped(path, MAX_POLICY_FILE_BYTES, "a policy file")?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Loaded::Source(SourceFile::new(path, text))),
         Err(e) => {
@@ -362,7 +499,7 @@ fn check(files: &[String], io: &mut Streams<'_>) -> Result<u8, CliError> {
     Ok(status)
 }
 
-/// Decides requests: the reference interpreter now, the compiled artifact once it is wired.
+/// Decides requests: the compiled artifact or the reference interpreter.
 trait Decider {
     fn explain(&self, req: &Request) -> Explanation;
 }
@@ -370,6 +507,12 @@ trait Decider {
 impl Decider for PolicySet {
     fn explain(&self, req: &Request) -> Explanation {
         PolicySet::explain(self, req)
+    }
+}
+
+impl Decider for Artifact {
+    fn explain(&self, req: &Request) -> Explanation {
+        Artifact::explain(self, req)
     }
 }
 
@@ -396,19 +539,35 @@ fn load_policies(paths: &[String], stderr: &mut dyn Write) -> Result<Vec<ast::Po
         }
     }
     if failed {
-        return Err(CliError::Fatal("invalid policy, nothing decided".into()));
+        return Err(CliError::InvalidPolicy);
     }
     Ok(policies)
+}
+
+/// Reads and validates an artifact file.
+fn load_artifact(path: &str) -> Result<Artifact, CliError> {
+    let bytes = read_capped(path, MAX_ARTIFACT_FILE_BYTES, "an artifact")?;
+    Artifact::from_bytes(&bytes)
+        .map_err(|e| CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}")))
+}
+
+/// Compiles parsed policies into a loaded artifact.
+fn compile_policies(policies: &[ast::Policy]) -> Result<Artifact, iamc_compiler::CompileError> {
+    iamc_compiler::compile_artifact(policies, &iamc_compiler::Config::default()).map(|(a, _)| a)
 }
 
 /// Builds the engine `eval` answers with.
 fn build_decider(opts: &EvalOptions, stderr: &mut dyn Write) -> Result<Box<dyn Decider>, CliError> {
     match opts.engine {
-        // The compiled engine (iamc_compiler + iamc_runtime::Artifact, also behind `--artifact`)
-        // plugs in here.
-        Engine::Compiled => Err(usage(
-            "compiled engine not available yet: use `--engine reference`",
-        )),
+        Engine::Compiled => match &opts.artifact {
+            Some(path) => Ok(Box::new(load_artifact(path)?)),
+            None => {
+                let policies = load_policies(&opts.policies, stderr)?;
+                let artifact = compile_policies(&policies)
+                    .map_err(|e| CliError::Fatal(format!("the policies do not compile: {e}")))?;
+                Ok(Box::new(artifact))
+            }
+        },
         Engine::Reference => {
             if opts.artifact.is_some() {
                 return Err(usage(
@@ -421,6 +580,121 @@ fn build_decider(opts: &EvalOptions, stderr: &mut dyn Write) -> Result<Box<dyn D
             )?)))
         }
     }
+}
+
+/// `iamc compile`: 0 written (or IR printed), 1 invalid policy or compile error, 2 usage/I/O.
+fn compile(opts: &CompileOptions, io: &mut Streams<'_>) -> Result<u8, CliError> {
+    let policies = match load_policies(&opts.policies, io.stderr) {
+        Ok(p) => p,
+        // Every problem is reported already; an invalid policy is status 1 for `compile`.
+        Err(CliError::InvalidPolicy) => {
+            let _ = writeln!(io.stderr, "iamc: error: invalid policy, nothing written");
+            return Ok(EXIT_INVALID);
+        }
+        Err(e) => return Err(e),
+    };
+    let path = match &opts.output {
+        CompileOutput::Ir => {
+            let ir = iamc_compiler::emit_ir(&policies);
+            write!(io.stdout, "{ir}")
+                .and_then(|()| io.stdout.flush())
+                .map_err(|e| CliError::Fatal(format!("cannot write to standard output: {e}")))?;
+            return Ok(EXIT_OK);
+        }
+        CompileOutput::Artifact(path) => path,
+    };
+    let bytes = match compile_policies(&policies) {
+        Ok(artifact) => artifact.to_bytes(),
+        Err(e) => {
+            let _ = writeln!(io.stderr, "iamc: error: the policies do not compile: {e}");
+            let _ = writeln!(io.stderr, "iamc: error: nothing written");
+            return Ok(EXIT_INVALID);
+        }
+    };
+    write_atomically(std::path::Path::new(path), &bytes)
+        .map_err(|e| CliError::Fatal(format!("cannot write `{path}`: {e}")))?;
+    Ok(EXIT_OK)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader never
+/// sees half an artifact, and a failed write leaves any earlier file in place.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// `iamc inspect`: 0 valid (described on stdout), 2 I/O error or invalid artifact.
+fn inspect(path: &str, io: &mut Streams<'_>) -> Result<u8, CliError> {
+    let bytes = read_capped(path, MAX_ARTIFACT_FILE_BYTES, "an artifact")?;
+    let bad = |e: iamc_runtime::LoadError| {
+        CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}"))
+    };
+    let info = iamc_runtime::format::info(&bytes).map_err(bad)?;
+    let artifact = Artifact::from_bytes(&bytes).map_err(bad)?;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{path}: iamc artifact, format version {}, {} bytes\n",
+        info.format_version, info.total_len
+    ));
+    out.push_str(&format!(
+        "produced by: iamc {}, regex-automata {}\n",
+        info.producer.iamc, info.producer.regex_automata
+    ));
+    out.push_str(&format!(
+        "policies: {}\nstatements: {}\n",
+        artifact.policy_count(),
+        artifact.statement_count()
+    ));
+    out.push_str(&format!("sections: {}\n", info.sections.len()));
+    out.push_str("  #  kind      offset        bytes  crc32\n");
+    for (i, s) in info.sections.iter().enumerate() {
+        out.push_str(&format!(
+            "  {i:<2} {:<9} {:>8} {:>12}  {:08x}\n",
+            s.kind_name(),
+            s.offset,
+            s.len,
+            s.crc32
+        ));
+    }
+    let automata = artifact.automata();
+    let (states, dfa_bytes) = automata
+        .iter()
+        .fold((0usize, 0usize), |(s, b), a| (s + a.states, b + a.bytes));
+    out.push_str(&format!(
+        "automata: {} ({states} states, {dfa_bytes} bytes)\n",
+        automata.len()
+    ));
+    out.push_str("  #  role        patterns     states        bytes\n");
+    for (i, a) in automata.iter().enumerate() {
+        out.push_str(&format!(
+            "  {i:<2} {:<10} {:>9} {:>10} {:>12}\n",
+            a.role, a.patterns, a.states, a.bytes
+        ));
+    }
+    write!(io.stdout, "{out}")
+        .and_then(|()| io.stdout.flush())
+        .map_err(|e| CliError::Fatal(format!("cannot write to standard output: {e}")))?;
+    Ok(EXIT_OK)
 }
 
 /// `iamc eval`: 0 every request decided, 1 some line malformed, 2 usage, I/O or invalid policy.

@@ -318,3 +318,185 @@ fn missing_request_files_are_io_errors() {
         );
     }
 }
+
+#[test]
+fn eval_defaults_to_the_compiled_engine_with_the_same_output() {
+    let args = |engine: Option<&'static str>| -> Vec<&'static str> {
+        let mut v = vec!["eval"];
+        if let Some(e) = engine {
+            v.extend(["--engine", e]);
+        }
+        v.extend([
+            "--policy",
+            DEV,
+            MFA,
+            "--requests",
+            "examples/requests/ecs.jsonl",
+        ]);
+        v
+    };
+    let default = iamc(&args(None), None);
+    let compiled = iamc(&args(Some("compiled")), None);
+    assert_eq!(default.status.code(), Some(0), "{}", stderr(&default));
+    assert_eq!(stdout(&default), ECS_DECISIONS);
+    assert_eq!(stdout(&compiled), ECS_DECISIONS);
+}
+
+#[test]
+fn compile_then_eval_the_artifact_and_inspect_it() {
+    let out = std::env::temp_dir().join(format!("iamc-cli-{}-set.iamc", std::process::id()));
+    let out_s = out.to_str().unwrap();
+    let o = iamc(&["compile", DEV, MFA, "-o", out_s], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+
+    let o = iamc(
+        &[
+            "eval",
+            "--artifact",
+            out_s,
+            "--requests",
+            "examples/requests/ecs.jsonl",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), ECS_DECISIONS);
+
+    let o = iamc(&["inspect", out_s], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("format version 1"), "{text}");
+    assert!(text.contains("policies: 2\nstatements: 4\n"), "{text}");
+    for role in ["action", "resource", "condition"] {
+        assert!(text.contains(role), "{role} missing in:\n{text}");
+    }
+
+    // The reference engine decides from policies, never from an artifact.
+    let o = iamc(
+        &["eval", "--engine", "reference", "--artifact", out_s],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs `--policy`"), "{}", stderr(&o));
+    std::fs::remove_file(&out).unwrap();
+}
+
+#[test]
+fn a_corrupt_or_truncated_artifact_is_an_error_not_a_panic() {
+    let out = std::env::temp_dir().join(format!("iamc-cli-{}-good.iamc", std::process::id()));
+    let o = iamc(&["compile", DEV, "-o", out.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x40;
+    let cases = [
+        ("truncated", bytes[..bytes.len() / 3].to_vec()),
+        ("flipped", flipped),
+        ("empty", Vec::new()),
+        ("not an artifact", b"{\"Version\": \"2012-10-17\"}".to_vec()),
+    ];
+    for (what, data) in cases {
+        let path = temp_file(&format!("bad-{}.iamc", what.replace(' ', "-")), &data);
+        let p = path.to_str().unwrap();
+        for args in [
+            vec!["inspect", p],
+            vec![
+                "eval",
+                "--artifact",
+                p,
+                "--request",
+                "examples/requests/stop-task.json",
+            ],
+        ] {
+            let o = iamc(&args, None);
+            assert_eq!(o.status.code(), Some(2), "{what} {args:?}: {}", stderr(&o));
+            assert!(
+                stdout(&o).is_empty(),
+                "{what}: decided anyway: {}",
+                stdout(&o)
+            );
+            let err = stderr(&o);
+            assert!(
+                err.starts_with("iamc: error: `") && err.contains("is not a valid iamc artifact: "),
+                "{what}: {err}"
+            );
+            assert!(!err.contains("panicked"), "{what}: {err}");
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+#[test]
+fn compile_with_an_invalid_policy_writes_nothing_and_exits_1() {
+    let out = std::env::temp_dir().join(format!("iamc-cli-{}-invalid.iamc", std::process::id()));
+    let o = iamc(
+        &[
+            "compile",
+            DEV,
+            "examples/policies/invalid-effect.json",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("examples/policies/invalid-effect.json:3:28: error: invalid `Effect`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("nothing written"), "{}", stderr(&o));
+    assert!(!out.exists(), "an artifact was written for an invalid set");
+}
+
+#[test]
+fn compile_emit_ir_prints_the_statements_with_their_provenance() {
+    let o = iamc(&["compile", DEV, "--emit", "ir"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ir = stdout(&o);
+    assert!(
+        ir.contains("stmt 1 Allow  # examples/policies/ecs-dev.json statement 1 sid \"StopOwnClusterTasks\""),
+        "{ir}"
+    );
+    assert!(ir.contains("action: ecs:stoptask"), "{ir}");
+    assert!(
+        ir.contains("resource: arn:aws:ecs:us-east-1:111122223333:task/dev/*"),
+        "{ir}"
+    );
+}
+
+#[test]
+fn compile_and_inspect_usage_errors_exit_2() {
+    for args in [
+        vec!["compile"],
+        vec!["compile", DEV],
+        vec!["compile", DEV, "-o"],
+        vec!["compile", DEV, "--emit", "dfa"],
+        vec!["compile", DEV, "--emit", "ir", "-o", "x.iamc"],
+        vec!["compile", DEV, "--bogus"],
+        vec!["inspect"],
+        vec!["inspect", "a.iamc", "b.iamc"],
+        vec!["inspect", "/nonexistent/set.iamc"],
+    ] {
+        let o = iamc(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("iamc: error: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    for topic in ["compile", "inspect"] {
+        let o = iamc(&["help", topic], None);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(
+            stdout(&o).starts_with(&format!("iamc {topic}")),
+            "{}",
+            stdout(&o)
+        );
+    }
+}

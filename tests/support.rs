@@ -1,7 +1,12 @@
 //! Helpers shared by the integration tests: locating `../shared`, parsing policy texts, and the
 //! [`Engine`] trait through which the same data rows run against every engine.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::PathBuf;
 
@@ -42,8 +47,8 @@ pub fn parse_identity(name: &str, json: &str) -> Result<ast::Policy, String> {
     }
 }
 
-/// An engine deciding requests from policy texts: the reference interpreter here; the compiled
-/// engine implements it too, and the same rows run on both.
+/// An engine deciding requests from policy texts: the reference interpreter and the compiled
+/// engine; the same rows run on both.
 pub trait Engine {
     fn name(&self) -> &'static str;
     /// `policies` are (name, JSON text) pairs, all valid identity policies.
@@ -70,7 +75,32 @@ impl Engine for Reference {
     }
 }
 
+/// The compiled engine: the policies compiled to an artifact, written to bytes and loaded back
+/// (`Artifact::from_bytes` validates everything), exactly as a service would use it.
+pub struct Compiled;
+
+impl Engine for Compiled {
+    fn name(&self) -> &'static str {
+        "compiled"
+    }
+
+    fn explain(&self, policies: &[(&str, &str)], req: &Request) -> Explanation {
+        let parsed: Vec<ast::Policy> = policies
+            .iter()
+            .map(|(name, json)| {
+                parse_identity(name, json)
+                    .unwrap_or_else(|e| panic!("policy `{name}` rejected:\n{e}"))
+            })
+            .collect();
+        let bytes = iamc_compiler::compile(&parsed, &iamc_compiler::Config::default())
+            .unwrap_or_else(|e| panic!("policies do not compile: {e}"));
+        iamc_runtime::Artifact::from_bytes(&bytes)
+            .unwrap_or_else(|e| panic!("compiled artifact does not load: {e}"))
+            .explain(req)
+    }
+}
+
 /// Every engine the data-driven tests run.
 pub fn engines() -> Vec<Box<dyn Engine>> {
-    vec![Box::new(Reference)]
+    vec![Box::new(Reference), Box::new(Compiled)]
 }
