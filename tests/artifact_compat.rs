@@ -77,13 +77,14 @@ fn bless(dir: &Path) {
 
 fn golden(version: &str) -> (PathBuf, Vec<u8>) {
     let d = dir(version);
-    // Once per process: the tests of this file run in parallel and must not race the writes.
-    static BLESSED: std::sync::Once = std::sync::Once::new();
-    BLESSED.call_once(|| {
+    // The tests of this file run in parallel and must not race the writes.
+    static BLESSING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    {
+        let _guard = BLESSING.lock().unwrap_or_else(|e| e.into_inner());
         if std::env::var(BLESS).as_deref() == Ok("1") && !d.join("ecs.iamc").exists() {
             bless(&d);
         }
-    });
+    }
     let bytes = std::fs::read(d.join("ecs.iamc"))
         .unwrap_or_else(|e| panic!("{}: {e} (see tests/data/artifacts/README.md)", d.display()));
     (d, bytes)
@@ -94,17 +95,18 @@ fn version_word(bytes: &[u8]) -> u32 {
     u32::from_le_bytes(bytes[16..20].try_into().unwrap())
 }
 
-#[test]
-fn golden_v1_loads_with_its_decisions_or_fails_with_a_version_error() {
-    let (d, bytes) = golden("v1");
-    assert_eq!(version_word(&bytes), 1);
-    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&1) {
+/// The golden of format `version` loads and decides as recorded, or (once `version` has left
+/// the runtime's window) fails with the version error.
+fn golden_loads_with_its_decisions_or_fails_with_a_version_error(version: u32) {
+    let (d, bytes) = golden(&format!("v{version}"));
+    assert_eq!(version_word(&bytes), version);
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
         let e = Artifact::from_bytes(&bytes).unwrap_err();
         assert!(e.is_version_error(), "{e}");
         return;
     }
     let artifact = Artifact::from_bytes(&bytes).unwrap_or_else(|e| {
-        panic!("golden v1 no longer loads: {e}; a layout change must bump FORMAT_VERSION")
+        panic!("golden v{version} no longer loads: {e}; a layout change must bump FORMAT_VERSION")
     });
     let expected = std::fs::read_to_string(d.join("decisions.jsonl")).unwrap();
     let expected: Vec<&str> = expected.lines().collect();
@@ -122,6 +124,24 @@ fn golden_v1_loads_with_its_decisions_or_fails_with_a_version_error() {
     assert!(expected.iter().any(|l| l.contains("\"Allow\"")));
     assert!(expected.iter().any(|l| l.contains("\"ExplicitDeny\"")));
     assert!(expected.iter().any(|l| l.contains("\"ImplicitDeny\"")));
+}
+
+#[test]
+fn golden_v1_loads_with_its_decisions_or_fails_with_a_version_error() {
+    golden_loads_with_its_decisions_or_fails_with_a_version_error(1);
+}
+
+#[test]
+fn golden_v2_loads_with_its_decisions_or_fails_with_a_version_error() {
+    golden_loads_with_its_decisions_or_fails_with_a_version_error(2);
+}
+
+#[test]
+fn the_newest_golden_is_the_current_format() {
+    // A layout change bumps FORMAT_VERSION and adds its golden in the same commit.
+    let (_, bytes) = golden(&format!("v{FORMAT_VERSION}"));
+    assert_eq!(version_word(&bytes), FORMAT_VERSION);
+    Artifact::from_bytes(&bytes).unwrap();
 }
 
 #[test]
@@ -148,10 +168,21 @@ fn golden_v1_patched_to_a_newer_version_fails_with_the_version_error() {
 }
 
 #[test]
-fn golden_v1_info() {
-    let (_, bytes) = golden("v1");
-    let info = iamc_runtime::format::info(&bytes).unwrap();
-    assert_eq!(info.format_version, 1);
+fn golden_info() {
+    for version in 1..=FORMAT_VERSION {
+        let (_, bytes) = golden(&format!("v{version}"));
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
+            let e = iamc_runtime::format::info(&bytes).unwrap_err();
+            assert!(e.is_version_error(), "{e}");
+            continue;
+        }
+        check_info(version, &bytes);
+    }
+}
+
+fn check_info(version: u32, bytes: &[u8]) {
+    let info = iamc_runtime::format::info(bytes).unwrap();
+    assert_eq!(info.format_version, version);
     assert_eq!(info.total_len, bytes.len() as u64);
     assert!(info.producer.regex_automata.starts_with("0.4."));
     assert_eq!(info.sections[0].kind_name(), "metadata");

@@ -358,8 +358,8 @@ fn tiny_size_limits_split_the_automata_and_still_agree() {
     let Some(shared) = shared_dir() else { return };
     let policies = parse_all(&load_dir(&shared.join("policies/ecs")));
     let config = iamc_compiler::Config {
-        dfa_size_limit: 512 << 10,
-        determinize_size_limit: 512 << 10,
+        dfa_size_limit: 24 << 10,
+        determinize_size_limit: 24 << 10,
     };
     let (bytes, stats) = iamc_compiler::compile_with_stats(&policies, &config).unwrap();
     assert!(stats.action_shards > 1, "{stats:?}");

@@ -1,8 +1,10 @@
 //! Request → Decision over a validated [`Program`] and its DFAs, without heap allocation.
 //!
 //! The path of `authorize`:
-//! 1. for each action shard, walk its action DFA over the request action, ASCII-lowercasing
-//!    byte by byte, and take the candidate list of the state reached after end of input;
+//! 1. for each action shard, look the action up in its literal table (the complete candidate
+//!    list of an action named literally by some pattern); otherwise walk its action DFA (the
+//!    wildcard patterns only) over the request action, ASCII-lowercasing byte by byte, and take
+//!    the candidate list of the state reached after end of input;
 //! 2. Deny candidates of every shard first: a Deny whose resource block and conditions hold is
 //!    `ExplicitDeny`;
 //! 3. a list flagged `allow_all` is then `Allow`; otherwise the first applying Allow candidate;
@@ -65,12 +67,15 @@ struct ActionHit<'a> {
     early: u64,
     /// The match state after end of input, if the walk ended in one.
     eoi: Option<StateID>,
+    /// The action is a literal of the shard: `list` is complete (early patterns and
+    /// `NotAction` checks are accounted for in it).
+    exact: bool,
 }
 
 impl<'a> ActionHit<'a> {
     /// The early lists of the patterns seen.
     fn early_lists(&self) -> impl Iterator<Item = &'a CandidateList> + 'a {
-        let mask = self.early;
+        let mask = if self.exact { 0 } else { self.early };
         self.shard
             .early
             .iter()
@@ -82,9 +87,9 @@ impl<'a> ActionHit<'a> {
     /// The `NotAction` statements with early patterns that are candidates: none of their
     /// patterns matched.
     fn not_actions(&self) -> impl Iterator<Item = u32> + 'a {
-        let (mask, eoi, dfa) = (self.early, self.eoi, self.dfa);
+        let (mask, eoi, dfa, exact) = (self.early, self.eoi, self.dfa, self.exact);
         self.shard.not_actions.iter().filter_map(move |n| {
-            if n.early_mask & mask != 0 {
+            if exact || n.early_mask & mask != 0 {
                 return None;
             }
             if let Some(eoi) = eoi {
@@ -240,6 +245,16 @@ fn early_bits(dfa: &Dfa, sid: StateID, early: usize) -> u64 {
 fn action_hit<'a>(p: &'a Program, dfas: &'a [Dfa], k: usize, action: &str) -> Res<ActionHit<'a>> {
     let shard = p.shards.get(k).ok_or(Inconsistent)?;
     let dfa = dfas.get(shard.dfa as usize).ok_or(Inconsistent)?;
+    if let Some(list) = shard.literals.get(action) {
+        return Ok(ActionHit {
+            shard,
+            dfa,
+            list: shard.lists.get(list as usize).ok_or(Inconsistent)?,
+            early: 0,
+            eoi: None,
+            exact: true,
+        });
+    }
     let n_early = shard.early.len();
     let mut early = 0u64;
     let mut sid = anchored_start(dfa)?;
@@ -276,6 +291,7 @@ fn action_hit<'a>(p: &'a Program, dfas: &'a [Dfa], k: usize, action: &str) -> Re
         list: shard.lists.get(list as usize).ok_or(Inconsistent)?,
         early,
         eoi: eoi_state,
+        exact: false,
     })
 }
 

@@ -52,10 +52,12 @@ use crate::program::Dfa;
 
 /// The label, NUL-padded to 16 bytes.
 pub const LABEL: [u8; 16] = *b"iamc-artifact\0\0\0";
-/// The format version this runtime writes.
-pub const FORMAT_VERSION: u32 = 1;
-/// The oldest format version this runtime reads.
-pub const OLDEST_FORMAT_VERSION: u32 = 1;
+/// The format version this runtime writes. Version 2: action shards carry a literal table
+/// (`program::LiteralTable`).
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format version this runtime reads (version 1 artifacts fail with the version
+/// error: recompile them).
+pub const OLDEST_FORMAT_VERSION: u32 = 2;
 /// The endianness word: written little-endian, so it reads back as this value only in
 /// little-endian order.
 pub const ENDIANNESS_WORD: u32 = 0x0102_0304;
@@ -761,10 +763,12 @@ mod tests {
     fn version_window() {
         let mut b = sample();
         set_u32(&mut b, OFF_VERSION, 7);
-        assert_eq!(err(&b), "unsupported format version: expected 1, found 7");
+        assert_eq!(err(&b), "unsupported format version: expected 2, found 7");
         assert!(read(&b).unwrap_err().is_version_error());
+        set_u32(&mut b, OFF_VERSION, 1);
+        assert_eq!(err(&b), "unsupported format version: expected 2, found 1");
         set_u32(&mut b, OFF_VERSION, 0);
-        assert_eq!(err(&b), "unsupported format version: expected 1, found 0");
+        assert_eq!(err(&b), "unsupported format version: expected 2, found 0");
         let e = LoadError::version(1, 3, 9).to_string();
         assert_eq!(e, "unsupported format version: expected 1 to 3, found 9");
     }

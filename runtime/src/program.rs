@@ -9,6 +9,12 @@
 //! - statements are numbered in policy order (`StmtId` = index in [`Program::statements`]);
 //! - the statements are cut into [`ActionShard`]s, contiguous id ranges, one action DFA each
 //!   (one shard unless the action automaton had to be split to stay under the size limits);
+//! - an action that is exactly one of the shard's literal action patterns (no wildcard; most of
+//!   a real corpus: 10,524 of the 11,623 distinct patterns of `aws-managed`) is looked up in the
+//!   shard's [`LiteralTable`], whose entry names the complete candidate list for that action
+//!   (every glob, `*` and `NotAction` of the shard already accounted for): no DFA walk;
+//! - only the wildcard patterns are in the action DFA (a literal pattern cannot match an
+//!   action that is not in the table), so the DFA stays a small trie of prefixes;
 //! - an action DFA's match state after end of input (its "EOI state") names a
 //!   [`CandidateList`]: the shard's statements whose action element accepts every action that
 //!   ends in that state, split by effect, precomputed at compile time; a walk that ends anywhere
@@ -105,8 +111,70 @@ pub struct ActionShard {
     /// only account for the other patterns.
     pub early: Vec<CandidateList>,
     /// `NotAction` statements naming an early pattern: decided at run time, see
-    /// [`NotActionCheck`]. They appear in no list.
+    /// [`NotActionCheck`]. They appear in no list of `states`.
     pub not_actions: Vec<NotActionCheck>,
+    /// The shard's literal action patterns, each with its complete candidate list.
+    pub literals: LiteralTable,
+}
+
+/// Literal actions (ASCII-lowercased `service:name`) → index into [`ActionShard::lists`]; an
+/// open-addressing hash table, stored flat (one string, three integer arrays) so that loading
+/// it is a handful of allocations.
+#[derive(Debug, Clone, PartialEq, Eq, Default, bincode::Encode, bincode::Decode)]
+pub struct LiteralTable {
+    /// Every name, concatenated.
+    pub names: String,
+    /// `names[ends[i-1]..ends[i]]` is entry `i` (`ends[-1]` = 0).
+    pub ends: Vec<u32>,
+    /// Entry `i`'s candidate list.
+    pub lists: Vec<u32>,
+    /// A power of two in length (or empty when there are no entries), with at least one
+    /// [`LiteralTable::EMPTY`] slot; slot `literal_hash(name) & (len - 1)`, then linear probing.
+    pub slots: Vec<u32>,
+}
+
+impl LiteralTable {
+    /// An empty slot.
+    pub const EMPTY: u32 = u32::MAX;
+
+    /// Entry `i`'s name bytes.
+    pub fn name(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(j) => *self.ends.get(j)? as usize,
+            None => 0,
+        };
+        self.names.as_bytes().get(start..end)
+    }
+
+    /// The candidate list of `action` (compared ignoring ASCII case), if it is an entry.
+    /// Cost: one hash of the action and, in a table at most half full, about one comparison.
+    pub fn get(&self, action: &str) -> Option<u32> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = (literal_hash(action.as_bytes()) as usize) & mask;
+        for _ in 0..self.slots.len() {
+            let slot = *self.slots.get(at)?;
+            if slot == Self::EMPTY {
+                return None;
+            }
+            let i = slot as usize;
+            if self.name(i)?.eq_ignore_ascii_case(action.as_bytes()) {
+                return self.lists.get(i).copied();
+            }
+            at = (at + 1) & mask;
+        }
+        None
+    }
+}
+
+/// FNV-1a (64 bits) over the ASCII-lowercased bytes: the hash of [`LiteralTable`] slots, shared
+/// by the compiler that fills the table and the runtime that probes it.
+pub fn literal_hash(bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for &b in bytes {
+        h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// A `NotAction` statement with an early pattern: a candidate when none of its patterns matched.
@@ -158,6 +226,64 @@ pub struct ProgramError {
 
 fn bad(what: impl Into<String>) -> ProgramError {
     ProgramError { what: what.into() }
+}
+
+/// Checks a literal table: entries well formed, slots a power of two with an empty one, every
+/// slot naming an entry at most once, every entry reachable from its hash slot, lists in range.
+fn validate_literals(t: &LiteralTable, n_lists: usize) -> Result<(), String> {
+    let n = t.ends.len();
+    if t.lists.len() != n {
+        return Err("entry and list counts differ".into());
+    }
+    let mut prev = 0u32;
+    for &e in &t.ends {
+        if e < prev {
+            return Err("entry ends not sorted".into());
+        }
+        prev = e;
+    }
+    if prev as usize != t.names.len() {
+        return Err("entry ends do not cover the names".into());
+    }
+    if t.lists.iter().any(|&l| l as usize >= n_lists) {
+        return Err("list index out of range".into());
+    }
+    if n == 0 {
+        return if t.slots.is_empty() {
+            Ok(())
+        } else {
+            Err("slots without entries".into())
+        };
+    }
+    if !t.slots.len().is_power_of_two() || t.slots.len() <= n {
+        return Err("slot count is not a power of two above the entry count".into());
+    }
+    let mut seen = vec![false; n];
+    for &slot in &t.slots {
+        if slot == LiteralTable::EMPTY {
+            continue;
+        }
+        let flag = seen.get_mut(slot as usize).ok_or("slot names no entry")?;
+        if *flag {
+            return Err("an entry has two slots".into());
+        }
+        *flag = true;
+    }
+    if seen.iter().any(|s| !s) {
+        return Err("an entry has no slot".into());
+    }
+    // Every entry is found by a lookup of its own name (and so is the first of equal names).
+    for i in 0..n {
+        let name = t.name(i).ok_or("entry out of range")?;
+        let text = std::str::from_utf8(name).map_err(|_| "entry is not utf-8")?;
+        if name.iter().any(u8::is_ascii_uppercase) {
+            return Err("entry is not lowercase".into());
+        }
+        if t.get(text) != t.lists.get(i).copied() {
+            return Err("an entry is not found at its hash slot".into());
+        }
+    }
+    Ok(())
 }
 
 /// What [`Program::validate`] needs to know of each DFA.
@@ -257,6 +383,8 @@ impl Program {
                     return Err(bad(format!("action shard {k}: early mask out of range")));
                 }
             }
+            validate_literals(&sh.literals, sh.lists.len())
+                .map_err(|e| bad(format!("action shard {k}: literal table: {e}")))?;
             for l in sh.lists.iter().chain(&sh.early) {
                 for (ids, effect) in [(&l.deny, StmtEffect::Deny), (&l.allow, StmtEffect::Allow)] {
                     let mut prev: Option<u32> = None;
