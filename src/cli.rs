@@ -412,9 +412,12 @@ enum Loaded {
     Invalid(String),
 }
 
-/// The largest policy file read (8 MiB): far above IAM's own limits (6,144 characters for a
-/// managed policy), low enough that a stray huge file is refused before it is held in memory.
-const MAX_POLICY_FILE_BYTES: u64 = 8 << 20;
+/// The largest policy file read: the grammar's document limit (8 MiB by default), far above
+/// IAM's own limits (6,144 characters for a managed policy), checked before the file is held
+/// in memory.
+fn max_policy_file_bytes() -> u64 {
+    u64::try_from(iamc_grammar::Limits::default().max_document_bytes).unwrap_or(u64::MAX)
+}
 
 /// The largest artifact file read (1 GiB; the whole AWS-managed corpus compiles to tens of MB).
 const MAX_ARTIFACT_FILE_BYTES: u64 = 1 << 30;
@@ -439,7 +442,7 @@ fn read_capped(path: &str, limit: u64, what: &str) -> Result<Vec<u8>, CliError> 
 /// Reads a policy file as bytes; text that is not UTF-8 is an error at the first bad byte,
 /// rendered by the grammar crate like every other diagnostic.
 fn read_policy(path: &str) -> Result<Loaded, CliError> {
-    let bytes = read_capped(path, MAX_POLICY_FILE_BYTES, "a policy file")?;
+    let bytes = read_capped(path, max_policy_file_bytes(), "a policy file")?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Loaded::Source(SourceFile::new(path, text))),
         Err(e) => {

@@ -360,6 +360,7 @@ fn tiny_size_limits_split_the_automata_and_still_agree() {
     let config = iamc_compiler::Config {
         dfa_size_limit: 24 << 10,
         determinize_size_limit: 24 << 10,
+        ..iamc_compiler::Config::default()
     };
     let (bytes, stats) = iamc_compiler::compile_with_stats(&policies, &config).unwrap();
     assert!(stats.action_shards > 1, "{stats:?}");

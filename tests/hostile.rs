@@ -589,7 +589,22 @@ fn hostile_limits_five_megabyte_policy() {
 /// the wildcard count, so the sizes here stay small: the measurements are in the fuzz notes).
 #[test]
 fn hostile_limits_long_patterns() {
-    let literal = format!("{}*", "a".repeat(100_000));
+    // Over `Limits::max_string_bytes` (64 KiB): refused by the grammar at the string, naming
+    // the limit.
+    let huge = "a".repeat(100_000);
+    let text = format!(
+        "{{\"Statement\":{{\"Effect\":\"Allow\",\n  \"Action\":\"s3:{huge}\",\"Resource\":\"*\"}}}}"
+    );
+    let e = iamc_grammar::parse_policy(&SourceFile::new("huge.json", text), PolicyKind::Identity)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("huge.json:2:12: error: a string of 100003 bytes, more than the limit of 65536 (`max_string_bytes`)"),
+        "{}",
+        &e[..e.len().min(300)]
+    );
+    // Within the limits: compiles (or fails cleanly) and decides right.
+    let literal = format!("{}*", "a".repeat(60_000));
     let wild = "*?".repeat(64);
     for (label, pat) in [("literal", &literal), ("wildcards", &wild)] {
         let texts = [
@@ -611,7 +626,7 @@ fn hostile_limits_long_patterns() {
             let long_name = "a".repeat(100_001);
             for name in [&short_name, &long_name] {
                 // Both patterns match exactly the names of at least their minimum length.
-                let min_len = if label == "literal" { 100_000 } else { 64 };
+                let min_len = if label == "literal" { 60_000 } else { 64 };
                 let expect = if name.len() >= min_len {
                     Decision::Allow
                 } else {
@@ -672,8 +687,13 @@ fn hostile_cli_answers_each_malformed_line() {
             format!(r#"{{"action":"any:{}"}}"#, "a".repeat(2 << 20)).into_bytes(),
             false,
         ),
+        // Under the line limit, over the action limit (`RequestLimits::max_action_bytes`).
         (
             format!(r#"{{"action":"any:{}"}}"#, "a".repeat(900_000)).into_bytes(),
+            false,
+        ),
+        (
+            format!(r#"{{"action":"any:{}"}}"#, "a".repeat(1000)).into_bytes(),
             true,
         ),
         (
@@ -729,5 +749,124 @@ fn hostile_cli_answers_each_malformed_line() {
         out.status.code(),
         Some(1),
         "a malformed line makes the exit status 1"
+    );
+}
+
+/// Every configurable limit: exceeding it is an error that names the limit and, for policies,
+/// points at the offending place (file:line:col); staying within it is accepted.
+#[test]
+fn hostile_limits_each_limit_is_named_at_its_place() {
+    use iamc_grammar::Limits;
+    let small = Limits {
+        max_document_bytes: 400,
+        max_statements: 2,
+        max_array_elements: 3,
+        max_string_bytes: 40,
+        max_wildcards: 4,
+    };
+    let parse_with = |text: &str| {
+        iamc_grammar::parse_policy_with(
+            &SourceFile::new("p.json", text),
+            PolicyKind::Identity,
+            &small,
+        )
+        .map(|_| ())
+        .map_err(|d| d.to_string())
+    };
+    let stmt = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#;
+    assert_eq!(
+        parse_with(&format!(r#"{{"Statement":[{stmt},{stmt}]}}"#)),
+        Ok(())
+    );
+    let cases = [
+        (
+            format!("{{\"Statement\":[{stmt},\n{stmt},{stmt}]}}"),
+            "p.json:1:14: error: `Statement` has 3 entries, more than the limit of 2 (`max_statements`)",
+        ),
+        (
+            r#"{"Statement":{"Effect":"Allow","Action":["a:b","a:c","a:d","a:e"],"Resource":"*"}}"#
+                .to_owned(),
+            "p.json:1:41: error: an array of 4 elements, more than the limit of 3 (`max_array_elements`)",
+        ),
+        (
+            format!(
+                "{{\"Statement\":{{\"Effect\":\"Allow\",\n\"Action\":\"s3:{}\",\"Resource\":\"*\"}}}}",
+                "G".repeat(40)
+            ),
+            "p.json:2:10: error: a string of 43 bytes, more than the limit of 40 (`max_string_bytes`)",
+        ),
+        (
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*a*b*c*d*","Resource":"*"}}"#.to_owned(),
+            "p.json:1:41: error: a string with 5 wildcards, more than the limit of 4 (`max_wildcards`)",
+        ),
+        (
+            format!(r#"{{"Statement":{stmt},"Id":"{}"}}"#, " ".repeat(400)),
+            "p.json:1:1: error: the policy is 479 bytes, more than the limit of 400 bytes (`max_document_bytes`)",
+        ),
+    ];
+    for (text, want) in cases {
+        let got = parse_with(&text).unwrap_err();
+        assert!(got.starts_with(want), "want {want}\n got {got}");
+    }
+    // The defaults are what `parse_policy` applies.
+    assert_eq!(Limits::default().max_statements, 50_000);
+
+    // Requests: each field limit, named.
+    let limits = iamc_runtime::RequestLimits {
+        max_action_bytes: 10,
+        max_resource_bytes: 20,
+        max_key_bytes: 5,
+        max_value_bytes: 8,
+    };
+    let req = |json: &str| {
+        Request::from_json_with(json, &limits)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        req(r#"{"action":"s3:Get","resource":"arn:aws:s3:::b","context":{"k":"v"}}"#),
+        Ok(())
+    );
+    for (json, want) in [
+        (
+            r#"{"action":"s3:GetObject"}"#,
+            "field `action` is 12 bytes, more than the limit of 10 (`max_action_bytes`)",
+        ),
+        (
+            r#"{"action":"s3:Get","resource":"arn:aws:s3:::bucket-name"}"#,
+            "field `resource` is 24 bytes, more than the limit of 20 (`max_resource_bytes`)",
+        ),
+        (
+            r#"{"action":"s3:Get","principal":"arn:aws:iam::1:user/alice"}"#,
+            "field `principal` is 25 bytes, more than the limit of 20 (`max_resource_bytes`)",
+        ),
+        (
+            r#"{"action":"s3:Get","context":{"longkey":"v"}}"#,
+            "a context key is 7 bytes, more than the limit of 5 (`max_key_bytes`)",
+        ),
+        (
+            r#"{"action":"s3:Get","context":{"k":["ok","too-long-x"]}}"#,
+            "the context value of `k` is 10 bytes, more than the limit of 8 (`max_value_bytes`)",
+        ),
+    ] {
+        assert_eq!(req(json).unwrap_err(), want);
+    }
+
+    // Compilation: the automata budget of a whole set.
+    let policy = parse(
+        "budget.json",
+        r#"{"Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}}"#,
+    );
+    let config = iamc_compiler::Config {
+        max_total_dfa_bytes: 1000,
+        ..iamc_compiler::Config::default()
+    };
+    let e = iamc_compiler::compile(&[policy], &config)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("the automata of this policy set take more than 1000 bytes (at least ")
+            && e.ends_with("; `max_total_dfa_bytes`)"),
+        "{e}"
     );
 }

@@ -16,6 +16,7 @@ enum ErrorKind {
     Io { path: String, message: String },
     Invalid { path: String, message: String },
     Program(String),
+    OverBudget { total: usize, limit: usize },
 }
 
 impl CompileError {
@@ -62,6 +63,12 @@ impl CompileError {
         }
     }
 
+    pub(crate) fn over_budget(total: usize, limit: usize) -> CompileError {
+        CompileError {
+            kind: ErrorKind::OverBudget { total, limit },
+        }
+    }
+
     pub(crate) fn program(message: String) -> CompileError {
         CompileError {
             kind: ErrorKind::Program(message),
@@ -71,6 +78,22 @@ impl CompileError {
     /// Whether the error is a determinization size limit that splitting could not avoid.
     pub fn is_too_large(&self) -> bool {
         matches!(self.kind, ErrorKind::TooLarge(_))
+    }
+}
+
+/// Characters of a pattern quoted in an error message at most: a 100 KB pattern is named by
+/// its start, not printed whole.
+const QUOTED_CHARS: usize = 80;
+
+/// `text` cut to [`QUOTED_CHARS`] characters, with `…` and the full length when cut.
+pub(crate) fn clip(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        None => text.to_owned(),
+        Some((at, _)) => format!(
+            "{}… ({} characters)",
+            text.get(..at).unwrap_or_default(),
+            text.chars().count()
+        ),
     }
 }
 
@@ -90,8 +113,32 @@ impl fmt::Display for CompileError {
                 write!(f, "`{path}` is not a valid policy:\n{}", message.trim_end())
             }
             ErrorKind::Program(m) => write!(f, "internal error: compiled program is inconsistent: {m}"),
+            ErrorKind::OverBudget { total, limit } => write!(
+                f,
+                "the automata of this policy set take more than {limit} bytes (at least {total}; `max_total_dfa_bytes`)"
+            ),
         }
     }
 }
 
 impl std::error::Error for CompileError {}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::clip;
+
+    #[test]
+    fn long_patterns_are_cut_with_their_length() {
+        assert_eq!(clip("ecs:Run*"), "ecs:Run*");
+        let exact = "x".repeat(80);
+        assert_eq!(clip(&exact), exact);
+        let long = format!("arn:aws:s3:::{}", "é*".repeat(50_000));
+        let c = clip(&long);
+        assert_eq!(
+            c.chars().count(),
+            80 + "… (100013 characters)".chars().count()
+        );
+        assert!(c.starts_with("arn:aws:s3:::é*é*"), "{c}");
+        assert!(c.ends_with("… (100013 characters)"), "{c}");
+    }
+}

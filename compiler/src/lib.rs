@@ -78,6 +78,9 @@ pub struct Config {
     pub dfa_size_limit: usize,
     /// Auxiliary heap bytes determinization may take (`dense::Config::determinize_size_limit`).
     pub determinize_size_limit: usize,
+    /// Bytes all the DFAs of one compilation may take together: what the artifact's automata
+    /// sections (and a runtime holding them) cost at most.
+    pub max_total_dfa_bytes: usize,
 }
 
 impl Default for Config {
@@ -85,6 +88,7 @@ impl Default for Config {
         Config {
             dfa_size_limit: 32 << 20,
             determinize_size_limit: 32 << 20,
+            max_total_dfa_bytes: 512 << 20,
         }
     }
 }

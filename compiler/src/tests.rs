@@ -342,6 +342,7 @@ fn tiny_limits_split_into_shards_and_agree() {
     let small = Config {
         dfa_size_limit: 64 << 10,
         determinize_size_limit: 64 << 10,
+        ..Config::default()
     };
     let (a_small, st) = compile_artifact(std::slice::from_ref(&p), &small).unwrap();
     assert!(st.action_shards > 1, "{st:?}");

@@ -22,6 +22,7 @@ pub mod ast;
 pub mod diag;
 pub mod json;
 pub mod lexer;
+mod limits;
 pub mod span;
 mod template;
 pub mod validate;
@@ -41,6 +42,7 @@ lalrpop_util::lalrpop_mod!(
 
 pub use diag::{Diagnostic, Diagnostics, Severity, Warnings};
 pub use lexer::MAX_DEPTH;
+pub use limits::Limits;
 pub use span::{SourceFile, Span};
 
 use lalrpop_util::ParseError;
@@ -55,13 +57,30 @@ pub struct Parsed {
     pub warnings: Warnings,
 }
 
-/// Parses and validates one policy document of the given kind. `Policy.name` is `src.name()`.
-/// On rejection, every problem found (errors and warnings, in document order).
+/// Parses and validates one policy document of the given kind, within the default [`Limits`].
+/// `Policy.name` is `src.name()`. On rejection, every problem found (errors and warnings, in
+/// document order).
 pub fn parse_policy(src: &SourceFile, kind: ast::PolicyKind) -> Result<Parsed, Diagnostics> {
+    parse_policy_with(src, kind, &Limits::default())
+}
+
+/// [`parse_policy`] within the given [`Limits`]: a document over a limit is refused with an
+/// error at the offending place naming the limit, before IAM validation.
+pub fn parse_policy_with(
+    src: &SourceFile,
+    kind: ast::PolicyKind,
+    limits: &Limits,
+) -> Result<Parsed, Diagnostics> {
+    if let Some(d) = limits::check_size(src, limits) {
+        return Err(single(d));
+    }
     let root = match parse_json(src) {
         Ok(root) => root,
         Err(d) => return Err(single(d)),
     };
+    if let Some(d) = Diagnostics::new(limits::check_tree(src, &root, limits)) {
+        return Err(d);
+    }
     let mut v = validate::Validator::new(src, kind);
     let policy = v.policy(&root);
     let diags = v.into_diagnostics();

@@ -4,6 +4,8 @@
 //! [`Request`]s; produces [`Decision`]s. Depends on nothing of the iamc grammar or compiler.
 
 mod artifact;
+#[doc(hidden)]
+pub mod cond;
 mod decision;
 mod error;
 mod eval;
@@ -12,15 +14,13 @@ pub mod format;
 pub(crate) mod json;
 #[doc(hidden)]
 pub mod program;
-#[doc(hidden)]
-pub mod cond;
 mod request;
 
 pub use artifact::{Artifact, AutomatonInfo};
-pub use error::LoadError;
 pub use decision::{Decision, Effect, EffectName, Explanation, MatchedStatement};
+pub use error::LoadError;
 pub use json::{
     write_string as write_json_string, MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_OBJECT_MEMBERS,
     MAX_REQUEST_BYTES,
 };
-pub use request::{Context, Request, RequestError, Scalar, Value};
+pub use request::{Context, Request, RequestError, RequestLimits, Scalar, Value};

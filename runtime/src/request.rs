@@ -156,7 +156,20 @@ impl Request {
     /// JSON text); two context keys differing only in case, duplicate fields and unknown fields
     /// are errors. Input size, nesting and counts are bounded by the limits of the JSON reader
     /// ([`MAX_REQUEST_BYTES`](crate::MAX_REQUEST_BYTES) and friends).
+    /// The field limits are the defaults of [`RequestLimits`].
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
+        Request::from_json_with(text, &RequestLimits::default())
+    }
+
+    /// [`Request::from_json`] within the given field limits; a field over its limit is an
+    /// error naming the field and the limit.
+    pub fn from_json_with(text: &str, limits: &RequestLimits) -> Result<Request, RequestError> {
+        let req = Request::parse_json(text)?;
+        limits.check(&req)?;
+        Ok(req)
+    }
+
+    fn parse_json(text: &str) -> Result<Request, RequestError> {
         use crate::json::JsonValue;
         let JsonValue::Object(members) = crate::json::parse(text).map_err(RequestError::new)?
         else {
@@ -192,6 +205,95 @@ impl Request {
             principal,
             resource_account,
         })
+    }
+}
+
+/// Field lengths a request may have (bytes). The JSON reader bounds the whole line, nesting and
+/// counts ([`MAX_REQUEST_BYTES`](crate::MAX_REQUEST_BYTES) and friends); these bound each
+/// field, so that matching a request against any policy costs a bounded amount of work (an
+/// ARN is at most 2,048 characters in AWS; an action name under 128).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestLimits {
+    /// `action` (default 1,024).
+    pub max_action_bytes: usize,
+    /// `resource`, `principal` and `resourceAccount` (default 4,096).
+    pub max_resource_bytes: usize,
+    /// A context key (default 1,024).
+    pub max_key_bytes: usize,
+    /// One context value, or one element of a multi-valued key (default 16,384).
+    pub max_value_bytes: usize,
+}
+
+impl Default for RequestLimits {
+    fn default() -> RequestLimits {
+        RequestLimits {
+            max_action_bytes: 1 << 10,
+            max_resource_bytes: 4 << 10,
+            max_key_bytes: 1 << 10,
+            max_value_bytes: 16 << 10,
+        }
+    }
+}
+
+impl RequestLimits {
+    /// Every field of `req` against the limits.
+    ///
+    /// # Errors
+    /// The first field over its limit, named with the limit.
+    pub fn check(&self, req: &Request) -> Result<(), RequestError> {
+        let over = |what: &str, len: usize, limit: usize, name: &str| {
+            RequestError::new(format!(
+                "{what} is {len} bytes, more than the limit of {limit} (`{name}`)"
+            ))
+        };
+        if req.action.len() > self.max_action_bytes {
+            return Err(over(
+                "field `action`",
+                req.action.len(),
+                self.max_action_bytes,
+                "max_action_bytes",
+            ));
+        }
+        for (field, value) in [
+            ("resource", Some(&req.resource)),
+            ("principal", req.principal.as_ref()),
+            ("resourceAccount", req.resource_account.as_ref()),
+        ] {
+            if let Some(v) = value.filter(|v| v.len() > self.max_resource_bytes) {
+                return Err(over(
+                    &format!("field `{field}`"),
+                    v.len(),
+                    self.max_resource_bytes,
+                    "max_resource_bytes",
+                ));
+            }
+        }
+        for (key, value) in req.context.iter() {
+            if key.len() > self.max_key_bytes {
+                return Err(over(
+                    "a context key",
+                    key.len(),
+                    self.max_key_bytes,
+                    "max_key_bytes",
+                ));
+            }
+            let scalars: &[Scalar] = match value {
+                Value::Single(s) => std::slice::from_ref(s),
+                Value::Multi(v) => v,
+            };
+            if let Some(s) = scalars
+                .iter()
+                .find(|s| s.as_text().len() > self.max_value_bytes)
+            {
+                return Err(over(
+                    &format!("the context value of `{key}`"),
+                    s.as_text().len(),
+                    self.max_value_bytes,
+                    "max_value_bytes",
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -154,7 +154,7 @@ fn describe(set: &PolicySet, s: &Statement) -> String {
         .patterns
         .iter()
         .take(3)
-        .map(ToString::to_string)
+        .map(|g| crate::error::clip(&g.to_string()))
         .collect();
     let more = s.action.patterns.len().saturating_sub(shown.len());
     let more = if more > 0 {

@@ -47,6 +47,8 @@ pub enum BuildFailure {
 pub struct DfaBuilder {
     dfa_size_limit: usize,
     determinize_size_limit: usize,
+    max_total_dfa_bytes: usize,
+    total_bytes: usize,
     dfas: Vec<OwnedDfa>,
     stats: Vec<DfaStats>,
     /// The conditions pass's DFAs by pattern-set key, so identical value lists share one DFA
@@ -59,6 +61,8 @@ impl DfaBuilder {
         DfaBuilder {
             dfa_size_limit: config.dfa_size_limit,
             determinize_size_limit: config.determinize_size_limit,
+            max_total_dfa_bytes: config.max_total_dfa_bytes,
+            total_bytes: 0,
             dfas: Vec::new(),
             stats: Vec::new(),
             condition_cache: std::collections::HashMap::new(),
@@ -115,6 +119,13 @@ impl DfaBuilder {
             u32::try_from(self.dfas.len()).map_err(|_| CompileError::too_many("automata"))?;
         let states = reachable_states(&dfa)?.len();
         let bytes = dfa.to_bytes_little_endian().0.len();
+        self.total_bytes = self.total_bytes.saturating_add(bytes);
+        if self.total_bytes > self.max_total_dfa_bytes {
+            return Err(CompileError::over_budget(
+                self.total_bytes,
+                self.max_total_dfa_bytes,
+            ));
+        }
         self.stats.push(DfaStats {
             role,
             patterns: dfa.pattern_len(),

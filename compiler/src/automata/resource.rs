@@ -136,7 +136,7 @@ fn build_split(
         Err(BuildFailure::TooLarge) => {
             let what = format!(
                 "the resource pattern `{}`",
-                labels.first().map_or("?", |s| s)
+                crate::error::clip(labels.first().map_or("?", |s| s))
             );
             Err(CompileError::too_large(&what))
         }
