@@ -1,8 +1,9 @@
 //! iamc benchmarks (criterion): authorize latency against statement count, the real sets (ECS,
 //! the whole `aws-managed` corpus), compile time, artifact size and load time, and throughput
-//! with two threads sharing one artifact.
+//! with two threads sharing one artifact; with `--features peers`, the same policies and
+//! requests through cedar-policy, regorus and iam-rs (benches/peers.rs).
 //!
-//! Run: `cargo bench --bench iamc`. `IAMC_BENCH_QUICK=1`
+//! Run: `cargo bench --bench iamc` (add `--features peers` for the peers). `IAMC_BENCH_QUICK=1`
 //! shortens every measurement for development runs. The report (BENCHMARKS.md) quotes medians.
 //!
 //! Requests are derived from the sets' own patterns (tests/corpus.rs `derive_requests`: hits,
@@ -33,6 +34,9 @@ mod support;
 #[allow(dead_code, unused_imports)]
 #[path = "../tests/corpus.rs"]
 mod corpus;
+
+#[cfg(feature = "peers")]
+mod peers;
 
 /// Requests per timed batch (each iteration decides the whole batch).
 const BATCH: usize = 256;
@@ -257,6 +261,8 @@ fn main() {
             &set.requests,
             |r| reference.authorize(r),
         );
+        #[cfg(feature = "peers")]
+        peers::bench(&mut c, set);
 
         if set.name == "aws-managed" || set.name == "ecs" {
             // 4. Load time (every byte validated) and compile time of the real sets.
