@@ -8,7 +8,9 @@
 //!    removes).
 //! 2. [`automata`]: IR → `regex-automata` dense DFAs, all anchored, `MatchKind::All`:
 //!    - **actions**: per *shard* (a contiguous range of statements; one shard unless the size
-//!      limits force a split) one DFA over the shard's distinct action patterns, ASCII-lowercased
+//!      limits force a split) a literal table for the patterns without wildcards (each entry:
+//!      the complete candidate list of that exact action) and one DFA over the shard's distinct
+//!      wildcard action patterns, ASCII-lowercased
 //!      (the runtime lowercases the request byte by byte as it feeds the DFA, so nothing is
 //!      allocated), anchored at both ends, `?` one UTF-8 scalar. The DFA is explored from its
 //!      start state at compile time; every state reachable after end of input that matches
@@ -38,27 +40,34 @@
 //! request's action, not on the size of the set.
 //!
 //! # Measured sizes
-//! Release build, this project's 2-vCPU VM (noisy: ±30 %), `compile_with_stats` then
-//! `Artifact::from_bytes` (best of 5), November 2026:
+//! Release build, this project's 2-vCPU VM (noisy: ±30 %), `iamc compile` and `iamc inspect`,
+//! load = `Artifact::from_bytes` (criterion median, `cargo bench --bench iamc -- load`),
+//! 2026-11-24, format version 2 (action literal tables):
 //!
 //! | set | compile | artifact | action DFAs | resource DFAs | condition DFAs | load |
 //! |---|---|---|---|---|---|---|
-//! | `ecs/` (10 policies, 44 statements) | 18 ms | 0.87 MB | 1: 205 patterns, 2,844 states, 784 KB | 2: 10 patterns, 138 states, 29 KB | 9: 330 states, 53 KB | 0.17 ms |
-//! | `aws-managed/` (1,452 policies, 7,656 statements) | 8-9 s | 62.9 MB | 2 shards: 16,133 patterns, 204,597 states, 56.9 MB | 3: 382 patterns, 4,307 states, 1.2 MB | 349: 16,486 states, 3.6 MB | 50-93 ms |
+//! | `ecs/` (10 policies, 44 statements) | 2 ms | 134 KB | 1: 10 wildcard patterns (+ literal table), 137 states, 38 KB | 2: 10 patterns, 138 states, 28 KB | 9: 330 states, 47 KB | 0.06 ms |
+//! | `aws-managed/` (1,452 policies, 7,656 statements) | 0.8-1.0 s | 10.1 MB | 1: 1,099 wildcard patterns (+ 10,524 literals in the table), 11,914 states, 3.4 MB | 3: 382 patterns, 4,307 states, 1.2 MB | 349: 16,486 states, 3.3 MB | 7.7 ms |
+//!
+//! Before the literal tables (format version 1) the `aws-managed` action DFAs held all 16,133
+//! patterns in 2 shards, 204,597 states and 56.9 MB: an 8-9 s compile, a 62.9 MB artifact and
+//! a 50-93 ms load, nearly all of it validating those tables.
 //!
 //! What shaped these numbers:
-//! - the action DFAs are a trie of 11,624 distinct lowercased action names (about 25 bytes
-//!   each): their states are inherent; minimization (tried: 413 s) removes none, since with
-//!   `MatchKind::All` every final state reports a different pattern set. 50 patterns of the
-//!   `svc:*X*` shape, end-anchored, made one 20-pattern shard 131k states: they are
-//!   early-reported into a bit mask instead;
+//! - the literal action names (no wildcard) are 10,524 of the corpus's 11,623 distinct action
+//!   patterns; as a DFA they are a trie whose states are inherent (minimization, tried, removes
+//!   none: with `MatchKind::All` every final state reports a different pattern set), as a hash
+//!   table they are 300 KB of names. 50 patterns of the `svc:*X*` shape, end-anchored, made one
+//!   20-pattern shard 131k states: they are early-reported into a bit mask instead;
 //! - resource patterns with two star-bracketed literals, or a prefix walk beside a search,
 //!   multiply states: compiled whole, the corpus's 1,870 distinct resource globs gave 108k
 //!   states (56 MB) and a 68 s compile; holding each only up to its first significant floating
 //!   literal (see `automata::glob::resource_form`) gives 4,307 states and moves the rest to an
 //!   exact run-time confirmation of the candidates;
-//! - the default size limits (32 MiB each) split the corpus's action set in two shards (the
-//!   first attempt over all 16,133 patterns fails after a few seconds).
+//! - what remains of the load (callgrind, one load of the `aws-managed` artifact: 106 M
+//!   instructions) is decoding the 1.9 MB bincode metadata (44 %: about 100,000 small
+//!   allocations, the candidate lists and condition templates first), validating 8 MB of dense
+//!   DFA tables (23 %), checking the program's cross references (12 %) and the checksums (4 %).
 
 pub mod automata;
 pub mod emit;
