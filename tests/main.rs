@@ -1,16 +1,15 @@
-
-mod props;
-#[path = "support/strategies.rs"]
-mod strategies;
-mod grammar;
-mod conditions;
-mod support;
-mod reference_cases;
-mod conformance;
-mod cli;
-mod artifact_integrity;
 mod artifact_compat;
+mod artifact_integrity;
+mod cli;
+mod conditions;
+mod conformance;
 mod corpus;
 mod differential;
 mod fuzz_replay;
+mod grammar;
 mod hostile;
+mod props;
+mod reference_cases;
+#[path = "support/strategies.rs"]
+mod strategies;
+mod support;
