@@ -381,16 +381,45 @@ fn hostile_inconsistent_programs_are_refused() {
         ("pattern count", Box::new(|p| p.resource_patterns += 1)),
         (
             "candidate",
-            Box::new(|p| p.shards[0].lists[0].allow.push(u32::MAX)),
+            Box::new(|p| {
+                let sh = &mut p.shards[0];
+                let l = sh.lists[0];
+                let at = (l.start + l.deny_len) as usize;
+                sh.ids[at..]
+                    .iter_mut()
+                    .take(1)
+                    .for_each(|id| *id = u32::MAX);
+                sh.ids.push(u32::MAX);
+            }),
+        ),
+        (
+            "candidate range",
+            Box::new(|p| p.shards[0].lists[0].allow_len += 1_000_000),
+        ),
+        (
+            "literal list",
+            Box::new(|p| {
+                if let Some(l) = p.shards[0].literals.lists.first_mut() {
+                    *l = 999_999;
+                }
+            }),
+        ),
+        (
+            "literal slot",
+            Box::new(|p| {
+                let t = &mut p.shards[0].literals;
+                if let Some(slot) = t.slots.iter_mut().find(|s| **s != u32::MAX) {
+                    *slot = u32::MAX;
+                }
+            }),
         ),
         (
             "candidate effect",
             Box::new(|p| {
+                // The first list's Allow statements counted as Deny statements.
                 let l = &mut p.shards[0].lists[0];
-                let moved = std::mem::take(&mut l.allow);
-                l.deny.extend(moved);
-                l.deny.sort_unstable();
-                l.deny.dedup();
+                l.deny_len += l.allow_len;
+                l.allow_len = 0;
             }),
         ),
         (

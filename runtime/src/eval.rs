@@ -114,13 +114,13 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
         if let Some(slot) = cache.get_mut(k) {
             *slot = Some(hit);
         }
-        for &id in &hit.list.deny {
+        for &id in hit.shard.deny_of(hit.list).ok_or(Inconsistent)? {
             if cx.applies(id)? {
                 return Ok(Decision::ExplicitDeny);
             }
         }
         for l in hit.early_lists() {
-            for &id in &l.deny {
+            for &id in hit.shard.deny_of(l).ok_or(Inconsistent)? {
                 if cx.applies(id)? {
                     return Ok(Decision::ExplicitDeny);
                 }
@@ -146,13 +146,13 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
     }
     for k in 0..p.shards.len() {
         let hit = hit_of(k)?;
-        for &id in &hit.list.allow {
+        for &id in hit.shard.allow_of(hit.list).ok_or(Inconsistent)? {
             if cx.applies(id)? {
                 return Ok(Decision::Allow);
             }
         }
         for l in hit.early_lists() {
-            for &id in &l.allow {
+            for &id in hit.shard.allow_of(l).ok_or(Inconsistent)? {
                 if cx.applies(id)? {
                     return Ok(Decision::Allow);
                 }
@@ -180,9 +180,9 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     let mut ids: Vec<u32> = Vec::new();
     for k in 0..p.shards.len() {
         let hit = action_hit(p, dfas, k, &req.action)?;
-        ids.extend(hit.list.deny.iter().chain(&hit.list.allow));
-        for l in hit.early_lists() {
-            ids.extend(l.deny.iter().chain(&l.allow));
+        for l in std::iter::once(hit.list).chain(hit.early_lists()) {
+            ids.extend(hit.shard.deny_of(l).ok_or(Inconsistent)?);
+            ids.extend(hit.shard.allow_of(l).ok_or(Inconsistent)?);
         }
         ids.extend(hit.not_actions());
     }

@@ -145,12 +145,13 @@ pub struct ArtifactInfo {
     pub sections: Vec<SectionInfo>,
 }
 
-/// The validated contents of an artifact: the metadata bytes (still to decode) and the DFAs.
+/// The validated contents of an artifact: the metadata bytes (still to decode) and the DFAs
+/// (the tests' view of steps 1 to 9 in one call).
+#[cfg(test)]
 #[derive(Debug)]
 pub(crate) struct Sections<'a> {
     pub(crate) meta: &'a [u8],
     pub(crate) dfas: Vec<Dfa>,
-    #[allow(dead_code)]
     pub(crate) producer: ProducerInfo,
 }
 
@@ -251,7 +252,31 @@ pub fn reseal_checksums(bytes: &mut [u8]) {
 ///
 /// # Errors
 /// The first check that fails, naming the field or section.
+#[cfg(test)]
 pub(crate) fn read(bytes: &[u8]) -> Result<Sections<'_>, LoadError> {
+    let checked = check(bytes)?;
+    let dfas = checked.load_dfas()?;
+    Ok(Sections {
+        meta: checked.meta,
+        dfas,
+        producer: checked.producer,
+    })
+}
+
+/// An artifact whose container, producer and checksums are checked (steps 1 to 8), its DFA
+/// sections not yet loaded: [`Checked::load_dfas`] is step 9, which the loader may run on
+/// another thread while the metadata is decoded.
+pub(crate) struct Checked<'a> {
+    pub(crate) meta: &'a [u8],
+    /// `(section index, section bytes)` of every DFA section, in order.
+    dfa_sections: Vec<(usize, &'a [u8])>,
+    /// Checked by [`check`]; kept for the tests' view ([`read`]).
+    #[cfg_attr(not(test), allow(dead_code))]
+    producer: ProducerInfo,
+}
+
+/// Steps 1 to 8 of [`read`].
+pub(crate) fn check(bytes: &[u8]) -> Result<Checked<'_>, LoadError> {
     let header = parse(bytes)?;
     check_producer(&header.producer)?;
     let mut sections = header.sections.iter().enumerate();
@@ -259,17 +284,33 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sections<'_>, LoadError> {
         .next()
         .ok_or_else(|| LoadError::truncated("metadata section"))?;
     let meta = slice(bytes, meta_entry).ok_or_else(|| LoadError::truncated("metadata section"))?;
-    let mut dfas = Vec::with_capacity(header.sections.len().saturating_sub(1));
-    let mut scratch = Vec::new();
+    let mut dfa_sections = Vec::with_capacity(header.sections.len().saturating_sub(1));
     for (index, entry) in sections {
         let body = slice(bytes, entry).ok_or_else(|| LoadError::truncated("dfa section"))?;
-        dfas.push(load_dfa(index, body, &mut scratch)?);
+        dfa_sections.push((index, body));
     }
-    Ok(Sections {
+    Ok(Checked {
         meta,
-        dfas,
+        dfa_sections,
         producer: header.producer,
     })
+}
+
+impl Checked<'_> {
+    /// Bytes of all DFA sections together.
+    pub(crate) fn dfa_bytes(&self) -> usize {
+        self.dfa_sections.iter().map(|(_, b)| b.len()).sum()
+    }
+
+    /// Step 9 for every DFA section, in order.
+    pub(crate) fn load_dfas(&self) -> Result<Vec<Dfa>, LoadError> {
+        let mut dfas = Vec::with_capacity(self.dfa_sections.len());
+        let mut scratch = Vec::new();
+        for &(index, body) in &self.dfa_sections {
+            dfas.push(load_dfa(index, body, &mut scratch)?);
+        }
+        Ok(dfas)
+    }
 }
 
 /// The header and section table of `bytes`, after the structural checks and every checksum

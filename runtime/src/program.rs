@@ -115,6 +115,8 @@ pub struct ActionShard {
     pub not_actions: Vec<NotActionCheck>,
     /// The shard's literal action patterns, each with its complete candidate list.
     pub literals: LiteralTable,
+    /// The statement ids of every list of `lists` and `early`.
+    pub ids: Vec<u32>,
 }
 
 /// Literal actions (ASCII-lowercased `service:name`) → index into [`ActionShard::lists`]; an
@@ -187,14 +189,33 @@ pub struct NotActionCheck {
     pub early_mask: u64,
 }
 
-/// The statements whose action element accepts an action, by effect, each in policy order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
+/// The statements whose action element accepts an action, by effect, each in policy order:
+/// `deny_len` Deny statements from [`ActionShard::ids`]`[start..]`, then `allow_len` Allow
+/// statements (one id pool per shard instead of two vectors per list: thousands of lists load
+/// without thousands of allocations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
 pub struct CandidateList {
-    pub deny: Vec<u32>,
-    pub allow: Vec<u32>,
-    /// Some statement of `allow` applies to every resource with no condition: once no Deny
-    /// applies, the answer is Allow.
+    pub start: u32,
+    pub deny_len: u32,
+    pub allow_len: u32,
+    /// Some Allow statement of the list applies to every resource with no condition: once no
+    /// Deny applies, the answer is Allow.
     pub allow_all: bool,
+}
+
+impl ActionShard {
+    /// The Deny statements of `l` (`None` if its range is outside the pool).
+    pub fn deny_of(&self, l: &CandidateList) -> Option<&[u32]> {
+        let start = l.start as usize;
+        self.ids.get(start..start.checked_add(l.deny_len as usize)?)
+    }
+
+    /// The Allow statements of `l` (`None` if its range is outside the pool).
+    pub fn allow_of(&self, l: &CandidateList) -> Option<&[u32]> {
+        let start = (l.start as usize).checked_add(l.deny_len as usize)?;
+        self.ids
+            .get(start..start.checked_add(l.allow_len as usize)?)
+    }
 }
 
 /// A resource pattern with policy variables: the exact glob, confirmed after substitution.
@@ -386,7 +407,12 @@ impl Program {
             validate_literals(&sh.literals, sh.lists.len())
                 .map_err(|e| bad(format!("action shard {k}: literal table: {e}")))?;
             for l in sh.lists.iter().chain(&sh.early) {
-                for (ids, effect) in [(&l.deny, StmtEffect::Deny), (&l.allow, StmtEffect::Allow)] {
+                let (Some(deny), Some(allow)) = (sh.deny_of(l), sh.allow_of(l)) else {
+                    return Err(bad(format!(
+                        "action shard {k}: candidate list out of range"
+                    )));
+                };
+                for (ids, effect) in [(deny, StmtEffect::Deny), (allow, StmtEffect::Allow)] {
                     let mut prev: Option<u32> = None;
                     for &id in ids {
                         if id < sh.start || id >= sh.end || prev.is_some_and(|p| p >= id) {

@@ -318,8 +318,8 @@ fn candidate_lists(
             early_mask,
         });
     }
-    let make_list = |cands: BTreeSet<usize>| -> Result<CandidateList, CompileError> {
-        let mut list = CandidateList {
+    let make_list = |cands: BTreeSet<usize>| -> Result<ListIds, CompileError> {
+        let mut list = ListIds {
             deny: Vec::new(),
             allow: Vec::new(),
             allow_all: false,
@@ -339,14 +339,15 @@ fn candidate_lists(
         }
         Ok(list)
     };
+    let mut pool: Vec<u32> = Vec::new();
     let mut early_lists = Vec::with_capacity(n_early);
     for p in 0..n_early {
         let cands: BTreeSet<usize> = by_pattern.get(p).into_iter().flatten().copied().collect();
-        early_lists.push(make_list(cands)?);
+        early_lists.push(make_list(cands)?.into_pool(&mut pool)?);
     }
 
     let mut lists: Vec<CandidateList> = Vec::new();
-    let mut list_ids: HashMap<CandidateList, u32> = HashMap::new();
+    let mut list_ids: HashMap<ListIds, u32> = HashMap::new();
     // Every NotAction statement (with or without early patterns): a literal's list is complete.
     let all_negated: Vec<usize> = (0..stmts.len())
         .filter(|&k| {
@@ -376,8 +377,8 @@ fn candidate_lists(
         }
         let i =
             u32::try_from(lists.len()).map_err(|_| CompileError::too_many("candidate lists"))?;
-        list_ids.insert(list.clone(), i);
-        lists.push(list);
+        lists.push(list.clone().into_pool(&mut pool)?);
+        list_ids.insert(list, i);
         Ok(i)
     };
     let default_list = intern(&[], false)?;
@@ -412,5 +413,31 @@ fn candidate_lists(
         early: early_lists,
         not_actions,
         literals,
+        ids: pool,
     })
+}
+
+/// A candidate list while it is built: its ids, before they go to the shard's pool.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ListIds {
+    deny: Vec<u32>,
+    allow: Vec<u32>,
+    allow_all: bool,
+}
+
+impl ListIds {
+    /// Appends the ids to `pool` and returns the list naming them there.
+    fn into_pool(self, pool: &mut Vec<u32>) -> Result<CandidateList, CompileError> {
+        let too_many = |_| CompileError::too_many("candidate statements");
+        let list = CandidateList {
+            start: u32::try_from(pool.len()).map_err(too_many)?,
+            deny_len: u32::try_from(self.deny.len()).map_err(too_many)?,
+            allow_len: u32::try_from(self.allow.len()).map_err(too_many)?,
+            allow_all: self.allow_all,
+        };
+        pool.extend(self.deny);
+        pool.extend(self.allow);
+        u32::try_from(pool.len()).map_err(too_many)?;
+        Ok(list)
+    }
 }
