@@ -36,7 +36,22 @@ impl PolicySet {
     /// The decision with every applying statement, policies in the order given, statements by
     /// index (spec 7.1): any applying Deny is `ExplicitDeny`, else any applying Allow is
     /// `Allow`, else `ImplicitDeny`.
+    ///
+    /// Only identity-based policies are decided so far: a set holding any other policy type
+    /// (boundary, SCP, resource policy, ...) denies every request, with no statement, rather
+    /// than let a ceiling grant as if it were an identity policy (the compiler refuses such a
+    /// set outright).
     pub fn explain(&self, req: &Request) -> Explanation {
+        if self
+            .policies
+            .iter()
+            .any(|p| p.kind != ast::PolicyKind::Identity)
+        {
+            return Explanation {
+                decision: Decision::ImplicitDeny,
+                statements: Vec::new(),
+            };
+        }
         let mut statements = Vec::new();
         for policy in &self.policies {
             for stmt in &policy.statements {

@@ -899,3 +899,31 @@ fn hostile_limits_each_limit_is_named_at_its_place() {
         "{e}"
     );
 }
+
+/// Policy types other than identity are not decided yet (issue 6): the compiler refuses them by
+/// name and the reference interpreter denies everything rather than let a permissions boundary,
+/// an SCP or a resource policy grant as if it were an identity policy.
+#[test]
+fn hostile_other_policy_types_fail_closed() {
+    let text =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    for kind in [PolicyKind::Boundary, PolicyKind::Session, PolicyKind::Scp] {
+        let mut p = iamc_grammar::parse_policy(&SourceFile::new("ceiling.json", text), kind)
+            .unwrap()
+            .policy;
+        p.name = "ceiling.json".into();
+        let identity = parse("id.json", text);
+        let set = vec![identity, p];
+        let e = iamc_compiler::compile(&set, &iamc_compiler::Config::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!("`ceiling.json` is a {kind:?} policy: only identity-based policies are compiled so far")
+        );
+        let req = Request::new("s3:GetObject", "arn:aws:s3:::b/k");
+        let x = PolicySet::new(set).explain(&req);
+        assert_eq!(x.decision, Decision::ImplicitDeny);
+        assert!(x.statements.is_empty());
+    }
+}

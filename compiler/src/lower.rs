@@ -26,12 +26,20 @@ pub mod resources;
 /// Condition automata (if any) are added to `dfas`.
 ///
 /// # Errors
-/// A statement the passes cannot lower (too many statements, a condition the conditions pass
-/// rejects).
+/// A policy that is not identity-based (the other policy types of spec 7 are not compiled yet:
+/// treated as identity policies, a permissions boundary or an SCP would grant instead of
+/// capping), or a statement the passes cannot lower (too many statements, a condition the
+/// conditions pass rejects).
 pub fn lower(
     policies: &[ast::Policy],
     dfas: &mut DfaBuilder,
 ) -> Result<ir::PolicySet, CompileError> {
+    if let Some(p) = policies
+        .iter()
+        .find(|p| p.kind != ast::PolicyKind::Identity)
+    {
+        return Err(CompileError::unsupported_kind(&p.name, p.kind));
+    }
     let (names, numbered) = provenance::number(policies)?;
     let mut statements = Vec::with_capacity(numbered.len());
     for (id, prov, policy, stmt) in numbered {
