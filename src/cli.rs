@@ -8,9 +8,9 @@
 use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 
-use iamc::reference::PolicySet;
+use iamc::reference::PolicySet as Reference;
 use iamc_grammar::ast;
-use iamc_grammar::SourceFile;
+use iamc_grammar::{PolicySet, SourceFile};
 use iamc_runtime::{Artifact, Explanation, Request, MAX_REQUEST_BYTES};
 
 /// Exit status: success.
@@ -19,6 +19,19 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
 /// Exit status: usage or I/O error (and an invalid policy for `eval`).
 pub const EXIT_USAGE: u8 = 2;
+
+/// The options that name policies of other types than identity (`compile` and `eval`).
+macro_rules! typed_options {
+    () => {
+        "  --resource-policy FILE   a resource-based policy of the resource (repeatable)
+  --trust-policy FILE      the trust policy of the role being assumed (repeatable)
+  --boundary FILE          the principal's permissions boundary (repeatable: one ceiling)
+  --session-policy FILE    the session policy (repeatable: one ceiling)
+  --scp FILE[,FILE...]     the SCPs of one organization level; repeat per level, root first
+  --rcp FILE[,FILE...]     the RCPs of one organization level; repeat per level, root first
+  --endpoint-policy FILE   a VPC endpoint policy the request goes through (repeatable)"
+    };
+}
 
 const USAGE: &str = "\
 Usage:
@@ -49,18 +62,27 @@ Exit status: 0 success, 1 an invalid policy (check, compile) or a malformed requ
 (eval), 2 usage or I/O error (and an invalid policy for eval, a bad artifact for eval and
 inspect).";
 
-const COMPILE_HELP: &str = "\
-iamc compile POLICY.json... -o SET.iamc
-iamc compile POLICY.json... --emit ir
+const COMPILE_HELP: &str = concat!(
+    "\
+iamc compile [POLICY.json...] [TYPED OPTIONS] -o SET.iamc
+iamc compile [POLICY.json...] [TYPED OPTIONS] --emit ir
 
-Compiles the identity policies given (attached to one principal, evaluated together) into one
-artifact: action, resource and condition automata plus the statements' metadata, loadable by
-the runtime crate (`iamc_runtime::Artifact::from_bytes`) and by `iamc eval --artifact`. The file
-is written whole or not at all (a temporary file beside it, then renamed). With `--emit ir` the
+Compiles a policy set into one artifact: the identity policies given as arguments (attached to
+one principal, evaluated together) and the policies of the other types named by the options
+below, each validated by the rules of its type. The artifact holds the typed set: action,
+resource and condition automata plus the statements' metadata, loadable by the runtime crate
+(`iamc_runtime::Artifact::from_bytes`) and by `iamc eval --artifact`. The file is written
+whole or not at all (a temporary file beside it, then renamed). With `--emit ir` the
 intermediate representation is printed on stdout instead and nothing is written.
 
+Options:
+",
+    typed_options!(),
+    "
+
 Exit status: 0 written (or printed), 1 a policy is invalid or the set does not compile (nothing
-written), 2 usage or I/O error.";
+written), 2 usage or I/O error."
+);
 
 const INSPECT_HELP: &str = "\
 iamc inspect SET.iamc
@@ -79,30 +101,36 @@ Parses and validates each identity policy. Every problem is printed on stderr as
 
 Exit status: 0 all valid, 1 some policy has an error, 2 usage or I/O error.";
 
-const EVAL_HELP: &str = "\
-iamc eval (--policy POLICY.json... | --artifact SET.iamc)
+const EVAL_HELP: &str = concat!(
+    "\
+iamc eval (--policy POLICY.json... [TYPED OPTIONS] | --artifact SET.iamc)
           [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
 
-Decides requests against the identity policies given (attached to one principal, evaluated
-together), or against an artifact written by `iamc compile`. With `--request` the file holds one JSON request; with `--requests` one request per
-line (JSON Lines); with neither, JSON Lines are read from standard input. Blank lines are
-skipped.
+Decides requests against a policy set (identity policies with `--policy`, the other types with
+the options below), or against an artifact written by `iamc compile`. With `--request` the file
+holds one JSON request; with `--requests` one request per line (JSON Lines); with neither, JSON
+Lines are read from standard input. Blank lines are skipped. A request may name its
+`principal` (an ARN, a service principal, or `*` for anonymous) and `resourceAccount`.
 
 Each request gives one line on stdout, in input order:
-  {\"decision\":\"Allow\",\"statements\":[{\"policy\":\"p.json\",\"index\":0,\"sid\":null,\"effect\":\"Allow\"}]}
+  {\"decision\":\"Allow\",\"statements\":[{\"policy\":\"p.json\",\"index\":0,\"sid\":null,\"effect\":\"Allow\",\"type\":\"identity\"}],\"reason\":\"allowed by the identity-based policies\"}
 A malformed request line gives {\"error\":\"MESSAGE\"} on its line and the others are still
 answered.
 
 Options:
-  --policy FILE...      identity policy files (repeatable)
-  --artifact FILE       a compiled artifact instead of policies (compiled engine only)
-  --request FILE        one request (a JSON object)
-  --requests FILE       JSON Lines, one request per line
-  --engine ENGINE       `compiled` (default: the automata of the runtime crate) or
-                        `reference` (the interpreter that walks the policies; needs --policy)
+  --policy FILE...         identity policy files (repeatable)
+",
+    typed_options!(),
+    "
+  --artifact FILE          a compiled artifact instead of policies (compiled engine only)
+  --request FILE           one request (a JSON object)
+  --requests FILE          JSON Lines, one request per line
+  --engine ENGINE          `compiled` (default: the automata of the runtime crate) or
+                           `reference` (the interpreter that walks the policies)
 
 Exit status: 0 every request decided, 1 some request line was malformed, 2 usage, I/O error,
-invalid policy or invalid artifact.";
+invalid policy or invalid artifact."
+);
 
 /// The input and output streams of one run.
 pub struct Streams<'a> {
@@ -191,9 +219,69 @@ enum CompileOutput {
 }
 
 struct CompileOptions {
-    policies: Vec<String>,
+    policies: TypedFiles,
     output: CompileOutput,
 }
+
+/// The policy files of a typed set, by type (spec 7.2), as the flags name them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct TypedFiles {
+    identity: Vec<String>,
+    resource: Vec<String>,
+    trust: Vec<String>,
+    boundary: Vec<String>,
+    session: Vec<String>,
+    /// One entry per `--scp` flag: one organization level, root first.
+    scp: Vec<Vec<String>>,
+    rcp: Vec<Vec<String>>,
+    endpoint: Vec<String>,
+}
+
+impl TypedFiles {
+    fn is_empty(&self) -> bool {
+        *self == TypedFiles::default()
+    }
+
+    /// Takes the typed-policy flag at `args[i]` with its value, if it is one; returns how many
+    /// arguments it used.
+    fn take_flag(&mut self, args: &[String], i: usize) -> Result<Option<usize>, CliError> {
+        let Some(flag) = args.get(i) else {
+            return Ok(None);
+        };
+        let slot = match flag.as_str() {
+            "--resource-policy" => &mut self.resource,
+            "--trust-policy" => &mut self.trust,
+            "--boundary" => &mut self.boundary,
+            "--session-policy" => &mut self.session,
+            "--endpoint-policy" => &mut self.endpoint,
+            "--scp" | "--rcp" => {
+                let value = args
+                    .get(i + 1)
+                    .filter(|v| !v.starts_with("--"))
+                    .ok_or_else(|| usage(format!("`{flag}` needs FILE[,FILE...]")))?;
+                let level: Vec<String> = value
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if flag == "--scp" {
+                    self.scp.push(level);
+                } else {
+                    self.rcp.push(level);
+                }
+                return Ok(Some(2));
+            }
+            _ => return Ok(None),
+        };
+        let value = args
+            .get(i + 1)
+            .filter(|v| !v.starts_with("--"))
+            .ok_or_else(|| usage(format!("`{flag}` needs a file")))?;
+        slot.push(value.clone());
+        Ok(Some(2))
+    }
+}
+
 
 /// Which engine answers `eval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,7 +302,7 @@ enum Requests {
 }
 
 struct EvalOptions {
-    policies: Vec<String>,
+    policies: TypedFiles,
     artifact: Option<String>,
     requests: Requests,
     engine: Engine,
@@ -275,10 +363,14 @@ fn parse_check(args: &[String]) -> Result<Command, CliError> {
 }
 
 fn parse_compile(args: &[String]) -> Result<Command, CliError> {
-    let mut policies = Vec::new();
+    let mut policies = TypedFiles::default();
     let mut output = None;
     let mut i = 0;
     while let Some(arg) = args.get(i) {
+        if let Some(used) = policies.take_flag(args, i)? {
+            i += used;
+            continue;
+        }
         match arg.as_str() {
             "-o" | "--output" => {
                 let path = args
@@ -308,7 +400,7 @@ fn parse_compile(args: &[String]) -> Result<Command, CliError> {
                 return Err(usage(format!("unknown option `{other}` for `compile`")))
             }
             other => {
-                policies.push(other.to_owned());
+                policies.identity.push(other.to_owned());
                 i += 1;
             }
         }
@@ -321,7 +413,7 @@ fn parse_compile(args: &[String]) -> Result<Command, CliError> {
 }
 
 fn parse_eval(args: &[String]) -> Result<Command, CliError> {
-    let mut policies = Vec::new();
+    let mut policies = TypedFiles::default();
     let mut artifact = None;
     let mut requests = None;
     let mut engine = None;
@@ -333,6 +425,10 @@ fn parse_eval(args: &[String]) -> Result<Command, CliError> {
             .ok_or_else(|| usage(format!("`{flag}` needs a value")))
     };
     while let Some(arg) = args.get(i) {
+        if let Some(used) = policies.take_flag(args, i)? {
+            i += used;
+            continue;
+        }
         match arg.as_str() {
             "--policy" => {
                 let start = i + 1;
@@ -343,7 +439,9 @@ fn parse_eval(args: &[String]) -> Result<Command, CliError> {
                 if end == start {
                     return Err(usage("`--policy` needs at least one file"));
                 }
-                policies.extend(args.get(start..end).unwrap_or_default().iter().cloned());
+                policies
+                    .identity
+                    .extend(args.get(start..end).unwrap_or_default().iter().cloned());
                 i = end;
                 continue;
             }
@@ -387,7 +485,9 @@ fn parse_eval(args: &[String]) -> Result<Command, CliError> {
         ));
     }
     if !policies.is_empty() && artifact.is_some() {
-        return Err(usage("`--policy` and `--artifact` cannot be used together"));
+        return Err(usage(
+            "policy files (`--policy`, `--boundary`, `--scp`, ...) and `--artifact` cannot be used together",
+        ));
     }
     Ok(Command::Eval(EvalOptions {
         policies,
@@ -459,10 +559,10 @@ fn read_policy(path: &str) -> Result<Loaded, CliError> {
     }
 }
 
-/// Parses one identity policy with the grammar crate. `Ok` carries the policy (named as given
+/// Parses one policy of `kind` with the grammar crate. `Ok` carries the policy (named as given
 /// on the command line) and the rendered warnings; `Err` the rendered errors.
-fn parse_identity(src: &SourceFile) -> Result<(ast::Policy, String), String> {
-    match iamc_grammar::parse_policy(src, ast::PolicyKind::Identity) {
+fn parse_as(src: &SourceFile, kind: ast::PolicyKind) -> Result<(ast::Policy, String), String> {
+    match iamc_grammar::parse_policy(src, kind) {
         Ok(parsed) => {
             let mut policy = parsed.policy;
             policy.name = src.name().to_owned();
@@ -490,7 +590,7 @@ fn check(files: &[String], io: &mut Streams<'_>) -> Result<u8, CliError> {
                 report(io.stderr, &msg);
                 status = EXIT_INVALID;
             }
-            Loaded::Source(src) => match parse_identity(&src) {
+            Loaded::Source(src) => match parse_as(&src, ast::PolicyKind::Identity) {
                 Ok((_, warnings)) => report(io.stderr, &warnings),
                 Err(errors) => {
                     report(io.stderr, &errors);
@@ -507,9 +607,9 @@ trait Decider {
     fn explain(&self, req: &Request) -> Explanation;
 }
 
-impl Decider for PolicySet {
+impl Decider for Reference {
     fn explain(&self, req: &Request) -> Explanation {
-        PolicySet::explain(self, req)
+        Reference::explain(self, req)
     }
 }
 
@@ -519,32 +619,57 @@ impl Decider for Artifact {
     }
 }
 
-/// Loads every `--policy` file; any invalid one stops `eval` (status 2) after all are reported.
-fn load_policies(paths: &[String], stderr: &mut dyn Write) -> Result<Vec<ast::Policy>, CliError> {
-    let mut policies = Vec::with_capacity(paths.len());
+/// Loads every policy file of the set, each validated by the rules of its type; any invalid
+/// one stops (after all are reported).
+fn load_policies(files: &TypedFiles, stderr: &mut dyn Write) -> Result<PolicySet, CliError> {
     let mut failed = false;
-    for path in paths {
-        match read_policy(path)? {
-            Loaded::Invalid(msg) => {
-                report(stderr, &msg);
-                failed = true;
-            }
-            Loaded::Source(src) => match parse_identity(&src) {
-                Ok((policy, warnings)) => {
-                    report(stderr, &warnings);
-                    policies.push(policy);
-                }
-                Err(errors) => {
-                    report(stderr, &errors);
+    let mut load = |paths: &[String], kind: ast::PolicyKind| -> Result<Vec<ast::Policy>, CliError> {
+        let mut policies = Vec::with_capacity(paths.len());
+        for path in paths {
+            match read_policy(path)? {
+                Loaded::Invalid(msg) => {
+                    report(stderr, &msg);
                     failed = true;
                 }
-            },
+                Loaded::Source(src) => match parse_as(&src, kind) {
+                    Ok((policy, warnings)) => {
+                        report(stderr, &warnings);
+                        policies.push(policy);
+                    }
+                    Err(errors) => {
+                        report(stderr, &errors);
+                        failed = true;
+                    }
+                },
+            }
         }
-    }
+        Ok(policies)
+    };
+    let set = PolicySet {
+        identity: load(&files.identity, ast::PolicyKind::Identity)?,
+        resource: load(&files.resource, ast::PolicyKind::Resource)?,
+        trust: load(&files.trust, ast::PolicyKind::Trust)?,
+        boundary: load(&files.boundary, ast::PolicyKind::Boundary)?,
+        session: load(&files.session, ast::PolicyKind::Session)?,
+        scp: files
+            .scp
+            .iter()
+            .map(|level| load(level, ast::PolicyKind::Scp))
+            .collect::<Result<_, _>>()?,
+        rcp: files
+            .rcp
+            .iter()
+            .map(|level| load(level, ast::PolicyKind::Rcp))
+            .collect::<Result<_, _>>()?,
+        endpoint: load(&files.endpoint, ast::PolicyKind::Endpoint)?,
+    };
     if failed {
         return Err(CliError::InvalidPolicy);
     }
-    Ok(policies)
+    if let Err(e) = set.check() {
+        return Err(usage(e.message));
+    }
+    Ok(set)
 }
 
 /// Reads and validates an artifact file.
@@ -554,9 +679,9 @@ fn load_artifact(path: &str) -> Result<Artifact, CliError> {
         .map_err(|e| CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}")))
 }
 
-/// Compiles parsed policies into a loaded artifact.
-fn compile_policies(policies: &[ast::Policy]) -> Result<Artifact, iamc_compiler::CompileError> {
-    iamc_compiler::compile_artifact(policies, &iamc_compiler::Config::default()).map(|(a, _)| a)
+/// Compiles a parsed set into a loaded artifact.
+fn compile_policies(set: &PolicySet) -> Result<Artifact, iamc_compiler::CompileError> {
+    iamc_compiler::compile_set_artifact(set, &iamc_compiler::Config::default()).map(|(a, _)| a)
 }
 
 /// Builds the engine `eval` answers with.
@@ -577,7 +702,7 @@ fn build_decider(opts: &EvalOptions, stderr: &mut dyn Write) -> Result<Box<dyn D
                     "`--engine reference` needs `--policy`, not `--artifact`",
                 ));
             }
-            Ok(Box::new(PolicySet::new(load_policies(
+            Ok(Box::new(Reference::from_set(load_policies(
                 &opts.policies,
                 stderr,
             )?)))

@@ -7,77 +7,115 @@
 //! implement", which resolves the open choices of the semantics spec; the spec section is named
 //! on each function.
 //!
-//! The policies are identity-based policies attached to one principal, evaluated together
-//! (spec 7.1). `Principal` blocks (absent in identity policies) are not consulted.
+//! The policies are a typed set (`iamc_grammar::PolicySet`): identity-based policies, resource
+//! and trust policies, permissions boundary, session policy, SCP and RCP levels, endpoint
+//! policies. Each statement is decided alone (`statement_applies`, plus the `Principal` block
+//! for resource-like policies, `principal_grant`), then [`decide`] applies spec 7.3 to what
+//! each type said.
 
 use iamc_grammar::ast;
-use iamc_runtime::{Context, Decision, EffectName, Explanation, MatchedStatement, Request, Value};
+use iamc_runtime::{
+    Context, Decision, EffectName, Explanation, MatchedStatement, PolicyType, Reason, Request,
+    Value,
+};
 
 mod conditions;
 mod glob;
 
 use glob::Tok;
 
-/// A set of identity policies attached to one principal.
+/// A typed policy set, decided by walking its ASTs.
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
-    policies: Vec<ast::Policy>,
+    set: iamc_grammar::PolicySet,
 }
 
 impl PolicySet {
+    /// Policies sorted into slots by their kind (identity policies for what was parsed with
+    /// `PolicyKind::Identity`); SCPs form one level, RCPs one level.
     pub fn new(policies: Vec<ast::Policy>) -> PolicySet {
-        PolicySet { policies }
+        PolicySet::from_set(iamc_grammar::PolicySet::from_policies(policies))
     }
 
-    pub fn policies(&self) -> &[ast::Policy] {
-        &self.policies
+    /// A typed set as given. A set whose policies sit in the wrong slots (see
+    /// `iamc_grammar::PolicySet::check`) denies every request.
+    pub fn from_set(set: iamc_grammar::PolicySet) -> PolicySet {
+        PolicySet { set }
     }
 
-    /// The decision with every applying statement, policies in the order given, statements by
-    /// index (spec 7.1): any applying Deny is `ExplicitDeny`, else any applying Allow is
-    /// `Allow`, else `ImplicitDeny`.
-    ///
-    /// Only identity-based policies are decided so far: a set holding any other policy type
-    /// (boundary, SCP, resource policy, ...) denies every request, with no statement, rather
-    /// than let a ceiling grant as if it were an identity policy (the compiler refuses such a
-    /// set outright).
+    pub fn set(&self) -> &iamc_grammar::PolicySet {
+        &self.set
+    }
+
+    /// The decision with every applying statement (types in listing order, policies in the
+    /// order given, statements by index) and the reason (spec 7.3).
     pub fn explain(&self, req: &Request) -> Explanation {
-        if self
-            .policies
-            .iter()
-            .any(|p| p.kind != ast::PolicyKind::Identity)
-        {
+        if self.set.check().is_err() {
             return Explanation {
                 decision: Decision::ImplicitDeny,
                 statements: Vec::new(),
+                reason: Reason::Inconsistent,
             };
         }
+        let who = Who::of(req.principal.as_deref());
+        let mut said = Said::default();
         let mut statements = Vec::new();
-        for policy in &self.policies {
-            for stmt in &policy.statements {
-                if statement_applies(policy.version, stmt, req) {
+        for group in self.set.groups() {
+            let ty = policy_type(group.kind);
+            match ty {
+                PolicyType::Boundary => said.boundary = Some(false),
+                PolicyType::Session => said.session = Some(false),
+                PolicyType::Endpoint => said.endpoint = Some(false),
+                PolicyType::Resource | PolicyType::Trust => said.resource_given = true,
+                PolicyType::Scp => said.scp.push(false),
+                PolicyType::Rcp => said.rcp.push(false),
+                PolicyType::Identity => {}
+            }
+            if ty == PolicyType::Trust {
+                said.trust = true;
+            }
+            // SCPs bind principals of member accounts only: not anonymous or service callers.
+            if ty == PolicyType::Scp && matches!(who, Who::Anonymous | Who::Service(_)) {
+                continue;
+            }
+            for policy in group.policies {
+                for stmt in &policy.statements {
+                    let grant = match &stmt.principal {
+                        None => Grant::Direct,
+                        Some(block) => principal_grant(
+                            block,
+                            &who,
+                            stmt.effect.node == ast::Effect::Deny,
+                        ),
+                    };
+                    if grant == Grant::None || !statement_applies(policy.version, stmt, req) {
+                        continue;
+                    }
+                    let effect = match stmt.effect.node {
+                        ast::Effect::Allow => EffectName::Allow,
+                        ast::Effect::Deny => EffectName::Deny,
+                    };
+                    if effect == EffectName::Deny {
+                        said.denied.push(ty);
+                    } else {
+                        said.allowed(ty, grant);
+                    }
                     statements.push(MatchedStatement {
+                        policy_type: ty,
+                        level: group.level,
                         policy: policy.name.clone(),
                         index: u32::try_from(stmt.index).unwrap_or(u32::MAX),
                         sid: stmt.sid.as_ref().map(|s| s.node.clone()),
-                        effect: match stmt.effect.node {
-                            ast::Effect::Allow => EffectName::Allow,
-                            ast::Effect::Deny => EffectName::Deny,
-                        },
+                        effect,
                     });
                 }
             }
         }
-        let decision = if statements.iter().any(|s| s.effect == EffectName::Deny) {
-            Decision::ExplicitDeny
-        } else if statements.iter().any(|s| s.effect == EffectName::Allow) {
-            Decision::Allow
-        } else {
-            Decision::ImplicitDeny
-        };
+        let (decision, reason) = decide(&said, &who, req);
         Explanation {
             decision,
             statements,
+            reason,
         }
     }
 
@@ -87,13 +125,416 @@ impl PolicySet {
     }
 }
 
+fn policy_type(kind: ast::PolicyKind) -> PolicyType {
+    match kind {
+        ast::PolicyKind::Identity => PolicyType::Identity,
+        ast::PolicyKind::Resource => PolicyType::Resource,
+        ast::PolicyKind::Trust => PolicyType::Trust,
+        ast::PolicyKind::Boundary => PolicyType::Boundary,
+        ast::PolicyKind::Session => PolicyType::Session,
+        ast::PolicyKind::Scp => PolicyType::Scp,
+        ast::PolicyKind::Rcp => PolicyType::Rcp,
+        ast::PolicyKind::Endpoint => PolicyType::Endpoint,
+    }
+}
+
+/// What the statements of each type said about the request.
+#[derive(Debug, Default)]
+struct Said {
+    /// Types with an applying Deny.
+    denied: Vec<PolicyType>,
+    identity: bool,
+    /// Resource-policy grants: naming the caller (or everyone), its session's role, its account.
+    direct: bool,
+    via_role: bool,
+    via_account: bool,
+    resource_given: bool,
+    trust: bool,
+    boundary: Option<bool>,
+    session: Option<bool>,
+    endpoint: Option<bool>,
+    /// One entry per level: whether it has an applying Allow.
+    scp: Vec<bool>,
+    rcp: Vec<bool>,
+}
+
+impl Said {
+    fn allowed(&mut self, ty: PolicyType, grant: Grant) {
+        match ty {
+            PolicyType::Identity => self.identity = true,
+            PolicyType::Resource | PolicyType::Trust => match grant {
+                Grant::Direct => self.direct = true,
+                Grant::ViaRole => self.via_role = true,
+                Grant::ViaAccount => self.via_account = true,
+                Grant::None => {}
+            },
+            PolicyType::Boundary => self.boundary = Some(true),
+            PolicyType::Session => self.session = Some(true),
+            PolicyType::Endpoint => self.endpoint = Some(true),
+            PolicyType::Scp => {
+                if let Some(last) = self.scp.last_mut() {
+                    *last = true;
+                }
+            }
+            PolicyType::Rcp => {
+                if let Some(last) = self.rcp.last_mut() {
+                    *last = true;
+                }
+            }
+        }
+    }
+}
+
+/// Spec 7.3 over what the types said (DESIGN.md "Whole decision").
+fn decide(said: &Said, who: &Who, req: &Request) -> (Decision, Reason) {
+    let implicit = |r| (Decision::ImplicitDeny, r);
+    if let Some(&t) = said.denied.iter().min() {
+        return (Decision::ExplicitDeny, Reason::ExplicitDeny(t));
+    }
+    if let Some(level) = said.rcp.iter().position(|&allowed| !allowed) {
+        return implicit(Reason::NoAllowAtLevel(PolicyType::Rcp, level as u32));
+    }
+    if !matches!(who, Who::Anonymous | Who::Service(_)) {
+        if let Some(level) = said.scp.iter().position(|&allowed| !allowed) {
+            return implicit(Reason::NoAllowAtLevel(PolicyType::Scp, level as u32));
+        }
+    }
+    if said.endpoint == Some(false) {
+        return implicit(Reason::NoAllow(PolicyType::Endpoint));
+    }
+    let boundary_ok = said.boundary.unwrap_or(true);
+    let session_ok = said
+        .session
+        .unwrap_or(!matches!(who, Who::Federated { .. }));
+    let resource_type = if said.trust {
+        PolicyType::Trust
+    } else {
+        PolicyType::Resource
+    };
+    let identity = said.identity || matches!(who, Who::Root { .. });
+    let identity_path = identity && boundary_ok && session_ok;
+    let capped = || {
+        if !boundary_ok {
+            Reason::NoAllow(PolicyType::Boundary)
+        } else if said.session.is_some() {
+            Reason::NoAllow(PolicyType::Session)
+        } else {
+            Reason::FederatedWithoutSessionPolicy
+        }
+    };
+    let any_grant = said.direct || said.via_role || said.via_account;
+    // Spec 7.3 rule 3: KMS key policies, and the resource policy of a role being assumed (its
+    // trust policy), must grant even in the same account.
+    // Every role has a trust policy and every key a key policy: without one in the set,
+    // nothing grants such a request.
+    let action = req.action.to_ascii_lowercase();
+    let fields: Vec<&str> = req.resource.splitn(6, ':').collect();
+    let key = action.starts_with("kms:")
+        && fields.len() == 6
+        && fields[0] == "arn"
+        && fields[2] == "kms"
+        && fields[5].starts_with("key/");
+    let must_grant = said.trust || key || action.starts_with("sts:assumerole");
+    if !who.same_account(req) {
+        if matches!(who, Who::Anonymous | Who::Service(_)) {
+            return if any_grant {
+                (Decision::Allow, Reason::AllowedBy(resource_type))
+            } else {
+                implicit(Reason::NoAllow(resource_type))
+            };
+        }
+        if !any_grant {
+            return implicit(Reason::NoAllow(resource_type));
+        }
+        if !identity {
+            return implicit(Reason::NoAllow(PolicyType::Identity));
+        }
+        if !identity_path {
+            return implicit(capped());
+        }
+        return (Decision::Allow, Reason::AllowedByBoth(resource_type));
+    }
+    if said.direct {
+        return (Decision::Allow, Reason::AllowedBy(resource_type));
+    }
+    if !must_grant {
+        if identity_path {
+            return (Decision::Allow, Reason::AllowedBy(PolicyType::Identity));
+        }
+        if said.via_role && boundary_ok && session_ok {
+            return (Decision::Allow, Reason::AllowedBy(resource_type));
+        }
+        if identity || said.via_role {
+            return implicit(capped());
+        }
+        return implicit(Reason::NoGrant);
+    }
+    if said.via_role && boundary_ok && session_ok {
+        return (Decision::Allow, Reason::AllowedBy(resource_type));
+    }
+    if said.via_account && identity_path {
+        return (Decision::Allow, Reason::AllowedByBoth(resource_type));
+    }
+    if !any_grant {
+        return implicit(Reason::NoAllow(resource_type));
+    }
+    if said.via_account && !identity {
+        return implicit(Reason::NoAllow(PolicyType::Identity));
+    }
+    implicit(capped())
+}
+
+/// The caller, as the request names it (spec 4, 7.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Who {
+    /// No principal: a same-account caller that only `*` names.
+    Unnamed,
+    Anonymous,
+    Service(String),
+    Root { partition: String, account: String },
+    User { arn: String, partition: String, account: String },
+    Role { arn: String, partition: String, account: String },
+    Session { arn: String, partition: String, account: String, role: String },
+    Federated { arn: String, partition: String, account: String },
+    Other(String),
+}
+
+impl Who {
+    fn of(principal: Option<&str>) -> Who {
+        let Some(p) = principal else {
+            return Who::Unnamed;
+        };
+        if p == "*" {
+            return Who::Anonymous;
+        }
+        let parts: Vec<&str> = p.splitn(6, ':').collect();
+        if parts.len() != 6 || parts[0] != "arn" {
+            return if !p.is_empty() && !p.contains(':') {
+                Who::Service(p.to_owned())
+            } else {
+                Who::Other(p.to_owned())
+            };
+        }
+        let (partition, service, account, resource) = (parts[1], parts[2], parts[4], parts[5]);
+        if !is_account_id(account) {
+            return Who::Other(p.to_owned());
+        }
+        let (partition, account, arn) = (partition.to_owned(), account.to_owned(), p.to_owned());
+        if service == "iam" && resource == "root" {
+            return Who::Root { partition, account };
+        }
+        if service == "iam" && resource.starts_with("user/") {
+            return Who::User { arn, partition, account };
+        }
+        if service == "iam" && resource.starts_with("role/") {
+            return Who::Role { arn, partition, account };
+        }
+        if service == "sts" {
+            if let Some(rest) = resource.strip_prefix("assumed-role/") {
+                if let Some((role, session)) = rest.split_once('/') {
+                    if !role.is_empty() && !session.is_empty() {
+                        let role = role.to_owned();
+                        return Who::Session { arn, partition, account, role };
+                    }
+                }
+                return Who::Other(p.to_owned());
+            }
+            if let Some(name) = resource.strip_prefix("federated-user/") {
+                if !name.is_empty() {
+                    return Who::Federated { arn, partition, account };
+                }
+            }
+        }
+        Who::Other(p.to_owned())
+    }
+
+    fn account(&self) -> Option<&str> {
+        match self {
+            Who::Root { account, .. }
+            | Who::User { account, .. }
+            | Who::Role { account, .. }
+            | Who::Session { account, .. }
+            | Who::Federated { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+
+    fn partition(&self) -> Option<&str> {
+        match self {
+            Who::Root { partition, .. }
+            | Who::User { partition, .. }
+            | Who::Role { partition, .. }
+            | Who::Session { partition, .. }
+            | Who::Federated { partition, .. } => Some(partition),
+            _ => None,
+        }
+    }
+
+    /// The caller's own ARN (or service name), compared exactly.
+    fn name(&self) -> Option<&str> {
+        match self {
+            Who::User { arn, .. }
+            | Who::Role { arn, .. }
+            | Who::Session { arn, .. }
+            | Who::Federated { arn, .. } => Some(arn),
+            Who::Service(s) | Who::Other(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Spec 7.3 step 4: the resource's account is `resourceAccount`, else the 12-digit account
+    /// field of the resource ARN, else the caller's. Anonymous and service callers have no
+    /// account: never the same account. Unknown accounts count as the same.
+    fn same_account(&self, req: &Request) -> bool {
+        if matches!(self, Who::Anonymous | Who::Service(_)) {
+            return false;
+        }
+        let fields: Vec<&str> = req.resource.splitn(6, ':').collect();
+        let from_arn = (fields.len() == 6 && fields[0] == "arn" && is_account_id(fields[4]))
+            .then(|| fields[4]);
+        let resource_account = req.resource_account.as_deref().or(from_arn);
+        match (self.account(), resource_account) {
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => true,
+        }
+    }
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// How a statement's principal names the caller (spec 7.4): the rows of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grant {
+    None,
+    /// The caller itself, or everyone: not capped.
+    Direct,
+    /// The role of the calling session: capped by boundary and session policy.
+    ViaRole,
+    /// The caller's account: delegates to the identity-based policies.
+    ViaAccount,
+}
+
+/// The `Principal` block of a statement against the caller. `NotPrincipal` applies unless the
+/// caller is excluded (A14, the docs' reading: `*` excludes everyone; otherwise every identity
+/// of the caller's chain (account, the session's role, the caller) must be listed), and then
+/// counts as a direct grant.
+///
+/// With `Allow` (which most services reject) the caller is excluded as soon as any identity of
+/// its chain is listed: the reading that grants least.
+fn principal_grant(block: &ast::PrincipalBlock, who: &Who, deny: bool) -> Grant {
+    let entries: Vec<(ast::PrincipalKind, &str)> = match &block.principals {
+        ast::Principals::Any => vec![(ast::PrincipalKind::Aws, "*")],
+        ast::Principals::Map(list) => list.iter().map(|e| (e.kind, e.value.node.as_str())).collect(),
+    };
+    let grants: Vec<Grant> = entries.iter().map(|&(k, v)| entry_grant(k, v, who)).collect();
+    if !block.negated {
+        for wanted in [Grant::Direct, Grant::ViaRole, Grant::ViaAccount] {
+            if grants.contains(&wanted) {
+                return wanted;
+            }
+        }
+        return Grant::None;
+    }
+    let star = entries
+        .iter()
+        .any(|&(k, v)| k == ast::PrincipalKind::Aws && v == "*");
+    let listed = |g: Grant| {
+        entries
+            .iter()
+            .zip(&grants)
+            .any(|(&(k, v), &h)| h == g && !(k == ast::PrincipalKind::Aws && v == "*"))
+    };
+    let excluded = star
+        || (!deny && grants.iter().any(|&g| g != Grant::None))
+        || deny && match who {
+            Who::Unnamed => false,
+            Who::Anonymous | Who::Service(_) | Who::Other(_) => listed(Grant::Direct),
+            Who::Root { .. } => listed(Grant::ViaAccount),
+            Who::Session { .. } => {
+                listed(Grant::ViaAccount) && listed(Grant::ViaRole) && listed(Grant::Direct)
+            }
+            Who::User { .. } | Who::Role { .. } | Who::Federated { .. } => {
+                listed(Grant::ViaAccount) && listed(Grant::Direct)
+            }
+        };
+    if excluded {
+        Grant::None
+    } else {
+        Grant::Direct
+    }
+}
+
+/// One principal entry against the caller.
+fn entry_grant(kind: ast::PrincipalKind, value: &str, who: &Who) -> Grant {
+    match kind {
+        ast::PrincipalKind::Service => match who {
+            Who::Service(name) if name.eq_ignore_ascii_case(value) => Grant::Direct,
+            _ => Grant::None,
+        },
+        ast::PrincipalKind::Federated | ast::PrincipalKind::CanonicalUser => {
+            if who.name() == Some(value) {
+                Grant::Direct
+            } else {
+                Grant::None
+            }
+        }
+        ast::PrincipalKind::Aws => {
+            if value == "*" {
+                return Grant::Direct;
+            }
+            if matches!(who, Who::Unnamed | Who::Anonymous) {
+                return Grant::None;
+            }
+            if is_account_id(value) {
+                return if who.account() == Some(value) {
+                    Grant::ViaAccount
+                } else {
+                    Grant::None
+                };
+            }
+            if who.name() == Some(value) {
+                // A role named by its own ARN: the "role ARN" row of spec 7.4 (capped).
+                return if matches!(who, Who::Role { .. }) {
+                    Grant::ViaRole
+                } else {
+                    Grant::Direct
+                };
+            }
+            let parts: Vec<&str> = value.splitn(6, ':').collect();
+            if parts.len() != 6
+                || parts[0] != "arn"
+                || parts[2] != "iam"
+                || who.partition() != Some(parts[1])
+                || who.account() != Some(parts[4])
+            {
+                return Grant::None;
+            }
+            if parts[5] == "root" {
+                return Grant::ViaAccount;
+            }
+            if let (Who::Session { role, .. }, Some(path)) = (who, parts[5].strip_prefix("role/"))
+            {
+                // The role's path is not in the session ARN: compare the name alone.
+                if path.rsplit('/').next() == Some(role.as_str()) {
+                    return Grant::ViaRole;
+                }
+            }
+            Grant::None
+        }
+    }
+}
+
 /// A statement applies when its action, resource and condition tests all hold (spec 0, 7.1).
+/// A statement without a resource element (a trust policy's) is about the role it is attached
+/// to: its resource test holds.
 fn statement_applies(version: ast::Version, stmt: &ast::Statement, req: &Request) -> bool {
     action_ok(&stmt.action, &req.action)
         && stmt
             .resource
             .as_ref()
-            .is_some_and(|block| resource_ok(version, block, req))
+            .is_none_or(|block| resource_ok(version, block, req))
         && stmt
             .conditions
             .iter()

@@ -44,14 +44,14 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 const DEV: &str = "examples/policies/ecs-dev.json";
 const MFA: &str = "examples/policies/deny-without-mfa.json";
 
-const ECS_DECISIONS: &str = r#"{"decision":"ImplicitDeny","statements":[]}
-{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":0,"sid":"RunWebOnDev","effect":"Allow"}]}
-{"decision":"ImplicitDeny","statements":[]}
-{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow"}]}
-{"decision":"ExplicitDeny","statements":[{"policy":"examples/policies/ecs-dev.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow"},{"policy":"examples/policies/deny-without-mfa.json","index":0,"sid":"DenyStopWithoutMfa","effect":"Deny"}]}
-{"decision":"ImplicitDeny","statements":[]}
-{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":2,"sid":"List","effect":"Allow"}]}
-{"decision":"ImplicitDeny","statements":[]}
+const ECS_DECISIONS: &str = r#"{"decision":"ImplicitDeny","statements":[],"reason":"implicitly denied: no identity-based or resource-based policy allows the request"}
+{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":0,"sid":"RunWebOnDev","effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}
+{"decision":"ImplicitDeny","statements":[],"reason":"implicitly denied: no identity-based or resource-based policy allows the request"}
+{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}
+{"decision":"ExplicitDeny","statements":[{"policy":"examples/policies/ecs-dev.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow","type":"identity"},{"policy":"examples/policies/deny-without-mfa.json","index":0,"sid":"DenyStopWithoutMfa","effect":"Deny","type":"identity"}],"reason":"explicitly denied by the identity-based policies"}
+{"decision":"ImplicitDeny","statements":[],"reason":"implicitly denied: no identity-based or resource-based policy allows the request"}
+{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":2,"sid":"List","effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}
+{"decision":"ImplicitDeny","statements":[],"reason":"implicitly denied: no identity-based or resource-based policy allows the request"}
 "#;
 
 #[test]
@@ -196,7 +196,7 @@ fn eval_single_request_file() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "{\"decision\":\"Allow\",\"statements\":[{\"policy\":\"examples/policies/ecs-dev.json\",\"index\":1,\"sid\":\"StopOwnClusterTasks\",\"effect\":\"Allow\"}]}\n"
+        "{\"decision\":\"Allow\",\"statements\":[{\"policy\":\"examples/policies/ecs-dev.json\",\"index\":1,\"sid\":\"StopOwnClusterTasks\",\"effect\":\"Allow\",\"type\":\"identity\"}],\"reason\":\"allowed by the identity-based policies\"}\n"
     );
 }
 
@@ -218,7 +218,7 @@ fn malformed_lines_answer_an_error_and_the_rest_carries_on() {
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 5, "{out}");
-    let allow_list = r#"{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":2,"sid":"List","effect":"Allow"}]}"#;
+    let allow_list = r#"{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":2,"sid":"List","effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}"#;
     assert_eq!(lines[0], allow_list);
     assert_eq!(lines[1], r#"{"error":"unknown field `acton`"}"#);
     assert!(

@@ -1834,7 +1834,7 @@ fn conditions_render_in_ir() {
     let p = iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity)
         .unwrap()
         .policy;
-    let ir = iamc_compiler::emit_ir(&[p]);
+    let ir = iamc_compiler::emit_ir(&iamc_grammar::PolicySet::identity(vec![p]));
     eprintln!("{ir}");
     for line in [
         r#"    "aws:TagKeys" ForAnyValue: not like dfa#"#,

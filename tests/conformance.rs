@@ -48,7 +48,6 @@ const DIVERGENT: &[(&str, &str)] = &[
     ("kms/aliases.json::Implicitly denied for AWS-managed alias create action", AWS_MANAGED_ALIAS),
     ("kms/aliases.json::Implicitly denied for AWS-managed alias delete action", AWS_MANAGED_ALIAS),
     ("kms/aliases.json::Implicitly denied for AWS-managed alias update action", AWS_MANAGED_ALIAS),
-    ("kms/sameAccount.json::Implicitly denied when identity policy allows but not resource policy", KMS_KEY_POLICY),
     ("resourceWildcards/requestWildcards.json::Allow/Resource: specific resource matches request wildcard '*'", REQUEST_STAR),
     ("resourceWildcards/requestWildcards.json::Allow/Resource: wildcard resource matches request wildcard '*'", REQUEST_STAR),
     ("resourceWildcards/requestWildcards.json::Cross-service policies with request wildcard '*'", REQUEST_STAR),
@@ -69,10 +68,6 @@ const AWS_RESERVED_ROLE: &str =
 /// Likewise for KMS aliases under `alias/aws/`.
 const AWS_MANAGED_ALIAS: &str =
     "service rule of iam-simulate (AWS-managed KMS aliases), not in spec 7.1";
-/// KMS keys need a grant in the key policy even in the same account (spec 7.3 rule 3): the
-/// identity-only policy set cannot express that; whole-decision evaluation is issue 6.
-const KMS_KEY_POLICY: &str =
-    "KMS needs the key policy to grant (spec 7.3.3); identity-only evaluation until issue 6";
 /// iam-simulate reads a request resource `*` as "some resource" and lets ARN patterns match it;
 /// spec 3.3.9 / 3.6 and DESIGN.md: the `*` request is matched by the pattern `*` only.
 const REQUEST_STAR: &str =

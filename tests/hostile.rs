@@ -900,29 +900,46 @@ fn hostile_limits_each_limit_is_named_at_its_place() {
     );
 }
 
-/// Policy types other than identity are not decided yet (issue 6): the compiler refuses them by
-/// name and the reference interpreter denies everything rather than let a permissions boundary,
-/// an SCP or a resource policy grant as if it were an identity policy.
+/// A ceiling (boundary, session policy, SCP) never grants on its own, in either engine; a
+/// policy put in the slot of another type is refused by the compiler and denies everything in
+/// the reference interpreter (it must never be decided as the type of the slot).
 #[test]
-fn hostile_other_policy_types_fail_closed() {
+fn hostile_ceilings_never_grant_and_misplaced_policies_fail_closed() {
     let text =
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    let req = Request::new("s3:GetObject", "arn:aws:s3:::b/k");
     for kind in [PolicyKind::Boundary, PolicyKind::Session, PolicyKind::Scp] {
         let mut p = iamc_grammar::parse_policy(&SourceFile::new("ceiling.json", text), kind)
             .unwrap()
             .policy;
         p.name = "ceiling.json".into();
-        let identity = parse("id.json", text);
-        let set = vec![identity, p];
-        let e = iamc_compiler::compile(&set, &iamc_compiler::Config::default())
+        // Alone: nothing grants.
+        let alone = vec![p.clone()];
+        let compiled = compile(&alone).unwrap().explain(&req);
+        let reference = PolicySet::new(alone).explain(&req);
+        assert_eq!(compiled, reference, "{kind:?}");
+        assert_eq!(reference.decision, Decision::ImplicitDeny, "{kind:?}");
+        assert_eq!(reference.reason, iamc_runtime::Reason::NoGrant, "{kind:?}");
+        // With an identity policy: allowed, the ceiling's statement listed with its type.
+        let with_identity = vec![parse("id.json", text), p.clone()];
+        let compiled = compile(&with_identity).unwrap().explain(&req);
+        let reference = PolicySet::new(with_identity).explain(&req);
+        assert_eq!(compiled, reference, "{kind:?}");
+        assert_eq!(reference.decision, Decision::Allow, "{kind:?}");
+        assert_eq!(reference.statements.len(), 2, "{kind:?}");
+        // Misplaced: a ceiling in the identity slot.
+        let misplaced = iamc_grammar::PolicySet {
+            identity: vec![p],
+            ..Default::default()
+        };
+        let e = iamc_compiler::compile_set(&misplaced, &iamc_compiler::Config::default())
             .unwrap_err()
             .to_string();
         assert_eq!(
             e,
-            format!("`ceiling.json` is a {kind:?} policy: only identity-based policies are compiled so far")
+            format!("`ceiling.json` is a {kind:?} policy, given as an identity policy")
         );
-        let req = Request::new("s3:GetObject", "arn:aws:s3:::b/k");
-        let x = PolicySet::new(set).explain(&req);
+        let x = PolicySet::from_set(misplaced).explain(&req);
         assert_eq!(x.decision, Decision::ImplicitDeny);
         assert!(x.statements.is_empty());
     }

@@ -3,6 +3,7 @@ mod artifact_integrity;
 mod cli;
 mod conditions;
 mod conformance;
+mod core_engine;
 mod corpus;
 mod differential;
 mod fuzz_replay;

@@ -288,7 +288,7 @@ fn statements_are_explained_in_policy_order() {
         );
         assert_eq!(
             e.to_json(),
-            r#"{"decision":"ExplicitDeny","statements":[{"policy":"a.json","index":0,"sid":null,"effect":"Allow"},{"policy":"b.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow"},{"policy":"c.json","index":0,"sid":null,"effect":"Deny"}]}"#,
+            r#"{"decision":"ExplicitDeny","statements":[{"policy":"a.json","index":0,"sid":null,"effect":"Allow","type":"identity"},{"policy":"b.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow","type":"identity"},{"policy":"c.json","index":0,"sid":null,"effect":"Deny","type":"identity"}],"reason":"explicitly denied by the identity-based policies"}"#,
             "engine {}",
             engine.name()
         );

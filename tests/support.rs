@@ -53,6 +53,8 @@ pub trait Engine {
     fn name(&self) -> &'static str;
     /// `policies` are (name, JSON text) pairs, all valid identity policies.
     fn explain(&self, policies: &[(&str, &str)], req: &Request) -> Explanation;
+    /// A typed set, already parsed.
+    fn explain_set(&self, set: &iamc_grammar::PolicySet, req: &Request) -> Explanation;
 }
 
 /// The reference interpreter of `src/reference.rs`.
@@ -72,6 +74,10 @@ impl Engine for Reference {
             })
             .collect();
         PolicySet::new(parsed).explain(req)
+    }
+
+    fn explain_set(&self, set: &iamc_grammar::PolicySet, req: &Request) -> Explanation {
+        PolicySet::from_set(set.clone()).explain(req)
     }
 }
 
@@ -97,6 +103,27 @@ impl Engine for Compiled {
         iamc_runtime::Artifact::from_bytes(&bytes)
             .unwrap_or_else(|e| panic!("compiled artifact does not load: {e}"))
             .explain(req)
+    }
+
+    fn explain_set(&self, set: &iamc_grammar::PolicySet, req: &Request) -> Explanation {
+        let bytes = iamc_compiler::compile_set(set, &iamc_compiler::Config::default())
+            .unwrap_or_else(|e| panic!("policies do not compile: {e}"));
+        iamc_runtime::Artifact::from_bytes(&bytes)
+            .unwrap_or_else(|e| panic!("compiled artifact does not load: {e}"))
+            .explain(req)
+    }
+}
+
+/// Parses one policy text of `kind`; the error is the rendered diagnostics.
+pub fn parse_kind(name: &str, json: &str, kind: ast::PolicyKind) -> Result<ast::Policy, String> {
+    let src = SourceFile::new(name, json);
+    match iamc_grammar::parse_policy(&src, kind) {
+        Ok(parsed) => {
+            let mut policy = parsed.policy;
+            policy.name = name.to_owned();
+            Ok(policy)
+        }
+        Err(diagnostics) => Err(diagnostics.render(&src)),
     }
 }
 

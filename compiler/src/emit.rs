@@ -23,7 +23,20 @@ pub struct Compiled {
 /// # Errors
 /// See [`build_action_shards`] and [`build_resources`].
 pub fn emit(set: PolicySet, mut b: DfaBuilder) -> Result<Compiled, CompileError> {
-    let shards = build_action_shards(&set, &mut b)?;
+    let mut shards = build_action_shards(&set, &mut b)?;
+    // `allow_all` says "some Allow here applies whatever the request": enough to decide only
+    // when the identity policies are all there is; the runtime honours it there alone.
+    let identity_only = matches!(
+        set.groups.as_slice(),
+        [g] if g.policy_type == iamc_runtime::PolicyType::Identity
+    );
+    if !identity_only {
+        for sh in &mut shards {
+            for l in sh.lists.iter_mut().chain(sh.early.iter_mut()) {
+                l.allow_all = false;
+            }
+        }
+    }
     let resources = build_resources(&set, &mut b)?;
     let mut blocks = resources.blocks.into_iter();
     let mut statements = Vec::with_capacity(set.statements.len());
@@ -32,6 +45,8 @@ pub fn emit(set: PolicySet, mut b: DfaBuilder) -> Result<Compiled, CompileError>
             .next()
             .ok_or_else(|| CompileError::program("missing resource block".into()))?;
         statements.push(StatementMeta {
+            group: s.provenance.group,
+            principal: s.principal,
             policy: s.provenance.policy,
             index: s.provenance.index,
             sid: s.provenance.sid,
@@ -44,6 +59,7 @@ pub fn emit(set: PolicySet, mut b: DfaBuilder) -> Result<Compiled, CompileError>
         });
     }
     let program = Program {
+        groups: set.groups,
         policies: set.policies,
         statements,
         shards,

@@ -17,7 +17,7 @@ enum ErrorKind {
     Invalid { path: String, message: String },
     Program(String),
     OverBudget { total: usize, limit: usize },
-    UnsupportedKind { policy: String, kind: String },
+    BadSet(String),
 }
 
 impl CompileError {
@@ -64,15 +64,9 @@ impl CompileError {
         }
     }
 
-    pub(crate) fn unsupported_kind(
-        policy: &str,
-        kind: iamc_grammar::ast::PolicyKind,
-    ) -> CompileError {
+    pub(crate) fn bad_set(message: String) -> CompileError {
         CompileError {
-            kind: ErrorKind::UnsupportedKind {
-                policy: policy.to_owned(),
-                kind: format!("{kind:?}"),
-            },
+            kind: ErrorKind::BadSet(message),
         }
     }
 
@@ -126,10 +120,7 @@ impl fmt::Display for CompileError {
                 write!(f, "`{path}` is not a valid policy:\n{}", message.trim_end())
             }
             ErrorKind::Program(m) => write!(f, "internal error: compiled program is inconsistent: {m}"),
-            ErrorKind::UnsupportedKind { policy, kind } => write!(
-                f,
-                "`{policy}` is a {kind} policy: only identity-based policies are compiled so far"
-            ),
+            ErrorKind::BadSet(message) => f.write_str(message),
             ErrorKind::OverBudget { total, limit } => write!(
                 f,
                 "the automata of this policy set take more than {limit} bytes (at least {total}; `max_total_dfa_bytes`)"

@@ -20,7 +20,9 @@ pub struct StmtId(pub u32);
 /// A whole policy set, lowered.
 #[derive(Debug, Clone)]
 pub struct PolicySet {
-    /// Policy names, in the order given.
+    /// The typed groups (see `iamc_runtime::program::Program::groups`).
+    pub groups: Vec<iamc_runtime::program::Group>,
+    /// Policy names, group by group, in the order given within a group.
     pub policies: Vec<String>,
     /// Every statement; `statements[i].id == StmtId(i)`.
     pub statements: Vec<Statement>,
@@ -29,6 +31,8 @@ pub struct PolicySet {
 /// Where a statement came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
+    /// Index into [`PolicySet::groups`].
+    pub group: u32,
     /// Index into [`PolicySet::policies`].
     pub policy: u32,
     /// Index in the policy's `Statement` array.
@@ -49,6 +53,8 @@ pub struct Statement {
     pub id: StmtId,
     pub provenance: Provenance,
     pub effect: Effect,
+    /// `Principal` / `NotPrincipal`, in resource-like policies.
+    pub principal: Option<iamc_runtime::program::PrincipalBlock>,
     pub action: ActionMatcher,
     pub resource: ResourceMatcher,
     /// `None` when the statement has no condition.
@@ -67,7 +73,7 @@ pub struct ActionMatcher {
 }
 
 /// `Resource` (negated = false) or `NotResource`; a statement with no resource element (trust
-/// policies) has no pattern and is not negated: it matches nothing.
+/// policies) is `any`: it is about the role it is attached to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceMatcher {
     pub negated: bool,
@@ -157,7 +163,14 @@ impl PolicySet {
     /// The IR as text, one statement per block (`iamc compile --emit ir`).
     pub fn render(&self) -> String {
         let mut out = String::new();
+        // An identity-only set prints as it did before typed sets.
+        let typed = self.groups.len() > 1;
         for s in &self.statements {
+            if typed {
+                if let Some(g) = self.groups.get(s.provenance.group as usize) {
+                    let _ = writeln!(out, "group {} level {}", g.policy_type.as_str(), g.level);
+                }
+            }
             let policy = self
                 .policies
                 .get(s.provenance.policy as usize)
@@ -176,6 +189,17 @@ impl PolicySet {
                 s.provenance.span.start,
                 s.provenance.span.end,
             );
+            if let Some(b) = &s.principal {
+                let kw = if b.negated { "not-principal" } else { "principal" };
+                let _ = write!(out, "  {kw}:");
+                if b.any {
+                    out.push_str(" *");
+                }
+                for e in &b.entries {
+                    let _ = write!(out, " {:?}={}", e.kind, e.value);
+                }
+                out.push('\n');
+            }
             let kw = if s.action.negated {
                 "not-action"
             } else {

@@ -77,7 +77,7 @@ mod error;
 pub mod ir;
 pub mod lower;
 
-use iamc_grammar::ast;
+use iamc_grammar::{ast, PolicySet};
 
 pub use automata::build::DfaStats;
 pub use error::CompileError;
@@ -114,24 +114,26 @@ pub struct Stats {
     pub dfas: Vec<DfaStats>,
 }
 
-/// Lowers `policies` to IR (conditions included).
+/// Lowers `set` to IR (conditions included).
 ///
 /// # Errors
 /// See [`lower::lower`].
-pub fn lower_ir(policies: &[ast::Policy], config: &Config) -> Result<ir::PolicySet, CompileError> {
+pub fn lower_ir(set: &PolicySet, config: &Config) -> Result<ir::PolicySet, CompileError> {
     let mut b = automata::DfaBuilder::new(config);
-    lower::lower(policies, &mut b)
+    lower::lower(set, &mut b)
 }
 
-/// The IR of `policies`, printed (`iamc compile --emit ir`); an error prints as its message.
-pub fn emit_ir(policies: &[ast::Policy]) -> String {
-    match lower_ir(policies, &Config::default()) {
+/// The IR of `set`, printed (`iamc compile --emit ir`); an error prints as its message.
+pub fn emit_ir(set: &PolicySet) -> String {
+    match lower_ir(set, &Config::default()) {
         Ok(set) => set.render(),
         Err(e) => format!("error: {e}\n"),
     }
 }
 
-/// Compiles `policies` into a program and its DFAs.
+/// Compiles `policies` into a program and its DFAs; each policy goes to the slot of its kind
+/// ([`PolicySet::from_policies`]: identity policies for what `iamc_grammar::parse_policy`
+/// gives with `PolicyKind::Identity`).
 ///
 /// # Errors
 /// A pattern too large for the automaton limits even alone, or too many statements.
@@ -139,8 +141,16 @@ pub fn compile_program(
     policies: &[ast::Policy],
     config: &Config,
 ) -> Result<emit::Compiled, CompileError> {
+    compile_set_program(&PolicySet::from_policies(policies.to_vec()), config)
+}
+
+/// Compiles a typed policy set into a program and its DFAs.
+///
+/// # Errors
+/// See [`compile_program`].
+pub fn compile_set_program(set: &PolicySet, config: &Config) -> Result<emit::Compiled, CompileError> {
     let mut b = automata::DfaBuilder::new(config);
-    let set = lower::lower(policies, &mut b)?;
+    let set = lower::lower(set, &mut b)?;
     emit::emit(set, b)
 }
 
@@ -152,7 +162,18 @@ pub fn compile_artifact(
     policies: &[ast::Policy],
     config: &Config,
 ) -> Result<(iamc_runtime::Artifact, Stats), CompileError> {
-    let c = compile_program(policies, config)?;
+    compile_set_artifact(&PolicySet::from_policies(policies.to_vec()), config)
+}
+
+/// Compiles a typed policy set straight into a loaded artifact.
+///
+/// # Errors
+/// See [`compile_artifact`].
+pub fn compile_set_artifact(
+    set: &PolicySet,
+    config: &Config,
+) -> Result<(iamc_runtime::Artifact, Stats), CompileError> {
+    let c = compile_set_program(set, config)?;
     let stats = Stats {
         policies: c.program.policies.len(),
         statements: c.program.statements.len(),
@@ -172,6 +193,14 @@ pub fn compile_artifact(
 /// See [`compile_artifact`].
 pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, CompileError> {
     Ok(compile_artifact(policies, config)?.0.to_bytes())
+}
+
+/// Compiles a typed policy set into artifact bytes.
+///
+/// # Errors
+/// See [`compile_artifact`].
+pub fn compile_set(set: &PolicySet, config: &Config) -> Result<Vec<u8>, CompileError> {
+    Ok(compile_set_artifact(set, config)?.0.to_bytes())
 }
 
 /// Compiles `policies` into bytes and reports what was built.

@@ -11,7 +11,9 @@
 //! 4. conditions (`lower/condition.rs`, owned by the conditions work): the `Condition` block to
 //!    the runtime's lowered form. *After it*: no AST left in the statement.
 
-use iamc_grammar::ast;
+use iamc_grammar::{ast, PolicySet};
+use iamc_runtime::program;
+use iamc_runtime::PolicyType;
 
 use crate::automata::DfaBuilder;
 use crate::{ir, CompileError};
@@ -21,26 +23,25 @@ mod condition;
 pub mod provenance;
 pub mod resources;
 
-/// Lowers every statement of `policies` (in order) through the passes above.
+/// Lowers every statement of `set` (group by group, policies in order) through the passes
+/// above.
 ///
 /// Condition automata (if any) are added to `dfas`.
 ///
 /// # Errors
-/// A policy that is not identity-based (the other policy types of spec 7 are not compiled yet:
-/// treated as identity policies, a permissions boundary or an SCP would grant instead of
-/// capping), or a statement the passes cannot lower (too many statements, a condition the
-/// conditions pass rejects).
-pub fn lower(
-    policies: &[ast::Policy],
-    dfas: &mut DfaBuilder,
-) -> Result<ir::PolicySet, CompileError> {
-    if let Some(p) = policies
+/// A set whose policies sit in the wrong slots, or a statement the passes cannot lower (too
+/// many statements, a condition the conditions pass rejects).
+pub fn lower(set: &PolicySet, dfas: &mut DfaBuilder) -> Result<ir::PolicySet, CompileError> {
+    set.check().map_err(|e| CompileError::bad_set(e.message))?;
+    let groups = set.groups();
+    let typed: Vec<program::Group> = groups
         .iter()
-        .find(|p| p.kind != ast::PolicyKind::Identity)
-    {
-        return Err(CompileError::unsupported_kind(&p.name, p.kind));
-    }
-    let (names, numbered) = provenance::number(policies)?;
+        .map(|g| program::Group {
+            policy_type: policy_type(g.kind),
+            level: g.level,
+        })
+        .collect();
+    let (names, numbered) = provenance::number(&groups)?;
     let mut statements = Vec::with_capacity(numbered.len());
     for (id, prov, policy, stmt) in numbered {
         let action = actions::lower_actions(&stmt.action);
@@ -53,15 +54,65 @@ pub fn lower(
                 ast::Effect::Allow => ir::Effect::Allow,
                 ast::Effect::Deny => ir::Effect::Deny,
             },
+            principal: stmt.principal.as_ref().map(lower_principal),
             action,
             resource,
             conditions,
         });
     }
     Ok(ir::PolicySet {
+        groups: typed,
         policies: names,
         statements,
     })
+}
+
+/// The runtime's name for a policy kind.
+pub fn policy_type(kind: ast::PolicyKind) -> PolicyType {
+    match kind {
+        ast::PolicyKind::Identity => PolicyType::Identity,
+        ast::PolicyKind::Resource => PolicyType::Resource,
+        ast::PolicyKind::Trust => PolicyType::Trust,
+        ast::PolicyKind::Boundary => PolicyType::Boundary,
+        ast::PolicyKind::Session => PolicyType::Session,
+        ast::PolicyKind::Scp => PolicyType::Scp,
+        ast::PolicyKind::Rcp => PolicyType::Rcp,
+        ast::PolicyKind::Endpoint => PolicyType::Endpoint,
+    }
+}
+
+/// `Principal` / `NotPrincipal` as the runtime matches it: `"*"` and `{"AWS": "*"}` become the
+/// `any` flag, every other entry is kept as written.
+fn lower_principal(b: &ast::PrincipalBlock) -> program::PrincipalBlock {
+    let mut out = program::PrincipalBlock {
+        negated: b.negated,
+        any: false,
+        entries: Vec::new(),
+    };
+    match &b.principals {
+        ast::Principals::Any => out.any = true,
+        ast::Principals::Map(entries) => {
+            for e in entries {
+                let kind = match e.kind {
+                    ast::PrincipalKind::Aws => program::PrincipalEntryType::Aws,
+                    ast::PrincipalKind::Service => program::PrincipalEntryType::Service,
+                    ast::PrincipalKind::Federated => program::PrincipalEntryType::Federated,
+                    ast::PrincipalKind::CanonicalUser => {
+                        program::PrincipalEntryType::CanonicalUser
+                    }
+                };
+                if kind == program::PrincipalEntryType::Aws && e.value.node == "*" {
+                    out.any = true;
+                } else {
+                    out.entries.push(program::PrincipalEntry {
+                        kind,
+                        value: e.value.node.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Pass 4: `lower/condition.rs`; an empty block is `None`.

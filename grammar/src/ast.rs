@@ -35,6 +35,9 @@ pub enum PolicyKind {
     Scp,
     /// A resource control policy (AWS Organizations), one level of the organization.
     Rcp,
+    /// A VPC endpoint policy: a ceiling on requests made through the endpoint. Same rules as
+    /// resource policies (`Principal` required).
+    Endpoint,
 }
 
 /// The `Version` element.

@@ -23,6 +23,7 @@ pub mod diag;
 pub mod json;
 pub mod lexer;
 mod limits;
+pub mod set;
 pub mod span;
 mod template;
 pub mod validate;
@@ -43,6 +44,7 @@ lalrpop_util::lalrpop_mod!(
 pub use diag::{Diagnostic, Diagnostics, Severity, Warnings};
 pub use lexer::MAX_DEPTH;
 pub use limits::Limits;
+pub use set::PolicySet;
 pub use span::{SourceFile, Span};
 
 use lalrpop_util::ParseError;

@@ -62,6 +62,7 @@ fn kind_name(kind: PolicyKind) -> &'static str {
         PolicyKind::Session => "session policies",
         PolicyKind::Scp => "service control policies",
         PolicyKind::Rcp => "resource control policies",
+        PolicyKind::Endpoint => "VPC endpoint policies",
     }
 }
 
@@ -703,13 +704,15 @@ impl<'a> Validator<'a> {
                 return None;
             }
         }
+        // VPC endpoint policies may leave the principal out: the statement then applies to
+        // every caller.
         let (m, negated) = self.pick(
             stmt,
             principal,
             not_principal,
             "Principal",
             "NotPrincipal",
-            true,
+            self.kind != PolicyKind::Endpoint,
         )?;
         if self.kind == PolicyKind::Rcp && !matches!(&m.value.value, Json::String(s) if s == "*") {
             self.error(

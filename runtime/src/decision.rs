@@ -38,9 +38,146 @@ impl Decision {
     }
 }
 
-/// A statement that matched a request (action, resource and conditions all satisfied).
+/// Which type of policy a statement belongs to (spec 7.2), in the order a decision lists them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, bincode::Encode, bincode::Decode,
+)]
+pub enum PolicyType {
+    /// Identity-based policies of the principal.
+    Identity,
+    /// Resource-based policies of the resource (bucket, queue, key policy, ...).
+    Resource,
+    /// The trust policy of the role being assumed: a resource policy whose grant is needed even
+    /// in the same account (spec 7.3, rule 3).
+    Trust,
+    /// The principal's permissions boundary: a ceiling.
+    Boundary,
+    /// The session policy: a ceiling.
+    Session,
+    /// Service control policies, one level of the organization each: ceilings.
+    Scp,
+    /// Resource control policies, one level of the organization each: ceilings.
+    Rcp,
+    /// VPC endpoint policies: a ceiling on requests through the endpoint.
+    Endpoint,
+}
+
+impl PolicyType {
+    /// Every type, in listing order.
+    pub const ALL: [PolicyType; 8] = [
+        PolicyType::Identity,
+        PolicyType::Resource,
+        PolicyType::Trust,
+        PolicyType::Boundary,
+        PolicyType::Session,
+        PolicyType::Scp,
+        PolicyType::Rcp,
+        PolicyType::Endpoint,
+    ];
+
+    /// The name in decision JSON: `identity`, `resource`, `trust`, `boundary`, `session`,
+    /// `scp`, `rcp`, `endpoint`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity",
+            PolicyType::Resource => "resource",
+            PolicyType::Trust => "trust",
+            PolicyType::Boundary => "boundary",
+            PolicyType::Session => "session",
+            PolicyType::Scp => "scp",
+            PolicyType::Rcp => "rcp",
+            PolicyType::Endpoint => "endpoint",
+        }
+    }
+
+    /// Inverse of [`PolicyType::as_str`].
+    pub fn from_name(name: &str) -> Option<PolicyType> {
+        PolicyType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// What a reason calls these policies.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "the identity-based policies",
+            PolicyType::Resource => "the resource-based policy",
+            PolicyType::Trust => "the role trust policy",
+            PolicyType::Boundary => "the permissions boundary",
+            PolicyType::Session => "the session policy",
+            PolicyType::Scp => "the service control policies",
+            PolicyType::Rcp => "the resource control policies",
+            PolicyType::Endpoint => "the VPC endpoint policy",
+        }
+    }
+
+    /// Whether the type is one level of an organization (SCP, RCP).
+    pub fn is_org(self) -> bool {
+        matches!(self, PolicyType::Scp | PolicyType::Rcp)
+    }
+}
+
+/// Why a decision came out as it did: the policy type that decided it (spec 7.3).
+///
+/// Both engines derive it by the same steps, in this order: explicit denies (types in
+/// [`PolicyType::ALL`] order); the RCP levels, root first; the SCP levels, root first; the
+/// endpoint policy; then the grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// An applicable `Deny` in a policy of this type.
+    ExplicitDeny(PolicyType),
+    /// An organization level (0 = root) with no applicable `Allow`.
+    NoAllowAtLevel(PolicyType, u32),
+    /// A ceiling (boundary, session or endpoint policy), or the side of a cross-account or
+    /// trust decision, with no applicable `Allow`.
+    NoAllow(PolicyType),
+    /// No identity-based or resource-based policy grants the request.
+    NoGrant,
+    /// A session of a federated user (`GetFederationToken`) without a session policy has no
+    /// identity-derived permissions (spec 7.6.3).
+    FederatedWithoutSessionPolicy,
+    /// Granted by a policy of this type (identity path or resource grant).
+    AllowedBy(PolicyType),
+    /// Cross-account, or a trust/key policy: granted by both the identity-based policies and
+    /// the resource-based policy of this type.
+    AllowedByBoth(PolicyType),
+    /// The artifact was inconsistent (an index the load-time checks should have excluded):
+    /// denied.
+    Inconsistent,
+}
+
+impl Reason {
+    /// A sentence for people: `implicitly denied: the permissions boundary has no matching Allow`.
+    pub fn message(self) -> String {
+        match self {
+            Reason::ExplicitDeny(t) => format!("explicitly denied by {}", t.describe()),
+            Reason::NoAllowAtLevel(t, l) => format!(
+                "implicitly denied: {} at level {l} (0 is the root) have no matching Allow",
+                t.describe()
+            ),
+            Reason::NoAllow(t) => format!("implicitly denied: {} has no matching Allow", t.describe()),
+            Reason::NoGrant => {
+                "implicitly denied: no identity-based or resource-based policy allows the request"
+                    .to_owned()
+            }
+            Reason::FederatedWithoutSessionPolicy => "implicitly denied: a federated user session \
+                 without a session policy has only what resource-based policies grant it"
+                .to_owned(),
+            Reason::AllowedBy(t) => format!("allowed by {}", t.describe()),
+            Reason::AllowedByBoth(t) => {
+                format!("allowed by the identity-based policies and {}", t.describe())
+            }
+            Reason::Inconsistent => "denied: the artifact is inconsistent".to_owned(),
+        }
+    }
+}
+
+/// A statement that matched a request (principal, action, resource and conditions all
+/// satisfied).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MatchedStatement {
+    /// The policy's type; statements are listed by type first.
+    pub policy_type: PolicyType,
+    /// The organization level for SCPs and RCPs (0 = root), else 0.
+    pub level: u32,
     /// The policy's name as given (the file name for the CLI).
     pub policy: String,
     /// The statement's index in its `Statement` array (0 for a single object).
@@ -65,16 +202,18 @@ impl From<Effect> for EffectName {
     }
 }
 
-/// A decision with every statement that matched, in policy order.
+/// A decision with every statement that matched, by type then in policy order, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     pub decision: Decision,
     pub statements: Vec<MatchedStatement>,
+    pub reason: Reason,
 }
 
 impl Explanation {
-    /// The decision line of `spec/io.md`:
-    /// `{"decision":"Allow","statements":[{"policy":"p.json","index":3,"sid":null,"effect":"Allow"}]}`
+    /// The decision line of `spec/io.md`, extended with each statement's policy `type` (and
+    /// `level` for SCPs and RCPs) and the decision's `reason`:
+    /// `{"decision":"Allow","statements":[{"policy":"p.json","index":3,"sid":null,"effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}`
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(64 + 80 * self.statements.len());
         out.push_str("{\"decision\":\"");
@@ -98,9 +237,18 @@ impl Explanation {
                 EffectName::Allow => "Allow",
                 EffectName::Deny => "Deny",
             });
-            out.push_str("\"}");
+            out.push_str("\",\"type\":\"");
+            out.push_str(s.policy_type.as_str());
+            out.push('"');
+            if s.policy_type.is_org() {
+                out.push_str(",\"level\":");
+                out.push_str(&s.level.to_string());
+            }
+            out.push('}');
         }
-        out.push_str("]}");
+        out.push_str("],\"reason\":");
+        crate::json::write_string(&mut out, &self.reason.message());
+        out.push('}');
         out
     }
 }

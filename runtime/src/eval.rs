@@ -27,7 +27,10 @@ use regex_automata::Anchored;
 use crate::program::{
     ActionShard, CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token,
 };
-use crate::{Decision, EffectName, Explanation, MatchedStatement, Request, Value};
+use crate::principal::{block_class, combine, Caller, Verdicts, DIRECT, MAX_ORG_LEVELS};
+use crate::{
+    Decision, EffectName, Explanation, MatchedStatement, PolicyType, Reason, Request, Value,
+};
 
 /// How many matched resource pattern ids the stack buffer holds.
 const MAX_MATCHED: usize = 256;
@@ -105,8 +108,66 @@ impl<'a> ActionHit<'a> {
     }
 }
 
+/// The per-request facts about the caller that the combination of policy types needs.
+#[derive(Clone, Copy)]
+struct Setting<'r> {
+    caller: Caller<'r>,
+    same_account: bool,
+}
+
+impl<'r> Setting<'r> {
+    fn of(req: &'r Request) -> Setting<'r> {
+        let caller = Caller::parse(req.principal.as_deref());
+        let account = caller.resource_account(&req.resource, req.resource_account.as_deref());
+        Setting {
+            caller,
+            same_account: caller.same_account(account),
+        }
+    }
+}
+
+/// Most groups a program may have (one per type, plus the organization levels).
+const MAX_GROUPS: usize = 8 + 2 * MAX_ORG_LEVELS as usize;
+
+/// The verdicts of the groups, from the grant classes of their applicable Allows.
+fn verdicts(p: &Program, allow: &[u8; MAX_GROUPS]) -> Res<Verdicts> {
+    let mut v = Verdicts::default();
+    for (i, g) in p.groups.iter().enumerate() {
+        let a = *allow.get(i).ok_or(Inconsistent)?;
+        let bit = 1u64.checked_shl(g.level).ok_or(Inconsistent)?;
+        match g.policy_type {
+            PolicyType::Identity => v.identity_allow |= a != 0,
+            PolicyType::Resource | PolicyType::Trust => {
+                v.resource |= a;
+                v.resource_present = true;
+                v.has_trust |= g.policy_type == PolicyType::Trust;
+            }
+            PolicyType::Boundary => v.boundary = Some(a != 0),
+            PolicyType::Session => v.session = Some(a != 0),
+            PolicyType::Endpoint => v.endpoint = Some(a != 0),
+            PolicyType::Scp => {
+                v.scp_levels += 1;
+                if a != 0 {
+                    v.scp_allow |= bit;
+                }
+            }
+            PolicyType::Rcp => {
+                v.rcp_levels += 1;
+                if a != 0 {
+                    v.rcp_allow |= bit;
+                }
+            }
+        }
+    }
+    Ok(v)
+}
+
 fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
-    let mut cx = Cx::new(p, dfas, req);
+    if p.groups.len() > MAX_GROUPS {
+        return Err(Inconsistent);
+    }
+    let set = Setting::of(req);
+    let mut cx = Cx::new(p, dfas, req, set.caller);
     let mut cache: [Option<ActionHit<'_>>; MAX_SHARDS_CACHED] = [None; MAX_SHARDS_CACHED];
     let effect_of = |id: u32| p.statements.get(id as usize).map(|s| s.effect);
     for k in 0..p.shards.len() {
@@ -115,19 +176,19 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
             *slot = Some(hit);
         }
         for &id in hit.shard.deny_of(hit.list).ok_or(Inconsistent)? {
-            if cx.applies(id)? {
+            if cx.class(id)? != 0 {
                 return Ok(Decision::ExplicitDeny);
             }
         }
         for l in hit.early_lists() {
             for &id in hit.shard.deny_of(l).ok_or(Inconsistent)? {
-                if cx.applies(id)? {
+                if cx.class(id)? != 0 {
                     return Ok(Decision::ExplicitDeny);
                 }
             }
         }
         for id in hit.not_actions() {
-            if effect_of(id) == Some(StmtEffect::Deny) && cx.applies(id)? {
+            if effect_of(id) == Some(StmtEffect::Deny) && cx.class(id)? != 0 {
                 return Ok(Decision::ExplicitDeny);
             }
         }
@@ -138,28 +199,57 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
             None => action_hit(p, dfas, k, &req.action),
         }
     };
-    for k in 0..p.shards.len() {
-        let hit = hit_of(k)?;
-        if hit.list.allow_all || hit.early_lists().any(|l| l.allow_all) {
-            return Ok(Decision::Allow);
+    let mut allow = [0u8; MAX_GROUPS];
+    let decided = |allow: &[u8; MAX_GROUPS]| -> Res<bool> {
+        let v = verdicts(p, allow)?;
+        Ok(combine(&v, &set.caller, (&req.action, &req.resource), set.same_account).0 == Decision::Allow)
+    };
+    if decided(&allow)? {
+        return Ok(Decision::Allow);
+    }
+    // `allow_all` lists are produced for identity-only programs alone; honoured only there.
+    if matches!(p.groups.as_slice(), [g] if g.policy_type == PolicyType::Identity) {
+        for k in 0..p.shards.len() {
+            let hit = hit_of(k)?;
+            if hit.list.allow_all || hit.early_lists().any(|l| l.allow_all) {
+                allow[0] = DIRECT;
+                return Ok(if decided(&allow)? {
+                    Decision::Allow
+                } else {
+                    Decision::ImplicitDeny
+                });
+            }
         }
     }
+    let consider = |id: u32, cx: &mut Cx<'_>, allow: &mut [u8; MAX_GROUPS]| -> Res<bool> {
+        let g = p.statements.get(id as usize).ok_or(Inconsistent)?.group as usize;
+        let slot = allow.get_mut(g).ok_or(Inconsistent)?;
+        if *slot & DIRECT != 0 {
+            return Ok(false);
+        }
+        let c = cx.class(id)?;
+        if c & !*slot == 0 {
+            return Ok(false);
+        }
+        *slot |= c;
+        decided(allow)
+    };
     for k in 0..p.shards.len() {
         let hit = hit_of(k)?;
         for &id in hit.shard.allow_of(hit.list).ok_or(Inconsistent)? {
-            if cx.applies(id)? {
+            if consider(id, &mut cx, &mut allow)? {
                 return Ok(Decision::Allow);
             }
         }
         for l in hit.early_lists() {
             for &id in hit.shard.allow_of(l).ok_or(Inconsistent)? {
-                if cx.applies(id)? {
+                if consider(id, &mut cx, &mut allow)? {
                     return Ok(Decision::Allow);
                 }
             }
         }
         for id in hit.not_actions() {
-            if effect_of(id) == Some(StmtEffect::Allow) && cx.applies(id)? {
+            if effect_of(id) == Some(StmtEffect::Allow) && consider(id, &mut cx, &mut allow)? {
                 return Ok(Decision::Allow);
             }
         }
@@ -167,16 +257,21 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
     Ok(Decision::ImplicitDeny)
 }
 
-/// The decision and every applying statement, in policy order.
+/// The decision and every applying statement, by type then in policy order, with its reason.
 pub(crate) fn explain(p: &Program, dfas: &[Dfa], req: &Request) -> Explanation {
     explain_inner(p, dfas, req).unwrap_or(Explanation {
         decision: Decision::ImplicitDeny,
         statements: Vec::new(),
+        reason: Reason::Inconsistent,
     })
 }
 
 fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
-    let mut cx = Cx::new(p, dfas, req);
+    if p.groups.len() > MAX_GROUPS {
+        return Err(Inconsistent);
+    }
+    let set = Setting::of(req);
+    let mut cx = Cx::new(p, dfas, req, set.caller);
     let mut ids: Vec<u32> = Vec::new();
     for k in 0..p.shards.len() {
         let hit = action_hit(p, dfas, k, &req.action)?;
@@ -189,23 +284,28 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     ids.sort_unstable();
     ids.dedup();
     let mut statements = Vec::new();
-    let (mut any_deny, mut any_allow) = (false, false);
+    let mut allow = [0u8; MAX_GROUPS];
+    let mut first_deny: Option<PolicyType> = None;
     for id in ids {
-        if !cx.applies(id)? {
+        let c = cx.class(id)?;
+        if c == 0 {
             continue;
         }
         let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
+        let g = p.groups.get(s.group as usize).ok_or(Inconsistent)?;
         let effect = match s.effect {
             StmtEffect::Allow => {
-                any_allow = true;
+                *allow.get_mut(s.group as usize).ok_or(Inconsistent)? |= c;
                 EffectName::Allow
             }
             StmtEffect::Deny => {
-                any_deny = true;
+                first_deny = Some(first_deny.map_or(g.policy_type, |t| t.min(g.policy_type)));
                 EffectName::Deny
             }
         };
         statements.push(MatchedStatement {
+            policy_type: g.policy_type,
+            level: g.level,
             policy: p
                 .policies
                 .get(s.policy as usize)
@@ -216,16 +316,21 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
             effect,
         });
     }
-    let decision = if any_deny {
-        Decision::ExplicitDeny
-    } else if any_allow {
-        Decision::Allow
-    } else {
-        Decision::ImplicitDeny
+    // Statements are numbered by group already; keep that order stable by type and level.
+    statements.sort_by_key(|m| (m.policy_type, m.level));
+    let (decision, reason) = match first_deny {
+        Some(t) => (Decision::ExplicitDeny, Reason::ExplicitDeny(t)),
+        None => combine(
+            &verdicts(p, &allow)?,
+            &set.caller,
+            (&req.action, &req.resource),
+            set.same_account,
+        ),
     };
     Ok(Explanation {
         decision,
         statements,
+        reason,
     })
 }
 
@@ -333,17 +438,40 @@ struct Cx<'a> {
     p: &'a Program,
     dfas: &'a [Dfa],
     req: &'a Request,
+    caller: Caller<'a>,
     matched: Option<Matched>,
 }
 
 impl<'a> Cx<'a> {
-    fn new(p: &'a Program, dfas: &'a [Dfa], req: &'a Request) -> Cx<'a> {
+    fn new(p: &'a Program, dfas: &'a [Dfa], req: &'a Request, caller: Caller<'a>) -> Cx<'a> {
         Cx {
             p,
             dfas,
             req,
+            caller,
             matched: None,
         }
+    }
+
+    /// The grant classes by which statement `id` applies to the request (its action already
+    /// matched), or 0: its group must concern the caller (SCPs do not concern anonymous and
+    /// service callers), its principal block must name the caller, and its resource block and
+    /// conditions must hold.
+    fn class(&mut self, id: u32) -> Res<u8> {
+        let p = self.p;
+        let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
+        let g = p.groups.get(s.group as usize).ok_or(Inconsistent)?;
+        if g.policy_type == PolicyType::Scp && !self.caller.scps_apply() {
+            return Ok(0);
+        }
+        let class = match &s.principal {
+            None => DIRECT,
+            Some(b) => block_class(b, &self.caller, s.effect == StmtEffect::Deny),
+        };
+        if class == 0 || !self.applies(id)? {
+            return Ok(0);
+        }
+        Ok(class)
     }
 
     /// Whether statement `id`'s resource block and conditions hold (its action already does).

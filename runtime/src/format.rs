@@ -53,11 +53,13 @@ use crate::program::Dfa;
 /// The label, NUL-padded to 16 bytes.
 pub const LABEL: [u8; 16] = *b"iamc-artifact\0\0\0";
 /// The format version this runtime writes. Version 2: action shards carry a literal table
-/// (`program::LiteralTable`).
-pub const FORMAT_VERSION: u32 = 2;
-/// The oldest format version this runtime reads (version 1 artifacts fail with the version
-/// error: recompile them).
-pub const OLDEST_FORMAT_VERSION: u32 = 2;
+/// (`program::LiteralTable`). Version 3: the program holds typed groups (identity, resource,
+/// trust, boundary, session, SCP and RCP levels, endpoint) and statements carry their group and
+/// principal block.
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest format version this runtime reads (version 1 and 2 artifacts fail with the
+/// version error: recompile them).
+pub const OLDEST_FORMAT_VERSION: u32 = 3;
 /// The endianness word: written little-endian, so it reads back as this value only in
 /// little-endian order.
 pub const ENDIANNESS_WORD: u32 = 0x0102_0304;

@@ -14,10 +14,13 @@ pub mod format;
 pub(crate) mod json;
 #[doc(hidden)]
 pub mod program;
+mod principal;
 mod request;
 
 pub use artifact::{Artifact, AutomatonInfo};
-pub use decision::{Decision, Effect, EffectName, Explanation, MatchedStatement};
+pub use decision::{
+    Decision, Effect, EffectName, Explanation, MatchedStatement, PolicyType, Reason,
+};
 pub use error::LoadError;
 pub use json::{
     write_string as write_json_string, MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_OBJECT_MEMBERS,

@@ -28,6 +28,8 @@ pub type Dfa = regex_automata::dfa::dense::DFA<Vec<u32>>;
 
 /// A statement's compiled `Condition` block (see `crate::cond`).
 pub use crate::cond::Conditions;
+use crate::decision::PolicyType;
+pub use crate::principal::MAX_ORG_LEVELS;
 
 /// A statement's effect, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
@@ -39,6 +41,10 @@ pub enum StmtEffect {
 /// Everything an artifact knows besides its DFAs.
 #[derive(Debug, Clone, PartialEq, bincode::Encode, bincode::Decode)]
 pub struct Program {
+    /// The typed groups of the set (spec 7.2), in [`PolicyType::ALL`] order, organization
+    /// levels root first. Every group of the set is here, even one without statements (an
+    /// SCP level with no policy denies everything).
+    pub groups: Vec<Group>,
     /// Policy names, in the order the policies were given.
     pub policies: Vec<String>,
     /// Every statement, in policy order.
@@ -53,8 +59,44 @@ pub struct Program {
     pub templates: Vec<Template>,
 }
 
+/// One typed group of policies: all policies of one type, or one organization level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct Group {
+    pub policy_type: PolicyType,
+    /// The organization level of an SCP or RCP group (0 = root), else 0.
+    pub level: u32,
+}
+
+/// `Principal` / `NotPrincipal` of a statement of a resource-like policy.
+#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct PrincipalBlock {
+    pub negated: bool,
+    /// `"*"` (or `{"AWS": "*"}`) is listed.
+    pub any: bool,
+    pub entries: Vec<PrincipalEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+pub struct PrincipalEntry {
+    pub kind: PrincipalEntryType,
+    /// As written in the policy.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
+pub enum PrincipalEntryType {
+    Aws,
+    Service,
+    Federated,
+    CanonicalUser,
+}
+
 #[derive(Debug, Clone, PartialEq, bincode::Encode, bincode::Decode)]
 pub struct StatementMeta {
+    /// Index into [`Program::groups`].
+    pub group: u32,
+    /// `None` in identity-like policies (no `Principal` element).
+    pub principal: Option<PrincipalBlock>,
     /// Index into [`Program::policies`].
     pub policy: u32,
     /// The statement's index in its policy's `Statement` array.
@@ -318,6 +360,26 @@ pub trait DfaShape {
 }
 
 impl Program {
+    /// Groups in [`PolicyType::ALL`] order, one per type except organization levels, which
+    /// count up from 0 with no gap, at most [`MAX_ORG_LEVELS`] of them.
+    fn validate_groups(&self) -> Result<(), ProgramError> {
+        let mut prev: Option<Group> = None;
+        for (i, g) in self.groups.iter().enumerate() {
+            let expected_level = match prev {
+                Some(p) if p.policy_type == g.policy_type && g.policy_type.is_org() => p.level + 1,
+                Some(p) if p.policy_type >= g.policy_type => {
+                    return Err(bad(format!("group {i}: groups out of order")));
+                }
+                _ => 0,
+            };
+            if g.level != expected_level || g.level >= MAX_ORG_LEVELS {
+                return Err(bad(format!("group {i}: level {} out of order", g.level)));
+            }
+            prev = Some(*g);
+        }
+        Ok(())
+    }
+
     /// Checks every index against the statement count, the pattern count and the DFA list.
     ///
     /// # Errors
@@ -325,10 +387,32 @@ impl Program {
     pub fn validate(&self, dfas: &[impl DfaShape]) -> Result<(), ProgramError> {
         let n_stmts = self.statements.len();
         let n_stmts_u32 = u32::try_from(n_stmts).map_err(|_| bad("too many statements"))?;
+        self.validate_groups()?;
+        let mut prev_group = 0u32;
         for (i, s) in self.statements.iter().enumerate() {
             if s.policy as usize >= self.policies.len() {
                 return Err(bad(format!("statement {i}: policy index out of range")));
             }
+            let Some(g) = self.groups.get(s.group as usize) else {
+                return Err(bad(format!("statement {i}: group index out of range")));
+            };
+            let needs_principal = matches!(
+                g.policy_type,
+                PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp
+            );
+            let may_have_principal = needs_principal || g.policy_type == PolicyType::Endpoint;
+            if (needs_principal && s.principal.is_none())
+                || (!may_have_principal && s.principal.is_some())
+            {
+                return Err(bad(format!(
+                    "statement {i}: principal block does not fit its {} policy",
+                    g.policy_type.as_str()
+                )));
+            }
+            if s.group < prev_group {
+                return Err(bad(format!("statement {i}: statements not in group order")));
+            }
+            prev_group = s.group;
             if let Some(c) = &s.conditions {
                 c.validate(dfas.len())
                     .map_err(|e| bad(format!("statement {i}: {e}")))?;

@@ -13,11 +13,11 @@ use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
 
 pub fn lower_resources(block: Option<&ast::ResourceBlock>) -> ResourceMatcher {
     let Some(block) = block else {
-        // No resource element (trust policies): the identity evaluation this engine does never
-        // applies such a statement (as the reference interpreter).
+        // No resource element (trust policies, where it is prohibited): the statement is about
+        // the role it is attached to, whatever the request names.
         return ResourceMatcher {
             negated: false,
-            any: false,
+            any: true,
             patterns: Vec::new(),
         };
     };

@@ -1,0 +1,379 @@
+//! The calling principal of a request, how a `Principal` element names it (spec 4, 7.4), and
+//! how the verdicts of the policy types combine into one decision (spec 7.3-7.6).
+//!
+//! Everything here borrows from the request and the program: no allocation.
+
+use crate::decision::{PolicyType, Reason};
+use crate::program::{PrincipalBlock, PrincipalEntryType};
+use crate::Decision;
+
+/// What a request's `principal` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallerKind {
+    /// No `principal` in the request: a same-account caller named by nothing but `*`.
+    Unnamed,
+    /// `*`: an unauthenticated caller.
+    Anonymous,
+    /// A service principal such as `ecs-tasks.amazonaws.com`.
+    Service,
+    /// `arn:…:iam::ACCOUNT:root`.
+    Root,
+    /// `arn:…:iam::ACCOUNT:user/…`.
+    User,
+    /// `arn:…:iam::ACCOUNT:role/…` (a role itself; real requests come from its sessions).
+    Role,
+    /// `arn:…:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    Session,
+    /// `arn:…:sts::ACCOUNT:federated-user/NAME` (a `GetFederationToken` session).
+    Federated,
+    /// Any other principal string (compared exactly).
+    Other,
+}
+
+/// The calling principal, cut into the fields the rules consult.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caller<'r> {
+    pub kind: CallerKind,
+    /// The principal as given (empty when unnamed).
+    pub text: &'r str,
+    pub partition: &'r str,
+    /// The 12-digit account of an ARN principal.
+    pub account: Option<&'r str>,
+    /// A session's role name (`ROLE` of `assumed-role/ROLE/SESSION`).
+    pub role: &'r str,
+}
+
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` cut at its first five colons.
+pub(crate) fn arn_fields(s: &str) -> Option<[&str; 6]> {
+    let mut it = s.splitn(6, ':');
+    let f = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
+    (f[0] == "arn").then_some(f)
+}
+
+fn is_account(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl<'r> Caller<'r> {
+    pub fn parse(principal: Option<&'r str>) -> Caller<'r> {
+        let mut c = Caller {
+            kind: CallerKind::Unnamed,
+            text: "",
+            partition: "",
+            account: None,
+            role: "",
+        };
+        let Some(p) = principal else { return c };
+        c.text = p;
+        if p == "*" {
+            c.kind = CallerKind::Anonymous;
+            return c;
+        }
+        let Some([_, partition, service, _, account, resource]) = arn_fields(p) else {
+            c.kind = if p.contains(':') || p.is_empty() {
+                CallerKind::Other
+            } else {
+                CallerKind::Service
+            };
+            return c;
+        };
+        c.partition = partition;
+        c.account = is_account(account).then_some(account);
+        c.kind = match (service, resource.split_once('/')) {
+            ("iam", None) if resource == "root" => CallerKind::Root,
+            ("iam", Some(("user", _))) => CallerKind::User,
+            ("iam", Some(("role", _))) => CallerKind::Role,
+            ("sts", Some(("assumed-role", rest))) => match rest.split_once('/') {
+                Some((role, session)) if !role.is_empty() && !session.is_empty() => {
+                    c.role = role;
+                    CallerKind::Session
+                }
+                _ => CallerKind::Other,
+            },
+            ("sts", Some(("federated-user", name))) if !name.is_empty() => CallerKind::Federated,
+            _ => CallerKind::Other,
+        };
+        if c.account.is_none() {
+            c.kind = CallerKind::Other;
+        }
+        c
+    }
+
+    /// The resource's account (spec 7.3): the request's `resourceAccount`, else the account
+    /// field of the resource ARN when it is 12 digits, else the caller's.
+    pub fn resource_account(&self, resource: &'r str, given: Option<&'r str>) -> Option<&'r str> {
+        given
+            .or_else(|| arn_fields(resource).map(|f| f[4]).filter(|a| is_account(a)))
+            .or(self.account)
+    }
+
+    /// Same account unless both accounts are known and differ; an anonymous or service caller
+    /// has no account and is always on the other side.
+    pub fn same_account(&self, resource_account: Option<&str>) -> bool {
+        match self.kind {
+            CallerKind::Anonymous | CallerKind::Service => false,
+            _ => match (self.account, resource_account) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            },
+        }
+    }
+
+    /// Service control policies constrain principals of member accounts: not anonymous callers
+    /// and not service principals (spec 7.2).
+    pub fn scps_apply(&self) -> bool {
+        !matches!(self.kind, CallerKind::Anonymous | CallerKind::Service)
+    }
+}
+
+/// A resource-policy grant that names the caller exactly (or `*`): not capped (spec 7.4).
+pub(crate) const DIRECT: u8 = 1;
+/// A grant to the role of the calling session: capped by boundary and session policy.
+pub(crate) const INDIRECT: u8 = 2;
+/// A grant to the caller's account: delegates to the identity-based policies.
+pub(crate) const ACCOUNT: u8 = 4;
+
+/// How one `AWS` entry names the caller: 0, or one of the grant classes.
+fn aws_entry_class(value: &str, c: &Caller<'_>) -> u8 {
+    if value == "*" {
+        return DIRECT;
+    }
+    if is_account(value) {
+        return if c.account == Some(value) { ACCOUNT } else { 0 };
+    }
+    if matches!(c.kind, CallerKind::Unnamed | CallerKind::Anonymous) {
+        return 0;
+    }
+    if value == c.text {
+        // A role named by its own ARN is the "role ARN" row of spec 7.4: capped by its
+        // boundary and session policy, like the role of a session.
+        return if c.kind == CallerKind::Role { INDIRECT } else { DIRECT };
+    }
+    let Some([_, partition, service, _, account, resource]) = arn_fields(value) else {
+        return 0;
+    };
+    if service != "iam" || partition != c.partition || c.account != Some(account) {
+        return 0;
+    }
+    if resource == "root" {
+        return ACCOUNT;
+    }
+    if c.kind == CallerKind::Session {
+        if let Some(path) = resource.strip_prefix("role/") {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if name == c.role {
+                return INDIRECT;
+            }
+        }
+    }
+    0
+}
+
+/// How one entry names the caller.
+fn entry_class(kind: PrincipalEntryType, value: &str, c: &Caller<'_>) -> u8 {
+    match kind {
+        PrincipalEntryType::Aws => aws_entry_class(value, c),
+        PrincipalEntryType::Service => {
+            u8::from(c.kind == CallerKind::Service && value.eq_ignore_ascii_case(c.text))
+        }
+        PrincipalEntryType::Federated | PrincipalEntryType::CanonicalUser => {
+            u8::from(c.kind != CallerKind::Unnamed && value == c.text)
+        }
+    }
+}
+
+/// Whether an entry list excludes the caller from a `NotPrincipal` statement (spec 4.8, A14:
+/// the docs' reading): every identity of the caller's chain must be listed (its account, then
+/// the role of a session, then the caller itself). `*` excludes everyone. An unnamed caller is
+/// excluded by `*` only.
+fn excluded<'a>(entries: impl Iterator<Item = (PrincipalEntryType, &'a str)> + Clone, c: &Caller<'_>) -> bool {
+    let (mut any, mut account, mut role, mut itself) = (false, false, false, false);
+    for (kind, value) in entries {
+        if kind == PrincipalEntryType::Aws && value == "*" {
+            any = true;
+            continue;
+        }
+        match entry_class(kind, value, c) {
+            DIRECT => itself = true,
+            INDIRECT => role = true,
+            ACCOUNT => account = true,
+            _ => {}
+        }
+    }
+    any || match c.kind {
+        CallerKind::Unnamed => false,
+        CallerKind::Anonymous | CallerKind::Service | CallerKind::Other => itself,
+        CallerKind::Root => account,
+        CallerKind::Session => account && role && itself,
+        CallerKind::User | CallerKind::Role | CallerKind::Federated => account && itself,
+    }
+}
+
+/// The grant classes by which a statement's principal block names the caller: `DIRECT` for
+/// `*`, an applying `NotPrincipal` and an exact name; `INDIRECT` for the role of a session;
+/// `ACCOUNT` for the caller's account; 0 when the statement does not apply to the caller.
+///
+/// `NotPrincipal` with `Deny` follows A14 (see `excluded`); with `Allow` (which most services
+/// reject) the caller is excluded as soon as any identity of its chain is listed: the reading
+/// that grants least.
+pub(crate) fn block_class(b: &PrincipalBlock, c: &Caller<'_>, deny: bool) -> u8 {
+    if b.negated {
+        let entries = b.entries.iter().map(|e| (e.kind, e.value.as_str()));
+        let out = if deny {
+            excluded(entries, c)
+        } else {
+            b.entries
+                .iter()
+                .any(|e| entry_class(e.kind, &e.value, c) != 0)
+        };
+        return if b.any || out { 0 } else { DIRECT };
+    }
+    if b.any {
+        return DIRECT;
+    }
+    b.entries
+        .iter()
+        .fold(0, |m, e| m | entry_class(e.kind, &e.value, c))
+}
+
+/// What each policy type said about a request, gathered by an engine.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Verdicts {
+    /// Grant classes of applicable resource-policy Allows (`Resource` and `Trust` together).
+    pub resource: u8,
+    /// Whether the set has resource-based policies (of either type).
+    pub resource_present: bool,
+    /// Whether some resource policy of type `Trust` is in the set.
+    pub has_trust: bool,
+    pub identity_allow: bool,
+    pub boundary: Option<bool>,
+    pub session: Option<bool>,
+    pub endpoint: Option<bool>,
+    /// SCP levels with an applicable Allow (bit = level), and how many levels there are.
+    pub scp_allow: u64,
+    pub scp_levels: u32,
+    pub rcp_allow: u64,
+    pub rcp_levels: u32,
+}
+
+/// The most organization levels a set may have per type (the bit masks above).
+pub const MAX_ORG_LEVELS: u32 = 64;
+
+/// The decision of spec 7.3 once no explicit deny applies, and its reason.
+pub(crate) fn combine(
+    v: &Verdicts,
+    c: &Caller<'_>,
+    (action, resource): (&str, &str),
+    same_account: bool,
+) -> (Decision, Reason) {
+    let deny = |r| (Decision::ImplicitDeny, r);
+    let full = |allowed: u64, levels: u32| -> Option<u32> {
+        (0..levels).find(|&l| l >= 64 || allowed & (1u64 << l) == 0)
+    };
+    if let Some(l) = full(v.rcp_allow, v.rcp_levels) {
+        return deny(Reason::NoAllowAtLevel(PolicyType::Rcp, l));
+    }
+    if c.scps_apply() {
+        if let Some(l) = full(v.scp_allow, v.scp_levels) {
+            return deny(Reason::NoAllowAtLevel(PolicyType::Scp, l));
+        }
+    }
+    if v.endpoint == Some(false) {
+        return deny(Reason::NoAllow(PolicyType::Endpoint));
+    }
+    let pb_ok = v.boundary != Some(false);
+    let sp_ok = match v.session {
+        Some(allowed) => allowed,
+        None => c.kind != CallerKind::Federated,
+    };
+    let rtype = if v.has_trust {
+        PolicyType::Trust
+    } else {
+        PolicyType::Resource
+    };
+    // Root has no identity policies and is not constrained by them (spec 7.3, rule 2).
+    let identity = v.identity_allow || c.kind == CallerKind::Root;
+    let identity_path = identity && pb_ok && sp_ok;
+    let ceiling_reason = || {
+        if !pb_ok {
+            Reason::NoAllow(PolicyType::Boundary)
+        } else if v.session.is_some() {
+            Reason::NoAllow(PolicyType::Session)
+        } else {
+            Reason::FederatedWithoutSessionPolicy
+        }
+    };
+    // Trust policies and KMS key policies must grant even in the same account (rule 3).
+    let needs_resource = v.has_trust || grant_required(action, resource);
+    if same_account && !needs_resource {
+        if v.resource & DIRECT != 0 {
+            return (Decision::Allow, Reason::AllowedBy(rtype));
+        }
+        if identity_path {
+            return (Decision::Allow, Reason::AllowedBy(PolicyType::Identity));
+        }
+        if v.resource & INDIRECT != 0 && pb_ok && sp_ok {
+            return (Decision::Allow, Reason::AllowedBy(rtype));
+        }
+        if identity || v.resource & INDIRECT != 0 {
+            return deny(ceiling_reason());
+        }
+        return deny(Reason::NoGrant);
+    }
+    if same_account {
+        if v.resource & DIRECT != 0 {
+            return (Decision::Allow, Reason::AllowedBy(rtype));
+        }
+        if v.resource & INDIRECT != 0 && pb_ok && sp_ok {
+            return (Decision::Allow, Reason::AllowedBy(rtype));
+        }
+        if v.resource & ACCOUNT != 0 && identity_path {
+            return (Decision::Allow, Reason::AllowedByBoth(rtype));
+        }
+        if v.resource == 0 {
+            return deny(Reason::NoAllow(rtype));
+        }
+        if v.resource & ACCOUNT != 0 && !identity {
+            return deny(Reason::NoAllow(PolicyType::Identity));
+        }
+        return deny(ceiling_reason());
+    }
+    // Cross-account: both sides (spec 7.5). Anonymous and service callers have no identity
+    // side: the resource policy's grant is all there is.
+    if matches!(c.kind, CallerKind::Anonymous | CallerKind::Service) {
+        return if v.resource != 0 {
+            (Decision::Allow, Reason::AllowedBy(rtype))
+        } else {
+            deny(Reason::NoAllow(rtype))
+        };
+    }
+    if v.resource == 0 {
+        return deny(Reason::NoAllow(rtype));
+    }
+    if !identity {
+        return deny(Reason::NoAllow(PolicyType::Identity));
+    }
+    if !identity_path {
+        return deny(ceiling_reason());
+    }
+    (Decision::Allow, Reason::AllowedByBoth(rtype))
+}
+
+/// Requests whose resource policy must grant even in the same account (spec 7.3 rule 3): a
+/// role's trust policy (`sts:AssumeRole`, `sts:AssumeRoleWithSAML`,
+/// `sts:AssumeRoleWithWebIdentity`: the resource policy of a role is its trust policy) and a KMS
+/// key's key policy (a `kms:` action on `arn:…:kms:…:key/…`). Every role has a trust policy and
+/// every key a key policy: when the set holds none, nothing grants. Names are compared ASCII
+/// case-insensitively.
+pub(crate) fn grant_required(action: &str, resource: &str) -> bool {
+    let Some((service, name)) = action.split_once(':') else {
+        return false;
+    };
+    if service.eq_ignore_ascii_case("sts") {
+        return name
+            .get(..10)
+            .is_some_and(|p| p.eq_ignore_ascii_case("AssumeRole"));
+    }
+    service.eq_ignore_ascii_case("kms")
+        && arn_fields(resource).is_some_and(|f| f[2] == "kms" && f[5].starts_with("key/"))
+}
