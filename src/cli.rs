@@ -282,7 +282,6 @@ impl TypedFiles {
     }
 }
 
-
 /// Which engine answers `eval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Engine {
@@ -623,28 +622,29 @@ impl Decider for Artifact {
 /// one stops (after all are reported).
 fn load_policies(files: &TypedFiles, stderr: &mut dyn Write) -> Result<PolicySet, CliError> {
     let mut failed = false;
-    let mut load = |paths: &[String], kind: ast::PolicyKind| -> Result<Vec<ast::Policy>, CliError> {
-        let mut policies = Vec::with_capacity(paths.len());
-        for path in paths {
-            match read_policy(path)? {
-                Loaded::Invalid(msg) => {
-                    report(stderr, &msg);
-                    failed = true;
-                }
-                Loaded::Source(src) => match parse_as(&src, kind) {
-                    Ok((policy, warnings)) => {
-                        report(stderr, &warnings);
-                        policies.push(policy);
-                    }
-                    Err(errors) => {
-                        report(stderr, &errors);
+    let mut load =
+        |paths: &[String], kind: ast::PolicyKind| -> Result<Vec<ast::Policy>, CliError> {
+            let mut policies = Vec::with_capacity(paths.len());
+            for path in paths {
+                match read_policy(path)? {
+                    Loaded::Invalid(msg) => {
+                        report(stderr, &msg);
                         failed = true;
                     }
-                },
+                    Loaded::Source(src) => match parse_as(&src, kind) {
+                        Ok((policy, warnings)) => {
+                            report(stderr, &warnings);
+                            policies.push(policy);
+                        }
+                        Err(errors) => {
+                            report(stderr, &errors);
+                            failed = true;
+                        }
+                    },
+                }
             }
-        }
-        Ok(policies)
-    };
+            Ok(policies)
+        };
     let set = PolicySet {
         identity: load(&files.identity, ast::PolicyKind::Identity)?,
         resource: load(&files.resource, ast::PolicyKind::Resource)?,

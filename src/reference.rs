@@ -82,11 +82,9 @@ impl PolicySet {
                 for stmt in &policy.statements {
                     let grant = match &stmt.principal {
                         None => Grant::Direct,
-                        Some(block) => principal_grant(
-                            block,
-                            &who,
-                            stmt.effect.node == ast::Effect::Deny,
-                        ),
+                        Some(block) => {
+                            principal_grant(block, &who, stmt.effect.node == ast::Effect::Deny)
+                        }
                     };
                     if grant == Grant::None || !statement_applies(policy.version, stmt, req) {
                         continue;
@@ -228,12 +226,9 @@ fn decide(said: &Said, who: &Who, req: &Request) -> (Decision, Reason) {
     // Every role has a trust policy and every key a key policy: without one in the set,
     // nothing grants such a request.
     let action = req.action.to_ascii_lowercase();
-    let fields: Vec<&str> = req.resource.splitn(6, ':').collect();
     let key = action.starts_with("kms:")
-        && fields.len() == 6
-        && fields[0] == "arn"
-        && fields[2] == "kms"
-        && fields[5].starts_with("key/");
+        && Arn::parse(&req.resource)
+            .is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
     let must_grant = said.trust || key || action.starts_with("sts:assumerole");
     if !who.same_account(req) {
         if matches!(who, Who::Anonymous | Who::Service(_)) {
@@ -291,11 +286,31 @@ enum Who {
     Unnamed,
     Anonymous,
     Service(String),
-    Root { partition: String, account: String },
-    User { arn: String, partition: String, account: String },
-    Role { arn: String, partition: String, account: String },
-    Session { arn: String, partition: String, account: String, role: String },
-    Federated { arn: String, partition: String, account: String },
+    Root {
+        partition: String,
+        account: String,
+    },
+    User {
+        arn: String,
+        partition: String,
+        account: String,
+    },
+    Role {
+        arn: String,
+        partition: String,
+        account: String,
+    },
+    Session {
+        arn: String,
+        partition: String,
+        account: String,
+        role: String,
+    },
+    Federated {
+        arn: String,
+        partition: String,
+        account: String,
+    },
     Other(String),
 }
 
@@ -307,15 +322,19 @@ impl Who {
         if p == "*" {
             return Who::Anonymous;
         }
-        let parts: Vec<&str> = p.splitn(6, ':').collect();
-        if parts.len() != 6 || parts[0] != "arn" {
+        let Some(Arn {
+            partition,
+            service,
+            account,
+            resource,
+        }) = Arn::parse(p)
+        else {
             return if !p.is_empty() && !p.contains(':') {
                 Who::Service(p.to_owned())
             } else {
                 Who::Other(p.to_owned())
             };
-        }
-        let (partition, service, account, resource) = (parts[1], parts[2], parts[4], parts[5]);
+        };
         if !is_account_id(account) {
             return Who::Other(p.to_owned());
         }
@@ -324,24 +343,41 @@ impl Who {
             return Who::Root { partition, account };
         }
         if service == "iam" && resource.starts_with("user/") {
-            return Who::User { arn, partition, account };
+            return Who::User {
+                arn,
+                partition,
+                account,
+            };
         }
         if service == "iam" && resource.starts_with("role/") {
-            return Who::Role { arn, partition, account };
+            return Who::Role {
+                arn,
+                partition,
+                account,
+            };
         }
         if service == "sts" {
             if let Some(rest) = resource.strip_prefix("assumed-role/") {
                 if let Some((role, session)) = rest.split_once('/') {
                     if !role.is_empty() && !session.is_empty() {
                         let role = role.to_owned();
-                        return Who::Session { arn, partition, account, role };
+                        return Who::Session {
+                            arn,
+                            partition,
+                            account,
+                            role,
+                        };
                     }
                 }
                 return Who::Other(p.to_owned());
             }
             if let Some(name) = resource.strip_prefix("federated-user/") {
                 if !name.is_empty() {
-                    return Who::Federated { arn, partition, account };
+                    return Who::Federated {
+                        arn,
+                        partition,
+                        account,
+                    };
                 }
             }
         }
@@ -389,13 +425,37 @@ impl Who {
         if matches!(self, Who::Anonymous | Who::Service(_)) {
             return false;
         }
-        let fields: Vec<&str> = req.resource.splitn(6, ':').collect();
-        let from_arn = (fields.len() == 6 && fields[0] == "arn" && is_account_id(fields[4]))
-            .then(|| fields[4]);
+        let from_arn = Arn::parse(&req.resource)
+            .map(|a| a.account)
+            .filter(|a| is_account_id(a));
         let resource_account = req.resource_account.as_deref().or(from_arn);
         match (self.account(), resource_account) {
             (Some(mine), Some(theirs)) => mine == theirs,
             _ => true,
+        }
+    }
+}
+
+/// The fields of `arn:partition:service:region:account:resource` (cut at the first five
+/// colons) the principal rules read.
+struct Arn<'a> {
+    partition: &'a str,
+    service: &'a str,
+    account: &'a str,
+    resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    fn parse(s: &'a str) -> Option<Arn<'a>> {
+        let parts: Vec<&str> = s.splitn(6, ':').collect();
+        match parts.as_slice() {
+            ["arn", partition, service, _region, account, resource] => Some(Arn {
+                partition,
+                service,
+                account,
+                resource,
+            }),
+            _ => None,
         }
     }
 }
@@ -426,9 +486,15 @@ enum Grant {
 fn principal_grant(block: &ast::PrincipalBlock, who: &Who, deny: bool) -> Grant {
     let entries: Vec<(ast::PrincipalKind, &str)> = match &block.principals {
         ast::Principals::Any => vec![(ast::PrincipalKind::Aws, "*")],
-        ast::Principals::Map(list) => list.iter().map(|e| (e.kind, e.value.node.as_str())).collect(),
+        ast::Principals::Map(list) => list
+            .iter()
+            .map(|e| (e.kind, e.value.node.as_str()))
+            .collect(),
     };
-    let grants: Vec<Grant> = entries.iter().map(|&(k, v)| entry_grant(k, v, who)).collect();
+    let grants: Vec<Grant> = entries
+        .iter()
+        .map(|&(k, v)| entry_grant(k, v, who))
+        .collect();
     if !block.negated {
         for wanted in [Grant::Direct, Grant::ViaRole, Grant::ViaAccount] {
             if grants.contains(&wanted) {
@@ -448,17 +514,18 @@ fn principal_grant(block: &ast::PrincipalBlock, who: &Who, deny: bool) -> Grant 
     };
     let excluded = star
         || (!deny && grants.iter().any(|&g| g != Grant::None))
-        || deny && match who {
-            Who::Unnamed => false,
-            Who::Anonymous | Who::Service(_) | Who::Other(_) => listed(Grant::Direct),
-            Who::Root { .. } => listed(Grant::ViaAccount),
-            Who::Session { .. } => {
-                listed(Grant::ViaAccount) && listed(Grant::ViaRole) && listed(Grant::Direct)
-            }
-            Who::User { .. } | Who::Role { .. } | Who::Federated { .. } => {
-                listed(Grant::ViaAccount) && listed(Grant::Direct)
-            }
-        };
+        || deny
+            && match who {
+                Who::Unnamed => false,
+                Who::Anonymous | Who::Service(_) | Who::Other(_) => listed(Grant::Direct),
+                Who::Root { .. } => listed(Grant::ViaAccount),
+                Who::Session { .. } => {
+                    listed(Grant::ViaAccount) && listed(Grant::ViaRole) && listed(Grant::Direct)
+                }
+                Who::User { .. } | Who::Role { .. } | Who::Federated { .. } => {
+                    listed(Grant::ViaAccount) && listed(Grant::Direct)
+                }
+            };
     if excluded {
         Grant::None
     } else {
@@ -502,19 +569,20 @@ fn entry_grant(kind: ast::PrincipalKind, value: &str, who: &Who) -> Grant {
                     Grant::Direct
                 };
             }
-            let parts: Vec<&str> = value.splitn(6, ':').collect();
-            if parts.len() != 6
-                || parts[0] != "arn"
-                || parts[2] != "iam"
-                || who.partition() != Some(parts[1])
-                || who.account() != Some(parts[4])
+            let Some(arn) = Arn::parse(value) else {
+                return Grant::None;
+            };
+            if arn.service != "iam"
+                || who.partition() != Some(arn.partition)
+                || who.account() != Some(arn.account)
             {
                 return Grant::None;
             }
-            if parts[5] == "root" {
+            if arn.resource == "root" {
                 return Grant::ViaAccount;
             }
-            if let (Who::Session { role, .. }, Some(path)) = (who, parts[5].strip_prefix("role/"))
+            if let (Who::Session { role, .. }, Some(path)) =
+                (who, arn.resource.strip_prefix("role/"))
             {
                 // The role's path is not in the session ARN: compare the name alone.
                 if path.rsplit('/').next() == Some(role.as_str()) {

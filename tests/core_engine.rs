@@ -170,11 +170,13 @@ const NOT_PRINCIPAL_CHAIN: &str = "spec A14: NotPrincipal+Deny excludes only a f
 /// iam-simulate refuses writes to AWS managed policies (`arn:aws:iam::aws:policy/...`) whatever
 /// the policies say: a service rule outside the policy language; spec 7 decides from the
 /// policies alone.
-const AWS_MANAGED_POLICY: &str = "service rule of iam-simulate (AWS managed policies), not in spec 7";
+const AWS_MANAGED_POLICY: &str =
+    "service rule of iam-simulate (AWS managed policies), not in spec 7";
 /// Likewise for roles under `role/aws-reserved/`.
 const AWS_RESERVED_ROLE: &str = "service rule of iam-simulate (aws-reserved roles), not in spec 7";
 /// Likewise for KMS aliases under `alias/aws/`.
-const AWS_MANAGED_ALIAS: &str = "service rule of iam-simulate (AWS-managed KMS aliases), not in spec 7";
+const AWS_MANAGED_ALIAS: &str =
+    "service rule of iam-simulate (AWS-managed KMS aliases), not in spec 7";
 /// A request resource holding wildcards (`bucket/*`): iam-simulate intersects patterns with it;
 /// spec 3.1: a request names concrete ARNs (or `*`), matched literally.
 const REQUEST_WILDCARD: &str = "request resource with wildcards is literal (spec 3.1)";
@@ -186,7 +188,8 @@ const REQUEST_STAR: &str = "request `*` matched by pattern `*` only (spec 3.3.9)
 const SESSION_ARN_GRANT: &str = "spec 7.4: a session-ARN grant is not capped by the session policy";
 /// sts:GetCallerIdentity needs no permission in AWS; iam-simulate special-cases it. iamc
 /// decides every action from the policies (spec 7).
-const GET_CALLER_IDENTITY: &str = "iam-simulate special-cases sts:GetCallerIdentity; spec 7 decides from the policies";
+const GET_CALLER_IDENTITY: &str =
+    "iam-simulate special-cases sts:GetCallerIdentity; spec 7 decides from the policies";
 
 /// Spec 1.2: `Principal` is prohibited in identity policies.
 const PRINCIPAL_IN_IDENTITY: &str = "`Principal` in an identity policy (spec 1.2)";
@@ -255,7 +258,11 @@ fn adapt(file: &str, case: &Json) -> Case {
     }
     let set = (|| -> Result<PolicySet, String> {
         let mut set = PolicySet {
-            identity: parse_all(&array(case, "identityPolicies"), "identity", PolicyKind::Identity)?,
+            identity: parse_all(
+                &array(case, "identityPolicies"),
+                "identity",
+                PolicyKind::Identity,
+            )?,
             ..PolicySet::default()
         };
         let mut resource = array(case, "resourcePolicy");
@@ -279,7 +286,11 @@ fn adapt(file: &str, case: &Json) -> Case {
             "boundary",
             PolicyKind::Boundary,
         )?;
-        set.session = parse_all(&array(case, "sessionPolicy"), "session", PolicyKind::Session)?;
+        set.session = parse_all(
+            &array(case, "sessionPolicy"),
+            "session",
+            PolicyKind::Session,
+        )?;
         for (key, kind, prefix) in [
             ("serviceControlPolicies", PolicyKind::Scp, "scp"),
             ("resourceControlPolicies", PolicyKind::Rcp, "rcp"),
@@ -354,8 +365,7 @@ fn core_engine_cases_agree_except_the_listed_divergences() {
     let ids: BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.len(), cases.len(), "case ids are unique");
     let want_rejected: BTreeSet<String> = REJECTED.iter().map(|(i, _)| (*i).to_owned()).collect();
-    let want_divergent: BTreeSet<String> =
-        DIVERGENT.iter().map(|(i, _)| (*i).to_owned()).collect();
+    let want_divergent: BTreeSet<String> = DIVERGENT.iter().map(|(i, _)| (*i).to_owned()).collect();
     let verbose = std::env::var_os("IAMC_CONFORMANCE_VERBOSE").is_some();
     for engine in engines() {
         let mut rejected = BTreeMap::new();

@@ -331,3 +331,213 @@ fn props_derived_requests_mostly_hit() {
         "resource variables rarely match: {variables}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Typed policy sets (issue 6)
+// ---------------------------------------------------------------------------------------------
+
+/// Callers of the typed-set requests: every principal kind of spec 4, two accounts.
+const CALLERS: &[Option<&str>] = &[
+    None,
+    Some("arn:aws:iam::111122223333:user/alice"),
+    Some("arn:aws:sts::111122223333:assumed-role/dev/s1"),
+    Some("arn:aws:iam::111122223333:role/dev"),
+    Some("arn:aws:sts::111122223333:federated-user/bob"),
+    Some("arn:aws:iam::111122223333:root"),
+    Some("arn:aws:iam::444455556666:user/eve"),
+    Some("arn:aws:sts::444455556666:assumed-role/ops/s2"),
+    Some("ecs-tasks.amazonaws.com"),
+    Some("*"),
+];
+
+/// `Principal` values of the typed-set policies, naming those callers every way spec 4 allows.
+const PRINCIPALS: &[&str] = &[
+    r#""*""#,
+    r#"{"AWS":"*"}"#,
+    r#"{"AWS":"111122223333"}"#,
+    r#"{"AWS":"arn:aws:iam::111122223333:root"}"#,
+    r#"{"AWS":"arn:aws:iam::111122223333:user/alice"}"#,
+    r#"{"AWS":"arn:aws:iam::111122223333:role/team/dev"}"#,
+    r#"{"AWS":"arn:aws:iam::111122223333:role/dev"}"#,
+    r#"{"AWS":"arn:aws:sts::111122223333:assumed-role/dev/s1"}"#,
+    r#"{"AWS":"arn:aws:sts::111122223333:federated-user/bob"}"#,
+    r#"{"AWS":["arn:aws:iam::444455556666:user/eve","111122223333"]}"#,
+    r#"{"AWS":"444455556666","Service":"ecs-tasks.amazonaws.com"}"#,
+    r#"{"Service":"ecs-tasks.amazonaws.com"}"#,
+    r#"{"Federated":"cognito-identity.amazonaws.com"}"#,
+    r#"{"AWS":["111122223333","arn:aws:iam::111122223333:role/dev","arn:aws:sts::111122223333:assumed-role/dev/s1"]}"#,
+];
+
+const RESOURCE_ACCOUNTS: &[Option<&str>] = &[None, Some("111122223333"), Some("444455556666")];
+
+/// A generated identity policy rewritten for `kind`: principals added where the kind needs or
+/// admits them, `Resource` removed from trust policies.
+fn retype(text: &str, kind: ast::PolicyKind, tape: &mut impl Iterator<Item = u32>) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    let mut next = move |n: usize| tape.next().unwrap_or(0) as usize % n;
+    let mut fix = |stmt: &mut serde_json::Value| {
+        let Some(obj) = stmt.as_object_mut() else {
+            return;
+        };
+        let principal =
+            |i: usize| serde_json::from_str::<serde_json::Value>(PRINCIPALS[i]).unwrap();
+        let deny = obj.get("Effect").and_then(|e| e.as_str()) == Some("Deny");
+        match kind {
+            ast::PolicyKind::Resource => {
+                let p = principal(next(PRINCIPALS.len()));
+                let key = if deny && next(3) == 0 {
+                    "NotPrincipal"
+                } else {
+                    "Principal"
+                };
+                obj.insert(key.into(), p);
+            }
+            ast::PolicyKind::Trust => {
+                obj.remove("Resource");
+                obj.remove("NotResource");
+                obj.insert("Principal".into(), principal(next(PRINCIPALS.len())));
+            }
+            ast::PolicyKind::Rcp => {
+                obj.insert("Principal".into(), serde_json::Value::String("*".into()));
+            }
+            ast::PolicyKind::Endpoint if next(2) == 0 => {
+                obj.insert("Principal".into(), principal(next(PRINCIPALS.len())));
+            }
+            _ => {}
+        }
+    };
+    match doc.get_mut("Statement") {
+        Some(serde_json::Value::Array(list)) => list.iter_mut().for_each(&mut fix),
+        Some(one) => fix(one),
+        None => {}
+    }
+    serde_json::to_string(&doc).unwrap()
+}
+
+/// A typed set built from a generated case: each document goes to a slot drawn from `tape`
+/// (identity most often), organization levels get a full-access policy most of the time so that
+/// the other types get a say.
+fn typed_set(case: &Case, tape: &[u32]) -> Result<iamc_grammar::PolicySet, TestCaseError> {
+    use ast::PolicyKind as K;
+    let mut draws = tape.iter().copied().cycle();
+    let mut set = iamc_grammar::PolicySet::default();
+    let levels = |draw: u32| 1 + (draw % 3) as usize;
+    let (scp_levels, rcp_levels) = (levels(tape[0]), levels(tape[1]));
+    if tape[2].is_multiple_of(3) {
+        set.scp = vec![Vec::new(); scp_levels];
+    }
+    if tape[3].is_multiple_of(3) {
+        set.rcp = vec![Vec::new(); rcp_levels];
+    }
+    for (name, text) in &case.documents {
+        let kind = match draws.next().unwrap_or(0) % 12 {
+            0..=3 => K::Identity,
+            4 => K::Resource,
+            5 => K::Trust,
+            6 => K::Boundary,
+            7 => K::Session,
+            8 if !set.scp.is_empty() => K::Scp,
+            9 if !set.rcp.is_empty() => K::Rcp,
+            10 => K::Endpoint,
+            _ => K::Identity,
+        };
+        let text = retype(text, kind, &mut draws);
+        let mut p = iamc_grammar::parse_policy(
+            &iamc_grammar::SourceFile::new(name.as_str(), text.as_str()),
+            kind,
+        )
+        .map_err(|d| TestCaseError::fail(format!("{name} as {kind:?} rejected: {d}\n{text}")))?
+        .policy;
+        p.name.clone_from(name);
+        let pick = draws.next().unwrap_or(0) as usize;
+        match kind {
+            K::Identity => set.identity.push(p),
+            K::Resource => set.resource.push(p),
+            K::Trust => set.trust.push(p),
+            K::Boundary => set.boundary.push(p),
+            K::Session => set.session.push(p),
+            K::Scp => {
+                let n = set.scp.len();
+                set.scp[pick % n].push(p);
+            }
+            K::Rcp => {
+                let n = set.rcp.len();
+                set.rcp[pick % n].push(p);
+            }
+            K::Endpoint => set.endpoint.push(p),
+        }
+    }
+    // Full access at most levels (FullAWSAccess / RCPFullAWSAccess), not always.
+    for (levels, kind, text) in [
+        (
+            &mut set.scp,
+            K::Scp,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+        ),
+        (
+            &mut set.rcp,
+            K::Rcp,
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}"#,
+        ),
+    ] {
+        for (l, level) in levels.iter_mut().enumerate() {
+            if draws.next().unwrap_or(0) % 5 != 0 {
+                let name = format!("full-{kind:?}-{l}.json");
+                let mut p = iamc_grammar::parse_policy(
+                    &iamc_grammar::SourceFile::new(name.as_str(), text),
+                    kind,
+                )
+                .unwrap()
+                .policy;
+                p.name = name;
+                level.push(p);
+            }
+        }
+    }
+    Ok(set)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Property 4: typed sets (every policy type, organization levels, principals of every
+    /// kind, same and cross account): compiled (through bytes) and reference give the same
+    /// explanation (decision, statements with their types, reason), and `authorize` its
+    /// decision.
+    #[test]
+    fn props_typed_sets_compiled_agrees_with_reference(
+        case in case_strategy(&Settings::default()),
+        tape in proptest::collection::vec(any::<u32>(), 64),
+    ) {
+        soak_progress("props_typed_sets_compiled_agrees_with_reference");
+        let set = typed_set(&case, &tape)?;
+        let bytes = iamc_compiler::compile_set(&set, &iamc_compiler::Config::default())
+            .map_err(|e| TestCaseError::fail(format!("compile failed: {e}\n{case:?}")))?;
+        let artifact = load(&bytes)?;
+        let reference = PolicySet::from_set(set.clone());
+        let mut draws = tape.iter().rev().copied().cycle();
+        for r in &case.requests {
+            for _ in 0..3 {
+                let mut r = r.clone();
+                r.principal = CALLERS[draws.next().unwrap_or(0) as usize % CALLERS.len()].map(str::to_owned);
+                r.resource_account = RESOURCE_ACCOUNTS[draws.next().unwrap_or(0) as usize % RESOURCE_ACCOUNTS.len()].map(str::to_owned);
+                let want = reference.explain(&r);
+                let got = artifact.explain(&r);
+                let decision = artifact.authorize(&r);
+                let report = |what: &str| TestCaseError::fail(format!(
+                    "{what}\n{case:?}\nset: {set:#?}\nrequest:   {}\nreference: {}\ncompiled:  {} (authorize: {})",
+                    request_json(&r), want.to_json(), got.to_json(), decision.as_str()
+                ));
+                if got != want {
+                    return Err(report("compiled explain differs from the reference"));
+                }
+                if decision != want.decision {
+                    return Err(report("compiled authorize differs from its explain"));
+                }
+                if std::env::var_os("IAMC_PROPS_STATS").is_some() {
+                    eprintln!("STAT {}", want.reason.message());
+                }
+            }
+        }
+    }
+}

@@ -190,7 +190,11 @@ impl PolicySet {
                 s.provenance.span.end,
             );
             if let Some(b) = &s.principal {
-                let kw = if b.negated { "not-principal" } else { "principal" };
+                let kw = if b.negated {
+                    "not-principal"
+                } else {
+                    "principal"
+                };
                 let _ = write!(out, "  {kw}:");
                 if b.any {
                     out.push_str(" *");

@@ -148,7 +148,10 @@ pub fn compile_program(
 ///
 /// # Errors
 /// See [`compile_program`].
-pub fn compile_set_program(set: &PolicySet, config: &Config) -> Result<emit::Compiled, CompileError> {
+pub fn compile_set_program(
+    set: &PolicySet,
+    config: &Config,
+) -> Result<emit::Compiled, CompileError> {
     let mut b = automata::DfaBuilder::new(config);
     let set = lower::lower(set, &mut b)?;
     emit::emit(set, b)

@@ -97,9 +97,7 @@ fn lower_principal(b: &ast::PrincipalBlock) -> program::PrincipalBlock {
                     ast::PrincipalKind::Aws => program::PrincipalEntryType::Aws,
                     ast::PrincipalKind::Service => program::PrincipalEntryType::Service,
                     ast::PrincipalKind::Federated => program::PrincipalEntryType::Federated,
-                    ast::PrincipalKind::CanonicalUser => {
-                        program::PrincipalEntryType::CanonicalUser
-                    }
+                    ast::PrincipalKind::CanonicalUser => program::PrincipalEntryType::CanonicalUser,
                 };
                 if kind == program::PrincipalEntryType::Aws && e.value.node == "*" {
                     out.any = true;

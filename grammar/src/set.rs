@@ -91,20 +91,41 @@ impl PolicySet {
     /// # Errors
     /// The first policy out of place, by name.
     pub fn check(&self) -> Result<(), SetError> {
-        let slot = |ps: &[Policy], ok: &dyn Fn(PolicyKind) -> bool, what: &str| {
-            match ps.iter().find(|p| !ok(p.kind)) {
-                Some(p) => Err(SetError {
-                    message: format!("`{}` is a {:?} policy, given as {what}", p.name, p.kind),
-                }),
-                None => Ok(()),
-            }
+        let slot = |ps: &[Policy], ok: &dyn Fn(PolicyKind) -> bool, what: &str| match ps
+            .iter()
+            .find(|p| !ok(p.kind))
+        {
+            Some(p) => Err(SetError {
+                message: format!("`{}` is a {:?} policy, given as {what}", p.name, p.kind),
+            }),
+            None => Ok(()),
         };
-        slot(&self.identity, &|k| k == PolicyKind::Identity, "an identity policy")?;
-        slot(&self.resource, &|k| k == PolicyKind::Resource, "a resource policy")?;
+        slot(
+            &self.identity,
+            &|k| k == PolicyKind::Identity,
+            "an identity policy",
+        )?;
+        slot(
+            &self.resource,
+            &|k| k == PolicyKind::Resource,
+            "a resource policy",
+        )?;
         slot(&self.trust, &|k| k == PolicyKind::Trust, "a trust policy")?;
-        slot(&self.boundary, &|k| k == PolicyKind::Boundary, "a permissions boundary")?;
-        slot(&self.session, &|k| k == PolicyKind::Session, "a session policy")?;
-        slot(&self.endpoint, &|k| k == PolicyKind::Endpoint, "an endpoint policy")?;
+        slot(
+            &self.boundary,
+            &|k| k == PolicyKind::Boundary,
+            "a permissions boundary",
+        )?;
+        slot(
+            &self.session,
+            &|k| k == PolicyKind::Session,
+            "a session policy",
+        )?;
+        slot(
+            &self.endpoint,
+            &|k| k == PolicyKind::Endpoint,
+            "an endpoint policy",
+        )?;
         for (levels, kind, what) in [
             (&self.scp, PolicyKind::Scp, "an SCP"),
             (&self.rcp, PolicyKind::Rcp, "an RCP"),

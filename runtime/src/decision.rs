@@ -153,7 +153,15 @@ impl Reason {
                 "implicitly denied: {} at level {l} (0 is the root) have no matching Allow",
                 t.describe()
             ),
-            Reason::NoAllow(t) => format!("implicitly denied: {} has no matching Allow", t.describe()),
+            Reason::NoAllow(t) => format!(
+                "implicitly denied: {} {} no matching Allow",
+                t.describe(),
+                if matches!(t, PolicyType::Identity | PolicyType::Scp | PolicyType::Rcp) {
+                    "have"
+                } else {
+                    "has"
+                }
+            ),
             Reason::NoGrant => {
                 "implicitly denied: no identity-based or resource-based policy allows the request"
                     .to_owned()
@@ -163,7 +171,10 @@ impl Reason {
                 .to_owned(),
             Reason::AllowedBy(t) => format!("allowed by {}", t.describe()),
             Reason::AllowedByBoth(t) => {
-                format!("allowed by the identity-based policies and {}", t.describe())
+                format!(
+                    "allowed by the identity-based policies and {}",
+                    t.describe()
+                )
             }
             Reason::Inconsistent => "denied: the artifact is inconsistent".to_owned(),
         }

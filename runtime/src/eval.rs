@@ -24,10 +24,10 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
+use crate::principal::{block_class, combine, Caller, Verdicts, DIRECT, MAX_ORG_LEVELS};
 use crate::program::{
     ActionShard, CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token,
 };
-use crate::principal::{block_class, combine, Caller, Verdicts, DIRECT, MAX_ORG_LEVELS};
 use crate::{
     Decision, EffectName, Explanation, MatchedStatement, PolicyType, Reason, Request, Value,
 };
@@ -202,7 +202,13 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
     let mut allow = [0u8; MAX_GROUPS];
     let decided = |allow: &[u8; MAX_GROUPS]| -> Res<bool> {
         let v = verdicts(p, allow)?;
-        Ok(combine(&v, &set.caller, (&req.action, &req.resource), set.same_account).0 == Decision::Allow)
+        Ok(combine(
+            &v,
+            &set.caller,
+            (&req.action, &req.resource),
+            set.same_account,
+        )
+        .0 == Decision::Allow)
     };
     if decided(&allow)? {
         return Ok(Decision::Allow);

@@ -12,9 +12,9 @@ mod eval;
 #[doc(hidden)]
 pub mod format;
 pub(crate) mod json;
+mod principal;
 #[doc(hidden)]
 pub mod program;
-mod principal;
 mod request;
 
 pub use artifact::{Artifact, AutomatonInfo};

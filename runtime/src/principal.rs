@@ -46,7 +46,14 @@ pub(crate) struct Caller<'r> {
 /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` cut at its first five colons.
 pub(crate) fn arn_fields(s: &str) -> Option<[&str; 6]> {
     let mut it = s.splitn(6, ':');
-    let f = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
+    let f = [
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ];
     (f[0] == "arn").then_some(f)
 }
 
@@ -144,10 +151,14 @@ fn aws_entry_class(value: &str, c: &Caller<'_>) -> u8 {
     if matches!(c.kind, CallerKind::Unnamed | CallerKind::Anonymous) {
         return 0;
     }
-    if value == c.text {
+    if value == c.text && c.kind != CallerKind::Root {
         // A role named by its own ARN is the "role ARN" row of spec 7.4: capped by its
         // boundary and session policy, like the role of a session.
-        return if c.kind == CallerKind::Role { INDIRECT } else { DIRECT };
+        return if c.kind == CallerKind::Role {
+            INDIRECT
+        } else {
+            DIRECT
+        };
     }
     let Some([_, partition, service, _, account, resource]) = arn_fields(value) else {
         return 0;
@@ -186,7 +197,10 @@ fn entry_class(kind: PrincipalEntryType, value: &str, c: &Caller<'_>) -> u8 {
 /// the docs' reading): every identity of the caller's chain must be listed (its account, then
 /// the role of a session, then the caller itself). `*` excludes everyone. An unnamed caller is
 /// excluded by `*` only.
-fn excluded<'a>(entries: impl Iterator<Item = (PrincipalEntryType, &'a str)> + Clone, c: &Caller<'_>) -> bool {
+fn excluded<'a>(
+    entries: impl Iterator<Item = (PrincipalEntryType, &'a str)> + Clone,
+    c: &Caller<'_>,
+) -> bool {
     let (mut any, mut account, mut role, mut itself) = (false, false, false, false);
     for (kind, value) in entries {
         if kind == PrincipalEntryType::Aws && value == "*" {

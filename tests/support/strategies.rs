@@ -881,6 +881,14 @@ pub fn request_json(r: &Request) -> String {
         out.push_str(&entries.join(","));
         out.push('}');
     }
+    if let Some(p) = &r.principal {
+        out.push_str(",\"principal\":");
+        out.push_str(&json_string(p));
+    }
+    if let Some(a) = &r.resource_account {
+        out.push_str(",\"resourceAccount\":");
+        out.push_str(&json_string(a));
+    }
     out.push('}');
     out
 }
