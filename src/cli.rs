@@ -788,10 +788,21 @@ fn inspect(path: &str, io: &mut Streams<'_>) -> Result<u8, CliError> {
         "produced by: iamc {}, regex-automata {}\n",
         info.producer.iamc, info.producer.regex_automata
     ));
+    let groups: Vec<String> = artifact
+        .groups()
+        .map(|(t, level)| {
+            if t.is_org() {
+                format!("{} level {level}", t.as_str())
+            } else {
+                t.as_str().to_owned()
+            }
+        })
+        .collect();
     out.push_str(&format!(
-        "policies: {}\nstatements: {}\n",
+        "policies: {}\nstatements: {}\ngroups: {}\n",
         artifact.policy_count(),
-        artifact.statement_count()
+        artifact.statement_count(),
+        groups.join(", ")
     ));
     out.push_str(&format!("sections: {}\n", info.sections.len()));
     out.push_str("  #  kind      offset        bytes  crc32\n");

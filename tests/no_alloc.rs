@@ -244,6 +244,7 @@ fn main() {
             r.action, r.resource
         );
     }
+    typed_set_authorize_allocates_nothing();
     // The counter does see allocations: `explain` builds a list.
     let region = Region::new(GLOBAL);
     let e = artifact.explain(&requests[0].0);
@@ -256,4 +257,128 @@ fn main() {
         "no_alloc: {} requests decided with zero allocations",
         requests.len()
     );
+}
+
+fn parse(name: &str, kind: ast::PolicyKind, text: &str) -> ast::Policy {
+    let mut p = iamc_grammar::parse_policy(&iamc_grammar::SourceFile::new(name, text), kind)
+        .unwrap()
+        .policy;
+    p.name = name.into();
+    p
+}
+
+/// A typed set: principal matching, organization levels, ceilings and the combination of spec
+/// 7.3 run without allocating either.
+fn typed_set_authorize_allocates_nothing() {
+    use ast::PolicyKind as K;
+    let set = iamc_grammar::PolicySet {
+        identity: vec![parse(
+            "id.json",
+            K::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        )],
+        resource: vec![parse(
+            "bucket.json",
+            K::Resource,
+            r#"{"Statement":[
+                {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:root","arn:aws:iam::111122223333:role/team/dev"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+                {"Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::111122223333:user/alice"]},"Action":"s3:DeleteObject","Resource":"*"}]}"#,
+        )],
+        boundary: vec![parse(
+            "pb.json",
+            K::Boundary,
+            r#"{"Statement":{"Effect":"Allow","Action":["s3:Get*","s3:Put*","s3:Delete*"],"Resource":"*"}}"#,
+        )],
+        scp: vec![
+            vec![parse(
+                "full.json",
+                K::Scp,
+                r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+            )],
+            vec![parse(
+                "ou.json",
+                K::Scp,
+                r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:PutBucketPolicy","Resource":"*"}]}"#,
+            )],
+        ],
+        ..Default::default()
+    };
+    let (artifact, _) =
+        iamc_compiler::compile_set_artifact(&set, &iamc_compiler::Config::default()).unwrap();
+    // The bucket is in 111122223333 (S3 ARNs carry no account).
+    let req = |action: &str, resource: &str, principal: &str| {
+        let mut r = Request::new(action, resource);
+        r.principal = Some(principal.into());
+        r.resource_account = Some("111122223333".into());
+        r
+    };
+    let alice = "arn:aws:iam::111122223333:user/alice";
+    let session = "arn:aws:sts::111122223333:assumed-role/dev/s1";
+    let eve = "arn:aws:iam::444455556666:user/eve";
+    let requests = [
+        (
+            req("s3:GetObject", "arn:aws:s3:::b/k", alice),
+            Decision::Allow,
+        ),
+        (
+            req("s3:ListBucket", "arn:aws:s3:::b", alice),
+            Decision::ImplicitDeny,
+        ),
+        (
+            req("s3:PutBucketPolicy", "arn:aws:s3:::b", alice),
+            Decision::ExplicitDeny,
+        ),
+        (
+            req("s3:DeleteObject", "arn:aws:s3:::b/k", alice),
+            Decision::Allow,
+        ),
+        (
+            req("s3:DeleteObject", "arn:aws:s3:::b/k", session),
+            Decision::ExplicitDeny,
+        ),
+        (
+            req("s3:GetObject", "arn:aws:s3:::b/k", session),
+            Decision::Allow,
+        ),
+        (
+            req("s3:GetObject", "arn:aws:s3:::b/k", eve),
+            Decision::Allow,
+        ),
+        (
+            req("s3:PutObject", "arn:aws:s3:::b/k", eve),
+            Decision::ImplicitDeny,
+        ),
+        (
+            req("s3:GetObject", "arn:aws:s3:::b/k", "*"),
+            Decision::ImplicitDeny,
+        ),
+        (
+            req(
+                "s3:GetObject",
+                "arn:aws:s3:::b/k",
+                "ecs-tasks.amazonaws.com",
+            ),
+            Decision::ImplicitDeny,
+        ),
+    ];
+    for (r, want) in &requests {
+        let _ = artifact.authorize(r);
+        let region = Region::new(GLOBAL);
+        let got = artifact.authorize(r);
+        let change = region.change();
+        let n = change.allocations + change.reallocations;
+        assert_eq!(
+            got,
+            *want,
+            "{} by {:?}: {:?}",
+            r.action,
+            r.principal,
+            artifact.explain(r)
+        );
+        assert_eq!(
+            n, 0,
+            "authorize allocated {n} times for {} by {:?}",
+            r.action, r.principal
+        );
+    }
 }

@@ -168,6 +168,12 @@ impl Artifact {
         self.program.statements.len()
     }
 
+    /// The typed groups of the set, in listing order: each policy type present, and each
+    /// organization level (SCP, RCP) with its level, root first.
+    pub fn groups(&self) -> impl Iterator<Item = (crate::PolicyType, u32)> + '_ {
+        self.program.groups.iter().map(|g| (g.policy_type, g.level))
+    }
+
     /// Number of policies.
     pub fn policy_count(&self) -> usize {
         self.program.policies.len()
