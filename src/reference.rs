@@ -86,7 +86,7 @@ impl PolicySet {
                             principal_grant(block, &who, stmt.effect.node == ast::Effect::Deny)
                         }
                     };
-                    if grant == Grant::None || !statement_applies(policy.version, stmt, req) {
+                    if grant == Grant::None || !statement_applies(policy, stmt, req) {
                         continue;
                     }
                     let effect = match stmt.effect.node {
@@ -597,12 +597,13 @@ fn entry_grant(kind: ast::PrincipalKind, value: &str, who: &Who) -> Grant {
 /// A statement applies when its action, resource and condition tests all hold (spec 0, 7.1).
 /// A statement without a resource element (a trust policy's) is about the role it is attached
 /// to: its resource test holds.
-fn statement_applies(version: ast::Version, stmt: &ast::Statement, req: &Request) -> bool {
+fn statement_applies(policy: &ast::Policy, stmt: &ast::Statement, req: &Request) -> bool {
+    let version = policy.version;
     action_ok(&stmt.action, &req.action)
         && stmt
             .resource
             .as_ref()
-            .is_none_or(|block| resource_ok(version, block, req))
+            .is_none_or(|block| resource_ok(policy.kind, version, block, req))
         && stmt
             .conditions
             .iter()
@@ -640,12 +641,28 @@ fn action_matches(pattern: &ast::ActionPattern, action: &str) -> bool {
 /// `Resource` is an OR of its entries; `NotResource` holds when no entry matches (spec 3.2,
 /// 3.5). An entry whose variable is unresolved matches nothing in `Resource` and excludes
 /// nothing in `NotResource` (A4, DESIGN.md): both reduce to "the entry does not match".
-fn resource_ok(version: ast::Version, block: &ast::ResourceBlock, req: &Request) -> bool {
+fn resource_ok(
+    kind: ast::PolicyKind,
+    version: ast::Version,
+    block: &ast::ResourceBlock,
+    req: &Request,
+) -> bool {
     let any = block
         .patterns
         .iter()
-        .any(|p| resource_matches(version, &p.node, req));
+        .any(|p| !never_matches(kind, &p.node) && resource_matches(version, &p.node, req));
     any != block.negated
+}
+
+/// Spec 3.4 (A5, the iam-simulate table): in resource-based and endpoint policies a short ARN
+/// (fewer than six fields) without `*` matches nothing.
+fn never_matches(kind: ast::PolicyKind, pattern: &ast::ResourcePattern) -> bool {
+    let ast::ResourcePattern::Arn { raw, .. } = pattern else {
+        return false;
+    };
+    matches!(kind, ast::PolicyKind::Resource | ast::PolicyKind::Endpoint)
+        && raw.chars().filter(|&c| c == ':').count() < 5
+        && !raw.contains('*')
 }
 
 /// One resource entry (spec 3.2-3.4): `*` matches everything including the `*` request; the `*`

@@ -14,3 +14,4 @@ mod reference_cases;
 #[path = "support/strategies.rs"]
 mod strategies;
 mod support;
+mod whole_decision;

@@ -45,7 +45,7 @@ pub fn lower(set: &PolicySet, dfas: &mut DfaBuilder) -> Result<ir::PolicySet, Co
     let mut statements = Vec::with_capacity(numbered.len());
     for (id, prov, policy, stmt) in numbered {
         let action = actions::lower_actions(&stmt.action);
-        let resource = resources::lower_resources(stmt.resource.as_ref());
+        let resource = resources::lower_resources(stmt.resource.as_ref(), policy.kind);
         let conditions = lower_conditions(stmt, policy.version, dfas)?;
         statements.push(ir::Statement {
             id,

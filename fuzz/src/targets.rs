@@ -256,27 +256,65 @@ pub fn assert_same(artifact: &Artifact, reference: &PolicySet, req: &Request) {
     let _ = compiled.to_json();
 }
 
+/// Callers the differential requests name (every principal kind, two accounts, none).
+const CALLERS: [Option<&str>; 7] = [
+    None,
+    Some("arn:aws:iam::111122223333:user/alice"),
+    Some("arn:aws:sts::111122223333:assumed-role/dev/s1"),
+    Some("arn:aws:sts::111122223333:federated-user/bob"),
+    Some("arn:aws:iam::444455556666:user/eve"),
+    Some("ecs-tasks.amazonaws.com"),
+    Some("*"),
+];
+
 /// `compile_differential`: a generated policy set (rendered as JSON and parsed by the grammar)
-/// and generated requests; compiled and reference explanations are equal. A generated policy
-/// the grammar refuses is skipped (the generator aims to stay valid); a small valid set that
-/// does not compile, or an artifact that does not load back, is a finding.
+/// and generated requests; compiled and reference explanations are equal. Each policy goes to
+/// a slot the tape chooses among the identity-like types (identity, boundary, session, one of
+/// two SCP levels), and each request names a caller and sometimes a resource account. A
+/// generated policy the grammar refuses is skipped (the generator aims to stay valid); a small
+/// valid set that does not compile, or an artifact that does not load back, is a finding.
 pub fn compile_differential(data: &[u8]) {
     let mut t = Tape::new(data);
     let case = gen::case(&mut t);
-    let mut policies = Vec::new();
+    let mut set = iamc_grammar::PolicySet::default();
+    let scp_levels = t.below(3);
+    set.scp = vec![Vec::new(); scp_levels];
     for (name, text) in &case.policies {
-        match parse_one(name, text, PolicyKind::Identity) {
-            Some(p) => policies.push(p),
-            None => return,
+        let kind = match t.below(8) {
+            0 => PolicyKind::Boundary,
+            1 => PolicyKind::Session,
+            2 if scp_levels > 0 => PolicyKind::Scp,
+            _ => PolicyKind::Identity,
+        };
+        let Some(mut p) = parse_one(name, text, kind) else {
+            return;
+        };
+        p.name.clone_from(name);
+        match kind {
+            PolicyKind::Boundary => set.boundary.push(p),
+            PolicyKind::Session => set.session.push(p),
+            PolicyKind::Scp => {
+                let level = t.below(scp_levels);
+                set.scp[level].push(p);
+            }
+            _ => set.identity.push(p),
         }
     }
-    let (_, artifact) = match compile_and_load(&policies) {
-        Ok(x) => x,
+    let artifact = match iamc_compiler::compile_set(&set, &iamc_compiler::Config::default())
+        .map_err(|e| format!("compile: {e}"))
+        .and_then(|bytes| load(&bytes))
+    {
+        Ok(a) => a,
         Err(e) => panic!("{e}\npolicies: {:#?}", case.policies),
     };
-    let reference = PolicySet::new(policies);
+    let reference = PolicySet::from_set(set);
     for req in &case.requests {
-        assert_same(&artifact, &reference, req);
+        let mut req = req.clone();
+        req.principal = t.pick(&CALLERS).map(str::to_owned);
+        if t.one_in(4) {
+            req.resource_account = Some(t.pick(&["111122223333", "444455556666"]).to_string());
+        }
+        assert_same(&artifact, &reference, &req);
     }
 }
 

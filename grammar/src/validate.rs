@@ -640,6 +640,30 @@ impl<'a> Validator<'a> {
                 Segment::Variable { .. } => {}
             }
         }
+        // Short ARNs (fewer than six fields) by policy type (spec 3.4, A5: the iam-simulate
+        // table): SCPs only with a trailing `*`, RCPs never; elsewhere they are padded (and in
+        // resource-based and endpoint policies one without `*` matches nothing).
+        if s.matches(':').count() < 5 {
+            if self.kind == PolicyKind::Scp && !s.ends_with('*') {
+                self.error_help(
+                    span,
+                    format!("short ARN `{}` in a service control policy", clip(s)),
+                    Some("give all six fields, or end the ARN with `*`".into()),
+                );
+                return None;
+            }
+            if self.kind == PolicyKind::Rcp {
+                self.error_help(
+                    span,
+                    format!("short ARN `{}` in a resource control policy", clip(s)),
+                    Some(
+                        "give all six fields: `arn:partition:service:region:account:resource`"
+                            .into(),
+                    ),
+                );
+                return None;
+            }
+        }
         self.iam_arn_checks(s, span);
         Some(ResourcePattern::Arn {
             raw: s.to_owned(),

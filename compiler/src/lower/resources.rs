@@ -11,7 +11,10 @@ use iamc_grammar::ast;
 
 use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
 
-pub fn lower_resources(block: Option<&ast::ResourceBlock>) -> ResourceMatcher {
+pub fn lower_resources(
+    block: Option<&ast::ResourceBlock>,
+    kind: ast::PolicyKind,
+) -> ResourceMatcher {
     let Some(block) = block else {
         // No resource element (trust policies, where it is prohibited): the statement is about
         // the role it is attached to, whatever the request names.
@@ -29,6 +32,12 @@ pub fn lower_resources(block: Option<&ast::ResourceBlock>) -> ResourceMatcher {
     for p in &block.patterns {
         match &p.node {
             ast::ResourcePattern::Any => m.any = true,
+            // Spec 3.4 (A5): in resource-based and endpoint policies a short ARN without `*`
+            // matches nothing: the entry is dropped (it neither grants nor excludes).
+            ast::ResourcePattern::Arn { raw, .. }
+                if matches!(kind, ast::PolicyKind::Resource | ast::PolicyKind::Endpoint)
+                    && raw.matches(':').count() < 5
+                    && !raw.contains('*') => {}
             ast::ResourcePattern::Arn { raw, template } => {
                 let g = ArnGlob {
                     raw: raw.clone(),
