@@ -35,25 +35,31 @@ macro_rules! typed_options {
 
 const USAGE: &str = "\
 Usage:
-  iamc check POLICY.json...
-  iamc compile POLICY.json... (-o SET.iamc | --emit ir)
-  iamc eval (--policy POLICY.json... | --artifact SET.iamc) [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
+  iamc check [POLICY.json...] [TYPED OPTIONS]
+  iamc compile [POLICY.json...] [TYPED OPTIONS] (-o SET.iamc | --emit ir)
+  iamc eval (--policy POLICY.json... [TYPED OPTIONS] | --artifact SET.iamc) [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
   iamc inspect SET.iamc
   iamc help [COMMAND]
   iamc --version";
 
 const HELP: &str = "\
-iamc: compile AWS IAM identity policies into decision automata, and decide requests.
+iamc: compile AWS IAM policy sets into decision automata, and decide requests.
 
 Usage:
-  iamc check POLICY.json...        parse and validate policies
-  iamc compile POLICY.json... -o SET.iamc
-                                   compile policies into one artifact
-  iamc compile POLICY.json... --emit ir
+  iamc check [POLICY.json...] [TYPED OPTIONS]
+                                   parse and validate policies by the rules of their type
+  iamc compile [POLICY.json...] [TYPED OPTIONS] -o SET.iamc
+                                   compile a policy set into one artifact
+  iamc compile [POLICY.json...] [TYPED OPTIONS] --emit ir
                                    print the intermediate representation
-  iamc eval (--policy POLICY.json... | --artifact SET.iamc)
+  iamc eval (--policy POLICY.json... [TYPED OPTIONS] | --artifact SET.iamc)
             [--request REQ.json | --requests REQS.jsonl] [--engine compiled|reference]
-                                   decide requests against the policies
+                                   decide requests against the policy set
+
+POLICY.json files are identity-based policies; TYPED OPTIONS name the other types
+(`iamc help eval` lists them): --resource-policy, --trust-policy, --boundary,
+--session-policy, --scp FILE[,FILE...] (one level each, root first), --rcp (likewise),
+--endpoint-policy.
   iamc inspect SET.iamc            describe an artifact (version, statements, automata)
   iamc help [COMMAND]              this help, or a command's
   iamc --version                   the version
@@ -93,13 +99,21 @@ its role, patterns, reachable states and bytes.
 
 Exit status: 0 valid, 2 I/O error or an invalid artifact (the error says what is wrong).";
 
-const CHECK_HELP: &str = "\
-iamc check POLICY.json...
+const CHECK_HELP: &str = concat!(
+    "\
+iamc check [POLICY.json...] [TYPED OPTIONS]
 
-Parses and validates each identity policy. Every problem is printed on stderr as
-`PATH:LINE:COL: error: MESSAGE` (warnings as `warning:`).
+Parses and validates each policy by the rules of its type: the files given as arguments are
+identity policies, the options below name the other types. Every problem is printed on stderr
+as `PATH:LINE:COL: error: MESSAGE` (warnings as `warning:`).
 
-Exit status: 0 all valid, 1 some policy has an error, 2 usage or I/O error.";
+Options:
+",
+    typed_options!(),
+    "
+
+Exit status: 0 all valid, 1 some policy has an error, 2 usage or I/O error."
+);
 
 const EVAL_HELP: &str = concat!(
     "\
@@ -203,7 +217,7 @@ fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
 enum Command {
     Help(&'static str),
     Version,
-    Check(Vec<String>),
+    Check(TypedFiles),
     Compile(CompileOptions),
     Eval(EvalOptions),
     Inspect(String),
@@ -240,6 +254,25 @@ struct TypedFiles {
 impl TypedFiles {
     fn is_empty(&self) -> bool {
         *self == TypedFiles::default()
+    }
+
+    /// Every file with the kind it is validated as, in flag order by type.
+    fn by_kind(&self) -> Vec<(&String, ast::PolicyKind)> {
+        use ast::PolicyKind as K;
+        let mut out = Vec::new();
+        for (files, kind) in [
+            (&self.identity, K::Identity),
+            (&self.resource, K::Resource),
+            (&self.trust, K::Trust),
+            (&self.boundary, K::Boundary),
+            (&self.session, K::Session),
+        ] {
+            out.extend(files.iter().map(|f| (f, kind)));
+        }
+        out.extend(self.scp.iter().flatten().map(|f| (f, K::Scp)));
+        out.extend(self.rcp.iter().flatten().map(|f| (f, K::Rcp)));
+        out.extend(self.endpoint.iter().map(|f| (f, K::Endpoint)));
+        out
     }
 
     /// Takes the typed-policy flag at `args[i]` with its value, if it is one; returns how many
@@ -352,13 +385,23 @@ fn parse_command(args: &[String]) -> Result<Command, CliError> {
 }
 
 fn parse_check(args: &[String]) -> Result<Command, CliError> {
-    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
-        return Err(usage(format!("unknown option `{flag}` for `check`")));
+    let mut files = TypedFiles::default();
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        if let Some(used) = files.take_flag(args, i)? {
+            i += used;
+            continue;
+        }
+        if arg.starts_with("--") {
+            return Err(usage(format!("unknown option `{arg}` for `check`")));
+        }
+        files.identity.push(arg.clone());
+        i += 1;
     }
-    if args.is_empty() {
+    if files.is_empty() {
         return Err(usage("`check` needs at least one policy file"));
     }
-    Ok(Command::Check(args.to_vec()))
+    Ok(Command::Check(files))
 }
 
 fn parse_compile(args: &[String]) -> Result<Command, CliError> {
@@ -581,15 +624,15 @@ fn report(stderr: &mut dyn Write, rendered: &str) {
 }
 
 /// `iamc check`: 0 all valid, 1 any error, 2 I/O error.
-fn check(files: &[String], io: &mut Streams<'_>) -> Result<u8, CliError> {
+fn check(files: &TypedFiles, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let mut status = EXIT_OK;
-    for path in files {
+    for (path, kind) in files.by_kind() {
         match read_policy(path)? {
             Loaded::Invalid(msg) => {
                 report(io.stderr, &msg);
                 status = EXIT_INVALID;
             }
-            Loaded::Source(src) => match parse_as(&src, ast::PolicyKind::Identity) {
+            Loaded::Source(src) => match parse_as(&src, kind) {
                 Ok((_, warnings)) => report(io.stderr, &warnings),
                 Err(errors) => {
                     report(io.stderr, &errors);

@@ -635,6 +635,31 @@ fn trust_policies_grant_service_principals_and_typed_flags_validate_by_type() {
     let o = iamc(&["eval", "--trust-policy", DEV], Some(req));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Principal"), "{}", stderr(&o));
+    // `check` validates by type too.
+    assert_eq!(
+        iamc(&["check", "--trust-policy", &trust], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = iamc(&["check", &trust], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "ecs-task-trust.json:5:5: error: `Principal` is not allowed in identity policies"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = iamc(
+        &[
+            "check",
+            "--scp",
+            &format!("{W}/scp-full-access.json,{W}/scp-deny-delete-cluster.json"),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Usage errors.
     for args in [
         &["eval", "--scp"][..],
