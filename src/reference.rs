@@ -204,7 +204,8 @@ fn decide(said: &Said, who: &Who, req: &Request) -> (Decision, Reason) {
     let session_ok = said
         .session
         .unwrap_or(!matches!(who, Who::Federated { .. }));
-    let resource_type = if said.trust {
+    // Trust policies hold only `sts:` actions: for those the resource side is the trust policy.
+    let resource_type = if said.trust && req.action.to_ascii_lowercase().starts_with("sts:") {
         PolicyType::Trust
     } else {
         PolicyType::Resource
@@ -229,7 +230,7 @@ fn decide(said: &Said, who: &Who, req: &Request) -> (Decision, Reason) {
     let key = action.starts_with("kms:")
         && Arn::parse(&req.resource)
             .is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
-    let must_grant = said.trust || key || action.starts_with("sts:assumerole");
+    let must_grant = key || action.starts_with("sts:assumerole");
     if !who.same_account(req) {
         if matches!(who, Who::Anonymous | Who::Service(_)) {
             return if any_grant {

@@ -37,29 +37,78 @@ fn requests(dir: &Path) -> Vec<Request> {
         .collect()
 }
 
+/// The policies of a golden directory as a typed set: `policies/*.json` are identity policies;
+/// `policies/<type>/*.json` (`resource`, `trust`, `boundary`, `session`, `endpoint`) and
+/// `policies/scp-<level>/`, `policies/rcp-<level>/` the other types (goldens before format 3
+/// hold identity policies only). Files sorted by name within a directory.
+fn typed_set(dir: &Path) -> iamc_grammar::PolicySet {
+    use ast::PolicyKind as K;
+    let sorted = |d: &Path| {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        entries
+    };
+    let parse = |path: &Path, kind: K| {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut p = iamc_grammar::parse_policy(&SourceFile::new(name.as_str(), text), kind)
+            .unwrap()
+            .policy;
+        p.name = name;
+        p
+    };
+    let mut set = iamc_grammar::PolicySet::default();
+    let mut scp = std::collections::BTreeMap::new();
+    let mut rcp = std::collections::BTreeMap::new();
+    for entry in sorted(&dir.join("policies")) {
+        if entry.is_file() {
+            set.identity.push(parse(&entry, K::Identity));
+            continue;
+        }
+        let sub = entry.file_name().unwrap().to_string_lossy().into_owned();
+        let files = sorted(&entry);
+        let (kind, slot): (K, &mut Vec<ast::Policy>) = match sub.as_str() {
+            "resource" => (K::Resource, &mut set.resource),
+            "trust" => (K::Trust, &mut set.trust),
+            "boundary" => (K::Boundary, &mut set.boundary),
+            "session" => (K::Session, &mut set.session),
+            "endpoint" => (K::Endpoint, &mut set.endpoint),
+            other => {
+                let (map, kind, level) = match other.split_once('-') {
+                    Some(("scp", l)) => (&mut scp, K::Scp, l),
+                    Some(("rcp", l)) => (&mut rcp, K::Rcp, l),
+                    _ => panic!("unknown golden policy directory `{other}`"),
+                };
+                let level: usize = level.parse().unwrap();
+                let list: &mut Vec<ast::Policy> = map.entry(level).or_default();
+                list.extend(files.iter().map(|f| parse(f, kind)));
+                continue;
+            }
+        };
+        slot.extend(files.iter().map(|f| parse(f, kind)));
+    }
+    for (levels, map) in [(&mut set.scp, scp), (&mut set.rcp, rcp)] {
+        for (i, (level, list)) in map.into_iter().enumerate() {
+            assert_eq!(
+                i, level,
+                "organization levels are numbered from 0 without gaps"
+            );
+            levels.push(list);
+        }
+    }
+    set
+}
+
 /// Writes `ecs.iamc` and `decisions.jsonl` from the directory's policies, checking the
 /// compiled decisions against the reference interpreter first.
 fn bless(dir: &Path) {
-    let mut names: Vec<String> = std::fs::read_dir(dir.join("policies"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    let policies: Vec<ast::Policy> = names
-        .iter()
-        .map(|n| {
-            let text = std::fs::read_to_string(dir.join("policies").join(n)).unwrap();
-            iamc_grammar::parse_policy(
-                &SourceFile::new(n.as_str(), text),
-                ast::PolicyKind::Identity,
-            )
-            .unwrap()
-            .policy
-        })
-        .collect();
+    let set = typed_set(dir);
     let (artifact, _) =
-        iamc_compiler::compile_artifact(&policies, &iamc_compiler::Config::default()).unwrap();
-    let reference = iamc::reference::PolicySet::new(policies);
+        iamc_compiler::compile_set_artifact(&set, &iamc_compiler::Config::default()).unwrap();
+    let reference = iamc::reference::PolicySet::from_set(set);
     let mut lines = String::new();
     for r in requests(dir) {
         let got = artifact.explain(&r);
@@ -134,6 +183,23 @@ fn golden_v1_loads_with_its_decisions_or_fails_with_a_version_error() {
 #[test]
 fn golden_v2_loads_with_its_decisions_or_fails_with_a_version_error() {
     golden_loads_with_its_decisions_or_fails_with_a_version_error(2);
+}
+
+#[test]
+fn golden_v3_loads_with_its_decisions_or_fails_with_a_version_error() {
+    golden_loads_with_its_decisions_or_fails_with_a_version_error(3);
+}
+
+/// The v3 golden's decisions are those the reference interpreter gives today for its typed set
+/// (the semantics of the recorded lines have not drifted).
+#[test]
+fn golden_v3_decisions_match_the_reference() {
+    let d = dir("v3");
+    let reference = iamc::reference::PolicySet::from_set(typed_set(&d));
+    let expected = std::fs::read_to_string(d.join("decisions.jsonl")).unwrap();
+    for (r, want) in requests(&d).iter().zip(expected.lines()) {
+        assert_eq!(reference.explain(r).to_json(), want, "request {r:?}");
+    }
 }
 
 #[test]

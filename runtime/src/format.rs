@@ -806,12 +806,12 @@ mod tests {
     fn version_window() {
         let mut b = sample();
         set_u32(&mut b, OFF_VERSION, 7);
-        assert_eq!(err(&b), "unsupported format version: expected 2, found 7");
+        assert_eq!(err(&b), "unsupported format version: expected 3, found 7");
         assert!(read(&b).unwrap_err().is_version_error());
-        set_u32(&mut b, OFF_VERSION, 1);
-        assert_eq!(err(&b), "unsupported format version: expected 2, found 1");
+        set_u32(&mut b, OFF_VERSION, 2);
+        assert_eq!(err(&b), "unsupported format version: expected 3, found 2");
         set_u32(&mut b, OFF_VERSION, 0);
-        assert_eq!(err(&b), "unsupported format version: expected 2, found 0");
+        assert_eq!(err(&b), "unsupported format version: expected 3, found 0");
         let e = LoadError::version(1, 3, 9).to_string();
         assert_eq!(e, "unsupported format version: expected 1 to 3, found 9");
     }

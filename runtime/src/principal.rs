@@ -300,7 +300,12 @@ pub(crate) fn combine(
         Some(allowed) => allowed,
         None => c.kind != CallerKind::Federated,
     };
-    let rtype = if v.has_trust {
+    // The resource side is named "the role trust policy" for an `sts:` action when the set has
+    // one (trust policies hold only `sts:` actions), else "the resource-based policy".
+    let sts = action
+        .split_once(':')
+        .is_some_and(|(s, _)| s.eq_ignore_ascii_case("sts"));
+    let rtype = if v.has_trust && sts {
         PolicyType::Trust
     } else {
         PolicyType::Resource
@@ -318,7 +323,7 @@ pub(crate) fn combine(
         }
     };
     // Trust policies and KMS key policies must grant even in the same account (rule 3).
-    let needs_resource = v.has_trust || grant_required(action, resource);
+    let needs_resource = grant_required(action, resource);
     if same_account && !needs_resource {
         if v.resource & DIRECT != 0 {
             return (Decision::Allow, Reason::AllowedBy(rtype));
