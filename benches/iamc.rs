@@ -166,6 +166,56 @@ fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
     m
 }
 
+/// `identity` as the identity policies of a typed set: a boundary allowing all but `iam:*`,
+/// three SCP levels (full access everywhere, the middle level also denying `ec2:*` outside
+/// us-east-1), an RCP level with full access, and a resource policy naming a role, an account
+/// and everyone with a condition.
+fn typed_set(identity: &[ast::Policy]) -> iamc_grammar::PolicySet {
+    use ast::PolicyKind as K;
+    let parse = |name: &str, kind: K, text: &str| {
+        let mut p = iamc_grammar::parse_policy(&iamc_grammar::SourceFile::new(name, text), kind)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .policy;
+        p.name = name.into();
+        p
+    };
+    let full = r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+    iamc_grammar::PolicySet {
+        identity: identity.to_vec(),
+        boundary: vec![parse(
+            "boundary.json",
+            K::Boundary,
+            r#"{"Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}"#,
+        )],
+        scp: vec![
+            vec![parse("full.json", K::Scp, full)],
+            vec![
+                parse("full.json", K::Scp, full),
+                parse(
+                    "region.json",
+                    K::Scp,
+                    r#"{"Statement":{"Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}}"#,
+                ),
+            ],
+            vec![parse("full.json", K::Scp, full)],
+        ],
+        rcp: vec![vec![parse(
+            "rcp-full.json",
+            K::Rcp,
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}"#,
+        )]],
+        resource: vec![parse(
+            "resource.json",
+            K::Resource,
+            r#"{"Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/dev"},"Action":["s3:GetObject","sqs:SendMessage"],"Resource":"*"},
+                {"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:ListBucket","Resource":"*"},
+                {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-123"}}}]}"#,
+        )],
+        ..Default::default()
+    }
+}
+
 fn quick() -> bool {
     std::env::var_os("IAMC_BENCH_QUICK").is_some()
 }
@@ -265,6 +315,44 @@ fn main() {
         peers::bench(&mut c, set);
 
         if set.name == "aws-managed" || set.name == "ecs" {
+            // 3. The same set as the identity policies of a typed set (boundary, three SCP
+            // levels, an RCP level, a resource policy), on the same requests: the cost of the
+            // whole decision over identity alone.
+            let typed = typed_set(&set.policies);
+            let bytes = iamc_compiler::compile_set(&typed, &iamc_compiler::Config::default())
+                .unwrap_or_else(|e| panic!("typed compile failed: {e}"));
+            let typed_artifact = Artifact::from_bytes(&bytes).unwrap();
+            let typed_reference = PolicySet::from_set(typed);
+            let mut allowed = 0usize;
+            for r in &set.requests {
+                let d = typed_artifact.authorize(r);
+                assert_eq!(
+                    d,
+                    typed_reference.authorize(r),
+                    "typed {}: engines disagree on {r:?}",
+                    set.name
+                );
+                allowed += usize::from(d == Decision::Allow);
+            }
+            println!(
+                "set {:<18} typed: {allowed} of {} requests allowed",
+                set.name,
+                set.requests.len()
+            );
+            bench_batch(
+                &mut c,
+                "authorize-typed",
+                BenchmarkId::new("compiled", &set.name),
+                &set.requests,
+                |r| typed_artifact.authorize(r),
+            );
+            bench_batch(
+                &mut c,
+                "authorize-typed",
+                BenchmarkId::new("reference", &set.name),
+                &set.requests,
+                |r| typed_reference.authorize(r),
+            );
             // 4. Load time (every byte validated) and compile time of the real sets.
             let mut g = c.benchmark_group("load");
             // The artifact's drop is not part of its load: outputs are dropped untimed.
