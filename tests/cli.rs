@@ -635,6 +635,19 @@ fn trust_policies_grant_service_principals_and_typed_flags_validate_by_type() {
     let o = iamc(&["eval", "--trust-policy", DEV], Some(req));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Principal"), "{}", stderr(&o));
+    // The IR shows the groups and the principal blocks.
+    let o = iamc(
+        &["compile", DEV, "--trust-policy", &trust, "--emit", "ir"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ir = stdout(&o);
+    assert!(ir.starts_with("group identity\n"), "{ir}");
+    assert!(ir.contains("group trust\nstmt 3 Allow"), "{ir}");
+    assert!(
+        ir.contains("  principal: Service=ecs-tasks.amazonaws.com\n"),
+        "{ir}"
+    );
     // `check` validates by type too.
     assert_eq!(
         iamc(&["check", "--trust-policy", &trust], None)

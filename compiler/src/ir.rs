@@ -165,10 +165,16 @@ impl PolicySet {
         let mut out = String::new();
         // An identity-only set prints as it did before typed sets.
         let typed = self.groups.len() > 1;
+        let mut group = None;
         for s in &self.statements {
-            if typed {
+            if typed && group != Some(s.provenance.group) {
+                group = Some(s.provenance.group);
                 if let Some(g) = self.groups.get(s.provenance.group as usize) {
-                    let _ = writeln!(out, "group {} level {}", g.policy_type.as_str(), g.level);
+                    let _ = if g.policy_type.is_org() {
+                        writeln!(out, "group {} level {}", g.policy_type.as_str(), g.level)
+                    } else {
+                        writeln!(out, "group {}", g.policy_type.as_str())
+                    };
                 }
             }
             let policy = self

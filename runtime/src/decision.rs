@@ -139,8 +139,8 @@ pub enum Reason {
     /// Cross-account, or a trust/key policy: granted by both the identity-based policies and
     /// the resource-based policy of this type.
     AllowedByBoth(PolicyType),
-    /// The artifact was inconsistent (an index the load-time checks should have excluded):
-    /// denied.
+    /// The artifact was inconsistent (an index the load-time checks should have excluded), or
+    /// the reference interpreter was given policies in the slots of other types: denied.
     Inconsistent,
 }
 
@@ -176,7 +176,10 @@ impl Reason {
                     t.describe()
                 )
             }
-            Reason::Inconsistent => "denied: the artifact is inconsistent".to_owned(),
+            Reason::Inconsistent => {
+                "implicitly denied: the policy set is inconsistent (denied rather than guessed)"
+                    .to_owned()
+            }
         }
     }
 }
