@@ -24,7 +24,9 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
-use crate::principal::{block_class, combine, Caller, Verdicts, DIRECT, MAX_ORG_LEVELS};
+use crate::principal::{
+    block_class, combine, grant_required, Caller, CallerKind, Verdicts, DIRECT, MAX_ORG_LEVELS,
+};
 use crate::program::{
     ActionShard, CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token,
 };
@@ -118,10 +120,16 @@ struct Setting<'r> {
 impl<'r> Setting<'r> {
     fn of(req: &'r Request) -> Setting<'r> {
         let caller = Caller::parse(req.principal.as_deref());
-        let account = caller.resource_account(&req.resource, req.resource_account.as_deref());
+        // Without a caller account the resource's is not needed (`Caller::same_account`).
+        let same_account = match caller.account {
+            None => caller.same_account(None),
+            Some(_) => caller.same_account(
+                caller.resource_account(&req.resource, req.resource_account.as_deref()),
+            ),
+        };
         Setting {
             caller,
-            same_account: caller.same_account(account),
+            same_account,
         }
     }
 }
@@ -199,6 +207,9 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
             None => action_hit(p, dfas, k, &req.action),
         }
     };
+    if matches!(p.groups.as_slice(), [g] if g.policy_type == PolicyType::Identity) {
+        return identity_only_allow(p, req, &set, &mut cx, hit_of);
+    }
     let mut allow = [0u8; MAX_GROUPS];
     let decided = |allow: &[u8; MAX_GROUPS]| -> Res<bool> {
         let v = verdicts(p, allow)?;
@@ -212,20 +223,6 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
     };
     if decided(&allow)? {
         return Ok(Decision::Allow);
-    }
-    // `allow_all` lists are produced for identity-only programs alone; honoured only there.
-    if matches!(p.groups.as_slice(), [g] if g.policy_type == PolicyType::Identity) {
-        for k in 0..p.shards.len() {
-            let hit = hit_of(k)?;
-            if hit.list.allow_all || hit.early_lists().any(|l| l.allow_all) {
-                allow[0] = DIRECT;
-                return Ok(if decided(&allow)? {
-                    Decision::Allow
-                } else {
-                    Decision::ImplicitDeny
-                });
-            }
-        }
     }
     let consider = |id: u32, cx: &mut Cx<'_>, allow: &mut [u8; MAX_GROUPS]| -> Res<bool> {
         let g = p.statements.get(id as usize).ok_or(Inconsistent)?.group as usize;
@@ -256,6 +253,57 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
         }
         for id in hit.not_actions() {
             if effect_of(id) == Some(StmtEffect::Allow) && consider(id, &mut cx, &mut allow)? {
+                return Ok(Decision::Allow);
+            }
+        }
+    }
+    Ok(Decision::ImplicitDeny)
+}
+
+/// The Allow pass of a set of identity policies alone (no Deny applied): spec 7.3 reduced to
+/// that case, without the per-group bookkeeping. An identity Allow decides only for a caller in
+/// the resource's account, not a federated user without a session policy, on a request whose
+/// resource policy need not grant (`principal::combine` with only the identity group says the
+/// same; the property tests hold the two paths together). The root user needs no Allow.
+fn identity_only_allow<'a>(
+    p: &'a Program,
+    req: &Request,
+    set: &Setting<'_>,
+    cx: &mut Cx<'_>,
+    hit_of: impl Fn(usize) -> Res<ActionHit<'a>>,
+) -> Res<Decision> {
+    let open = set.same_account
+        && set.caller.kind != CallerKind::Federated
+        && !grant_required(&req.action, &req.resource);
+    if !open {
+        return Ok(Decision::ImplicitDeny);
+    }
+    if set.caller.kind == CallerKind::Root {
+        return Ok(Decision::Allow);
+    }
+    let effect_of = |id: u32| p.statements.get(id as usize).map(|s| s.effect);
+    for k in 0..p.shards.len() {
+        let hit = hit_of(k)?;
+        if hit.list.allow_all || hit.early_lists().any(|l| l.allow_all) {
+            return Ok(Decision::Allow);
+        }
+    }
+    for k in 0..p.shards.len() {
+        let hit = hit_of(k)?;
+        for &id in hit.shard.allow_of(hit.list).ok_or(Inconsistent)? {
+            if cx.class(id)? != 0 {
+                return Ok(Decision::Allow);
+            }
+        }
+        for l in hit.early_lists() {
+            for &id in hit.shard.allow_of(l).ok_or(Inconsistent)? {
+                if cx.class(id)? != 0 {
+                    return Ok(Decision::Allow);
+                }
+            }
+        }
+        for id in hit.not_actions() {
+            if effect_of(id) == Some(StmtEffect::Allow) && cx.class(id)? != 0 {
                 return Ok(Decision::Allow);
             }
         }
@@ -445,6 +493,8 @@ struct Cx<'a> {
     dfas: &'a [Dfa],
     req: &'a Request,
     caller: Caller<'a>,
+    /// The program is one identity group (validation guarantees no principal blocks there).
+    identity_only: bool,
     matched: Option<Matched>,
 }
 
@@ -455,6 +505,7 @@ impl<'a> Cx<'a> {
             dfas,
             req,
             caller,
+            identity_only: matches!(p.groups.as_slice(), [g] if g.policy_type == PolicyType::Identity),
             matched: None,
         }
     }
@@ -464,6 +515,10 @@ impl<'a> Cx<'a> {
     /// service callers), its principal block must name the caller, and its resource block and
     /// conditions must hold.
     fn class(&mut self, id: u32) -> Res<u8> {
+        if self.identity_only {
+            // No principal blocks, no SCPs: the statement alone decides.
+            return Ok(if self.applies(id)? { DIRECT } else { 0 });
+        }
         let p = self.p;
         let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
         let g = p.groups.get(s.group as usize).ok_or(Inconsistent)?;
