@@ -96,7 +96,8 @@ pub struct Request {
     /// The calling principal's ARN (or a service principal, or `*` for anonymous); `None` means
     /// a same-account request decided by the policies given.
     pub principal: Option<String>,
-    /// The resource's 12-digit account; by default taken from the resource ARN.
+    /// The resource's 12-digit account; by default the account field of the resource ARN,
+    /// else the caller's.
     pub resource_account: Option<String>,
 }
 
