@@ -710,7 +710,7 @@ fn load_policies(files: &TypedFiles, stderr: &mut dyn Write) -> Result<PolicySet
         return Err(CliError::InvalidPolicy);
     }
     if let Err(e) = set.check() {
-        return Err(usage(e.message));
+        return Err(usage(e.message()));
     }
     Ok(set)
 }

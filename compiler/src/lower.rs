@@ -32,7 +32,8 @@ pub mod resources;
 /// A set whose policies sit in the wrong slots, or a statement the passes cannot lower (too
 /// many statements, a condition the conditions pass rejects).
 pub fn lower(set: &PolicySet, dfas: &mut DfaBuilder) -> Result<ir::PolicySet, CompileError> {
-    set.check().map_err(|e| CompileError::bad_set(e.message))?;
+    set.check()
+        .map_err(|e| CompileError::bad_set(e.message().to_owned()))?;
     let groups = set.groups();
     let typed: Vec<program::Group> = groups
         .iter()

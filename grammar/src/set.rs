@@ -37,7 +37,14 @@ pub struct Group<'a> {
 /// Why a [`PolicySet`] is malformed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetError {
-    pub message: String,
+    message: String,
+}
+
+impl SetError {
+    /// What is wrong, naming the policy.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl std::fmt::Display for SetError {
