@@ -523,9 +523,11 @@ fn principal_grant(block: &ast::PrincipalBlock, who: &Who, deny: bool) -> Grant 
                 Who::Session { .. } => {
                     listed(Grant::ViaAccount) && listed(Grant::ViaRole) && listed(Grant::Direct)
                 }
-                Who::User { .. } | Who::Role { .. } | Who::Federated { .. } => {
+                Who::User { .. } | Who::Federated { .. } => {
                     listed(Grant::ViaAccount) && listed(Grant::Direct)
                 }
+                // A role's own ARN names it through the role row.
+                Who::Role { .. } => listed(Grant::ViaAccount) && listed(Grant::ViaRole),
             };
     if excluded {
         Grant::None

@@ -282,6 +282,51 @@ fn whole_decision_levels_trust_and_anonymous() {
     );
 }
 
+/// Spec A14 (docs): `Deny` with `NotPrincipal` spares a caller only when its whole chain is
+/// listed: account, then role (for a role or a session), then the session itself.
+#[test]
+fn whole_decision_not_principal_deny_needs_the_whole_chain() {
+    let deny = |listed: &str| {
+        format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"}},{{"Effect":"Deny","NotPrincipal":{{"AWS":[{listed}]}},"Action":"sqs:*","Resource":"*"}}]}}"#
+        )
+    };
+    let role = "arn:aws:iam::111122223333:role/dev";
+    let account = r#""111122223333""#;
+    let role_arn = format!(r#""{role}""#);
+    let session = format!(r#""{SESSION}""#);
+    let rows = [
+        (role, vec![role_arn.as_str()], Decision::ExplicitDeny),
+        (role, vec![account, role_arn.as_str()], Decision::Allow),
+        (
+            SESSION,
+            vec![account, role_arn.as_str()],
+            Decision::ExplicitDeny,
+        ),
+        (
+            SESSION,
+            vec![account, role_arn.as_str(), session.as_str()],
+            Decision::Allow,
+        ),
+        (ALICE, vec![account], Decision::ExplicitDeny),
+        (
+            ALICE,
+            vec![account, r#""arn:aws:iam::111122223333:user/alice""#],
+            Decision::Allow,
+        ),
+    ];
+    for (caller, listed, want) in rows {
+        let text = deny(&listed.join(","));
+        check(
+            &format!("{caller} with {listed:?} listed"),
+            &set(&[(K::Resource, &text)]),
+            &request("sqs:SendMessage", QUEUE, caller),
+            want,
+            None,
+        );
+    }
+}
+
 /// Spec 3.4 (A5): short ARNs by policy type.
 #[test]
 fn whole_decision_short_arns_by_policy_type() {

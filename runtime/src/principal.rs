@@ -219,7 +219,9 @@ fn excluded<'a>(
         CallerKind::Anonymous | CallerKind::Service | CallerKind::Other => itself,
         CallerKind::Root => account,
         CallerKind::Session => account && role && itself,
-        CallerKind::User | CallerKind::Role | CallerKind::Federated => account && itself,
+        CallerKind::User | CallerKind::Federated => account && itself,
+        // A role names itself through the role row (`INDIRECT`).
+        CallerKind::Role => account && role,
     }
 }
 
