@@ -348,6 +348,8 @@ const CALLERS: &[Option<&str>] = &[
     Some("arn:aws:sts::444455556666:assumed-role/ops/s2"),
     Some("ecs-tasks.amazonaws.com"),
     Some("*"),
+    Some("arn:aws:iam::111122223333:group/admins"),
+    Some("arn:aws:sts::111122223333:assumed-role/dev"),
 ];
 
 /// `Principal` values of the typed-set policies, naming those callers every way spec 4 allows.

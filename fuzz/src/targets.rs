@@ -21,7 +21,7 @@ use iamc_runtime::{Artifact, Request};
 
 use super::gen::{self, Pools, Tape};
 
-const KINDS: [PolicyKind; 7] = [
+const KINDS: [PolicyKind; 8] = [
     PolicyKind::Identity,
     PolicyKind::Resource,
     PolicyKind::Trust,
@@ -29,6 +29,7 @@ const KINDS: [PolicyKind; 7] = [
     PolicyKind::Session,
     PolicyKind::Scp,
     PolicyKind::Rcp,
+    PolicyKind::Endpoint,
 ];
 
 /// Parses `text` as a policy of `kind` through the grammar.

@@ -103,6 +103,12 @@ impl<'r> Caller<'r> {
         if c.account.is_none() {
             c.kind = CallerKind::Other;
         }
+        if c.kind == CallerKind::Other {
+            // An ARN of no principal kind (a group, a malformed session) is only compared
+            // exactly: no account, no role.
+            c.account = None;
+            c.role = "";
+        }
         c
     }
 
