@@ -371,3 +371,51 @@ fn whole_decision_short_arns_by_policy_type() {
         .unwrap_err()
         .contains("short ARN `arn:aws:sqs:*` in a resource control policy"));
 }
+
+/// VPC endpoint policies are a ceiling on every caller (spec 7.2), with or without `Principal`;
+/// RCPs bind anonymous callers too.
+#[test]
+fn whole_decision_endpoint_ceiling_and_rcp_on_anonymous() {
+    let s3_only = r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    let deny_send = r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}}"#;
+    let send = request("sqs:SendMessage", QUEUE, ALICE);
+    check(
+        "endpoint without the action",
+        &set(&[(K::Identity, SEND_ANY), (K::Endpoint, s3_only)]),
+        &send,
+        Decision::ImplicitDeny,
+        Some(Reason::NoAllow(PolicyType::Endpoint)),
+    );
+    check(
+        "endpoint allowing everything",
+        &set(&[(K::Identity, SEND_ANY), (K::Endpoint, ALLOW_ALL)]),
+        &send,
+        Decision::Allow,
+        Some(Reason::AllowedBy(PolicyType::Identity)),
+    );
+    check(
+        "endpoint deny",
+        &set(&[
+            (K::Identity, SEND_ANY),
+            (K::Endpoint, ALLOW_ALL),
+            (K::Endpoint, deny_send),
+        ]),
+        &send,
+        Decision::ExplicitDeny,
+        Some(Reason::ExplicitDeny(PolicyType::Endpoint)),
+    );
+    let public = queue_policy(r#""*""#);
+    let rcp_deny = r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}"#;
+    let mut anonymous = request("sqs:SendMessage", QUEUE, "*");
+    anonymous.context.insert(
+        "aws:SecureTransport",
+        iamc_runtime::Value::Single(iamc_runtime::Scalar::Bool(false)),
+    );
+    check(
+        "RCP deny binds anonymous callers",
+        &set(&[(K::Resource, &public), (K::Rcp, rcp_deny)]),
+        &anonymous,
+        Decision::ExplicitDeny,
+        Some(Reason::ExplicitDeny(PolicyType::Rcp)),
+    );
+}
