@@ -18,6 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use iamc_runtime::Request;
 use serde_json::value::RawValue;
 
+use crate::core_engine::{
+    AWS_MANAGED_ALIAS, AWS_MANAGED_POLICY, AWS_RESERVED_ROLE, GET_CALLER_IDENTITY,
+    PRINCIPAL_IN_IDENTITY, REQUEST_STAR,
+};
 use crate::support::{engines, parse_identity, shared_dir};
 
 /// Cases where iamc follows the spec or DESIGN.md rather than iam-simulate: id → reason.
@@ -57,26 +61,6 @@ const DIVERGENT: &[(&str, &str)] = &[
     ("sts/getCallerIdentity/getCallerIdentity.json::sts:GetCallerIdentity should be implicitly allowed", GET_CALLER_IDENTITY),
 ];
 
-/// iam-simulate refuses writes to AWS managed policies (`arn:aws:iam::aws:policy/...`) whatever
-/// the identity policies say: a service rule outside the policy language; the spec (7.1) and
-/// DESIGN.md decide from the policies alone.
-const AWS_MANAGED_POLICY: &str =
-    "service rule of iam-simulate (AWS managed policies are read-only), not in spec 7.1";
-/// Likewise for roles under `role/aws-reserved/` (SSO-managed roles).
-const AWS_RESERVED_ROLE: &str =
-    "service rule of iam-simulate (aws-reserved roles are read-only), not in spec 7.1";
-/// Likewise for KMS aliases under `alias/aws/`.
-const AWS_MANAGED_ALIAS: &str =
-    "service rule of iam-simulate (AWS-managed KMS aliases), not in spec 7.1";
-/// iam-simulate reads a request resource `*` as "some resource" and lets ARN patterns match it;
-/// spec 3.3.9 / 3.6 and DESIGN.md: the `*` request is matched by the pattern `*` only.
-const REQUEST_STAR: &str =
-    "request `*` matched by pattern `*` only (spec 3.3.9, DESIGN.md Resources)";
-/// sts:GetCallerIdentity needs no permission in AWS; iam-simulate special-cases it. iamc
-/// decides every action from the policies (spec 7.1).
-const GET_CALLER_IDENTITY: &str =
-    "iam-simulate special-cases sts:GetCallerIdentity; spec 7.1 decides from the policies";
-
 /// Cases with a policy our validator rejects: id → reason.
 const REJECTED: &[(&str, &str)] = &[
     (
@@ -92,9 +76,6 @@ const REJECTED: &[(&str, &str)] = &[
         PRINCIPAL_IN_IDENTITY,
     ),
 ];
-
-/// Spec 1.2: `Principal` is prohibited in identity policies ("Has prohibited field Principal").
-const PRINCIPAL_IN_IDENTITY: &str = "`Principal` in an identity policy (spec 1.2)";
 
 struct Case {
     id: String,

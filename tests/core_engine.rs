@@ -35,6 +35,7 @@ use serde_json::Value as Json;
 use crate::support::{engines, parse_kind, shared_dir};
 
 /// Cases where iamc follows the spec rather than iam-simulate: case id (file::name) → reason.
+/// (The reasons shared with the identity-only cases, `tests/conformance.rs`, are `pub`.)
 const DIVERGENT: &[(&str, &str)] = &[
     ("anonymous.json::anonymous allowed by public resource policy with default RCP", RCP_LEVEL_ALLOW),
     ("anonymous.json::anonymous discovery mode only ignores conditions from supplied constraints", DISCOVERY),
@@ -170,29 +171,30 @@ const NOT_PRINCIPAL_CHAIN: &str = "spec A14: NotPrincipal+Deny excludes only a f
 /// iam-simulate refuses writes to AWS managed policies (`arn:aws:iam::aws:policy/...`) whatever
 /// the policies say: a service rule outside the policy language; spec 7 decides from the
 /// policies alone.
-const AWS_MANAGED_POLICY: &str =
+pub const AWS_MANAGED_POLICY: &str =
     "service rule of iam-simulate (AWS managed policies), not in spec 7";
 /// Likewise for roles under `role/aws-reserved/`.
-const AWS_RESERVED_ROLE: &str = "service rule of iam-simulate (aws-reserved roles), not in spec 7";
+pub const AWS_RESERVED_ROLE: &str =
+    "service rule of iam-simulate (aws-reserved roles), not in spec 7";
 /// Likewise for KMS aliases under `alias/aws/`.
-const AWS_MANAGED_ALIAS: &str =
+pub const AWS_MANAGED_ALIAS: &str =
     "service rule of iam-simulate (AWS-managed KMS aliases), not in spec 7";
 /// A request resource holding wildcards (`bucket/*`): iam-simulate intersects patterns with it;
 /// spec 3.1: a request names concrete ARNs (or `*`), matched literally.
 const REQUEST_WILDCARD: &str = "request resource with wildcards is literal (spec 3.1)";
 /// iam-simulate reads a request resource `*` as "some resource"; spec 3.3.9 / 3.5 and DESIGN.md:
 /// the `*` request is matched by the pattern `*` only.
-const REQUEST_STAR: &str = "request `*` matched by pattern `*` only (spec 3.3.9)";
+pub const REQUEST_STAR: &str = "request `*` matched by pattern `*` only (spec 3.3.9)";
 /// Spec 7.4: a resource policy naming the session ARN grants directly, not capped by the
 /// session policy (AWS session-policy docs); iam-simulate caps it.
 const SESSION_ARN_GRANT: &str = "spec 7.4: a session-ARN grant is not capped by the session policy";
 /// sts:GetCallerIdentity needs no permission in AWS; iam-simulate special-cases it. iamc
 /// decides every action from the policies (spec 7).
-const GET_CALLER_IDENTITY: &str =
+pub const GET_CALLER_IDENTITY: &str =
     "iam-simulate special-cases sts:GetCallerIdentity; spec 7 decides from the policies";
 
 /// Spec 1.2: `Principal` is prohibited in identity policies.
-const PRINCIPAL_IN_IDENTITY: &str = "`Principal` in an identity policy (spec 1.2)";
+pub const PRINCIPAL_IN_IDENTITY: &str = "`Principal` in an identity policy (spec 1.2)";
 /// Spec 1.2: `Principal` is required in resource-based (and RCP) statements.
 const NO_PRINCIPAL: &str = "resource-based statement without `Principal` (spec 1.2)";
 /// Spec 4.1: `Principal` is `"*"` or a map (`{"AWS": ...}`); a bare ARN string is invalid.
