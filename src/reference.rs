@@ -66,13 +66,10 @@ impl PolicySet {
                 PolicyType::Boundary => said.boundary = Some(false),
                 PolicyType::Session => said.session = Some(false),
                 PolicyType::Endpoint => said.endpoint = Some(false),
-                PolicyType::Resource | PolicyType::Trust => said.resource_given = true,
+                PolicyType::Trust => said.trust = true,
                 PolicyType::Scp => said.scp.push(false),
                 PolicyType::Rcp => said.rcp.push(false),
-                PolicyType::Identity => {}
-            }
-            if ty == PolicyType::Trust {
-                said.trust = true;
+                PolicyType::Identity | PolicyType::Resource => {}
             }
             // SCPs bind principals of member accounts only: not anonymous or service callers.
             if ty == PolicyType::Scp && matches!(who, Who::Anonymous | Who::Service(_)) {
@@ -146,7 +143,6 @@ struct Said {
     direct: bool,
     via_role: bool,
     via_account: bool,
-    resource_given: bool,
     trust: bool,
     boundary: Option<bool>,
     session: Option<bool>,

@@ -147,7 +147,6 @@ fn verdicts(p: &Program, allow: &[u8; MAX_GROUPS]) -> Res<Verdicts> {
             PolicyType::Identity => v.identity_allow |= a != 0,
             PolicyType::Resource | PolicyType::Trust => {
                 v.resource |= a;
-                v.resource_present = true;
                 v.has_trust |= g.policy_type == PolicyType::Trust;
             }
             PolicyType::Boundary => v.boundary = Some(a != 0),

@@ -204,7 +204,7 @@ fn entry_class(kind: PrincipalEntryType, value: &str, c: &Caller<'_>) -> u8 {
 /// the role of a session, then the caller itself). `*` excludes everyone. An unnamed caller is
 /// excluded by `*` only.
 fn excluded<'a>(
-    entries: impl Iterator<Item = (PrincipalEntryType, &'a str)> + Clone,
+    entries: impl Iterator<Item = (PrincipalEntryType, &'a str)>,
     c: &Caller<'_>,
 ) -> bool {
     let (mut any, mut account, mut role, mut itself) = (false, false, false, false);
@@ -263,8 +263,6 @@ pub(crate) fn block_class(b: &PrincipalBlock, c: &Caller<'_>, deny: bool) -> u8 
 pub(crate) struct Verdicts {
     /// Grant classes of applicable resource-policy Allows (`Resource` and `Trust` together).
     pub resource: u8,
-    /// Whether the set has resource-based policies (of either type).
-    pub resource_present: bool,
     /// Whether some resource policy of type `Trust` is in the set.
     pub has_trust: bool,
     pub identity_allow: bool,
