@@ -236,25 +236,92 @@ pub fn compile_files(
     paths: &[std::path::PathBuf],
     out: &std::path::Path,
 ) -> Result<(), CompileError> {
-    let mut policies = Vec::with_capacity(paths.len());
-    for path in paths {
-        let bytes = std::fs::read(path).map_err(|e| CompileError::io(path, &e))?;
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let src = iamc_grammar::SourceFile::new(name.clone(), text);
-        match iamc_grammar::parse_policy_bytes(&name, &bytes, ast::PolicyKind::Identity) {
-            Ok(parsed) => policies.push(parsed.policy),
-            Err(diags) => {
-                let rendered: Vec<String> = diags.errors().map(|d| d.render(&src)).collect();
-                return Err(CompileError::invalid(path, rendered.concat()));
-            }
+    compile_set_files(
+        &SetFiles {
+            identity: paths.to_vec(),
+            ..SetFiles::default()
+        },
+        out,
+    )
+}
+
+/// The policy files of a typed set, by type, for [`compile_set_files`] (the paths of the
+/// `iamc compile` flags).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetFiles {
+    pub identity: Vec<std::path::PathBuf>,
+    pub resource: Vec<std::path::PathBuf>,
+    pub trust: Vec<std::path::PathBuf>,
+    pub boundary: Vec<std::path::PathBuf>,
+    pub session: Vec<std::path::PathBuf>,
+    /// One entry per organization level, root first.
+    pub scp: Vec<Vec<std::path::PathBuf>>,
+    pub rcp: Vec<Vec<std::path::PathBuf>>,
+    pub endpoint: Vec<std::path::PathBuf>,
+}
+
+/// Parses a typed set's files (each by the rules of its type, named by its file name) and
+/// writes their artifact to `out`, for a build script:
+///
+/// ```no_run
+/// // build.rs
+/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
+/// let files = iamc_compiler::SetFiles {
+///     identity: vec!["policies/app.json".into()],
+///     boundary: vec!["policies/boundary.json".into()],
+///     scp: vec![vec!["policies/full-access.json".into()]],
+///     ..Default::default()
+/// };
+/// iamc_compiler::compile_set_files(&files, &out)?;
+/// println!("cargo::rerun-if-changed=policies");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`compile_files`].
+pub fn compile_set_files(files: &SetFiles, out: &std::path::Path) -> Result<(), CompileError> {
+    let load = |paths: &[std::path::PathBuf], kind: ast::PolicyKind| {
+        paths
+            .iter()
+            .map(|p| parse_file(p, kind))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let levels = |levels: &[Vec<std::path::PathBuf>], kind| {
+        levels
+            .iter()
+            .map(|l| load(l, kind))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let set = PolicySet {
+        identity: load(&files.identity, ast::PolicyKind::Identity)?,
+        resource: load(&files.resource, ast::PolicyKind::Resource)?,
+        trust: load(&files.trust, ast::PolicyKind::Trust)?,
+        boundary: load(&files.boundary, ast::PolicyKind::Boundary)?,
+        session: load(&files.session, ast::PolicyKind::Session)?,
+        scp: levels(&files.scp, ast::PolicyKind::Scp)?,
+        rcp: levels(&files.rcp, ast::PolicyKind::Rcp)?,
+        endpoint: load(&files.endpoint, ast::PolicyKind::Endpoint)?,
+    };
+    let bytes = compile_set(&set, &Config::default())?;
+    std::fs::write(out, bytes).map_err(|e| CompileError::io(out, &e))
+}
+
+/// Reads and parses one policy file as `kind`, named by its file name.
+fn parse_file(path: &std::path::Path, kind: ast::PolicyKind) -> Result<ast::Policy, CompileError> {
+    let bytes = std::fs::read(path).map_err(|e| CompileError::io(path, &e))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    match iamc_grammar::parse_policy_bytes(&name, &bytes, kind) {
+        Ok(parsed) => Ok(parsed.policy),
+        Err(diags) => {
+            let src =
+                iamc_grammar::SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned());
+            let rendered: Vec<String> = diags.errors().map(|d| d.render(&src)).collect();
+            Err(CompileError::invalid(path, rendered.concat()))
         }
     }
-    let bytes = compile(&policies, &Config::default())?;
-    std::fs::write(out, bytes).map_err(|e| CompileError::io(out, &e))
 }
 
 #[cfg(test)]

@@ -485,3 +485,72 @@ fn compile_files_writes_a_loadable_artifact_and_reports_invalid_policies() {
     assert!(missing.to_string().contains("missing.json"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn compile_set_files_parses_each_file_by_its_type() {
+    let dir = std::env::temp_dir().join(format!("iamc-set-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let all = write(
+        "all.json",
+        r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+    );
+    let s3 = write(
+        "s3.json",
+        r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+    );
+    let trust = write(
+        "trust.json",
+        r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}}"#,
+    );
+    let files = crate::SetFiles {
+        identity: vec![all.clone()],
+        boundary: vec![s3.clone()],
+        trust: vec![trust.clone()],
+        scp: vec![vec![all.clone()], vec![s3.clone()]],
+        ..crate::SetFiles::default()
+    };
+    let out = dir.join("set.iamc");
+    crate::compile_set_files(&files, &out).unwrap();
+    let a = iamc_runtime::Artifact::from_bytes(&std::fs::read(&out).unwrap()).unwrap();
+    let groups: Vec<_> = a.groups().map(|(t, l)| (t.as_str(), l)).collect();
+    assert_eq!(
+        groups,
+        [
+            ("identity", 0),
+            ("trust", 0),
+            ("boundary", 0),
+            ("scp", 0),
+            ("scp", 1)
+        ]
+    );
+    assert_eq!(
+        a.authorize(&Request::new("s3:GetObject", "arn:aws:s3:::b/k")),
+        Decision::Allow
+    );
+    // The boundary and the second SCP level cap everything else.
+    let e = a.explain(&Request::new("ec2:RunInstances", "*"));
+    assert_eq!(e.decision, Decision::ImplicitDeny);
+    assert_eq!(
+        e.reason,
+        iamc_runtime::Reason::NoAllowAtLevel(iamc_runtime::PolicyType::Scp, 1)
+    );
+    // A trust policy given as a boundary is refused, naming the file and the rule.
+    let wrong = crate::SetFiles {
+        boundary: vec![trust],
+        ..crate::SetFiles::default()
+    };
+    let err = crate::compile_set_files(&wrong, &dir.join("wrong.iamc"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("trust.json"), "{err}");
+    assert!(
+        err.contains("`Principal` is not allowed in permissions boundaries"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
