@@ -237,82 +237,51 @@ struct CompileOptions {
     output: CompileOutput,
 }
 
-/// The policy files of a typed set, by type (spec 7.2), as the flags name them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct TypedFiles {
-    identity: Vec<String>,
-    resource: Vec<String>,
-    trust: Vec<String>,
-    boundary: Vec<String>,
-    session: Vec<String>,
-    /// One entry per `--scp` flag: one organization level, root first.
-    scp: Vec<Vec<String>>,
-    rcp: Vec<Vec<String>>,
-    endpoint: Vec<String>,
-}
+/// The policy files of a typed set, by type (spec 7.2), as the flags name them: one SCP or
+/// RCP level per `--scp` / `--rcp` flag, root first.
+type TypedFiles = iamc_grammar::Slots<String>;
 
-impl TypedFiles {
-    fn is_empty(&self) -> bool {
-        *self == TypedFiles::default()
-    }
-
-    /// Every file with the kind it is validated as, in flag order by type.
-    fn by_kind(&self) -> Vec<(&String, ast::PolicyKind)> {
-        use ast::PolicyKind as K;
-        let mut out = Vec::new();
-        for (files, kind) in [
-            (&self.identity, K::Identity),
-            (&self.resource, K::Resource),
-            (&self.trust, K::Trust),
-            (&self.boundary, K::Boundary),
-            (&self.session, K::Session),
-        ] {
-            out.extend(files.iter().map(|f| (f, kind)));
-        }
-        out.extend(self.scp.iter().flatten().map(|f| (f, K::Scp)));
-        out.extend(self.rcp.iter().flatten().map(|f| (f, K::Rcp)));
-        out.extend(self.endpoint.iter().map(|f| (f, K::Endpoint)));
-        out
-    }
-
-    /// Takes the typed-policy flag at `args[i]` with its value, if it is one; returns how many
-    /// arguments it used.
-    fn take_flag(&mut self, args: &[String], i: usize) -> Result<Option<usize>, CliError> {
-        let Some(flag) = args.get(i) else {
-            return Ok(None);
-        };
-        let slot = match flag.as_str() {
-            "--resource-policy" => &mut self.resource,
-            "--trust-policy" => &mut self.trust,
-            "--boundary" => &mut self.boundary,
-            "--session-policy" => &mut self.session,
-            "--endpoint-policy" => &mut self.endpoint,
-            "--scp" | "--rcp" => {
-                let value = args
-                    .get(i + 1)
-                    .filter(|v| !v.starts_with("--"))
-                    .ok_or_else(|| usage(format!("`{flag}` needs FILE[,FILE...]")))?;
-                let level: Vec<String> = value
-                    .split(',')
-                    .filter(|f| !f.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-                if flag == "--scp" {
-                    self.scp.push(level);
-                } else {
-                    self.rcp.push(level);
-                }
-                return Ok(Some(2));
+/// Takes the typed-policy flag at `args[i]` with its value into `files`, if it is one; returns
+/// how many arguments it used.
+fn take_typed_flag(
+    files: &mut TypedFiles,
+    args: &[String],
+    i: usize,
+) -> Result<Option<usize>, CliError> {
+    let Some(flag) = args.get(i) else {
+        return Ok(None);
+    };
+    let slot = match flag.as_str() {
+        "--resource-policy" => &mut files.resource,
+        "--trust-policy" => &mut files.trust,
+        "--boundary" => &mut files.boundary,
+        "--session-policy" => &mut files.session,
+        "--endpoint-policy" => &mut files.endpoint,
+        "--scp" | "--rcp" => {
+            let value = args
+                .get(i + 1)
+                .filter(|v| !v.starts_with("--"))
+                .ok_or_else(|| usage(format!("`{flag}` needs FILE[,FILE...]")))?;
+            let level: Vec<String> = value
+                .split(',')
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if flag == "--scp" {
+                files.scp.push(level);
+            } else {
+                files.rcp.push(level);
             }
-            _ => return Ok(None),
-        };
-        let value = args
-            .get(i + 1)
-            .filter(|v| !v.starts_with("--"))
-            .ok_or_else(|| usage(format!("`{flag}` needs a file")))?;
-        slot.push(value.clone());
-        Ok(Some(2))
-    }
+            return Ok(Some(2));
+        }
+        _ => return Ok(None),
+    };
+    let value = args
+        .get(i + 1)
+        .filter(|v| !v.starts_with("--"))
+        .ok_or_else(|| usage(format!("`{flag}` needs a file")))?;
+    slot.push(value.clone());
+    Ok(Some(2))
 }
 
 /// Which engine answers `eval`.
@@ -388,7 +357,7 @@ fn parse_check(args: &[String]) -> Result<Command, CliError> {
     let mut files = TypedFiles::default();
     let mut i = 0;
     while let Some(arg) = args.get(i) {
-        if let Some(used) = files.take_flag(args, i)? {
+        if let Some(used) = take_typed_flag(&mut files, args, i)? {
             i += used;
             continue;
         }
@@ -409,7 +378,7 @@ fn parse_compile(args: &[String]) -> Result<Command, CliError> {
     let mut output = None;
     let mut i = 0;
     while let Some(arg) = args.get(i) {
-        if let Some(used) = policies.take_flag(args, i)? {
+        if let Some(used) = take_typed_flag(&mut policies, args, i)? {
             i += used;
             continue;
         }
@@ -467,7 +436,7 @@ fn parse_eval(args: &[String]) -> Result<Command, CliError> {
             .ok_or_else(|| usage(format!("`{flag}` needs a value")))
     };
     while let Some(arg) = args.get(i) {
-        if let Some(used) = policies.take_flag(args, i)? {
+        if let Some(used) = take_typed_flag(&mut policies, args, i)? {
             i += used;
             continue;
         }
@@ -623,22 +592,35 @@ fn report(stderr: &mut dyn Write, rendered: &str) {
     }
 }
 
+/// Reads and parses one policy file as `kind`, reporting its warnings, or its errors (then
+/// `None`). An I/O error is fatal.
+fn load_one(
+    path: &str,
+    kind: ast::PolicyKind,
+    stderr: &mut dyn Write,
+) -> Result<Option<ast::Policy>, CliError> {
+    let parsed = match read_policy(path)? {
+        Loaded::Invalid(msg) => Err(msg),
+        Loaded::Source(src) => parse_as(&src, kind),
+    };
+    Ok(match parsed {
+        Ok((policy, warnings)) => {
+            report(stderr, &warnings);
+            Some(policy)
+        }
+        Err(errors) => {
+            report(stderr, &errors);
+            None
+        }
+    })
+}
+
 /// `iamc check`: 0 all valid, 1 any error, 2 I/O error.
 fn check(files: &TypedFiles, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let mut status = EXIT_OK;
-    for (path, kind) in files.by_kind() {
-        match read_policy(path)? {
-            Loaded::Invalid(msg) => {
-                report(io.stderr, &msg);
-                status = EXIT_INVALID;
-            }
-            Loaded::Source(src) => match parse_as(&src, kind) {
-                Ok((_, warnings)) => report(io.stderr, &warnings),
-                Err(errors) => {
-                    report(io.stderr, &errors);
-                    status = EXIT_INVALID;
-                }
-            },
+    for (kind, path) in files.iter() {
+        if load_one(path, kind, io.stderr)?.is_none() {
+            status = EXIT_INVALID;
         }
     }
     Ok(status)
@@ -662,50 +644,29 @@ impl Decider for Artifact {
 }
 
 /// Loads every policy file of the set, each validated by the rules of its type; any invalid
-/// one stops (after all are reported).
+/// one stops (after all are reported), an I/O error at once.
 fn load_policies(files: &TypedFiles, stderr: &mut dyn Write) -> Result<PolicySet, CliError> {
     let mut failed = false;
-    let mut load =
-        |paths: &[String], kind: ast::PolicyKind| -> Result<Vec<ast::Policy>, CliError> {
-            let mut policies = Vec::with_capacity(paths.len());
-            for path in paths {
-                match read_policy(path)? {
-                    Loaded::Invalid(msg) => {
-                        report(stderr, &msg);
-                        failed = true;
-                    }
-                    Loaded::Source(src) => match parse_as(&src, kind) {
-                        Ok((policy, warnings)) => {
-                            report(stderr, &warnings);
-                            policies.push(policy);
-                        }
-                        Err(errors) => {
-                            report(stderr, &errors);
-                            failed = true;
-                        }
-                    },
-                }
+    let mut fatal = None;
+    let set = PolicySet::from_slots(files, |path, kind| {
+        if fatal.is_some() {
+            return None;
+        }
+        match load_one(path, kind, stderr) {
+            Ok(Some(policy)) => Some(policy),
+            Ok(None) => {
+                failed = true;
+                None
             }
-            Ok(policies)
-        };
-    let set = PolicySet {
-        identity: load(&files.identity, ast::PolicyKind::Identity)?,
-        resource: load(&files.resource, ast::PolicyKind::Resource)?,
-        trust: load(&files.trust, ast::PolicyKind::Trust)?,
-        boundary: load(&files.boundary, ast::PolicyKind::Boundary)?,
-        session: load(&files.session, ast::PolicyKind::Session)?,
-        scp: files
-            .scp
-            .iter()
-            .map(|level| load(level, ast::PolicyKind::Scp))
-            .collect::<Result<_, _>>()?,
-        rcp: files
-            .rcp
-            .iter()
-            .map(|level| load(level, ast::PolicyKind::Rcp))
-            .collect::<Result<_, _>>()?,
-        endpoint: load(&files.endpoint, ast::PolicyKind::Endpoint)?,
-    };
+            Err(e) => {
+                fatal = Some(e);
+                None
+            }
+        }
+    });
+    if let Some(e) = fatal {
+        return Err(e);
+    }
     if failed {
         return Err(CliError::InvalidPolicy);
     }

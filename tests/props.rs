@@ -462,22 +462,12 @@ fn typed_set(case: &Case, tape: &[u32]) -> Result<iamc_grammar::PolicySet, TestC
             .policy;
         p.name.clone_from(name);
         let pick = draws.next().unwrap_or(0) as usize;
-        match kind {
-            K::Identity => set.identity.push(p),
-            K::Resource => set.resource.push(p),
-            K::Trust => set.trust.push(p),
-            K::Boundary => set.boundary.push(p),
-            K::Session => set.session.push(p),
-            K::Scp => {
-                let n = set.scp.len();
-                set.scp[pick % n].push(p);
-            }
-            K::Rcp => {
-                let n = set.rcp.len();
-                set.rcp[pick % n].push(p);
-            }
-            K::Endpoint => set.endpoint.push(p),
-        }
+        let level = match kind {
+            K::Scp => pick % set.scp.len(),
+            K::Rcp => pick % set.rcp.len(),
+            _ => 0,
+        };
+        set.push(p, level);
     }
     // Full access at most levels (FullAWSAccess / RCPFullAWSAccess), not always.
     for (levels, kind, text) in [

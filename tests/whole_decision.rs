@@ -21,20 +21,17 @@ const BOB: &str = "arn:aws:iam::444455556666:user/bob";
 const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/dev/s1";
 const FEDERATED: &str = "arn:aws:sts::111122223333:federated-user/fred";
 
+/// The policies as a typed set; every SCP or RCP is a level of its own.
 fn set(policies: &[(K, &str)]) -> PolicySet {
     let mut set = PolicySet::default();
     for (i, (kind, text)) in policies.iter().enumerate() {
         let p = parse_kind(&format!("p{i}.json"), text, *kind).unwrap_or_else(|e| panic!("{e}"));
-        match kind {
-            K::Identity => set.identity.push(p),
-            K::Resource => set.resource.push(p),
-            K::Trust => set.trust.push(p),
-            K::Boundary => set.boundary.push(p),
-            K::Session => set.session.push(p),
-            K::Scp => set.scp.push(vec![p]),
-            K::Rcp => set.rcp.push(vec![p]),
-            K::Endpoint => set.endpoint.push(p),
-        }
+        let level = match kind {
+            K::Scp => set.scp.len(),
+            K::Rcp => set.rcp.len(),
+            _ => 0,
+        };
+        set.push(p, level);
     }
     set
 }

@@ -246,19 +246,8 @@ pub fn compile_files(
 }
 
 /// The policy files of a typed set, by type, for [`compile_set_files`] (the paths of the
-/// `iamc compile` flags).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SetFiles {
-    pub identity: Vec<std::path::PathBuf>,
-    pub resource: Vec<std::path::PathBuf>,
-    pub trust: Vec<std::path::PathBuf>,
-    pub boundary: Vec<std::path::PathBuf>,
-    pub session: Vec<std::path::PathBuf>,
-    /// One entry per organization level, root first.
-    pub scp: Vec<Vec<std::path::PathBuf>>,
-    pub rcp: Vec<Vec<std::path::PathBuf>>,
-    pub endpoint: Vec<std::path::PathBuf>,
-}
+/// `iamc compile` flags; SCP and RCP files one list per level, root first).
+pub type SetFiles = iamc_grammar::Slots<std::path::PathBuf>;
 
 /// Parses a typed set's files (each by the rules of its type, named by its file name) and
 /// writes their artifact to `out`, for a build script:
@@ -280,28 +269,16 @@ pub struct SetFiles {
 /// # Errors
 /// As [`compile_files`].
 pub fn compile_set_files(files: &SetFiles, out: &std::path::Path) -> Result<(), CompileError> {
-    let load = |paths: &[std::path::PathBuf], kind: ast::PolicyKind| {
-        paths
-            .iter()
-            .map(|p| parse_file(p, kind))
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let levels = |levels: &[Vec<std::path::PathBuf>], kind| {
-        levels
-            .iter()
-            .map(|l| load(l, kind))
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let set = PolicySet {
-        identity: load(&files.identity, ast::PolicyKind::Identity)?,
-        resource: load(&files.resource, ast::PolicyKind::Resource)?,
-        trust: load(&files.trust, ast::PolicyKind::Trust)?,
-        boundary: load(&files.boundary, ast::PolicyKind::Boundary)?,
-        session: load(&files.session, ast::PolicyKind::Session)?,
-        scp: levels(&files.scp, ast::PolicyKind::Scp)?,
-        rcp: levels(&files.rcp, ast::PolicyKind::Rcp)?,
-        endpoint: load(&files.endpoint, ast::PolicyKind::Endpoint)?,
-    };
+    let mut error = None;
+    let set = PolicySet::from_slots(files, |path, kind| {
+        if error.is_some() {
+            return None;
+        }
+        parse_file(path, kind).map_err(|e| error = Some(e)).ok()
+    });
+    if let Some(e) = error {
+        return Err(e);
+    }
     let bytes = compile_set(&set, &Config::default())?;
     std::fs::write(out, bytes).map_err(|e| CompileError::io(out, &e))
 }

@@ -44,7 +44,7 @@ lalrpop_util::lalrpop_mod!(
 pub use diag::{Diagnostic, Diagnostics, Severity, Warnings};
 pub use lexer::MAX_DEPTH;
 pub use limits::Limits;
-pub use set::PolicySet;
+pub use set::{PolicySet, Slots};
 pub use span::{SourceFile, Span};
 
 use lalrpop_util::ParseError;

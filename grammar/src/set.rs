@@ -3,26 +3,72 @@
 use crate::ast::{Policy, PolicyKind};
 
 /// The policies of every type that bear on a request: the principal's identity-based policies,
-/// boundary and session policy, the resource's resource-based (or trust) policies, the SCPs and
-/// RCPs of each organization level, and VPC endpoint policies.
+/// boundary and session policy, the resource's resource-based policies (`resource`) or the
+/// trust policy of the role it assumes (`trust`), the SCPs and RCPs of each organization level
+/// (root first), and VPC endpoint policies.
 ///
 /// A type with no policy is absent (no ceiling), except organization levels: a level is present
 /// once listed, and a listed level with no policy has no `Allow` (spec 7.3).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PolicySet {
-    pub identity: Vec<Policy>,
-    /// Resource-based policies of the resource (kind `Resource`).
-    pub resource: Vec<Policy>,
-    /// The trust policy of the role a request assumes (kind `Trust`): a resource policy whose
-    /// grant is needed even in the same account.
-    pub trust: Vec<Policy>,
-    pub boundary: Vec<Policy>,
-    pub session: Vec<Policy>,
-    /// Service control policies, one entry per level of the organization, root first.
-    pub scp: Vec<Vec<Policy>>,
-    /// Resource control policies, one entry per level, root first.
-    pub rcp: Vec<Vec<Policy>>,
-    pub endpoint: Vec<Policy>,
+pub type PolicySet = Slots<Policy>;
+
+/// Something per slot of a typed set: policies ([`PolicySet`]), or file paths and texts to
+/// make them from; one list per policy type, one list per organization level. `iamc compile`'s flags fill one with paths, and so does a build
+/// script (`iamc_compiler::SetFiles`); [`PolicySet::from_slots`] turns it into policies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slots<T> {
+    pub identity: Vec<T>,
+    pub resource: Vec<T>,
+    pub trust: Vec<T>,
+    pub boundary: Vec<T>,
+    pub session: Vec<T>,
+    /// One entry per organization level, root first.
+    pub scp: Vec<Vec<T>>,
+    pub rcp: Vec<Vec<T>>,
+    pub endpoint: Vec<T>,
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Slots<T> {
+        Slots {
+            identity: Vec::new(),
+            resource: Vec::new(),
+            trust: Vec::new(),
+            boundary: Vec::new(),
+            session: Vec::new(),
+            scp: Vec::new(),
+            rcp: Vec::new(),
+            endpoint: Vec::new(),
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    /// No item and no organization level.
+    pub fn is_empty(&self) -> bool {
+        self.identity.is_empty()
+            && self.resource.is_empty()
+            && self.trust.is_empty()
+            && self.boundary.is_empty()
+            && self.session.is_empty()
+            && self.scp.is_empty()
+            && self.rcp.is_empty()
+            && self.endpoint.is_empty()
+    }
+
+    /// Every item with the kind of its slot, in group order (levels root first).
+    pub fn iter(&self) -> impl Iterator<Item = (PolicyKind, &T)> {
+        let with = |kind: PolicyKind| move |t| (kind, t);
+        self.identity
+            .iter()
+            .map(with(PolicyKind::Identity))
+            .chain(self.resource.iter().map(with(PolicyKind::Resource)))
+            .chain(self.trust.iter().map(with(PolicyKind::Trust)))
+            .chain(self.boundary.iter().map(with(PolicyKind::Boundary)))
+            .chain(self.session.iter().map(with(PolicyKind::Session)))
+            .chain(self.scp.iter().flatten().map(with(PolicyKind::Scp)))
+            .chain(self.rcp.iter().flatten().map(with(PolicyKind::Rcp)))
+            .chain(self.endpoint.iter().map(with(PolicyKind::Endpoint)))
+    }
 }
 
 /// One group of a [`PolicySet`]: the policies of one kind, or of one organization level.
@@ -68,28 +114,57 @@ impl PolicySet {
     }
 
     /// Sorts `policies` into their slots by kind. SCPs go into one level, as do RCPs (a set
-    /// with several levels is built field by field).
+    /// with several levels is built with [`PolicySet::push`] or field by field).
     pub fn from_policies(policies: Vec<Policy>) -> PolicySet {
         let mut set = PolicySet::default();
         for p in policies {
-            match p.kind {
-                PolicyKind::Identity => set.identity.push(p),
-                PolicyKind::Resource => set.resource.push(p),
-                PolicyKind::Trust => set.trust.push(p),
-                PolicyKind::Boundary => set.boundary.push(p),
-                PolicyKind::Session => set.session.push(p),
-                PolicyKind::Scp => match set.scp.first_mut() {
-                    Some(level) => level.push(p),
-                    None => set.scp.push(vec![p]),
-                },
-                PolicyKind::Rcp => match set.rcp.first_mut() {
-                    Some(level) => level.push(p),
-                    None => set.rcp.push(vec![p]),
-                },
-                PolicyKind::Endpoint => set.endpoint.push(p),
-            }
+            set.push(p, 0);
         }
         set
+    }
+
+    /// Adds `policy` to the slot of its kind; an SCP or RCP to organization `level` (missing
+    /// levels up to it are added, empty). `level` is ignored for the other kinds.
+    pub fn push(&mut self, policy: Policy, level: usize) {
+        let org = |levels: &mut Vec<Vec<Policy>>, p: Policy| {
+            if levels.len() <= level {
+                levels.resize_with(level + 1, Vec::new);
+            }
+            if let Some(l) = levels.get_mut(level) {
+                l.push(p);
+            }
+        };
+        match policy.kind {
+            PolicyKind::Identity => self.identity.push(policy),
+            PolicyKind::Resource => self.resource.push(policy),
+            PolicyKind::Trust => self.trust.push(policy),
+            PolicyKind::Boundary => self.boundary.push(policy),
+            PolicyKind::Session => self.session.push(policy),
+            PolicyKind::Scp => org(&mut self.scp, policy),
+            PolicyKind::Rcp => org(&mut self.rcp, policy),
+            PolicyKind::Endpoint => self.endpoint.push(policy),
+        }
+    }
+
+    /// The set of the items of `slots`, each turned into a policy by `load` (given the kind
+    /// of its slot); an item `load` returns `None` for is left out (the caller keeps its own
+    /// record of why: a rendered diagnostic, an I/O error). Organization levels keep their
+    /// number even when a level ends up empty.
+    pub fn from_slots<T>(
+        slots: &Slots<T>,
+        mut load: impl FnMut(&T, PolicyKind) -> Option<Policy>,
+    ) -> PolicySet {
+        let mut list = |items: &[T], kind| items.iter().filter_map(|t| load(t, kind)).collect();
+        PolicySet {
+            identity: list(&slots.identity, PolicyKind::Identity),
+            resource: list(&slots.resource, PolicyKind::Resource),
+            trust: list(&slots.trust, PolicyKind::Trust),
+            boundary: list(&slots.boundary, PolicyKind::Boundary),
+            session: list(&slots.session, PolicyKind::Session),
+            scp: slots.scp.iter().map(|l| list(l, PolicyKind::Scp)).collect(),
+            rcp: slots.rcp.iter().map(|l| list(l, PolicyKind::Rcp)).collect(),
+            endpoint: list(&slots.endpoint, PolicyKind::Endpoint),
+        }
     }
 
     /// Checks that every policy sits in the slot of its kind and that there are at most
@@ -194,14 +269,62 @@ impl PolicySet {
 
     /// Every policy, in group order.
     pub fn policies(&self) -> impl Iterator<Item = &Policy> {
-        self.identity
-            .iter()
-            .chain(&self.resource)
-            .chain(&self.trust)
-            .chain(&self.boundary)
-            .chain(&self.session)
-            .chain(self.scp.iter().flatten())
-            .chain(self.rcp.iter().flatten())
-            .chain(&self.endpoint)
+        self.iter().map(|(_, p)| p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::SourceFile;
+
+    fn policy(name: &str, kind: PolicyKind) -> Policy {
+        let text = if matches!(kind, PolicyKind::Rcp) {
+            r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}"#
+        } else {
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#
+        };
+        let mut p = crate::parse_policy(&SourceFile::new(name, text), kind)
+            .unwrap()
+            .policy;
+        p.name = name.into();
+        p
+    }
+
+    #[test]
+    fn push_fills_missing_levels_and_from_slots_keeps_them() {
+        let mut set = PolicySet::default();
+        set.push(policy("scp.json", PolicyKind::Scp), 2);
+        set.push(policy("b.json", PolicyKind::Boundary), 7);
+        assert_eq!(set.scp.len(), 3);
+        assert!(set.scp[0].is_empty() && set.scp[1].is_empty());
+        assert_eq!(set.scp[2][0].name, "scp.json");
+        assert_eq!(set.boundary.len(), 1);
+        assert!(set.check().is_ok());
+
+        let slots = Slots {
+            identity: vec!["id"],
+            rcp: vec![vec![], vec!["rcp", "bad"]],
+            ..Slots::default()
+        };
+        let seen: Vec<(PolicyKind, &str)> = slots.iter().map(|(k, t)| (k, *t)).collect();
+        assert_eq!(
+            seen,
+            [
+                (PolicyKind::Identity, "id"),
+                (PolicyKind::Rcp, "rcp"),
+                (PolicyKind::Rcp, "bad")
+            ]
+        );
+        let set = PolicySet::from_slots(&slots, |name, kind| {
+            (*name != "bad").then(|| policy(name, kind))
+        });
+        assert_eq!(set.identity.len(), 1);
+        assert_eq!(set.rcp.len(), 2, "an emptied level keeps its number");
+        assert!(set.rcp[0].is_empty());
+        assert_eq!(set.rcp[1].len(), 1);
+        assert!(Slots::<&str>::default().is_empty() && !slots.is_empty());
     }
 }
