@@ -1,9 +1,47 @@
 //! Diagnostics: one problem with its span, rendered `PATH:LINE:COL: error: message` followed by
 //! the source line, carets under the span and an optional `= help:` line.
+//!
+//! A diagnostic of the IAM validation also carries Access Analyzer's identity of the problem
+//! (findings.md 2.1): its [`IssueCode`], its location [`path`](PathElement) in the JSON tree and
+//! the [`Position`]s of its span's ends.
+
+mod code;
+mod path;
 
 use std::fmt;
 
+pub use code::{FindingType, IssueCode};
+pub use path::{path_to, PathElement};
+
 use crate::span::{SourceFile, Span};
+
+/// A place in a policy text as Access Analyzer counts it: `line` from 1, `column` from 0 and
+/// `offset` from 0, both in characters (Unicode scalar values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+}
+
+impl Position {
+    /// The position of byte offset `byte` of `src` (clamped to the text).
+    pub fn of(src: &SourceFile, byte: usize) -> Position {
+        let text = src.text();
+        let byte = byte.min(text.len());
+        let (line, col) = src.line_col(byte);
+        // Characters before `byte`: the bytes that do not continue a UTF-8 sequence.
+        let offset = text
+            .as_bytes()
+            .get(..byte)
+            .map_or(0, |b| b.iter().filter(|&&c| (c as i8) >= -0x40).count());
+        Position {
+            line,
+            column: col.saturating_sub(1),
+            offset,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
@@ -31,6 +69,17 @@ pub struct Diagnostic {
     rendered: String,
     line: usize,
     col: usize,
+    /// Boxed: parse errors travel in `Result`s, which stay small.
+    identity: Box<Identity>,
+}
+
+/// Access Analyzer's view of a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Identity {
+    code: Option<IssueCode>,
+    path: Vec<PathElement>,
+    start: Position,
+    end: Position,
 }
 
 impl Diagnostic {
@@ -51,9 +100,49 @@ impl Diagnostic {
             rendered: String::new(),
             line,
             col,
+            identity: Box::new(Identity {
+                code: None,
+                path: Vec::new(),
+                start: Position::of(src, span.start),
+                end: Position::of(src, span.end),
+            }),
         };
         d.rendered = d.render(src);
         d
+    }
+
+    /// The same diagnostic with Access Analyzer's issue code.
+    pub fn with_code(mut self, code: IssueCode) -> Diagnostic {
+        self.identity.code = Some(code);
+        self
+    }
+
+    /// The same diagnostic with its location path in the JSON tree.
+    pub fn with_path(mut self, path: Vec<PathElement>) -> Diagnostic {
+        self.identity.path = path;
+        self
+    }
+
+    /// Access Analyzer's issue code: set on every diagnostic of the JSON reader and the IAM
+    /// validation; `None` for problems outside a policy document (a request file, say).
+    pub fn code(&self) -> Option<IssueCode> {
+        self.identity.code
+    }
+
+    /// Where the span sits in the JSON tree (empty for the whole document and for syntax
+    /// errors).
+    pub fn path(&self) -> &[PathElement] {
+        &self.identity.path
+    }
+
+    /// The span's start (inclusive) as Access Analyzer counts positions.
+    pub fn start(&self) -> Position {
+        self.identity.start
+    }
+
+    /// The span's end (exclusive).
+    pub fn end(&self) -> Position {
+        self.identity.end
     }
 
     pub fn severity(&self) -> Severity {

@@ -41,7 +41,9 @@ lalrpop_util::lalrpop_mod!(
     policy
 );
 
-pub use diag::{Diagnostic, Diagnostics, Severity, Warnings};
+pub use diag::{
+    Diagnostic, Diagnostics, FindingType, IssueCode, PathElement, Position, Severity, Warnings,
+};
 pub use lexer::MAX_DEPTH;
 pub use limits::Limits;
 pub use set::{PolicySet, Slots};
@@ -73,16 +75,7 @@ pub fn parse_policy_with(
     kind: ast::PolicyKind,
     limits: &Limits,
 ) -> Result<Parsed, Diagnostics> {
-    if let Some(d) = limits::check_size(src, limits) {
-        return Err(single(d));
-    }
-    let root = match parse_json(src) {
-        Ok(root) => root,
-        Err(d) => return Err(single(d)),
-    };
-    if let Some(d) = Diagnostics::new(limits::check_tree(src, &root, limits)) {
-        return Err(d);
-    }
+    let root = parse_json_with(src, limits)?;
     let mut v = validate::Validator::new(src, kind);
     let policy = v.policy(&root);
     let diags = v.into_diagnostics();
@@ -96,13 +89,16 @@ pub fn parse_policy_with(
             })
         }
         _ => Err(Diagnostics::new(diags).unwrap_or_else(|| {
-            single(Diagnostic::new(
-                src,
-                Severity::Error,
-                root.span,
-                "the policy is invalid",
-                None,
-            ))
+            single(
+                Diagnostic::new(
+                    src,
+                    Severity::Error,
+                    root.span,
+                    "the policy is invalid",
+                    None,
+                )
+                .with_code(IssueCode::DataTypeMismatch),
+            )
         })),
     }
 }
@@ -119,13 +115,16 @@ pub fn parse_policy_bytes(
         Err(e) => {
             let at = e.valid_up_to();
             let src = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
-            Err(single(Diagnostic::new(
-                &src,
-                Severity::Error,
-                Span::new(at, at + 1),
-                format!("the policy is not valid UTF-8 (byte {at})"),
-                None,
-            )))
+            Err(single(
+                Diagnostic::new(
+                    &src,
+                    Severity::Error,
+                    Span::new(at, at + 1),
+                    format!("the policy is not valid UTF-8 (byte {at})"),
+                    None,
+                )
+                .with_code(IssueCode::JsonSyntaxError),
+            ))
         }
     }
 }
@@ -134,11 +133,34 @@ fn single(d: Diagnostic) -> Diagnostics {
     Diagnostics::from_one(d)
 }
 
+/// The JSON tree of a policy document within `limits`: the first syntax error, or every
+/// exceeded limit (each at its place), or the tree. [`parse_policy_with`] validates this tree;
+/// analyses that walk the tree themselves start here.
+pub fn parse_json_with(src: &SourceFile, limits: &Limits) -> Result<json::Node, Diagnostics> {
+    if let Some(d) = limits::check_size(src, limits) {
+        return Err(single(d));
+    }
+    let root = parse_json(src).map_err(single)?;
+    let over = limits::check_tree(src, &root, limits)
+        .into_iter()
+        .map(|d| {
+            let path = diag::path_to(src, &root, d.span());
+            d.with_path(path)
+        })
+        .collect();
+    match Diagnostics::new(over) {
+        Some(d) => Err(d),
+        None => Ok(root),
+    }
+}
+
 /// Strict JSON to a span-carrying tree, or the first syntax error.
 pub fn parse_json(src: &SourceFile) -> Result<json::Node, Diagnostic> {
     let text = src.text();
-    let tokens = lexer::tokenize(text)
-        .map_err(|e| Diagnostic::new(src, Severity::Error, e.span, e.message, e.help))?;
+    let tokens = lexer::tokenize(text).map_err(|e| {
+        Diagnostic::new(src, Severity::Error, e.span, e.message, e.help)
+            .with_code(IssueCode::JsonSyntaxError)
+    })?;
     let parser = policy::DocumentParser::new();
     let input = tokens.into_iter().map(Ok::<_, std::convert::Infallible>);
     parser.parse(input).map_err(|e| {
@@ -208,7 +230,7 @@ fn syntax_error(
         ),
         ParseError::User { error } => match error {},
     };
-    Diagnostic::new(src, Severity::Error, span, message, help)
+    Diagnostic::new(src, Severity::Error, span, message, help).with_code(IssueCode::JsonSyntaxError)
 }
 
 /// `a value`, `` `,` or `}` ``, ... from LALRPOP's quoted terminal names.

@@ -3,7 +3,7 @@
 //! input larger than these bounds. Each exceeded limit is an error at the offending place that
 //! names the limit.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, IssueCode, Severity};
 use crate::json::{Json, Node};
 use crate::span::{SourceFile, Span};
 
@@ -59,13 +59,17 @@ pub(crate) fn check_size(src: &SourceFile, limits: &Limits) -> Option<Diagnostic
             ),
             None,
         )
+        .with_code(IssueCode::IamcLimitExceeded)
     })
 }
 
 /// Every array, string and the `Statement` array of `root` against the limits.
 pub(crate) fn check_tree(src: &SourceFile, root: &Node, limits: &Limits) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let err = |span: Span, msg: String| Diagnostic::new(src, Severity::Error, span, msg, None);
+    let err = |span: Span, msg: String| {
+        Diagnostic::new(src, Severity::Error, span, msg, None)
+            .with_code(IssueCode::IamcLimitExceeded)
+    };
     // The `Statement` array has its own limit instead of `max_array_elements`.
     let mut statements: Option<&Node> = None;
     if let Json::Object(members) = &root.value {

@@ -1,7 +1,19 @@
 //! Policy-variable syntax (spec 6): `${key}`, `${key, 'default'}`, `${*}`, `${?}`, `${$}`.
 
 use crate::ast::{Segment, Template};
+use crate::diag::IssueCode;
 use crate::lexer::clip;
+
+/// A malformed variable: Access Analyzer's code for it and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableError {
+    pub code: IssueCode,
+    pub message: String,
+}
+
+fn fail(code: IssueCode, message: String) -> VariableError {
+    VariableError { code, message }
+}
 
 /// A string with no variables: one `Text` segment holding all of it (none for `""`).
 pub fn literal(s: &str) -> Template {
@@ -19,7 +31,7 @@ pub fn has_variable(s: &str) -> bool {
 }
 
 /// Cuts `s` into text and variables, or says what is wrong with the first malformed variable.
-pub fn parse(s: &str) -> Result<Template, String> {
+pub fn parse(s: &str) -> Result<Template, VariableError> {
     let mut segments = Vec::new();
     let mut text = String::new();
     let mut rest = s;
@@ -52,7 +64,7 @@ fn flush(text: &mut String, segments: &mut Vec<Segment>) {
 
 /// Parses the inside of a variable (`s` starts right after `${`); returns the segment and the
 /// bytes consumed, the closing `}` included.
-fn variable(s: &str) -> Result<(Segment, usize), String> {
+fn variable(s: &str) -> Result<(Segment, usize), VariableError> {
     for (special, c) in [("*}", '*'), ("?}", '?'), ("$}", '$')] {
         if s.starts_with(special) {
             return Ok((Segment::Escaped(c), 2));
@@ -61,20 +73,32 @@ fn variable(s: &str) -> Result<(Segment, usize), String> {
     let key_end = s.find(['}', ',']).ok_or_else(|| unclosed(s))?;
     let key = s.get(..key_end).unwrap_or_default();
     if key.is_empty() {
-        return Err(if s.starts_with('}') {
-            "empty policy variable `${}`".to_owned()
-        } else {
-            format!("policy variable `${{{}` has no key", clip(s))
-        });
+        return Err(fail(
+            IssueCode::EmptyVariable,
+            if s.starts_with('}') {
+                "empty policy variable `${}`".to_owned()
+            } else {
+                format!("policy variable `${{{}` has no key", clip(s))
+            },
+        ));
+    }
+    if key.trim().is_empty() {
+        return Err(fail(
+            IssueCode::EmptyVariable,
+            format!("empty policy variable `${{{key}}}`"),
+        ));
     }
     if key.chars().any(char::is_whitespace) {
-        return Err(format!(
-            "policy variable key `{}` contains spaces",
-            clip(key)
+        return Err(fail(
+            IssueCode::UnsupportedSpaceInVariable,
+            format!("policy variable key `{}` contains spaces", clip(key)),
         ));
     }
     if key.contains(['$', '{', '\'']) {
-        return Err(format!("invalid policy variable key `{}`", clip(key)));
+        return Err(fail(
+            IssueCode::MissingBraceInVariable,
+            format!("invalid policy variable key `{}`", clip(key)),
+        ));
     }
     let rest = s.get(key_end..).unwrap_or_default();
     if rest.starts_with('}') {
@@ -90,9 +114,12 @@ fn variable(s: &str) -> Result<(Segment, usize), String> {
     let after_comma = rest.get(1..).unwrap_or_default();
     let quoted = after_comma.trim_start_matches(' ');
     let Some(body) = quoted.strip_prefix('\'') else {
-        return Err(format!(
-            "the default of policy variable `${{{}` must be in single quotes",
-            clip(key)
+        return Err(fail(
+            IssueCode::MissingQuoteInVariable,
+            format!(
+                "the default of policy variable `${{{}` must be in single quotes",
+                clip(key)
+            ),
         ));
     };
     let close = body.find('\'').ok_or_else(|| unclosed(s))?;
@@ -112,8 +139,11 @@ fn variable(s: &str) -> Result<(Segment, usize), String> {
     ))
 }
 
-fn unclosed(s: &str) -> String {
-    format!("unclosed policy variable `${{{}`", clip(s))
+fn unclosed(s: &str) -> VariableError {
+    fail(
+        IssueCode::MissingBraceInVariable,
+        format!("unclosed policy variable `${{{}`", clip(s)),
+    )
 }
 
 #[cfg(test)]
@@ -168,21 +198,24 @@ mod tests {
 
     #[test]
     fn rejects_malformed_variables() {
-        assert_eq!(parse("a${}").unwrap_err(), "empty policy variable `${}`");
         assert_eq!(
-            parse("a${aws:username").unwrap_err(),
+            parse("a${}").unwrap_err().message,
+            "empty policy variable `${}`"
+        );
+        assert_eq!(
+            parse("a${aws:username").unwrap_err().message,
             "unclosed policy variable `${aws:username`"
         );
         assert_eq!(
-            parse("${aws:username, x}").unwrap_err(),
+            parse("${aws:username, x}").unwrap_err().message,
             "the default of policy variable `${aws:username` must be in single quotes"
         );
         assert_eq!(
-            parse("${aws: username}").unwrap_err(),
+            parse("${aws: username}").unwrap_err().message,
             "policy variable key `aws: username` contains spaces"
         );
         assert_eq!(
-            parse("${k, 'x'").unwrap_err(),
+            parse("${k, 'x'").unwrap_err().message,
             "unclosed policy variable `${k, 'x'`"
         );
     }
