@@ -162,7 +162,7 @@ fn malformed() -> Vec<(PolicyKind, String, Vec<&'static str>)> {
         (ID, s(r#""Effect": "Allow", "Action": ":Get", "Resource": "*""#), vec!["1:71: error: invalid action `:Get`: the service prefix is empty"]),
         (ID, s(r#""Effect": "Allow", "Action": {"s3": "Get"}, "Resource": "*""#), vec!["1:71: error: `Action` must be a string or an array of strings, found an object"]),
         (ID, s(r#""Effect": "Allow", "Effect": "Deny", "Action": "s3:*", "Resource": "*""#), vec!["1:61: error: duplicate key `Effect`"]),
-        (ID, s(r#""Sid": "Read-Only", "Effect": "Allow", "Action": "s3:*", "Resource": "*""#), vec!["1:49: error: invalid `Sid` `Read-Only`: only letters and digits are allowed"]),
+        (ID, s(r#""Sid": "Read-Only", "Effect": "Allow", "Action": "s3:*", "Resource": "*""#), vec!["1:49: warning: invalid `Sid` `Read-Only`: only letters and digits are allowed"]),
         (ID, t(r#"{"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Sid": "A", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#),
             vec!["1:92: error: duplicate `Sid` `A`"]),
         (ID, s(r#""Sid": 1, "Effect": "Allow", "Action": "s3:*", "Resource": "*""#), vec!["1:49: error: `Sid` must be a string, found a number"]),
@@ -231,6 +231,21 @@ fn malformed() -> Vec<(PolicyKind, String, Vec<&'static str>)> {
             vec!["1:91: error: policy variables are allowed only in the resource part of an ARN in `Resource`"]),
         (ID, s(r#""Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"NumericEquals": {"a:b": "${aws:username}"}}"#),
             vec!["1:135: error: policy variables are not allowed in the values of `NumericEquals`"]),
+        // Values that can never be evaluated (A19): the statement would silently never apply.
+        (ID, s(r#""Effect": "Deny", "Action": "ecs:*", "Resource": "*", "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "1h"}}"#),
+            vec!["1:159: error: `NumericGreaterThan` value `1h` is not a number"]),
+        (ID, s(r#""Effect": "Deny", "Action": "ecs:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": ["true", "yes"]}}"#),
+            vec!["1:151: error: `Bool` value `yes` is neither `true` nor `false`"]),
+        (ID, s(r#""Effect": "Deny", "Action": "ecs:*", "Resource": "*", "Condition": {"Null": {"aws:TagKeys": "no"}}"#),
+            vec!["1:134: error: `Null` value `no` is neither `true` nor `false`"]),
+        (ID, s(r#""Effect": "Deny", "Action": "ecs:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "10.0.0.300/8"}}"#),
+            vec!["1:143: error: `NotIpAddress` value `10.0.0.300/8` is not an IP address or CIDR range"]),
+        (ID, s(r#""Effect": "Deny", "Action": "ecs:*", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "sdfdsf"}}"#),
+            vec!["1:149: error: `DateGreaterThan` value `sdfdsf` is not a date"]),
+        (ID, s(r#""Effect": "Deny", "Action": "ecs:*", "Resource": "*", "Condition": {"BinaryEquals": {"k:b": "aGl="}}"#),
+            vec!["1:134: error: `BinaryEquals` value `aGl=` is not base64"]),
+        (ID, s(r#""Effect": "Deny", "Action": "ecs:*", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": 1798761600}}"#),
+            vec!["1:146: warning: `DateLessThan` value `1798761600` is read as epoch seconds (`2027-01-01T00:00:00Z`)"]),
         (ID, s(r#""Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/${aws:username}": "x"}}"#),
             vec!["1:127: error: policy variables are not allowed in condition keys"]),
         (ID, s(r#""Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": ["a/${aws:username", "b/${*}"]}}"#),
@@ -494,7 +509,7 @@ fn variables_are_literal_under_2008_and_without_version() {
     for version in [r#""Version": "2008-10-17", "#, ""] {
         let text = format!(
             r#"{{{version}"Statement": {{"Effect": "Allow", "Action": "s3:${{x}}", "Resource": "arn:aws:iam::${{a}}:user/${{aws:username}}",
-                "Condition": {{"NumericEquals": {{"a:${{b}}": "${{c}}"}}, "StringLike": {{"k": "${{}}"}}}}}}}}"#
+                "Condition": {{"StringEquals": {{"a:${{b}}": "${{c}}"}}, "StringLike": {{"k": "${{}}"}}}}}}}}"#
         );
         let p = parse_policy(&SourceFile::new("p", text.as_str()), ID)
             .unwrap()
@@ -516,6 +531,16 @@ fn variables_are_literal_under_2008_and_without_version() {
         assert_eq!(v.template.segments, vec![Segment::Text("${c}".into())]);
         let v = &s.conditions[1].keys[0].values[0].node;
         assert_eq!(v.template.segments, vec![Segment::Text("${}".into())]);
+        // A literal `${c}` is no number: the statement could never apply (A19).
+        let numeric = format!(
+            r#"{{{version}"Statement": {{"Effect": "Allow", "Action": "s3:x", "Resource": "*",
+                "Condition": {{"NumericEquals": {{"a:b": "${{c}}"}}}}}}}}"#
+        );
+        let err = parse_policy(&SourceFile::new("p", numeric.as_str()), ID).unwrap_err();
+        assert_eq!(
+            err.iter().map(|d| d.code()).collect::<Vec<_>>(),
+            vec![Some(iamc_grammar::IssueCode::TypeMismatchNumber)]
+        );
     }
 }
 

@@ -27,6 +27,7 @@ pub mod set;
 pub mod span;
 mod template;
 pub mod validate;
+pub mod values;
 
 lalrpop_util::lalrpop_mod!(
     #[allow(

@@ -629,6 +629,22 @@ pub fn policy_strategy(s: &Settings) -> BoxedStrategy<GenPolicy> {
                         st.sid = Some(format!("S{i}"));
                     }
                 }
+                // Outside 2012-10-17 a `Bool` value `${...}` is literal text, neither `true`
+                // nor `false`: the grammar refuses it (A19), so such policies hold `true`.
+                if !version.substitutes() {
+                    let bool_values = statements
+                        .iter_mut()
+                        .flat_map(|st| st.conditions.iter_mut())
+                        .filter(|c| c.base == BaseOperator::Bool)
+                        .flat_map(|c| c.keys.iter_mut())
+                        .flat_map(|k| k.values.iter_mut());
+                    for v in bool_values {
+                        if matches!(v, GenValue::Str(f) if f.iter().any(|f| matches!(f, Frag::Var { .. })))
+                        {
+                            *v = GenValue::Bool(true);
+                        }
+                    }
+                }
                 GenPolicy {
                     version,
                     id: with_id.then(|| "policy-id".to_owned()),

@@ -10,7 +10,9 @@ use crate::ast::{
 use crate::diag::{suggest, IssueCode};
 use crate::json::{Json, Member, Node};
 use crate::lexer::clip;
+use crate::span::Span;
 use crate::template;
+use crate::values;
 
 impl Validator<'_> {
     pub(super) fn conditions(&mut self, v: &Node) -> Vec<ConditionClause> {
@@ -248,6 +250,9 @@ impl Validator<'_> {
         } else {
             template::literal(&text)
         };
+        if template.is_constant() && !self.value_syntax(base, &text, v.span) {
+            return None;
+        }
         Some(Spanned {
             node: ConditionValue {
                 kind,
@@ -256,6 +261,108 @@ impl Validator<'_> {
             },
             span: v.span,
         })
+    }
+}
+
+/// The operator family whose values have a syntax of their own (A19); `None` for the String
+/// and Arn families, whose values are any text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typed {
+    Numeric,
+    Date,
+    Bool,
+    Null,
+    Binary,
+    Ip,
+}
+
+fn typed(base: BaseOperator) -> Option<Typed> {
+    use BaseOperator as B;
+    match base {
+        B::NumericEquals
+        | B::NumericNotEquals
+        | B::NumericLessThan
+        | B::NumericLessThanEquals
+        | B::NumericGreaterThan
+        | B::NumericGreaterThanEquals => Some(Typed::Numeric),
+        B::DateEquals
+        | B::DateNotEquals
+        | B::DateLessThan
+        | B::DateLessThanEquals
+        | B::DateGreaterThan
+        | B::DateGreaterThanEquals => Some(Typed::Date),
+        B::Bool => Some(Typed::Bool),
+        B::Null => Some(Typed::Null),
+        B::BinaryEquals => Some(Typed::Binary),
+        B::IpAddress | B::NotIpAddress => Some(Typed::Ip),
+        B::StringEquals
+        | B::StringNotEquals
+        | B::StringEqualsIgnoreCase
+        | B::StringNotEqualsIgnoreCase
+        | B::StringLike
+        | B::StringNotLike
+        | B::ArnEquals
+        | B::ArnLike
+        | B::ArnNotEquals
+        | B::ArnNotLike => None,
+    }
+}
+
+impl Validator<'_> {
+    /// A19: a value of a typed operator that the engines cannot read never compares, so a
+    /// statement using it silently never applies (a `Deny` then never denies): an error with
+    /// Access Analyzer's code. Epoch dates are legal but easy to get wrong: a warning. `false`
+    /// after an error.
+    fn value_syntax(&mut self, base: BaseOperator, text: &str, span: Span) -> bool {
+        let Some(family) = typed(base) else {
+            return true;
+        };
+        let op = base.name();
+        let shown = clip(text);
+        let (code, message, help) = match family {
+            Typed::Bool | Typed::Null if !values::is_bool(text) => (
+                IssueCode::TypeMismatchBoolean,
+                format!("`{op}` value `{shown}` is neither `true` nor `false`"),
+                "the statement could never apply: write `true` or `false`",
+            ),
+            Typed::Numeric if !values::is_decimal(text) => (
+                IssueCode::TypeMismatchNumber,
+                format!("`{op}` value `{shown}` is not a number"),
+                "the statement could never apply: write a decimal number such as `3600` or `0.5`",
+            ),
+            Typed::Date if values::is_epoch(text) => {
+                let same = text
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(values::epoch_to_w3c)
+                    .map_or_else(String::new, |d| format!(" (`{d}`)"));
+                self.warning(
+                    span,
+                    IssueCode::InvalidDateValue,
+                    format!("`{op}` value `{shown}` is read as epoch seconds{same}"),
+                    Some("write the date as `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ`".into()),
+                );
+                return true;
+            }
+            Typed::Date if !values::is_date(text) => (
+                IssueCode::TypeMismatchDate,
+                format!("`{op}` value `{shown}` is not a date"),
+                "the statement could never apply: write `YYYY-MM-DD`, `YYYY-MM-DDThh:mm:ssZ` or epoch seconds",
+            ),
+            Typed::Ip if values::parse_ip_range(text).is_none() => (
+                IssueCode::TypeMismatchIpRange,
+                format!("`{op}` value `{shown}` is not an IP address or CIDR range"),
+                "the statement could never apply: write an address such as `203.0.113.7` or a range such as `203.0.113.0/24`",
+            ),
+            Typed::Binary if !values::is_base64(text) => (
+                IssueCode::TypeMismatchString,
+                format!("`{op}` value `{shown}` is not base64"),
+                "the statement could never apply: write the bytes in padded base64",
+            ),
+            _ => return true,
+        };
+        self.error_help(span, code, message, Some(help.to_owned()));
+        false
     }
 }
 

@@ -135,8 +135,10 @@ impl Validator<'_> {
         })
     }
 
-    /// Sid rules of identity policies: `[A-Za-z0-9]` only, unique within the policy (no real
-    /// policy of the corpus breaks either, so both are errors).
+    /// Sid rules of identity policies: unique within the policy (an error: IAM refuses a
+    /// repeated `Sid`), and `[A-Za-z0-9]` only (a warning: IAM's CreatePolicy refuses other
+    /// characters, but AWS's policy simulator answers Sids such as `identity#stmt:0`, which
+    /// real tools send, so a policy breaking it still compiles).
     fn sids(&mut self, statements: &[Statement]) {
         if self.kind != PolicyKind::Identity {
             return;
@@ -144,7 +146,7 @@ impl Validator<'_> {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for sid in statements.iter().filter_map(|s| s.sid.as_ref()) {
             if !sid.node.chars().all(|c| c.is_ascii_alphanumeric()) {
-                self.error_help(
+                self.warning(
                     sid.span,
                     IssueCode::UnsupportedSid,
                     format!(

@@ -1,0 +1,372 @@
+//! The syntax of condition values by operator family (spec 5.6 to 5.10, A19): which policy
+//! values the engines can evaluate. A value these predicates refuse never compares equal,
+//! less or greater to anything, so a statement using it silently never applies; the
+//! validation refuses such a policy instead.
+//!
+//! **IMPORTANT** keep in sync with the engines' parsers (`runtime/src/cond/scalar.rs` and the
+//! reference interpreter's `src/reference/conditions.rs`): each predicate accepts exactly what
+//! they parse. They are restated here because this crate depends on no other iamc crate; once
+//! the shared value parsers of `iamc-format` exist, these call them.
+//!
+//! Where the engines differ from AWS (CreatePolicy's date parsing, as moto's AWS-verified
+//! policy-document cases record it): AWS also accepts a lowercase `t` separator, a one-digit
+//! hour, a zone offset of hours alone (`+23`), a year with an empty time (`01T`) and a
+//! negative number (`-292275054`, read as a year); the engines cannot evaluate those, so they
+//! are refused here rather than accepted and never matched. AWS and the engines agree on
+//! `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.fraction]]` with `Z` or `±hh:mm`, epoch
+//! seconds within `i64`, and on refusing `sdfdsf`, `234-13` and `9223372036854775808`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// `true` or `false` ignoring ASCII case (`Bool` and `Null` values, spec 5.8 and 5.4.6).
+pub fn is_bool(s: &str) -> bool {
+    s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
+}
+
+/// An exact decimal: `-?digits(.digits)?` (spec 5.6). Exponents, `+`, `.5`, `1.` and spaces
+/// are not numbers.
+pub fn is_decimal(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => {
+            if f.is_empty() {
+                return false;
+            }
+            (i, f)
+        }
+        None => (body, ""),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Epoch seconds: a non-empty run of ASCII digits within `i64` (all-digit dates are epoch
+/// seconds, A11).
+pub fn is_epoch(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<i64>().is_ok()
+}
+
+/// A date (spec 5.7): epoch seconds, or `YYYY-MM`, `YYYY-MM-DD` or
+/// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm]` with upper-case `T` and `Z`, every field in
+/// range (days per month and leap years; hours 0-23, minutes and seconds 0-59, offsets up to
+/// 23:59).
+pub fn is_date(s: &str) -> bool {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return is_epoch(s);
+    }
+    w3c(s.as_bytes()).is_some()
+}
+
+fn w3c(b: &[u8]) -> Option<()> {
+    let year = digits(b, 0, 4)?;
+    lit(b, 4, b'-')?;
+    let month = digits(b, 5, 2)?;
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    if b.len() == 7 {
+        return Some(());
+    }
+    lit(b, 7, b'-')?;
+    let day = digits(b, 8, 2)?;
+    if day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if b.len() == 10 {
+        return Some(());
+    }
+    lit(b, 10, b'T')?;
+    let hour = digits(b, 11, 2)?;
+    lit(b, 13, b':')?;
+    let minute = digits(b, 14, 2)?;
+    let mut i = 16;
+    let mut second = 0;
+    if b.get(i) == Some(&b':') {
+        second = digits(b, i + 1, 2)?;
+        i += 3;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start || i - start > 9 {
+                return None;
+            }
+        }
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    match b.get(i) {
+        None => Some(()),
+        Some(b'Z') if b.len() == i + 1 => Some(()),
+        Some(b'+' | b'-') if b.len() == i + 6 => {
+            let oh = digits(b, i + 1, 2)?;
+            lit(b, i + 3, b':')?;
+            let om = digits(b, i + 4, 2)?;
+            (oh <= 23 && om <= 59).then_some(())
+        }
+        Some(_) => None,
+    }
+}
+
+/// Exactly `n` ASCII digits at `at`, as a number.
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let d = b.get(at..at.checked_add(n)?)?;
+    d.iter().try_fold(0u32, |v, &c| {
+        c.is_ascii_digit()
+            .then(|| v.checked_mul(10)?.checked_add(u32::from(c - b'0')))?
+    })
+}
+
+fn lit(b: &[u8], at: usize, c: u8) -> Option<()> {
+    (b.get(at) == Some(&c)).then_some(())
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Epoch seconds `secs` as `YYYY-MM-DDThh:mm:ssZ`, when the year has four digits.
+pub fn epoch_to_w3c(secs: i64) -> Option<String> {
+    let days = secs.div_euclid(86_400);
+    let rest = secs.rem_euclid(86_400);
+    // Howard Hinnant's `civil_from_days`.
+    let z = days.checked_add(719_468)?;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (0..=9999).contains(&year).then(|| {
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            rest / 3600,
+            rest % 3600 / 60,
+            rest % 60
+        )
+    })
+}
+
+/// A network as written: the address (host bits kept, so a caller can tell `10.1.2.3/8`
+/// from `10.0.0.0/8`) and the prefix length (32 or 128 for a bare address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    pub addr: IpAddr,
+    pub len: u8,
+}
+
+impl IpRange {
+    /// The address with the host bits cleared.
+    pub fn network(self) -> IpAddr {
+        match self.addr {
+            IpAddr::V4(a) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.len)).unwrap_or(0);
+                IpAddr::V4(Ipv4Addr::from(u32::from(a) & mask))
+            }
+            IpAddr::V6(a) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.len))
+                    .unwrap_or(0);
+                IpAddr::V6(Ipv6Addr::from(u128::from(a) & mask))
+            }
+        }
+    }
+
+    /// Whether bits after the prefix are set (`203.0.113.5/24`).
+    pub fn has_host_bits(self) -> bool {
+        self.network() != self.addr
+    }
+}
+
+/// An `IpAddress` / `NotIpAddress` value (spec 5.10): an IPv4 or IPv6 address as `std::net`
+/// reads it (dotted quad without leading zeros; RFC 4291 text without a zone), optionally
+/// followed by `/` and a prefix length of ASCII digits (leading zeros allowed) within the
+/// family's width.
+pub fn parse_ip_range(s: &str) -> Option<IpRange> {
+    let (addr, len) = match s.split_once('/') {
+        Some((a, l)) => {
+            if l.is_empty() || !l.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            (a, Some(u8::try_from(l.parse::<u32>().ok()?).ok()?))
+        }
+        None => (s, None),
+    };
+    let addr = match addr.parse::<Ipv4Addr>() {
+        Ok(a) => IpAddr::V4(a),
+        Err(_) => IpAddr::V6(addr.parse::<Ipv6Addr>().ok()?),
+    };
+    let width = if addr.is_ipv4() { 32 } else { 128 };
+    let len = len.unwrap_or(width);
+    (len <= width).then_some(IpRange { addr, len })
+}
+
+/// Standard base64 with `=` padding, canonical (the unused bits of the last character are
+/// zero): `BinaryEquals` values (spec 5.9). The empty string is the empty byte string.
+pub fn is_base64(s: &str) -> bool {
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(4) {
+        return false;
+    }
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let groups = b.len() / 4;
+    b.chunks_exact(4).enumerate().all(|(i, q)| {
+        let last = i + 1 == groups;
+        match *q {
+            [c0, c1, b'=', b'='] if last => {
+                value(c0).is_some() && value(c1).is_some_and(|v| v & 0x0f == 0)
+            }
+            [c0, c1, c2, b'='] if last => {
+                value(c0).is_some()
+                    && value(c1).is_some()
+                    && value(c2).is_some_and(|v| v & 0x03 == 0)
+            }
+            [c0, c1, c2, c3] => [c0, c1, c2, c3].iter().all(|&c| value(c).is_some()),
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn decimals() {
+        for good in ["1", "1024.0", "-2", "007.50", "-0", "0.30000000000000004"] {
+            assert!(is_decimal(good), "{good}");
+        }
+        for bad in [
+            "", "-", "1.", ".5", "+1", "1e3", "1.2.3", " 1", "0x10", "--1", "١", "abc", "1h",
+        ] {
+            assert!(!is_decimal(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        for good in [
+            "1970-01-01T00:00:00Z",
+            "2030",
+            "2024-02-29",
+            "2024-02",
+            "2020-01-01T01:00+01:00",
+            "2020-01-01T00:00:00.5Z",
+            "2020-01-01T00:00:00",
+            "2016-12-13T21:20:37.593194+00:00",
+            "2019-07-01T13:20:15Z",
+            "9223372036854775807",
+        ] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in [
+            "2023-02-29",
+            "2020-13-01",
+            "2020-1-01",
+            "2020-01-01t00:00Z",
+            "2020-01-01T24:00Z",
+            "2020-01-01T00:00:00.1234567890Z",
+            "2020-01-01T00:00z",
+            "2020-01-01T00:00+0100",
+            "2020-01-01T00:00+01:60",
+            "9223372036854775808",
+            "",
+            "sdfdsf",
+            "234-13",
+            "2016-12-13t2:00:00.593194+1",
+            "2016-12-13t2:00:00.1999999999+10:59",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        assert!(is_epoch("1798761600") && !is_epoch("2030-01-01") && !is_epoch(""));
+    }
+
+    /// Forms AWS's CreatePolicy accepts (moto's AWS-verified valid documents) that the
+    /// engines cannot evaluate: refused here, listed so a change of the engines' date parser
+    /// shows up.
+    #[test]
+    fn dates_aws_accepts_and_the_engines_do_not() {
+        for aws_only in ["01T", "-292275054", "2016-12-13t2:00:00.593194+23"] {
+            assert!(!is_date(aws_only), "{aws_only}");
+        }
+    }
+
+    #[test]
+    fn epoch_as_w3c() {
+        assert_eq!(epoch_to_w3c(0).unwrap(), "1970-01-01T00:00:00Z");
+        assert_eq!(epoch_to_w3c(1_709_164_800).unwrap(), "2024-02-29T00:00:00Z");
+        assert_eq!(epoch_to_w3c(1_798_761_600).unwrap(), "2027-01-01T00:00:00Z");
+        assert_eq!(epoch_to_w3c(i64::MAX), None);
+    }
+
+    #[test]
+    fn ip_ranges() {
+        let r = parse_ip_range("10.1.2.3/8").unwrap();
+        assert!(r.has_host_bits());
+        assert_eq!(r.network().to_string(), "10.0.0.0");
+        assert!(!parse_ip_range("10.0.0.0/8").unwrap().has_host_bits());
+        assert_eq!(parse_ip_range("::1").unwrap().len, 128);
+        assert_eq!(parse_ip_range("10.0.0.0/0008").unwrap().len, 8);
+        assert!(parse_ip_range("2001:db8::1/32").unwrap().has_host_bits());
+        for bad in [
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "10.0.0",
+            "01.0.0.0",
+            "10.0.0.300/8",
+            "fe80::1%eth0",
+            "",
+        ] {
+            assert!(parse_ip_range(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn base64() {
+        for good in ["", "aGVsbG8=", "aGk=", "AAEC", "YQ==", "YWI="] {
+            assert!(is_base64(good), "{good}");
+        }
+        for bad in [
+            "aGVsbG8",
+            "aGVsbG9=",
+            "aGVs=G8=",
+            "a===",
+            "aGVsbG8=\n",
+            "aGV-bG8=",
+            "aGl=",
+            "====",
+            "YQ==YQ==",
+        ] {
+            assert!(!is_base64(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bools() {
+        assert!(is_bool("true") && is_bool("FALSE") && is_bool("True"));
+        assert!(!is_bool("yes") && !is_bool("1") && !is_bool("") && !is_bool("true "));
+    }
+}
