@@ -13,6 +13,8 @@ mod principals;
 mod resources;
 mod statement;
 
+pub use conditions::{operator_suggestion, parse_operator, OperatorError};
+
 use crate::ast::{self, PolicyKind, Version};
 use crate::diag::{path_to, suggest, Diagnostic, IssueCode, Severity};
 use crate::json::{Json, Member, Node};

@@ -43,36 +43,20 @@ impl Validator<'_> {
 
     fn operator(&mut self, m: &Member) -> Option<Operator> {
         let s = m.key.as_str();
-        let (qualifier, rest) = if let Some(r) = s.strip_prefix("ForAllValues:") {
-            (Some(SetQualifier::ForAllValues), r)
-        } else if let Some(r) = s.strip_prefix("ForAnyValue:") {
-            (Some(SetQualifier::ForAnyValue), r)
-        } else {
-            (None, s)
-        };
-        if qualifier.is_some()
-            && (rest.starts_with("ForAllValues:") || rest.starts_with("ForAnyValue:"))
-        {
-            self.error(
-                m.key_span,
-                IssueCode::InvalidConditionOperator,
-                format!(
-                    "invalid condition operator `{}`: at most one `ForAllValues:` or `ForAnyValue:` prefix",
-                    clip(s)
-                ),
-            );
-            return None;
-        }
-        let (base_name, if_exists) = match rest.strip_suffix("IfExists") {
-            Some(b) => (b, true),
-            None => (rest, false),
-        };
-        let base = BaseOperator::ALL
-            .iter()
-            .copied()
-            .find(|b| b.name() == base_name);
-        match base {
-            Some(BaseOperator::Null) if if_exists => {
+        match parse_operator(s) {
+            Ok(op) => Some(op),
+            Err(OperatorError::DoubledPrefix) => {
+                self.error(
+                    m.key_span,
+                    IssueCode::InvalidConditionOperator,
+                    format!(
+                        "invalid condition operator `{}`: at most one `ForAllValues:` or `ForAnyValue:` prefix",
+                        clip(s)
+                    ),
+                );
+                None
+            }
+            Err(OperatorError::NullIfExists) => {
                 self.error(
                     m.key_span,
                     IssueCode::NullWithIfExists,
@@ -83,12 +67,7 @@ impl Validator<'_> {
                 );
                 None
             }
-            Some(base) => Some(Operator {
-                qualifier,
-                base,
-                if_exists,
-            }),
-            None => {
+            Err(OperatorError::Unknown) => {
                 self.error_help(
                     m.key_span,
                     IssueCode::InvalidConditionOperator,
@@ -264,6 +243,50 @@ impl Validator<'_> {
     }
 }
 
+/// Why a condition operator name is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperatorError {
+    /// `ForAllValues:ForAnyValue:...`: at most one set qualifier.
+    DoubledPrefix,
+    /// `NullIfExists`.
+    NullIfExists,
+    /// No base operator of that name (names are case-sensitive).
+    Unknown,
+}
+
+/// Reads `[ForAllValues:|ForAnyValue:]Base[IfExists]` (spec 1.2 rules 6 and 7).
+pub fn parse_operator(s: &str) -> Result<Operator, OperatorError> {
+    let (qualifier, rest) = if let Some(r) = s.strip_prefix("ForAllValues:") {
+        (Some(SetQualifier::ForAllValues), r)
+    } else if let Some(r) = s.strip_prefix("ForAnyValue:") {
+        (Some(SetQualifier::ForAnyValue), r)
+    } else {
+        (None, s)
+    };
+    if qualifier.is_some()
+        && (rest.starts_with("ForAllValues:") || rest.starts_with("ForAnyValue:"))
+    {
+        return Err(OperatorError::DoubledPrefix);
+    }
+    let (base_name, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(b) => (b, true),
+        None => (rest, false),
+    };
+    match BaseOperator::ALL
+        .iter()
+        .copied()
+        .find(|b| b.name() == base_name)
+    {
+        Some(BaseOperator::Null) if if_exists => Err(OperatorError::NullIfExists),
+        Some(base) => Ok(Operator {
+            qualifier,
+            base,
+            if_exists,
+        }),
+        None => Err(OperatorError::Unknown),
+    }
+}
+
 /// The operator family whose values have a syntax of their own (A19); `None` for the String
 /// and Arn families, whose values are any text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,7 +391,7 @@ impl Validator<'_> {
 
 /// The operator `s` was most likely meant to be, fixing the prefix, base name and `IfExists`
 /// suffix separately.
-fn operator_suggestion(s: &str) -> Option<String> {
+pub fn operator_suggestion(s: &str) -> Option<String> {
     let (prefix, rest) = match s.split_once(':') {
         Some((p, r)) => (Some(suggest(p, &["ForAllValues", "ForAnyValue"])?), r),
         None => (None, s),
