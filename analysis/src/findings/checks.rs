@@ -6,6 +6,7 @@
 
 mod conditions;
 mod document;
+mod passrole;
 mod principals;
 mod resources;
 mod statements;
@@ -23,6 +24,7 @@ pub(crate) fn run(doc: &Document<'_>, options: &Options<'_>, out: &mut Findings<
     statements::run(doc, out);
     principals::run(doc, out);
     resources::run(doc, out);
+    passrole::run(doc, out);
     conditions::run(doc, out);
     variables::run(doc, out);
 }

@@ -94,33 +94,34 @@ fn canonical(v: &Node, out: &mut String) {
             out.push('}');
         }
         Json::Array(items) => {
-            let mut parts: Vec<String> = items
-                .iter()
-                .map(|i| {
-                    let mut s = String::new();
-                    canonical(i, &mut s);
-                    s
-                })
-                .collect();
+            let mut parts: Vec<String> = items.iter().map(element).collect();
             parts.sort();
             parts.dedup();
             out.push('[');
             out.push_str(&parts.join(","));
             out.push(']');
         }
-        scalar => {
+        _ => {
             out.push('[');
-            match scalar {
-                Json::String(s) => out.push_str(&quoted(s)),
-                Json::Number(n) => out.push_str(n),
-                Json::Bool(b) => {
-                    let _ = write!(out, "{b}");
-                }
-                _ => out.push_str("null"),
-            }
+            out.push_str(&element(v));
             out.push(']');
         }
     }
+}
+
+/// One member of a set: a scalar's text, or a nested value's canonical text.
+fn element(v: &Node) -> String {
+    let mut out = String::new();
+    match &v.value {
+        Json::String(s) => out.push_str(&quoted(s)),
+        Json::Number(n) => out.push_str(n),
+        Json::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Json::Null => out.push_str("null"),
+        Json::Object(_) | Json::Array(_) => canonical(v, &mut out),
+    }
+    out
 }
 
 fn quoted(s: &str) -> String {

@@ -3,18 +3,15 @@
 //! code at exactly the marked span) and a negative row (its code absent). Every finding of
 //! every row is also held to the general rules: at least one location, spans inside the
 //! document and in order, and the location path of the span.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::collections::BTreeSet;
 
-use iamc_analysis::findings::{check, Finding, IssueCode, Options};
+use iamc_analysis::findings::{check, Finding, FindingType, IssueCode, Options};
 use iamc_grammar::ast::PolicyKind;
 use iamc_grammar::{Position, SourceFile};
+
+/// Codes iamc does not emit (findings.md 6: they need data it cannot see), which the table
+/// holds negative rows for only.
+const NOT_EMITTED: [&str; 1] = ["POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA"];
 
 const OPEN: &str = ">>>";
 const CLOSE: &str = "<<<";
@@ -24,7 +21,8 @@ struct Case {
     line: usize,
     kind: PolicyKind,
     managed: bool,
-    expect: Vec<IssueCode>,
+    /// The codes expected at the marked span, each with the finding type when one is given.
+    expect: Vec<(IssueCode, Option<FindingType>)>,
     absent: Vec<IssueCode>,
     /// The policy with its span markers.
     text: String,
@@ -44,13 +42,24 @@ fn kind(s: &str) -> PolicyKind {
     }
 }
 
+fn finding_type(s: &str) -> FindingType {
+    match s {
+        "ERROR" => FindingType::Error,
+        "SECURITY_WARNING" => FindingType::SecurityWarning,
+        "WARNING" => FindingType::Warning,
+        "SUGGESTION" => FindingType::Suggestion,
+        other => panic!("unknown finding type `{other}`"),
+    }
+}
+
 fn code(s: &str) -> IssueCode {
     IssueCode::from_name(s.trim()).unwrap_or_else(|| panic!("unknown issue code `{s}`"))
 }
 
 /// Reads the table: `== name` starts a case; `type:`, `expect:`, `absent:`, `managed` and
 /// `statement` (the text is the members of one statement of a 2012-10-17 policy) are
-/// directives; every other line up to the next case is policy text. `#` lines are comments.
+/// directives; every other line up to the next case is policy text. Lines starting with `#` are
+/// comments.
 fn cases(table: &str) -> Vec<Case> {
     let mut out: Vec<Case> = Vec::new();
     let mut wrap = false;
@@ -81,7 +90,7 @@ fn cases(table: &str) -> Vec<Case> {
             });
             continue;
         }
-        if line.starts_with('#') && body.is_empty() {
+        if line.starts_with('#') {
             continue;
         }
         let Some(case) = out.last_mut() else {
@@ -94,7 +103,9 @@ fn cases(table: &str) -> Vec<Case> {
                 continue;
             }
             if let Some(c) = line.strip_prefix("expect: ") {
-                case.expect.push(code(c));
+                let mut words = c.split_whitespace();
+                let c = code(words.next().unwrap_or_default());
+                case.expect.push((c, words.next().map(finding_type)));
                 continue;
             }
             if let Some(c) = line.strip_prefix("absent: ") {
@@ -155,7 +166,7 @@ fn unmark(text: &str) -> (String, Option<(usize, usize)>) {
 }
 
 /// The rules every finding follows, whatever the check.
-pub fn general_rules(src: &SourceFile, findings: &[Finding]) {
+pub(crate) fn general_rules(src: &SourceFile, findings: &[Finding]) {
     let end = Position::of(src, src.text().len());
     let mut last = Position::default();
     for f in findings {
@@ -208,7 +219,7 @@ fn check_table() {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        for &code in &case.expect {
+        for &(code, ty) in &case.expect {
             positive.insert(code.as_str());
             let Some((a, b)) = marked else {
                 failures.push(format!(
@@ -223,7 +234,7 @@ fn check_table() {
             });
             if !hit {
                 failures.push(format!(
-                    "{} (line {}): expected {code} at {}:{}-{}:{}, got\n{}",
+                    "{} (line {}): expected {code} {ty:?} at {}:{}-{}:{}, got\n{}",
                     case.name,
                     case.line,
                     want.0.line,
@@ -247,11 +258,14 @@ fn check_table() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    let untested: Vec<&&str> = positive.symmetric_difference(&negative).collect();
+    let untested: Vec<&&str> = positive
+        .symmetric_difference(&negative)
+        .filter(|c| !NOT_EMITTED.contains(c))
+        .collect();
     assert!(
         untested.is_empty(),
         "codes with a positive row but no negative row, or the reverse: {untested:?}"
     );
     eprintln!("{} cases, {} codes", cases.len(), positive.len());
-    assert!(cases.len() > 50, "{} cases", cases.len());
+    assert!(cases.len() > 200, "{} cases", cases.len());
 }
