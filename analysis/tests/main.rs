@@ -8,3 +8,4 @@
 )]
 
 mod check_table;
+mod corpus;

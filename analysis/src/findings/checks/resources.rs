@@ -105,24 +105,47 @@ fn arn_shape(doc: &Document<'_>, entry: Str<'_>, out: &mut Findings<'_>) {
     }
 }
 
-/// Whether resource pattern `q` matches every ARN `p` matches, field by field (`*` covers
-/// every entry). Entries with variables are compared only for equality, and a `p` with a field
-/// of the first five ending in `*` (which may reach past its colon, A20) is never called
-/// covered.
-fn resource_covers(q: &str, p: &str, substitutes: bool) -> bool {
-    if q == "*" {
-        return true;
+/// A `Resource` entry read for comparisons: its six fields as globs, when it is an ARN whose
+/// fields can be compared one by one.
+pub(super) enum Entry {
+    /// `*`.
+    Any,
+    /// An ARN of six fields, none of the first five ending in `*` (which may reach past its
+    /// colon, A20), without variables.
+    Fields(Vec<glob::Pattern>),
+    /// Anything else: compared only for equality.
+    Other,
+}
+
+impl Entry {
+    fn new(s: &str, substitutes: bool) -> Entry {
+        if s == "*" {
+            return Entry::Any;
+        }
+        let f = fields(s);
+        if f.len() < 6
+            || (substitutes && s.contains("${"))
+            || f.iter().take(5).any(|(_, f)| f.ends_with('*'))
+        {
+            return Entry::Other;
+        }
+        Entry::Fields(
+            f.iter()
+                .map(|(_, f)| glob::Pattern::new(f, false))
+                .collect(),
+        )
     }
-    if p == "*" || (substitutes && (q.contains("${") || p.contains("${"))) {
-        return false;
+
+    /// Whether `self` matches every ARN `p` matches, field by field (`*` covers every entry).
+    /// Entries with variables are compared only for equality, and an entry with a field of the
+    /// first five ending in `*` is never called covered.
+    fn covers(&self, p: &Entry) -> bool {
+        match (self, p) {
+            (Entry::Any, _) => true,
+            (Entry::Fields(q), Entry::Fields(p)) => q.iter().zip(p).all(|(a, b)| a.covers(b)),
+            _ => false,
+        }
     }
-    let (qf, pf) = (fields(q), fields(p));
-    if qf.len() < 6 || pf.len() < 6 || pf.iter().take(5).any(|(_, f)| f.ends_with('*')) {
-        return false;
-    }
-    qf.iter()
-        .zip(&pf)
-        .all(|((_, a), (_, b))| glob::covers(a, b, false))
 }
 
 /// REDUNDANT_RESOURCE (All but T): in one `Resource` list, an entry every ARN of which another
@@ -133,11 +156,16 @@ fn redundant_resources(doc: &Document<'_>, st: &Statement<'_>, out: &mut Finding
         return;
     };
     let entries = strings(&m.value);
-    let group: Vec<(usize, &str)> = entries.iter().map(|e| e.text).enumerate().collect();
-    let mut redundant = vec![None; entries.len()];
     let substitutes = doc.substitutes();
-    let covers = |q: &str, p: &str| resource_covers(q, p, substitutes);
-    cover_pairs(&group, false, &covers, &mut redundant);
+    let group: Vec<(usize, &str, Entry)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i, e.text, Entry::new(e.text, substitutes)))
+        .collect();
+    let mut redundant = vec![None; entries.len()];
+    let exact = |s: &str| s.to_owned();
+    let covers = |q: &Entry, p: &Entry| q.covers(p);
+    cover_pairs(&group, &exact, &covers, &mut redundant);
     report(
         &entries,
         &redundant,
@@ -150,6 +178,10 @@ fn redundant_resources(doc: &Document<'_>, st: &Statement<'_>, out: &mut Finding
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn resource_covers(q: &str, p: &str, substitutes: bool) -> bool {
+        Entry::new(q, substitutes).covers(&Entry::new(p, substitutes))
+    }
 
     #[test]
     fn field_wise_coverage() {

@@ -140,13 +140,13 @@ fn redundant_actions(st: &Statement<'_>, out: &mut Findings<'_>) {
     let entries = strings(&m.value);
     let star = entries.iter().position(|e| e.text == "*");
     // Entries by service prefix (ignoring case); `*` covers every other entry.
-    let mut by_service: HashMap<String, Vec<(usize, &str)>> = HashMap::new();
+    let mut by_service: HashMap<String, Vec<(usize, &str, glob::Pattern)>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         if let Some((svc, name)) = e.text.split_once(':') {
             by_service
                 .entry(svc.to_ascii_lowercase())
                 .or_default()
-                .push((i, name));
+                .push((i, name, glob::Pattern::new(name, true)));
         }
     }
     let mut redundant: Vec<Option<usize>> = vec![None; entries.len()];
@@ -158,11 +158,12 @@ fn redundant_actions(st: &Statement<'_>, out: &mut Findings<'_>) {
             }
         }
     }
-    let mut groups: Vec<_> = by_service.into_values().collect();
-    groups.sort();
-    let covers = |q: &str, p: &str| glob::covers(q, p, true);
-    for group in groups {
-        cover_pairs(&group, true, &covers, &mut redundant);
+    let mut groups: Vec<_> = by_service.into_iter().collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let fold = |s: &str| s.to_ascii_lowercase();
+    let covers = |q: &glob::Pattern, p: &glob::Pattern| q.covers(p);
+    for (_, group) in groups {
+        cover_pairs(&group, &fold, &covers, &mut redundant);
     }
     report(
         &entries,
@@ -173,52 +174,41 @@ fn redundant_actions(st: &Statement<'_>, out: &mut Findings<'_>) {
     );
 }
 
-/// Marks in `redundant` each entry of `group` (`(index, pattern)`) that `covers(other, entry)`
-/// says another entry covers; equal entries (ignoring ASCII case with `fold`) and entries that
-/// cover each other mark the later one. Past [`MAX_PAIRWISE`] entries only repetitions count.
-pub(super) fn cover_pairs(
-    group: &[(usize, &str)],
-    fold: bool,
-    covers: &dyn Fn(&str, &str) -> bool,
+/// Marks in `redundant` each entry of `group` (`(index, text, compiled)`) that `covers(other,
+/// entry)` says another entry covers; equal texts (`key` gives the text compared: folded when
+/// the comparison ignores case) and entries that cover each other mark the later one. Past
+/// [`MAX_PAIRWISE`] entries only repetitions count.
+pub(super) fn cover_pairs<T>(
+    group: &[(usize, &str, T)],
+    key: &dyn Fn(&str) -> String,
+    covers: &dyn Fn(&T, &T) -> bool,
     redundant: &mut [Option<usize>],
 ) {
-    let same = |a: &str, b: &str| {
-        if fold {
-            a.eq_ignore_ascii_case(b)
-        } else {
-            a == b
-        }
-    };
-    let pairwise = group.len() <= MAX_PAIRWISE;
-    if !pairwise {
-        let mut first: HashMap<String, usize> = HashMap::new();
-        for &(i, p) in group {
-            let key = if fold {
-                p.to_ascii_lowercase()
-            } else {
-                p.to_owned()
-            };
-            match first.get(&key) {
-                Some(&f) => mark(redundant, i, f),
+    let keys: Vec<String> = group.iter().map(|(_, text, _)| key(text)).collect();
+    if group.len() > MAX_PAIRWISE {
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for ((i, _, _), k) in group.iter().zip(&keys) {
+            match first.get(k.as_str()) {
+                Some(&f) => mark(redundant, *i, f),
                 None => {
-                    first.insert(key, i);
+                    first.insert(k, *i);
                 }
             }
         }
         return;
     }
-    for &(j, pj) in group {
-        for &(i, pi) in group {
+    for ((j, _, pj), kj) in group.iter().zip(&keys) {
+        for ((i, _, pi), ki) in group.iter().zip(&keys) {
             if i == j {
                 continue;
             }
-            let covered = if same(pi, pj) {
+            let covered = if ki == kj {
                 i < j
             } else {
                 covers(pi, pj) && (i < j || !covers(pj, pi))
             };
             if covered {
-                mark(redundant, j, i);
+                mark(redundant, *j, *i);
                 break;
             }
         }
