@@ -9,3 +9,5 @@
 
 mod check_table;
 mod corpus;
+mod render;
+mod validate_policy;
