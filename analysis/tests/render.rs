@@ -247,3 +247,18 @@ fn sarif_log() {
     assert!(uris.contains("policies/z%20deployer.json"), "{uris:?}");
     assert!(uris.contains("%C3%BCn%C3%AFcode.json"), "{uris:?}");
 }
+
+/// Found by the `check` fuzz target: a message quoting a string broken by a line break printed
+/// the finding over two lines.
+#[test]
+fn text_keeps_one_line_per_finding() {
+    let data = b"{\n    \"Su!t\x7fem\\f20-17\", \"Su!t\x7fem\\f!t\x7fem\\\n";
+    let findings = iamc_analysis::findings::check_bytes(
+        "fuzz.json",
+        data,
+        PolicyKind::Scp,
+        &Options::default(),
+    );
+    assert!(!findings.is_empty());
+    assert_eq!(render::text(&findings).lines().count(), findings.len());
+}

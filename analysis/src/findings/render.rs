@@ -24,6 +24,8 @@ fn level(t: FindingType) -> &'static str {
 
 /// One line per finding: `PATH:LINE:COL: error|warning|note: ISSUE_CODE: details`, with the
 /// column counted from 1 (a security warning prints as `warning`, a suggestion as `note`).
+/// Control characters of the path and details (a message quoting a broken string may hold a
+/// line break) are written as escapes, so each finding stays on its line.
 pub fn text(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in sorted(findings) {
@@ -31,15 +33,31 @@ pub fn text(findings: &[Finding]) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}: {}: {}",
-            f.file,
+            one_line(&f.file),
             p.line,
             p.column + 1,
             level(f.finding_type),
             f.issue_code,
-            f.details
+            one_line(&f.details)
         );
     }
     out
+}
+
+/// `s` with its control characters escaped (`\n`, `\u{7f}`).
+fn one_line(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `{"findings": [...], "catalog": VERSION}`: each finding with Access Analyzer's fields
@@ -317,6 +335,8 @@ mod tests {
     fn uris_and_descriptions() {
         assert_eq!(uri("policies/a b.json"), "policies/a%20b.json");
         assert_eq!(uri("dir\\é.json"), "dir/%C3%A9.json");
+        assert_eq!(one_line("a\nb\u{7f}c"), "a\\nb\\u{7f}c");
+        assert_eq!(one_line("plain `x`"), "plain `x`");
         assert_eq!(
             describe("PASS_ROLE_WITH_STAR_IN_RESOURCE"),
             "Pass role with star in resource"
