@@ -5,11 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 shared=../../shared
 [ -d "$shared/policies/ecs" ] || { echo "seed.sh: $shared/policies/ecs is missing" >&2; exit 2; }
-mkdir -p corpus/parse corpus/compile_differential corpus/load_artifact corpus/authorize
+mkdir -p corpus/parse corpus/compile_differential corpus/load_artifact corpus/authorize corpus/check
 
 # parse: the ECS policies and the 300 smallest AWS managed policies.
 cp "$shared"/policies/ecs/*.json corpus/parse/
 ls -S "$shared"/policies/aws-managed/*.json | tail -n 300 | xargs -I{} cp {} corpus/parse/
+
+# check: the same policies (the input length picks the policy type).
+cp corpus/parse/*.json corpus/check/
 
 # authorize: request lines (first byte odd = through Request::from_json) taken from the
 # conformance cases, and a few ECS requests; plus generator tapes (first byte even).
