@@ -20,8 +20,10 @@
 //!   "Resources"). Policy variables are [`Piece::Var`] holes, only under `2012-10-17` and only
 //!   in field 6. The element `*` is [`ResourceMatcher::any`], never a pattern; a short ARN that
 //!   matches nothing (resource and endpoint policies, spec 3.4) is not in the list.
-//! - **(lowercase-keys)** condition keys ([`condition::Clause::key`]) and variable keys
-//!   ([`Piece::Var::key`]) are ASCII-lowercased: requests are looked up by them ignoring case.
+//! - **(lowercase-keys)** condition keys ([`condition::Clause::key`], the written form kept
+//!   beside) and the variable keys of resource globs are ASCII-lowercased; the variable keys of
+//!   condition values keep their written case (as `--emit ir` has always shown them). Every
+//!   key is looked up ignoring ASCII case, so compare keys with `eq_ignore_ascii_case`.
 //! - **(values-complete)** a clause keeps one [`condition::Operand`] per policy value, in
 //!   document order: a value that cannot be read as the operator's type is an
 //!   [`condition::Operand::Invalid`] with its text and span, never dropped.

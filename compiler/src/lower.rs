@@ -120,7 +120,12 @@ fn policy_kind(ty: PolicyType) -> ast::PolicyKind {
 /// A pattern a policy would reject (no colon, a wildcard in the service prefix, ...), with the
 /// grammar's message.
 pub fn action_glob(pattern: &str) -> Result<ir::Glob, CompileError> {
-    let policy = single_statement(pattern, "Action", ast::PolicyKind::Identity, ast::Version::V2012_10_17)?;
+    let policy = single_statement(
+        pattern,
+        "Action",
+        ast::PolicyKind::Identity,
+        ast::Version::V2012_10_17,
+    )?;
     let stmt = policy
         .statements
         .first()
@@ -237,7 +242,10 @@ mod tests {
     #[test]
     fn single_action_patterns_lower_as_in_a_policy() {
         assert_eq!(action_glob("*").unwrap(), ir::Glob::any());
-        assert_eq!(action_glob("S3:Get?bject").unwrap().to_string(), "s3:get?bject");
+        assert_eq!(
+            action_glob("S3:Get?bject").unwrap().to_string(),
+            "s3:get?bject"
+        );
         assert_eq!(action_glob("s3:").unwrap().to_string(), "s3:");
         for bad in ["s3", "*:Get", "s3:a:b", "", "s3:${aws:username}"] {
             let e = action_glob(bad).unwrap_err().to_string();
@@ -250,24 +258,34 @@ mod tests {
     #[test]
     fn single_resource_patterns_follow_the_policy_type() {
         let v12 = ast::Version::V2012_10_17;
-        let glob = |p: &str, t: PolicyType| {
-            resource_glob(p, t, v12).map(|g| g.map(|g| g.to_string()))
-        };
-        assert_eq!(glob("*", PolicyType::Identity).unwrap().as_deref(), Some("*"));
+        let glob =
+            |p: &str, t: PolicyType| resource_glob(p, t, v12).map(|g| g.map(|g| g.to_string()));
         assert_eq!(
-            glob("arn:aws:s3:::b/${aws:username}/*", PolicyType::Identity).unwrap().as_deref(),
+            glob("*", PolicyType::Identity).unwrap().as_deref(),
+            Some("*")
+        );
+        assert_eq!(
+            glob("arn:aws:s3:::b/${aws:username}/*", PolicyType::Identity)
+                .unwrap()
+                .as_deref(),
             Some("arn:aws:s3:::b/${aws:username}/*")
         );
         assert_eq!(
-            resource_glob("arn:aws:s3:::b/${x}", PolicyType::Identity, ast::Version::V2008_10_17)
-                .unwrap()
-                .map(|g| g.to_string())
-                .as_deref(),
+            resource_glob(
+                "arn:aws:s3:::b/${x}",
+                PolicyType::Identity,
+                ast::Version::V2008_10_17
+            )
+            .unwrap()
+            .map(|g| g.to_string())
+            .as_deref(),
             Some("arn:aws:s3:::b/\\${x}")
         );
         assert_eq!(glob("arn:aws:ecs", PolicyType::Resource).unwrap(), None);
         assert_eq!(
-            glob("arn:aws:ecs*", PolicyType::Resource).unwrap().as_deref(),
+            glob("arn:aws:ecs*", PolicyType::Resource)
+                .unwrap()
+                .as_deref(),
             Some("arn:aws:ecs*:*:*:*")
         );
         assert!(glob("arn:aws:ecs", PolicyType::Scp).is_err());

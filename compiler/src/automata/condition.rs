@@ -41,7 +41,10 @@ impl ConditionDfas {
 ///
 /// # Errors
 /// Only the total automaton budget (`max_total_dfa_bytes`) or too many automata.
-pub fn build_conditions(set: &PolicySet, b: &mut DfaBuilder) -> Result<ConditionDfas, CompileError> {
+pub fn build_conditions(
+    set: &PolicySet,
+    b: &mut DfaBuilder,
+) -> Result<ConditionDfas, CompileError> {
     let mut cache: HashMap<Vec<&Glob>, Option<u32>> = HashMap::new();
     let mut out = ConditionDfas::default();
     for s in &set.statements {

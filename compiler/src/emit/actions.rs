@@ -14,8 +14,16 @@ pub(super) fn emit_shard(
 ) -> Result<program::ActionShard, CompileError> {
     let mut pool = Vec::new();
     let mut pooled = |c: &Candidates| into_pool(c, identity_only, &mut pool);
-    let early = sh.early.iter().map(&mut pooled).collect::<Result<Vec<_>, _>>()?;
-    let lists = sh.lists.iter().map(&mut pooled).collect::<Result<Vec<_>, _>>()?;
+    let early = sh
+        .early
+        .iter()
+        .map(&mut pooled)
+        .collect::<Result<Vec<_>, _>>()?;
+    let lists = sh
+        .lists
+        .iter()
+        .map(&mut pooled)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(program::ActionShard {
         start: sh.start,
         end: sh.end,

@@ -7,9 +7,7 @@
 
 use iamc_runtime::cond::{self, Cidr};
 
-use crate::ir::condition::{
-    constants, templates, Clause, Operand, Order, Qualifier, Test,
-};
+use crate::ir::condition::{constants, templates, Clause, Operand, Order, Qualifier, Test};
 use crate::ir::{Glob, Piece};
 
 /// The runtime's form of a statement's clauses (`None` when there are none); `dfa(i)` is the

@@ -26,8 +26,9 @@ pub enum Piece {
     Star { colon: bool },
     /// `?`: exactly one character (Unicode scalar value); `colon` says whether it may be `:`.
     One { colon: bool },
-    /// A policy variable: `key` ASCII-lowercased (INVARIANT (lowercase-keys)); its value, or
-    /// `default` when the key has none, is literal text.
+    /// A policy variable: its value, or `default` when the key has none, is literal text.
+    /// `key` is looked up ignoring ASCII case (INVARIANT (lowercase-keys): lowercased in
+    /// resource globs, as written in condition values).
     Var {
         key: String,
         default: Option<String>,
@@ -97,7 +98,8 @@ impl fmt::Display for Glob {
             match p {
                 Piece::Lit(s) => {
                     for (i, c) in s.chars().enumerate() {
-                        if matches!(c, '*' | '?' | '$' | '\\') || (i == 0 && after_wildcard && c == '!')
+                        if matches!(c, '*' | '?' | '$' | '\\')
+                            || (i == 0 && after_wildcard && c == '!')
                         {
                             f.write_char('\\')?;
                         }

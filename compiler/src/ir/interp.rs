@@ -148,10 +148,9 @@ fn action_holds(m: &ActionMatcher, action: &str) -> bool {
 fn resource_holds(m: &ResourceMatcher, req: &Request) -> bool {
     let hit = m.any
         || (req.resource != "*"
-            && m.patterns.iter().any(|p| {
-                glob::resolve(&p.glob, &req.context)
-                    .is_some_and(|toks| glob::matches(&toks, &req.resource))
-            }));
+            && m.patterns
+                .iter()
+                .any(|p| glob::matches_in(&p.glob, &req.context, &req.resource)));
     hit != m.negated
 }
 

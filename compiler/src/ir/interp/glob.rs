@@ -30,7 +30,11 @@ impl Tok {
 
 /// A variable's text (DESIGN.md "Policy variables"): a present single value (an empty one
 /// falls back to the default when there is one), else the default, else `None`.
-pub(super) fn variable<'a>(ctx: &'a Context, key: &str, default: Option<&'a str>) -> Option<&'a str> {
+pub(super) fn variable<'a>(
+    ctx: &'a Context,
+    key: &str,
+    default: Option<&'a str>,
+) -> Option<&'a str> {
     match ctx.get(key) {
         Some(Value::Single(s)) if !(s.as_text().is_empty() && default.is_some()) => {
             Some(s.as_text())
@@ -57,7 +61,19 @@ pub(super) fn resolve(g: &Glob, ctx: &Context) -> Option<Vec<Tok>> {
 
 /// Whether a glob without variables matches all of `text` (a variable matches nothing).
 pub(super) fn matches_glob(g: &Glob, text: &str) -> bool {
-    resolve(g, &Context::new()).is_some_and(|toks| matches(&toks, text))
+    matches_in(g, &Context::new(), text)
+}
+
+/// Whether `g`, its variables substituted from `ctx`, matches all of `text` (an unresolved
+/// variable matches nothing).
+pub(super) fn matches_in(g: &Glob, ctx: &Context, text: &str) -> bool {
+    // A cheap first test: most globs start with text most requests do not.
+    if let Some(Piece::Lit(head)) = g.pieces.first() {
+        if !text.starts_with(head.as_str()) {
+            return false;
+        }
+    }
+    resolve(g, ctx).is_some_and(|toks| matches(&toks, text))
 }
 
 /// Whether `toks` matches all of `text`.
@@ -77,7 +93,11 @@ pub(super) fn matches(toks: &[Tok], text: &str) -> bool {
                 continue;
             }
             // A star stays where it is while it consumes; anything else moves on.
-            let to = if matches!(t, Tok::Star { .. }) { i } else { i + 1 };
+            let to = if matches!(t, Tok::Star { .. }) {
+                i
+            } else {
+                i + 1
+            };
             if let Some(r) = next.get_mut(to) {
                 *r = true;
                 alive = true;

@@ -246,7 +246,10 @@ fn entry_grant(kind: PrincipalKind, value: &str, caller: &Caller<'_>) -> Grant {
             }
             // A role ARN names the sessions of that role (the session ARN has no role path).
             match resource.strip_prefix("role/") {
-                Some(path) if caller.kind == Kind::Session && path.rsplit('/').next() == Some(caller.role) => {
+                Some(path)
+                    if caller.kind == Kind::Session
+                        && path.rsplit('/').next() == Some(caller.role) =>
+                {
                     Grant::ViaRole
                 }
                 _ => Grant::None,
