@@ -47,6 +47,7 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
     let r = automata.resources;
     let mut blocks = r.blocks.into_iter();
     let mut statements = Vec::with_capacity(set.statements.len());
+    // INVARIANT (numbered): blocks and conditions come in statement order.
     for s in set.statements {
         let block = blocks
             .next()

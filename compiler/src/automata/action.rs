@@ -106,6 +106,8 @@ fn build_range(
     end: usize,
     out: &mut Vec<ActionShard>,
 ) -> Result<(), CompileError> {
+    // INVARIANT (numbered): statement `start + k` is `stmts[k]`; the lists name statements by
+    // that id.
     let stmts = set.statements.get(start..end).unwrap_or(&[]);
     // Early patterns get ids 0..e, the others follow.
     let mut early: Vec<&Glob> = Vec::new();
@@ -148,6 +150,8 @@ fn build_range(
         .enumerate()
         .map(|(i, g)| (*g, i))
         .collect();
+    // INVARIANT (lowercase-actions): the patterns are lowercase and the runtime lowercases the
+    // request as it walks, so the DFA compares bytes exactly.
     let hirs: Vec<_> = early
         .iter()
         .map(|g| glob_hir(g, true))

@@ -298,3 +298,109 @@ pub fn resource_form(g: &Glob) -> DfaForm {
         group,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use iamc_grammar::ast::Version;
+    use iamc_runtime::PolicyType;
+    use regex_automata::dfa::Automaton;
+    use regex_automata::{Anchored, Input};
+
+    use super::*;
+
+    /// The pattern ids `text` matches, in id order.
+    fn matched(d: &GlobDfa, text: &str) -> Vec<usize> {
+        let dfa = &d.dfa;
+        let mut sid = dfa
+            .start_state_forward(&Input::new(text).anchored(Anchored::Yes))
+            .unwrap();
+        for &b in text.as_bytes() {
+            sid = dfa.next_state(sid, b);
+        }
+        let eoi = dfa.next_eoi_state(sid);
+        if !dfa.is_match_state(eoi) {
+            return Vec::new();
+        }
+        let mut out: Vec<usize> = (0..dfa.match_len(eoi))
+            .map(|i| dfa.match_pattern(eoi, i).as_usize())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn action_sets_ignore_ascii_case() {
+        let globs: Vec<Glob> = ["ecs:Describe*", "ecs:*", "s3:Get?bject", "*"]
+            .iter()
+            .map(|p| crate::lower::action_glob(p).unwrap())
+            .collect();
+        let d = build_glob_dfa(&globs, Semantics::Action, &Config::default()).unwrap();
+        assert_eq!(d.patterns, globs);
+        assert_eq!(matched(&d, "ECS:describeClusters"), vec![0, 1, 3]);
+        assert_eq!(matched(&d, "s3:GETébject"), vec![2, 3]);
+        assert_eq!(matched(&d, "s3:GetObjects"), vec![3]);
+        assert_eq!(matched(&d, "ſ3:GetObject"), vec![3]);
+    }
+
+    #[test]
+    fn resource_sets_are_field_wise_and_case_sensitive() {
+        let glob = |p: &str| {
+            crate::lower::resource_glob(p, PolicyType::Identity, Version::V2012_10_17)
+                .unwrap()
+                .unwrap()
+        };
+        let globs = vec![
+            glob("arn:aws:ecs:us-*:*:cluster/*"),
+            glob("arn:aws:ecs"),
+            glob("arn:aws:s3:::b/${aws:username}/*"),
+        ];
+        let d = build_glob_dfa(&globs, Semantics::Resource, &Config::default()).unwrap();
+        assert_eq!(
+            matched(&d, "arn:aws:ecs:us-east-1:1:cluster/x:y"),
+            vec![0, 1]
+        );
+        assert_eq!(matched(&d, "arn:aws:ecs:us:x:1:cluster/x"), vec![1]);
+        assert_eq!(matched(&d, "arn:aws:ecs:US-east-1:1:cluster/x"), vec![1]);
+        // A hole matches any text: a superset of what the variable's value allows.
+        assert_eq!(matched(&d, "arn:aws:s3:::b/anyone/k"), vec![2]);
+        assert_eq!(matched(&d, "*"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn string_sets_are_plain_globs() {
+        let globs = vec![Glob {
+            pieces: vec![
+                Piece::Lit("a".into()),
+                Piece::Star { colon: true },
+                Piece::One { colon: true },
+            ],
+        }];
+        let d = build_glob_dfa(&globs, Semantics::String, &Config::default()).unwrap();
+        assert_eq!(matched(&d, "a:é"), vec![0]);
+        assert_eq!(matched(&d, "A:é"), Vec::<usize>::new());
+        assert_eq!(matched(&d, "a"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn oversized_sets_are_an_error_not_a_panic() {
+        let many: Vec<Glob> = (0..40)
+            .map(|i| {
+                let mut g = Glob::default();
+                for c in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+                    g.push(Piece::Star { colon: true });
+                    g.push_lit(&format!("{c}{i}"));
+                }
+                g.push(Piece::Star { colon: true });
+                g
+            })
+            .collect();
+        let tiny = Config {
+            dfa_size_limit: 1 << 16,
+            determinize_size_limit: 1 << 16,
+            ..Config::default()
+        };
+        let e = build_glob_dfa(&many, Semantics::String, &tiny).unwrap_err();
+        assert!(e.is_too_large(), "{e}");
+    }
+}

@@ -72,6 +72,7 @@ pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources,
     let mut per_stmt: Vec<Vec<(usize, Option<u32>)>> = Vec::with_capacity(set.statements.len());
     for s in &set.statements {
         let mut entries = Vec::new();
+        // INVARIANT (six-fields): each glob is the whole pattern, reach explicit.
         for p in &s.resource.patterns {
             let form = resource_form(&p.glob);
             let provisional = *ids.entry(form.key).or_insert_with(|| {

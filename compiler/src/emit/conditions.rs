@@ -37,6 +37,7 @@ fn emit_clause(c: &Clause, dfa: Option<u32>) -> cond::Clause {
     };
     let compare = |matcher| cond::Test::Compare {
         negated: c.negated,
+        // INVARIANT (values-complete): an invalid value is still there to flag the clause.
         static_error: c.test.has_invalid(),
         matcher,
     };
@@ -106,6 +107,8 @@ fn emit_clause(c: &Clause, dfa: Option<u32>) -> cond::Clause {
             compare(cond::Matcher::Ip { v4, v6 })
         }
     };
+    // INVARIANT (lowercase-keys): the runtime looks keys up ignoring case; it stores the key as
+    // written (as artifacts always have).
     cond::Clause {
         key: c.written.clone(),
         quantifier,

@@ -203,6 +203,7 @@ impl Test {
             return None;
         };
         let mut out: Vec<&Glob> = Vec::new();
+        // INVARIANT (globs-merged): equal patterns are equal globs.
         for g in constants(values) {
             if !out.contains(&g) {
                 out.push(g);

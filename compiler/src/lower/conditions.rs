@@ -232,3 +232,125 @@ fn like(values: &[ast::Spanned<ast::ConditionValue>], arn: bool) -> Test {
         .collect();
     Test::Like { arn, values }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    use iamc_grammar::{ast::PolicyKind, SourceFile};
+
+    use super::*;
+    use crate::ir::condition::Cidr;
+
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s:a","Resource":"*",
+      "Condition":{
+        "StringNotEqualsIgnoreCase":{"Aws:PrincipalTag/Team":["ÉCOLE","x","x","${aws:username}"]},
+        "ForAnyValue:ArnLike":{"k:arn":["arn:aws:*:r:1:x*","arn:aws:s3"]},
+        "NumericLessThan":{"k:n":["01.50","1e3"]},
+        "BoolIfExists":{"k:b":["TRUE","${k:flag}","maybe"]},
+        "IpAddress":{"k:ip":"10.1.2.3/8"},
+        "Null":{"k:absent":"true"}}}}"#;
+
+    fn clauses() -> (Vec<Clause>, String) {
+        let src = SourceFile::new("p.json", POLICY);
+        let p = iamc_grammar::parse_policy(&src, PolicyKind::Identity)
+            .unwrap()
+            .policy;
+        (
+            lower_conditions(&p.statements[0].conditions),
+            POLICY.to_owned(),
+        )
+    }
+
+    #[test]
+    fn values_are_typed_in_document_order_and_nothing_is_dropped() {
+        let (cs, text) = clauses();
+        assert_eq!(cs.len(), 6);
+        let c = &cs[0];
+        assert_eq!(
+            (c.key.as_str(), c.written.as_str()),
+            ("aws:principaltag/team", "Aws:PrincipalTag/Team")
+        );
+        assert_eq!(&text[c.span.start..c.span.end], "\"Aws:PrincipalTag/Team\"");
+        assert!(c.negated && c.qualifier.is_none() && !c.if_exists);
+        let Test::Equals {
+            ignore_case: true,
+            values,
+        } = &c.test
+        else {
+            panic!("{c:?}")
+        };
+        assert_eq!(values.len(), 4, "duplicates kept");
+        assert_eq!(values[0], Operand::Const("école".into()));
+        assert!(matches!(&values[3], Operand::Template(t) if t.has_vars()));
+
+        let c = &cs[1];
+        assert_eq!(c.qualifier, Some(Qualifier::ForAnyValue));
+        let Test::Like { arn: true, values } = &c.test else {
+            panic!("{c:?}")
+        };
+        assert_eq!(
+            values[0].as_const().unwrap().to_string(),
+            "arn:aws:*!:r:1:x*"
+        );
+        let Operand::Invalid(bad) = &values[1] else {
+            panic!("{values:?}")
+        };
+        assert_eq!(bad.text, "arn:aws:s3");
+        assert_eq!(&text[bad.span.start..bad.span.end], "\"arn:aws:s3\"");
+
+        let Test::Numeric {
+            order: Order::Lt,
+            values,
+        } = &cs[2].test
+        else {
+            panic!()
+        };
+        let d = values[0].as_const().unwrap();
+        assert_eq!((d.int.as_str(), d.frac.as_str()), ("1", "5"));
+        assert!(matches!(&values[1], Operand::Invalid(i) if i.text == "1e3"));
+
+        assert!(cs[3].if_exists && !cs[3].negated);
+        let Test::Bool { values } = &cs[3].test else {
+            panic!()
+        };
+        assert_eq!(values[0], Operand::Const(true));
+        assert!(values[1].as_template().is_some());
+        assert!(matches!(&values[2], Operand::Invalid(i) if i.text == "maybe"));
+
+        let Test::Ip { values } = &cs[4].test else {
+            panic!()
+        };
+        assert!(
+            matches!(values[0], Operand::Const(Cidr::V4(c)) if c.net == 0x0a00_0000 && c.len == 8)
+        );
+
+        assert_eq!(
+            cs[5].test,
+            Test::Null {
+                if_absent: true,
+                if_present: false
+            }
+        );
+    }
+
+    #[test]
+    fn clauses_print_their_values() {
+        let (cs, _) = clauses();
+        let lines: Vec<String> = cs.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines[0],
+            r#""Aws:PrincipalTag/Team" not equals-ignore-case ["x", "école"] | "${aws:username}""#
+        );
+        assert_eq!(
+            lines[1],
+            r#""k:arn" ForAnyValue: arn-like ["arn:aws:*:r:1:x*"] !error"#
+        );
+        assert_eq!(lines[2], r#""k:n" numeric< [1.5] !error"#);
+        assert_eq!(
+            lines[3],
+            r#""k:b" IfExists bool [true] | "${k:flag}" !error"#
+        );
+        assert_eq!(lines[4], r#""k:ip" ip [10.0.0.0/8] []"#);
+        assert_eq!(lines[5], r#""k:absent" null absent=true present=false"#);
+    }
+}

@@ -152,7 +152,8 @@ enum Value2<'a, T> {
     Template(&'a Glob),
 }
 
-/// `compare` on each value; an [`Operand::Invalid`] is Error against every request value.
+/// `compare` on each value; an [`Operand::Invalid`] is Error against every request value
+/// (INVARIANT (values-complete): none was dropped).
 fn each<T>(values: &[Operand<T>], mut compare: impl FnMut(Value2<'_, T>) -> Cmp) -> Vec<Cmp> {
     values
         .iter()

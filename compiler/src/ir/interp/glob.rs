@@ -4,7 +4,7 @@
 //! then matched against the whole text by keeping the set of token positions reachable after
 //! each character: O(tokens × characters) steps, no recursion, no backtracking.
 
-use iamc_runtime::{Context, Value};
+use iamc_runtime::Context;
 
 use crate::ir::{Glob, Piece};
 
@@ -29,19 +29,9 @@ impl Tok {
 }
 
 /// A variable's text (DESIGN.md "Policy variables"): a present single value (an empty one
-/// falls back to the default when there is one), else the default, else `None`.
-pub(super) fn variable<'a>(
-    ctx: &'a Context,
-    key: &str,
-    default: Option<&'a str>,
-) -> Option<&'a str> {
-    match ctx.get(key) {
-        Some(Value::Single(s)) if !(s.as_text().is_empty() && default.is_some()) => {
-            Some(s.as_text())
-        }
-        _ => default,
-    }
-}
+/// falls back to the default when there is one), else the default, else `None`: the one rule
+/// of the shared vocabulary.
+pub(super) use iamc_runtime::cond::resolve as variable;
 
 /// The tokens of `g` with its variables substituted, or `None` when one is unresolved.
 pub(super) fn resolve(g: &Glob, ctx: &Context) -> Option<Vec<Tok>> {

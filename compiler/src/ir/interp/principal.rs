@@ -6,16 +6,7 @@ use crate::ir::{PrincipalBlock, PrincipalKind};
 
 /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` cut at its first five colons.
 pub(super) fn arn_fields(s: &str) -> Option<[&str; 6]> {
-    let mut it = s.splitn(6, ':');
-    let f = [
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    ];
-    (f[0] == "arn").then_some(f)
+    iamc_runtime::cond::split6(s).filter(|f| f[0] == "arn")
 }
 
 fn is_account(s: &str) -> bool {
