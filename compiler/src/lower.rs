@@ -78,6 +78,19 @@ pub fn lower(set: &PolicySet) -> Result<ir::PolicySet, CompileError> {
     })
 }
 
+/// `items` without those whose glob an earlier item has (first seen kept, order kept), in
+/// linear time: an element may hold thousands of patterns.
+fn first_seen<T>(items: Vec<T>, glob: impl Fn(&T) -> &ir::Glob) -> Vec<T> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    let keep: Vec<bool> = items.iter().map(|it| seen.insert(glob(it))).collect();
+    drop(seen);
+    items
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(it, k)| k.then_some(it))
+        .collect()
+}
+
 /// The policy type of a policy kind.
 pub fn policy_type(kind: ast::PolicyKind) -> PolicyType {
     match kind {

@@ -21,7 +21,7 @@
 //! and condition emptiness; produces [`ActionShard`]s (how the emitter lays them out, candidate
 //! id pools and the literal hash table, is its business).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use regex_automata::dfa::Automaton;
 
@@ -113,17 +113,19 @@ fn build_range(
     let mut early: Vec<&Glob> = Vec::new();
     let mut anchored: Vec<&Glob> = Vec::new();
     let mut literals: Vec<&Glob> = Vec::new();
+    // Distinct patterns in first-seen order (a real corpus has tens of thousands).
+    let mut seen: HashSet<&Glob> = HashSet::new();
     for s in stmts {
         for g in &s.action.patterns {
-            let bucket = if g.as_literal().is_some() {
-                &mut literals
+            if !seen.insert(g) {
+                continue;
+            }
+            if g.is_literal() {
+                literals.push(g);
             } else if is_early(g) {
-                &mut early
+                early.push(g);
             } else {
-                &mut anchored
-            };
-            if !bucket.contains(&g) {
-                bucket.push(g);
+                anchored.push(g);
             }
         }
     }

@@ -55,6 +55,11 @@ impl Glob {
         self.pieces.iter().any(|p| matches!(p, Piece::Var { .. }))
     }
 
+    /// Whether the glob is literal text only (no wildcard, no variable).
+    pub fn is_literal(&self) -> bool {
+        self.pieces.iter().all(|p| matches!(p, Piece::Lit(_)))
+    }
+
     /// The text of a glob without wildcards or variables, or `None`.
     pub fn as_literal(&self) -> Option<String> {
         let mut out = String::new();

@@ -16,17 +16,16 @@ pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
         any: false,
         patterns: Vec::new(),
     };
+    let mut globs = Vec::with_capacity(block.patterns.len());
     for p in &block.patterns {
         match &p.node {
             ast::ActionPattern::Any => m.any = true,
             ast::ActionPattern::Service { service, name } => {
-                let g = service_glob(service, name);
-                if !m.patterns.contains(&g) {
-                    m.patterns.push(g);
-                }
+                globs.push(service_glob(service, name))
             }
         }
     }
+    m.patterns = super::first_seen(globs, |g| g);
     m
 }
 

@@ -31,6 +31,7 @@ pub fn lower_resources(
         any: false,
         patterns: Vec::new(),
     };
+    let mut globs = Vec::with_capacity(block.patterns.len());
     for p in &block.patterns {
         match &p.node {
             ast::ResourcePattern::Any => m.any = true,
@@ -40,17 +41,13 @@ pub fn lower_resources(
                 if matches!(kind, ast::PolicyKind::Resource | ast::PolicyKind::Endpoint)
                     && raw.matches(':').count() < 5
                     && !raw.contains('*') => {}
-            ast::ResourcePattern::Arn { raw, template } => {
-                let g = ArnGlob {
-                    raw: raw.clone(),
-                    glob: arn_glob(template),
-                };
-                if !m.patterns.iter().any(|q| q.glob == g.glob) {
-                    m.patterns.push(g);
-                }
-            }
+            ast::ResourcePattern::Arn { raw, template } => globs.push(ArnGlob {
+                raw: raw.clone(),
+                glob: arn_glob(template),
+            }),
         }
     }
+    m.patterns = super::first_seen(globs, |g| &g.glob);
     m
 }
 
