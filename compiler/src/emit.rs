@@ -5,8 +5,8 @@
 //! out in id pools, literal hash tables, resource blocks, conditions in the runtime's stored
 //! form) and hands the DFAs over unchanged.
 //!
-//! - [`actions`]: action shards: candidate id pools and the literal hash table.
-//! - [`conditions`]: condition clauses: sorted sets, DFA indices, templates.
+//! - `actions`: action shards: candidate id pools and the literal hash table.
+//! - `conditions`: condition clauses: sorted sets, DFA indices, templates.
 
 use iamc_runtime::program::{
     self, Program, ResourceBlock, ResourceDfa, ResourceEntry, StatementMeta, StmtEffect,

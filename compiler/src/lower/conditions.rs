@@ -1,4 +1,4 @@
-//! Pass 5: a statement's `Condition` block to [`ir::Clause`]s.
+//! Pass 5: a statement's `Condition` block to [`Clause`]s.
 //!
 //! *After it*: no AST in conditions, no operator names, no value text that still needs
 //! parsing. One clause per (operator, key), in document order; per clause one
