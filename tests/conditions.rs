@@ -1328,8 +1328,15 @@ fn expected(want: bool) -> [Decision; 2] {
     }
 }
 
-/// Decides every row with the compiled engine and with the reference interpreter; both must
-/// give the row's expectation.
+/// The IR interpreter's decision for one identity policy.
+fn ir_authorize(p: &ast::Policy, req: &Request) -> Decision {
+    let set = iamc_grammar::PolicySet::identity(vec![p.clone()]);
+    let ir = iamc_compiler::lower::lower(&set).unwrap_or_else(|e| panic!("lowering failed: {e}"));
+    iamc_compiler::ir::interp::authorize(&ir, req)
+}
+
+/// Decides every row with the compiled engine, the IR interpreter and the reference
+/// interpreter; all must give the row's expectation.
 fn check(rows: &[Row], v2012: bool) {
     let mut failures = Vec::new();
     for row in rows {
@@ -1343,11 +1350,13 @@ fn check(rows: &[Row], v2012: bool) {
             let loaded = iamc_runtime::Artifact::from_bytes(&a.to_bytes())
                 .unwrap_or_else(|e| panic!("{row:?}: round trip: {e}"))
                 .authorize(&req);
-            let reference = iamc::reference::PolicySet::new(vec![p]).authorize(&req);
-            if got != want || explained != want || loaded != want || reference != want {
+            let reference = iamc::reference::PolicySet::new(vec![p.clone()]).authorize(&req);
+            let ir = ir_authorize(&p, &req);
+            if got != want || explained != want || loaded != want || reference != want || ir != want
+            {
                 failures.push(format!(
                     "{row:?}: want {want:?}, compiled {got:?} / explain {explained:?} / \
-                     reloaded {loaded:?}, reference {reference:?}"
+                     reloaded {loaded:?}, reference {reference:?}, ir {ir:?}"
                 ));
             }
         }
@@ -1572,8 +1581,8 @@ mod differential {
     }
 
     proptest! {
-        /// Same decision from the compiled engine and the reference, for the condition on an
-        /// Allow and on a Deny beside an unconditional Allow.
+        /// Same decision from the compiled engine, the IR interpreter and the reference, for
+        /// the condition on an Allow and on a Deny beside an unconditional Allow.
         #[test]
         fn conditions_compiled_agrees_with_reference(c in case()) {
             let mut req = Request::new("s:a", "*");
@@ -1591,7 +1600,9 @@ mod differential {
             for p in policies {
                 let (a, _) = iamc_compiler::compile_artifact(std::slice::from_ref(&p), &Default::default()).unwrap();
                 let compiled = a.authorize(&req);
+                let ir = super::ir_authorize(&p, &req);
                 let reference = iamc::reference::PolicySet::new(vec![p]).authorize(&req);
+                prop_assert_eq!(ir, reference, "IR interpreter: {:?}", c);
                 prop_assert_eq!(compiled, reference, "{:?}", c);
             }
         }
@@ -1778,16 +1789,22 @@ fn conditions_corpus_agrees_with_reference() {
                 let (a, _) =
                     iamc_compiler::compile_artifact(std::slice::from_ref(&p), &Default::default())
                         .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                let ir =
+                    iamc_compiler::lower::lower(&iamc_grammar::PolicySet::identity(
+                        vec![p.clone()],
+                    ))
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
                 let reference = iamc::reference::PolicySet::new(vec![p]);
                 for ctx in derived_contexts(stmt) {
                     let mut req = Request::new("s:a", "*");
                     req.context = ctx;
                     let (got, want) = (a.authorize(&req), reference.authorize(&req));
+                    let interpreted = iamc_compiler::ir::interp::authorize(&ir, &req);
                     decisions += 1;
                     held += usize::from(matches!(got, Decision::Allow) == matches!(p_index, 0));
-                    if got != want {
+                    if got != want || interpreted != want {
                         failures.push(format!(
-                            "{} statement {}: compiled {got:?}, reference {want:?}, context {:?}",
+                            "{} statement {}: compiled {got:?}, ir {interpreted:?}, reference {want:?}, context {:?}",
                             f.display(),
                             stmt.index,
                             req.context

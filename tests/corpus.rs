@@ -287,17 +287,27 @@ impl Tally {
     }
 }
 
-/// Asserts compiled `explain` == reference `explain` (and `authorize` == its decision) on every
-/// request; returns the decisions seen.
+/// Asserts compiled `explain` == IR interpreter `explain` == reference `explain` (and
+/// `authorize` == its decision) on every request; returns the decisions seen.
 pub fn assert_agree(
     label: &str,
     artifact: &Artifact,
     reference: &PolicySet,
     reqs: &[Request],
 ) -> Tally {
+    let ir = iamc_compiler::lower::lower(reference.set())
+        .unwrap_or_else(|e| panic!("{label}: the set does not lower: {e}"));
     let mut tally = Tally::default();
     for r in reqs {
         let want = reference.explain(r);
+        assert_eq!(
+            iamc_compiler::ir::interp::explain(&ir, r),
+            want,
+            "{label}: IR interpreter vs reference: {} on {} with {:?}",
+            r.action,
+            r.resource,
+            r.context
+        );
         let got = artifact.explain(r);
         assert_eq!(
             got, want,

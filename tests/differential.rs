@@ -312,6 +312,22 @@ const CASES: &[Case] = &[
             ),
         ],
     },
+    // A `StringLike` list and an `ArnLike` list whose glob texts print alike (a literal `!`
+    // after a `*` read like the no-colon star `*!`) are different languages: each gets its own
+    // condition DFA. Compiled engines before the IR layer shared one, so the Deny on `s:E`
+    // did not apply (a grant).
+    Case {
+        policies: &[r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"s:*","Resource":"*"},
+            {"Effect":"Deny","Action":"s:D","Resource":"*","Condition":{"StringLike":{"d":"arn:*!:b:c:d:e"}}},
+            {"Effect":"Deny","Action":"s:E","Resource":"*","Condition":{"ArnLike":{"e":"arn:*:b:c:d:e"}}}]}"#],
+        requests: &[
+            ("s:E", "*", &[("e", "arn:x:b:c:d:e")], DENY),
+            ("s:E", "*", &[("e", "arn:q:r:b:c:d:e")], ALLOW),
+            ("s:D", "*", &[("d", "arn:q:r!:b:c:d:e")], DENY),
+            ("s:D", "*", &[("d", "arn:x:b:c:d:e")], ALLOW),
+        ],
+    },
 ];
 
 #[test]

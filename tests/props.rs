@@ -1,11 +1,12 @@
-//! Property tests: the compiled engine against the reference interpreter (issue 3).
+//! Property tests: the compiled engine and the IR interpreter against the reference
+//! interpreter (issue 3).
 //!
 //! Over generated cases (`support/strategies.rs`: policy JSON using every element and operator,
 //! requests derived from the policies' own patterns):
-//! 1. the compiled artifact (compiled, written to bytes, loaded back) and the reference
-//!    interpreter give the same explanation (decision and matched-statement list) for every
-//!    request; `authorize` gives that decision; the decision follows from the list, which is in
-//!    policy order;
+//! 1. the compiled artifact (compiled, written to bytes, loaded back), the IR interpreter
+//!    (`iamc_compiler::ir::interp` on the lowered set) and the reference interpreter give the
+//!    same explanation (decision and matched-statement list) for every request; `authorize`
+//!    gives that decision; the decision follows from the list, which is in policy order;
 //! 2. an artifact's bytes loaded twice, or from a fresh unaligned copy, decide the same;
 //! 3. every generated policy parses, into exactly the AST the generator meant, and broken
 //!    variants are rejected with diagnostics, never panicked on.
@@ -106,25 +107,37 @@ fn soak_progress(name: &str) {
     }
 }
 
+/// Lowers a set for the IR interpreter.
+fn lower(set: &iamc_grammar::PolicySet) -> Result<iamc_compiler::ir::PolicySet, TestCaseError> {
+    iamc_compiler::lower::lower(set)
+        .map_err(|e| TestCaseError::fail(format!("lowering failed: {e}")))
+}
+
 /// Property 1 for one request; on failure the message is the whole report.
 fn compare(
     case: &Case,
     reference: &PolicySet,
+    ir: &iamc_compiler::ir::PolicySet,
     artifact: &Artifact,
     r: &Request,
 ) -> Result<(), TestCaseError> {
     let want = reference.explain(r);
+    let interpreted = iamc_compiler::ir::interp::explain(ir, r);
     let got = artifact.explain(r);
     let decision = artifact.authorize(r);
     let report = |what: &str| {
         TestCaseError::fail(format!(
-            "{what}\n{case:?}\nrequest:   {}\nreference: {}\ncompiled:  {} (authorize: {})",
+            "{what}\n{case:?}\nrequest:   {}\nreference: {}\nir:        {}\ncompiled:  {} (authorize: {})",
             request_json(r),
             want.to_json(),
+            interpreted.to_json(),
             got.to_json(),
             decision.as_str()
         ))
     };
+    if interpreted != want {
+        return Err(report("IR interpreter explain differs from the reference"));
+    }
     if got != want {
         return Err(report("compiled explain differs from the reference"));
     }
@@ -162,8 +175,9 @@ proptest! {
         let policies = parse_case(&case)?;
         let artifact = load(&compile_bytes(&case, &policies)?)?;
         let reference = PolicySet::new(policies);
+        let ir = lower(reference.set())?;
         for r in &case.requests {
-            compare(&case, &reference, &artifact, r)?;
+            compare(&case, &reference, &ir, &artifact, r)?;
         }
     }
 
@@ -503,9 +517,9 @@ proptest! {
     #![proptest_config(config())]
 
     /// Property 4: typed sets (every policy type, organization levels, principals of every
-    /// kind, same and cross account): compiled (through bytes) and reference give the same
-    /// explanation (decision, statements with their types, reason), and `authorize` its
-    /// decision.
+    /// kind, same and cross account): compiled (through bytes), IR interpreter and reference
+    /// give the same explanation (decision, statements with their types, reason), and
+    /// `authorize` its decision.
     #[test]
     fn props_typed_sets_compiled_agrees_with_reference(
         case in case_strategy(&Settings::default()),
@@ -517,6 +531,7 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("compile failed: {e}\n{case:?}")))?;
         let artifact = load(&bytes)?;
         let reference = PolicySet::from_set(set.clone());
+        let ir = lower(&set)?;
         let mut draws = tape.iter().rev().copied().cycle();
         for r in &case.requests {
             for _ in 0..3 {
@@ -524,12 +539,16 @@ proptest! {
                 r.principal = CALLERS[draws.next().unwrap_or(0) as usize % CALLERS.len()].map(str::to_owned);
                 r.resource_account = RESOURCE_ACCOUNTS[draws.next().unwrap_or(0) as usize % RESOURCE_ACCOUNTS.len()].map(str::to_owned);
                 let want = reference.explain(&r);
+                let interpreted = iamc_compiler::ir::interp::explain(&ir, &r);
                 let got = artifact.explain(&r);
                 let decision = artifact.authorize(&r);
                 let report = |what: &str| TestCaseError::fail(format!(
-                    "{what}\n{case:?}\nset: {set:#?}\nrequest:   {}\nreference: {}\ncompiled:  {} (authorize: {})",
-                    request_json(&r), want.to_json(), got.to_json(), decision.as_str()
+                    "{what}\n{case:?}\nset: {set:#?}\nrequest:   {}\nreference: {}\nir:        {}\ncompiled:  {} (authorize: {})",
+                    request_json(&r), want.to_json(), interpreted.to_json(), got.to_json(), decision.as_str()
                 ));
+                if interpreted != want {
+                    return Err(report("IR interpreter explain differs from the reference"));
+                }
                 if got != want {
                     return Err(report("compiled explain differs from the reference"));
                 }

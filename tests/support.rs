@@ -47,8 +47,8 @@ pub fn parse_identity(name: &str, json: &str) -> Result<ast::Policy, String> {
     }
 }
 
-/// An engine deciding requests from policy texts: the reference interpreter and the compiled
-/// engine; the same rows run on both.
+/// An engine deciding requests from policy texts: the reference interpreter, the IR
+/// interpreter and the compiled engine; the same rows run on all three.
 pub trait Engine {
     fn name(&self) -> &'static str;
     /// `policies` are (name, JSON text) pairs, all valid identity policies.
@@ -78,6 +78,46 @@ impl Engine for Reference {
 
     fn explain_set(&self, set: &iamc_grammar::PolicySet, req: &Request) -> Explanation {
         PolicySet::from_set(set.clone()).explain(req)
+    }
+}
+
+/// The IR interpreter (`iamc_compiler::ir::interp`): the policies lowered to the IR and
+/// decided on it directly, one layer below the automata.
+pub struct IrInterp;
+
+impl IrInterp {
+    /// Lowers `set` and decides `req` on its IR; a set that does not lower denies as the
+    /// reference does for an inconsistent set.
+    pub fn explain_ir(set: &iamc_grammar::PolicySet, req: &Request) -> Explanation {
+        match iamc_compiler::lower::lower(set) {
+            Ok(ir) => iamc_compiler::ir::interp::explain(&ir, req),
+            Err(_) => Explanation {
+                decision: iamc_runtime::Decision::ImplicitDeny,
+                statements: Vec::new(),
+                reason: iamc_runtime::Reason::Inconsistent,
+            },
+        }
+    }
+}
+
+impl Engine for IrInterp {
+    fn name(&self) -> &'static str {
+        "ir"
+    }
+
+    fn explain(&self, policies: &[(&str, &str)], req: &Request) -> Explanation {
+        let parsed = policies
+            .iter()
+            .map(|(name, json)| {
+                parse_identity(name, json)
+                    .unwrap_or_else(|e| panic!("policy `{name}` rejected:\n{e}"))
+            })
+            .collect();
+        IrInterp::explain_ir(&iamc_grammar::PolicySet::from_policies(parsed), req)
+    }
+
+    fn explain_set(&self, set: &iamc_grammar::PolicySet, req: &Request) -> Explanation {
+        IrInterp::explain_ir(set, req)
     }
 }
 
@@ -129,5 +169,5 @@ pub fn parse_kind(name: &str, json: &str, kind: ast::PolicyKind) -> Result<ast::
 
 /// Every engine the data-driven tests run.
 pub fn engines() -> Vec<Box<dyn Engine>> {
-    vec![Box::new(Reference), Box::new(Compiled)]
+    vec![Box::new(Reference), Box::new(IrInterp), Box::new(Compiled)]
 }

@@ -1,14 +1,60 @@
-//! IR → `regex-automata` dense DFAs.
+//! IR → `regex-automata` dense DFAs: a pass after lowering.
 //!
-//! - [`glob`]: an IR glob to a regex-syntax `Hir` (never through regex text).
+//! Consumes an [`ir::PolicySet`]; produces [`Automata`]: every DFA of the artifact (in the
+//! order the program refers to them) and, beside them, what the emitter needs to lay the
+//! program out (candidate lists per action DFA state, resource entries by pattern id, the
+//! condition DFA of each clause). Knows nothing of the artifact format.
+//!
+//! - [`glob`]: an IR glob to a regex-syntax `Hir` (never through regex text); one DFA for a set
+//!   of globs ([`glob::build_glob_dfa`], for the analyses).
 //! - [`build`]: the one place DFAs are determinized: anchored, `MatchKind::All`, byte classes,
-//!   size limits; [`DfaBuilder`] collects every DFA of an artifact (conditions add theirs).
+//!   size limits; [`DfaBuilder`] collects every DFA of an artifact.
+//! - [`condition`]: one DFA per distinct list of constant `Like` patterns.
 //! - [`action`]: the action shards and their precomputed candidate lists.
 //! - [`resource`]: the resource pattern DFAs, split on overflow.
+//!
+//! The DFAs are built in that order (conditions, actions, resources); their index in
+//! [`Automata::dfas`] is how everything else names them.
+
+use crate::{ir, CompileError, Config};
 
 pub mod action;
 pub mod build;
+pub mod condition;
 pub mod glob;
 pub mod resource;
 
-pub use build::{DfaBuilder, DfaRole};
+pub use build::{DfaBuilder, DfaRole, DfaStats, OwnedDfa};
+
+/// Every automaton of a compiled set, and how the statements refer to them.
+#[derive(Debug)]
+pub struct Automata {
+    /// Every DFA; the indices below point here.
+    pub dfas: Vec<OwnedDfa>,
+    /// `stats[i]` describes `dfas[i]`.
+    pub stats: Vec<DfaStats>,
+    pub conditions: condition::ConditionDfas,
+    /// Contiguous statement ranges covering every statement once, in order.
+    pub actions: Vec<action::ActionShard>,
+    pub resources: resource::Resources,
+}
+
+/// Builds the automata of `set` under the limits of `config`.
+///
+/// # Errors
+/// A statement whose action patterns, or a single resource pattern, exceed the size limits
+/// even alone; all automata together over `max_total_dfa_bytes`; a failed build.
+pub fn build_from_ir(set: &ir::PolicySet, config: &Config) -> Result<Automata, CompileError> {
+    let mut b = DfaBuilder::new(config);
+    let conditions = condition::build_conditions(set, &mut b)?;
+    let actions = action::build_action_shards(set, &mut b)?;
+    let resources = resource::build_resources(set, &mut b)?;
+    let (dfas, stats) = b.into_parts();
+    Ok(Automata {
+        dfas,
+        stats,
+        conditions,
+        actions,
+        resources,
+    })
+}

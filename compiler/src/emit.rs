@@ -1,13 +1,23 @@
 //! IR + automata → the runtime's [`Program`] (and, through the container, artifact bytes).
+//!
+//! The only module that knows the runtime's format: consumes an [`ir::PolicySet`] and the
+//! [`Automata`] built from it; produces the program (statement metadata, candidate lists laid
+//! out in id pools, literal hash tables, resource blocks, conditions in the runtime's stored
+//! form) and hands the DFAs over unchanged.
+//!
+//! - `actions`: action shards: candidate id pools and the literal hash table.
+//! - `conditions`: condition clauses: sorted sets, DFA indices, templates.
 
-use iamc_runtime::program::{Program, StatementMeta, StmtEffect};
+use iamc_runtime::program::{
+    self, Program, ResourceBlock, ResourceDfa, ResourceEntry, StatementMeta, StmtEffect,
+};
 
-use crate::automata::action::build_action_shards;
-use crate::automata::build::{DfaStats, OwnedDfa};
-use crate::automata::resource::build_resources;
-use crate::automata::DfaBuilder;
-use crate::ir::{Effect, PolicySet};
+use crate::automata::{Automata, DfaStats, OwnedDfa};
+use crate::ir::{self, Glob, Piece};
 use crate::CompileError;
+
+mod actions;
+mod conditions;
 
 /// A compiled set before serialization.
 #[derive(Debug)]
@@ -17,60 +27,123 @@ pub struct Compiled {
     pub stats: Vec<DfaStats>,
 }
 
-/// Builds the action and resource automata of `set` into `b` (which may already hold
-/// condition automata) and assembles the program.
+/// Assembles the program of `set` from its automata.
 ///
 /// # Errors
-/// See [`build_action_shards`] and [`build_resources`].
-pub fn emit(set: PolicySet, mut b: DfaBuilder) -> Result<Compiled, CompileError> {
-    let mut shards = build_action_shards(&set, &mut b)?;
+/// More candidate statements or literal actions than the format can number, or automata that
+/// do not cover the set (an internal error).
+pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileError> {
     // `allow_all` says "some Allow here applies whatever the request": enough to decide only
     // when the identity policies are all there is; the runtime honours it there alone.
     let identity_only = matches!(
         set.groups.as_slice(),
         [g] if g.policy_type == iamc_runtime::PolicyType::Identity
     );
-    if !identity_only {
-        for sh in &mut shards {
-            for l in sh.lists.iter_mut().chain(sh.early.iter_mut()) {
-                l.allow_all = false;
-            }
-        }
-    }
-    let resources = build_resources(&set, &mut b)?;
-    let mut blocks = resources.blocks.into_iter();
+    let shards = automata
+        .actions
+        .iter()
+        .map(|sh| actions::emit_shard(sh, identity_only))
+        .collect::<Result<Vec<_>, _>>()?;
+    let r = automata.resources;
+    let mut blocks = r.blocks.into_iter();
     let mut statements = Vec::with_capacity(set.statements.len());
+    // INVARIANT (numbered): blocks and conditions come in statement order.
     for s in set.statements {
-        let resource = blocks
+        let block = blocks
             .next()
             .ok_or_else(|| CompileError::program("missing resource block".into()))?;
+        let conditions =
+            conditions::emit_conditions(&s.conditions, |i| automata.conditions.get(s.id, i));
         statements.push(StatementMeta {
             group: s.provenance.group,
-            principal: s.principal,
+            principal: s.principal.map(principal),
             policy: s.provenance.policy,
             index: s.provenance.index,
             sid: s.provenance.sid,
             effect: match s.effect {
-                Effect::Allow => StmtEffect::Allow,
-                Effect::Deny => StmtEffect::Deny,
+                ir::Effect::Allow => StmtEffect::Allow,
+                ir::Effect::Deny => StmtEffect::Deny,
             },
-            resource,
-            conditions: s.conditions,
+            resource: ResourceBlock {
+                negated: block.negated,
+                any: block.any,
+                entries: block
+                    .entries
+                    .iter()
+                    .map(|e| ResourceEntry {
+                        pattern: e.pattern,
+                        template: e.template,
+                    })
+                    .collect(),
+            },
+            conditions,
         });
     }
     let program = Program {
-        groups: set.groups,
+        groups: set
+            .groups
+            .iter()
+            .map(|g| program::Group {
+                policy_type: g.policy_type,
+                level: g.level,
+            })
+            .collect(),
         policies: set.policies,
         statements,
         shards,
-        resource_dfas: resources.dfas,
-        resource_patterns: resources.patterns,
-        templates: resources.templates,
+        resource_dfas: r
+            .dfas
+            .iter()
+            .map(|d| ResourceDfa {
+                dfa: d.dfa,
+                first_pattern: d.first_pattern,
+            })
+            .collect(),
+        resource_patterns: r.patterns,
+        templates: r.templates.iter().map(resource_template).collect(),
     };
-    let (dfas, stats) = b.into_parts();
     Ok(Compiled {
         program,
-        dfas,
-        stats,
+        dfas: automata.dfas,
+        stats: automata.stats,
     })
+}
+
+fn principal(b: ir::PrincipalBlock) -> program::PrincipalBlock {
+    program::PrincipalBlock {
+        negated: b.negated,
+        any: b.any,
+        entries: b
+            .entries
+            .into_iter()
+            .map(|e| program::PrincipalEntry {
+                kind: match e.kind {
+                    ir::PrincipalKind::Aws => program::PrincipalEntryType::Aws,
+                    ir::PrincipalKind::Service => program::PrincipalEntryType::Service,
+                    ir::PrincipalKind::Federated => program::PrincipalEntryType::Federated,
+                    ir::PrincipalKind::CanonicalUser => program::PrincipalEntryType::CanonicalUser,
+                },
+                value: e.value,
+            })
+            .collect(),
+    }
+}
+
+/// The runtime's exact form of a resource glob confirmed after a DFA match.
+fn resource_template(g: &Glob) -> program::Template {
+    program::Template {
+        tokens: g
+            .pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(s) => program::Token::Lit(s.clone()),
+                Piece::Star { colon } => program::Token::Star { colon: *colon },
+                Piece::One { colon } => program::Token::One { colon: *colon },
+                Piece::Var { key, default } => program::Token::Var {
+                    key: key.clone(),
+                    default: default.clone(),
+                },
+            })
+            .collect(),
+    }
 }

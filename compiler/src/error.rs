@@ -18,6 +18,7 @@ enum ErrorKind {
     Program(String),
     OverBudget { total: usize, limit: usize },
     BadSet(String),
+    Pattern { pattern: String, message: String },
 }
 
 impl CompileError {
@@ -67,6 +68,15 @@ impl CompileError {
     pub(crate) fn bad_set(message: String) -> CompileError {
         CompileError {
             kind: ErrorKind::BadSet(message),
+        }
+    }
+
+    pub(crate) fn pattern(pattern: &str, message: String) -> CompileError {
+        CompileError {
+            kind: ErrorKind::Pattern {
+                pattern: clip(pattern),
+                message,
+            },
         }
     }
 
@@ -121,6 +131,9 @@ impl fmt::Display for CompileError {
             }
             ErrorKind::Program(m) => write!(f, "internal error: compiled program is inconsistent: {m}"),
             ErrorKind::BadSet(message) => f.write_str(message),
+            ErrorKind::Pattern { pattern, message } => {
+                write!(f, "invalid pattern `{pattern}`: {message}")
+            }
             ErrorKind::OverBudget { total, limit } => write!(
                 f,
                 "the automata of this policy set take more than {limit} bytes (at least {total}; `max_total_dfa_bytes`)"

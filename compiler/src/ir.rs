@@ -1,31 +1,78 @@
 //! The intermediate representation: what a policy set means, before any automaton.
 //!
-//! Produced by [`crate::lower`]; consumed by [`crate::automata`] and [`crate::emit`]. In the IR:
-//! - statements are flat, numbered in policy order ([`StmtId`]), and carry their provenance;
-//! - action patterns are ASCII-lowercased globs over `service:name` (`*` = [`Piece::Star`]);
-//! - resource patterns are full six-field ARN globs in which every wildcard already knows
-//!   whether it may cross `:` (DESIGN.md "Resources"), and policy variables are holes
-//!   ([`Piece::Var`]) only where the policy's Version substitutes them;
-//! - conditions are the runtime's lowered [`Conditions`], opaque here.
-
-use std::fmt::{self, Write as _};
+//! Produced by [`crate::lower`] (from the grammar's AST); read by [`crate::automata`] (which
+//! builds the DFAs from it), by [`crate::emit`] (which writes the runtime's program from it and
+//! the DFAs), by the IR interpreter [`interp`] (a test oracle one layer down) and by the
+//! analyses (findings, diff), which read the values exactly as the engines decide them. The IR
+//! knows nothing of automata or of the artifact format: a format change never touches it.
+//!
+//! # Invariants
+//! Every `ir::PolicySet` that [`crate::lower::lower`] returns satisfies these; the passes after
+//! it rely on them, and the places that do say `INVARIANT (name)`.
+//! - **(numbered)** `statements[i].id == StmtId(i)`; statements are in listing order: groups in
+//!   [`PolicySet::groups`] order, policies in the order given within a group, statements by
+//!   index. `provenance.group` indexes `groups`, `provenance.policy` indexes `policies`.
+//! - **(lowercase-actions)** action globs are ASCII-lowercased `service:name` globs whose only
+//!   wildcards are `Star { colon: true }` and `One { colon: true }`, in the name; no
+//!   [`Piece::Var`]. The element `*` is [`ActionMatcher::any`], never a pattern.
+//! - **(six-fields)** resource globs ([`ArnGlob::glob`]) span six fields: short ARNs were padded
+//!   with `:*` fields, and every wildcard knows whether it may cross `:` (DESIGN.md
+//!   "Resources"). Policy variables are [`Piece::Var`] holes, only under `2012-10-17` and only
+//!   in field 6. The element `*` is [`ResourceMatcher::any`], never a pattern; a short ARN that
+//!   matches nothing (resource and endpoint policies, spec 3.4) is not in the list.
+//! - **(lowercase-keys)** condition keys ([`condition::Clause::key`], the written form kept
+//!   beside) and the variable keys of resource globs are ASCII-lowercased; the variable keys of
+//!   condition values keep their written case (as `--emit ir` has always shown them). Every
+//!   key is looked up ignoring ASCII case, so compare keys with `eq_ignore_ascii_case`.
+//! - **(values-complete)** a clause keeps one [`condition::Operand`] per policy value, in
+//!   document order: a value that cannot be read as the operator's type is an
+//!   [`condition::Operand::Invalid`] with its text and span, never dropped.
+//! - **(globs-merged)** in every [`Glob`], no [`Piece::Lit`] is empty and no two are adjacent.
+//!
+//! # Modules
+//! - [`glob`]: [`Glob`] and [`Piece`], the pattern language of actions, resources and condition
+//!   values.
+//! - [`principal`]: `Principal` / `NotPrincipal` blocks.
+//! - [`condition`]: condition clauses and their typed values.
+//! - [`interp`]: the IR interpreter.
+//! - `render`: the text of `iamc compile --emit ir` ([`PolicySet`]'s `Display`).
 
 use iamc_grammar::Span;
-use iamc_runtime::program::Conditions;
+use iamc_runtime::PolicyType;
 
-/// A statement's number in policy order (policies in the order given, statements by index).
+pub mod condition;
+pub mod glob;
+pub mod interp;
+pub mod principal;
+mod render;
+
+pub use condition::Clause;
+pub use glob::{Glob, Piece};
+pub use principal::{PrincipalBlock, PrincipalEntry, PrincipalKind};
+
+/// A statement's number in listing order (INVARIANT (numbered)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StmtId(pub u32);
 
 /// A whole policy set, lowered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PolicySet {
-    /// The typed groups (see `iamc_runtime::program::Program::groups`).
-    pub groups: Vec<iamc_runtime::program::Group>,
+    /// The typed groups of the set (spec 7.2): policy types in [`PolicyType::ALL`] order,
+    /// organization levels root first. Every group of the set is here, even one without
+    /// statements (an SCP level with no policy has no Allow).
+    pub groups: Vec<Group>,
     /// Policy names, group by group, in the order given within a group.
     pub policies: Vec<String>,
-    /// Every statement; `statements[i].id == StmtId(i)`.
+    /// Every statement; `statements[i].id == StmtId(i)` (INVARIANT (numbered)).
     pub statements: Vec<Statement>,
+}
+
+/// One typed group of policies: all policies of one type, or one organization level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Group {
+    pub policy_type: PolicyType,
+    /// The organization level of an SCP or RCP group (0 = root), else 0.
+    pub level: u32,
 }
 
 /// Where a statement came from.
@@ -42,23 +89,28 @@ pub struct Provenance {
     pub span: Span,
 }
 
+/// A statement's effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {
     Allow,
     Deny,
 }
 
-#[derive(Debug, Clone)]
+/// One statement: it applies to a request when its principal block (if any) names the
+/// caller, its action and resource matchers accept the request, and every condition clause
+/// holds.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub id: StmtId,
     pub provenance: Provenance,
     pub effect: Effect,
-    /// `Principal` / `NotPrincipal`, in resource-like policies.
-    pub principal: Option<iamc_runtime::program::PrincipalBlock>,
+    /// `Principal` / `NotPrincipal`, in resource-like policies; `None` elsewhere.
+    pub principal: Option<PrincipalBlock>,
     pub action: ActionMatcher,
     pub resource: ResourceMatcher,
-    /// `None` when the statement has no condition.
-    pub conditions: Option<Conditions>,
+    /// The `Condition` block: one clause per (operator, key), in document order; AND of the
+    /// clauses. Empty when the statement has no condition.
+    pub conditions: Vec<Clause>,
 }
 
 /// `Action` (negated = false) or `NotAction`: true iff some pattern (or `any`) accepts the
@@ -68,7 +120,8 @@ pub struct ActionMatcher {
     pub negated: bool,
     /// The element lists `*`.
     pub any: bool,
-    /// Lowercased `service:name` globs, duplicates removed, in first-seen order.
+    /// Lowercased `service:name` globs (INVARIANT (lowercase-actions)), duplicates removed, in
+    /// first-seen order.
     pub patterns: Vec<Glob>,
 }
 
@@ -79,6 +132,7 @@ pub struct ResourceMatcher {
     pub negated: bool,
     /// The element lists `*`.
     pub any: bool,
+    /// Six-field globs (INVARIANT (six-fields)), duplicates removed, in first-seen order.
     pub patterns: Vec<ArnGlob>,
 }
 
@@ -89,160 +143,22 @@ pub struct ArnGlob {
     pub glob: Glob,
 }
 
-/// A glob: literal text, wildcards and policy-variable holes, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Glob {
-    pub pieces: Vec<Piece>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Piece {
-    /// Literal text (never empty).
-    Lit(String),
-    /// `*`: any run of characters; `colon` says whether `:` is among them.
-    Star { colon: bool },
-    /// `?`: exactly one character (Unicode scalar value); `colon` says whether it may be `:`.
-    One { colon: bool },
-    /// A policy variable: `key` ASCII-lowercased; its value is literal text.
-    Var {
-        key: String,
-        default: Option<String>,
-    },
-}
-
-impl Glob {
-    /// Whether some piece is a policy variable.
-    pub fn has_vars(&self) -> bool {
-        self.pieces.iter().any(|p| matches!(p, Piece::Var { .. }))
-    }
-
-    /// Appends literal text, merging with a preceding literal.
-    pub fn push_lit(&mut self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        if let Some(Piece::Lit(last)) = self.pieces.last_mut() {
-            last.push_str(text);
-        } else {
-            self.pieces.push(Piece::Lit(text.to_owned()));
-        }
-    }
-}
-
-impl fmt::Display for Glob {
-    /// Glob text with wildcard reach made explicit: `*` crosses `:`, `*!` does not; `?` and
-    /// `?!` likewise; holes print as `${key}` / `${key, 'default'}`; literal `*`, `?`, `$` and
-    /// `\` are backslash-escaped.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in &self.pieces {
-            match p {
-                Piece::Lit(s) => {
-                    for c in s.chars() {
-                        if matches!(c, '*' | '?' | '$' | '\\') {
-                            f.write_char('\\')?;
-                        }
-                        f.write_char(c)?;
-                    }
-                }
-                Piece::Star { colon: true } => f.write_char('*')?,
-                Piece::Star { colon: false } => f.write_str("*!")?,
-                Piece::One { colon: true } => f.write_char('?')?,
-                Piece::One { colon: false } => f.write_str("?!")?,
-                Piece::Var { key, default: None } => write!(f, "${{{key}}}")?,
-                Piece::Var {
-                    key,
-                    default: Some(d),
-                } => write!(f, "${{{key}, '{d}'}}")?,
-            }
-        }
-        Ok(())
-    }
-}
-
 impl PolicySet {
-    /// The IR as text, one statement per block (`iamc compile --emit ir`).
+    /// The policy type and level of a statement's group.
+    pub fn group_of(&self, s: &Statement) -> Option<Group> {
+        self.groups.get(s.provenance.group as usize).copied()
+    }
+
+    /// The name of a statement's policy.
+    pub fn policy_of(&self, s: &Statement) -> Option<&str> {
+        self.policies
+            .get(s.provenance.policy as usize)
+            .map(String::as_str)
+    }
+
+    /// The IR as text, one statement per block (`iamc compile --emit ir`); the same as
+    /// `to_string()`.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        // An identity-only set prints as it did before typed sets.
-        let typed = self.groups.len() > 1;
-        let mut group = None;
-        for s in &self.statements {
-            if typed && group != Some(s.provenance.group) {
-                group = Some(s.provenance.group);
-                if let Some(g) = self.groups.get(s.provenance.group as usize) {
-                    let _ = if g.policy_type.is_org() {
-                        writeln!(out, "group {} level {}", g.policy_type.as_str(), g.level)
-                    } else {
-                        writeln!(out, "group {}", g.policy_type.as_str())
-                    };
-                }
-            }
-            let policy = self
-                .policies
-                .get(s.provenance.policy as usize)
-                .map_or("?", String::as_str);
-            let _ = writeln!(
-                out,
-                "stmt {} {:?}  # {} statement {}{} bytes {}..{}",
-                s.id.0,
-                s.effect,
-                policy,
-                s.provenance.index,
-                s.provenance
-                    .sid
-                    .as_ref()
-                    .map_or(String::new(), |sid| format!(" sid {sid:?}")),
-                s.provenance.span.start,
-                s.provenance.span.end,
-            );
-            if let Some(b) = &s.principal {
-                let kw = if b.negated {
-                    "not-principal"
-                } else {
-                    "principal"
-                };
-                let _ = write!(out, "  {kw}:");
-                if b.any {
-                    out.push_str(" *");
-                }
-                for e in &b.entries {
-                    let _ = write!(out, " {:?}={}", e.kind, e.value);
-                }
-                out.push('\n');
-            }
-            let kw = if s.action.negated {
-                "not-action"
-            } else {
-                "action"
-            };
-            let _ = write!(out, "  {kw}:");
-            if s.action.any {
-                out.push_str(" *");
-            }
-            for p in &s.action.patterns {
-                let _ = write!(out, " {p}");
-            }
-            out.push('\n');
-            let kw = if s.resource.negated {
-                "not-resource"
-            } else {
-                "resource"
-            };
-            let _ = write!(out, "  {kw}:");
-            if s.resource.any {
-                out.push_str(" *");
-            }
-            for p in &s.resource.patterns {
-                let _ = write!(out, " {}", p.glob);
-            }
-            out.push('\n');
-            if let Some(c) = &s.conditions {
-                out.push_str("  conditions:\n");
-                for line in c.to_string().lines() {
-                    let _ = writeln!(out, "    {line}");
-                }
-            }
-        }
-        out
+        self.to_string()
     }
 }

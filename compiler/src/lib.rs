@@ -4,9 +4,11 @@
 //! that `iamc_runtime::Artifact` loads. Shares no matching code with the reference interpreter.
 //!
 //! # Pipeline
-//! 1. [`lower`]: AST → [`ir::PolicySet`], a list of passes (see that module for what each
-//!    removes).
-//! 2. [`automata`]: IR → `regex-automata` dense DFAs, all anchored, `MatchKind::All`:
+//! 1. [`lower`]: AST → [`ir::PolicySet`], a pure list of passes (see that module for what each
+//!    removes); the IR's invariants are listed in [`ir`]. The IR is what the analyses read, and
+//!    [`ir::interp`] decides requests on it directly (a test oracle one layer down).
+//! 2. [`automata`]: IR → `regex-automata` dense DFAs ([`automata::build_from_ir`]), all
+//!    anchored, `MatchKind::All`:
 //!    - **actions**: per *shard* (a contiguous range of statements; one shard unless the size
 //!      limits force a split) a literal table for the patterns without wildcards (each entry:
 //!      the complete candidate list of that exact action) and one DFA over the shard's distinct
@@ -29,8 +31,10 @@
 //!      pattern matched is then confirmed by an exact, allocation-free glob over the
 //!      substituted template. An unresolved variable makes the entry match nothing (so it
 //!      excludes nothing in `NotResource`).
-//! 3. [`emit`]: the runtime's `Program` (statement metadata, candidate lists, resource blocks)
-//!    plus the DFAs; the container (`iamc_runtime::format`) turns them into bytes.
+//!    - **conditions**: one DFA per distinct list of constant `StringLike` / `Arn...` patterns.
+//! 3. [`emit`]: IR + automata → the runtime's `Program` (statement metadata, candidate lists,
+//!    resource blocks, conditions) plus the DFAs; the only module that knows the runtime's
+//!    format. The container (`iamc_runtime::format`) turns them into bytes.
 //!
 //! # Runtime cost
 //! `authorize` walks each action DFA once over the action and each resource DFA at most once
@@ -79,7 +83,7 @@ pub mod lower;
 
 use iamc_grammar::{ast, PolicySet};
 
-pub use automata::build::DfaStats;
+pub use automata::DfaStats;
 pub use error::CompileError;
 
 /// Compiler settings.
@@ -114,19 +118,10 @@ pub struct Stats {
     pub dfas: Vec<DfaStats>,
 }
 
-/// Lowers `set` to IR (conditions included).
-///
-/// # Errors
-/// See [`lower::lower`].
-pub fn lower_ir(set: &PolicySet, config: &Config) -> Result<ir::PolicySet, CompileError> {
-    let mut b = automata::DfaBuilder::new(config);
-    lower::lower(set, &mut b)
-}
-
 /// The IR of `set`, printed (`iamc compile --emit ir`); an error prints as its message.
 pub fn emit_ir(set: &PolicySet) -> String {
-    match lower_ir(set, &Config::default()) {
-        Ok(set) => set.render(),
+    match lower::lower(set) {
+        Ok(set) => set.to_string(),
         Err(e) => format!("error: {e}\n"),
     }
 }
@@ -152,9 +147,9 @@ pub fn compile_set_program(
     set: &PolicySet,
     config: &Config,
 ) -> Result<emit::Compiled, CompileError> {
-    let mut b = automata::DfaBuilder::new(config);
-    let set = lower::lower(set, &mut b)?;
-    emit::emit(set, b)
+    let set = lower::lower(set)?;
+    let automata = automata::build_from_ir(&set, config)?;
+    emit::emit(set, automata)
 }
 
 /// Compiles `policies` straight into a loaded artifact (no bytes in between).

@@ -16,18 +16,60 @@
 //! a literal pattern, so the DFA's lists, built without literals, are exact for it. Keeping the
 //! literals out takes the action DFAs of the corpus from 204,597 states (57 MB, validated on
 //! every load) to a small trie of wildcard prefixes.
+//!
+//! Consumes the IR's action matchers, effects and (for the `allow_all` flag) resource matchers
+//! and condition emptiness; produces [`ActionShard`]s (how the emitter lays them out, candidate
+//! id pools and the literal hash table, is its business).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use iamc_runtime::program::{
-    literal_hash, ActionShard, CandidateList, LiteralTable, NotActionCheck,
-};
 use regex_automata::dfa::Automaton;
 
 use super::build::{anchored_start, reachable_states, BuildFailure, DfaBuilder, DfaRole, OwnedDfa};
 use super::glob::glob_hir;
 use crate::ir::{Effect, Glob, Piece, PolicySet, Statement};
 use crate::CompileError;
+
+/// The statements `start..end`, the action DFA that selects among them, and every candidate
+/// list precomputed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionShard {
+    pub start: u32,
+    pub end: u32,
+    /// Index of the action DFA among the artifact's DFAs.
+    pub dfa: u32,
+    /// `(EOI match state id, index into lists)`, sorted by state id, ids unique.
+    pub states: Vec<(u32, u32)>,
+    /// The list used when the walk does not end in one of `states`.
+    pub default_list: u32,
+    /// Distinct lists, in the order they were first needed.
+    pub lists: Vec<Candidates>,
+    /// Per early pattern `p` (DFA patterns `0..early.len()`, at most 64): the positive
+    /// statements naming it.
+    pub early: Vec<Candidates>,
+    /// `NotAction` statements naming an early pattern, decided at run time.
+    pub not_actions: Vec<NotActionCheck>,
+    /// The literal action patterns (lowercase), sorted, each with its complete list.
+    pub literals: Vec<(String, u32)>,
+}
+
+/// The statements whose action element accepts some actions, split by effect.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Candidates {
+    pub deny: Vec<u32>,
+    pub allow: Vec<u32>,
+    /// Some Allow here has resource `*` (not negated) and no condition.
+    pub allow_all: bool,
+}
+
+/// A `NotAction` statement with early patterns: it is a candidate when none of `anchored`
+/// (DFA pattern ids) matched at the end and no bit of `early_mask` was reported on the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotActionCheck {
+    pub stmt: u32,
+    pub anchored: Vec<u32>,
+    pub early_mask: u64,
+}
 
 /// Builds the action shards covering every statement of `set`.
 ///
@@ -57,18 +99,6 @@ pub fn is_early(g: &Glob) -> bool {
     stars >= 2 && matches!(g.pieces.last(), Some(Piece::Star { colon: true }))
 }
 
-/// The text of a pattern without wildcards, or `None`.
-fn literal_text(g: &Glob) -> Option<String> {
-    let mut out = String::new();
-    for p in &g.pieces {
-        match p {
-            Piece::Lit(t) => out.push_str(t),
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
 fn build_range(
     set: &PolicySet,
     b: &mut DfaBuilder,
@@ -76,22 +106,26 @@ fn build_range(
     end: usize,
     out: &mut Vec<ActionShard>,
 ) -> Result<(), CompileError> {
+    // INVARIANT (numbered): statement `start + k` is `stmts[k]`; the lists name statements by
+    // that id.
     let stmts = set.statements.get(start..end).unwrap_or(&[]);
     // Early patterns get ids 0..e, the others follow.
     let mut early: Vec<&Glob> = Vec::new();
     let mut anchored: Vec<&Glob> = Vec::new();
     let mut literals: Vec<&Glob> = Vec::new();
+    // Distinct patterns in first-seen order (a real corpus has tens of thousands).
+    let mut seen: HashSet<&Glob> = HashSet::new();
     for s in stmts {
         for g in &s.action.patterns {
-            let bucket = if literal_text(g).is_some() {
-                &mut literals
+            if !seen.insert(g) {
+                continue;
+            }
+            if g.is_literal() {
+                literals.push(g);
             } else if is_early(g) {
-                &mut early
+                early.push(g);
             } else {
-                &mut anchored
-            };
-            if !bucket.contains(&g) {
-                bucket.push(g);
+                anchored.push(g);
             }
         }
     }
@@ -118,6 +152,8 @@ fn build_range(
         .enumerate()
         .map(|(i, g)| (*g, i))
         .collect();
+    // INVARIANT (lowercase-actions): the patterns are lowercase and the runtime lowercases the
+    // request as it walks, so the DFA compares bytes exactly.
     let hirs: Vec<_> = early
         .iter()
         .map(|g| glob_hir(g, true))
@@ -196,37 +232,6 @@ fn dfa_matches(dfa: &OwnedDfa, action: &str, n_early: usize) -> Result<Vec<usize
         collect(eoi, &mut out, false);
     }
     Ok(out.into_iter().collect())
-}
-
-/// Fills a [`LiteralTable`] with `(name, list)` entries (names unique).
-fn literal_table(mut entries: Vec<(String, u32)>) -> Result<LiteralTable, CompileError> {
-    entries.sort();
-    let mut t = LiteralTable::default();
-    if entries.is_empty() {
-        return Ok(t);
-    }
-    let size = (2 * entries.len())
-        .checked_next_power_of_two()
-        .ok_or_else(|| CompileError::too_many("literal actions"))?;
-    t.slots = vec![LiteralTable::EMPTY; size];
-    let mask = size - 1;
-    for (i, (name, list)) in entries.into_iter().enumerate() {
-        t.names.push_str(&name);
-        t.ends.push(
-            u32::try_from(t.names.len()).map_err(|_| CompileError::too_many("literal actions"))?,
-        );
-        t.lists.push(list);
-        let entry = u32::try_from(i).map_err(|_| CompileError::too_many("literal actions"))?;
-        let mut at = (literal_hash(name.as_bytes()) as usize) & mask;
-        while let Some(slot) = t.slots.get_mut(at) {
-            if *slot == LiteralTable::EMPTY {
-                *slot = entry;
-                break;
-            }
-            at = (at + 1) & mask;
-        }
-    }
-    Ok(t)
 }
 
 fn candidate_lists(
@@ -318,8 +323,8 @@ fn candidate_lists(
             early_mask,
         });
     }
-    let make_list = |cands: BTreeSet<usize>| -> Result<ListIds, CompileError> {
-        let mut list = ListIds {
+    let make_list = |cands: BTreeSet<usize>| -> Result<Candidates, CompileError> {
+        let mut list = Candidates {
             deny: Vec::new(),
             allow: Vec::new(),
             allow_all: false,
@@ -331,7 +336,7 @@ fn candidate_lists(
                 Effect::Deny => list.deny.push(id),
                 Effect::Allow => {
                     list.allow.push(id);
-                    if s.resource.any && !s.resource.negated && s.conditions.is_none() {
+                    if s.resource.any && !s.resource.negated && s.conditions.is_empty() {
                         list.allow_all = true;
                     }
                 }
@@ -339,15 +344,14 @@ fn candidate_lists(
         }
         Ok(list)
     };
-    let mut pool: Vec<u32> = Vec::new();
     let mut early_lists = Vec::with_capacity(n_early);
     for p in 0..n_early {
         let cands: BTreeSet<usize> = by_pattern.get(p).into_iter().flatten().copied().collect();
-        early_lists.push(make_list(cands)?.into_pool(&mut pool)?);
+        early_lists.push(make_list(cands)?);
     }
 
-    let mut lists: Vec<CandidateList> = Vec::new();
-    let mut list_ids: HashMap<ListIds, u32> = HashMap::new();
+    let mut lists: Vec<Candidates> = Vec::new();
+    let mut list_ids: HashMap<Candidates, u32> = HashMap::new();
     // Every NotAction statement (with or without early patterns): a literal's list is complete.
     let all_negated: Vec<usize> = (0..stmts.len())
         .filter(|&k| {
@@ -377,7 +381,7 @@ fn candidate_lists(
         }
         let i =
             u32::try_from(lists.len()).map_err(|_| CompileError::too_many("candidate lists"))?;
-        lists.push(list.clone().into_pool(&mut pool)?);
+        lists.push(list.clone());
         list_ids.insert(list, i);
         Ok(i)
     };
@@ -394,7 +398,7 @@ fn candidate_lists(
     }
     let mut entries = Vec::with_capacity(literals.len());
     for g in literals {
-        let (Some(text), Some(&id)) = (literal_text(g), ids.get(g)) else {
+        let (Some(text), Some(&id)) = (g.as_literal(), ids.get(g)) else {
             continue;
         };
         let mut matched = dfa_matches(dfa, &text, n_early)?;
@@ -402,7 +406,7 @@ fn candidate_lists(
         matched.sort_unstable();
         entries.push((text, intern(&matched, true)?));
     }
-    let literals = literal_table(entries)?;
+    entries.sort();
     Ok(ActionShard {
         start: to_u32(start)?,
         end: to_u32(end)?,
@@ -412,32 +416,6 @@ fn candidate_lists(
         lists,
         early: early_lists,
         not_actions,
-        literals,
-        ids: pool,
+        literals: entries,
     })
-}
-
-/// A candidate list while it is built: its ids, before they go to the shard's pool.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct ListIds {
-    deny: Vec<u32>,
-    allow: Vec<u32>,
-    allow_all: bool,
-}
-
-impl ListIds {
-    /// Appends the ids to `pool` and returns the list naming them there.
-    fn into_pool(self, pool: &mut Vec<u32>) -> Result<CandidateList, CompileError> {
-        let too_many = |_| CompileError::too_many("candidate statements");
-        let list = CandidateList {
-            start: u32::try_from(pool.len()).map_err(too_many)?,
-            deny_len: u32::try_from(self.deny.len()).map_err(too_many)?,
-            allow_len: u32::try_from(self.allow.len()).map_err(too_many)?,
-            allow_all: self.allow_all,
-        };
-        pool.extend(self.deny);
-        pool.extend(self.allow);
-        u32::try_from(pool.len()).map_err(too_many)?;
-        Ok(list)
-    }
 }

@@ -41,8 +41,9 @@ pub enum BuildFailure {
 /// Collects the DFAs of one artifact; their index in it is what the program refers to.
 ///
 /// Every DFA is anchored at the start (`StartKind::Anchored`), reports every matching pattern
-/// (`MatchKind::All`), and is determinized under [`Config`]'s size limits. The conditions pass
-/// uses [`DfaBuilder::add`] for its glob sets and refers to the returned index.
+/// (`MatchKind::All`), and is determinized under [`Config`]'s size limits. The passes of
+/// [`crate::automata`] build theirs here, in order (conditions, actions, resources), and
+/// refer to each by the index [`DfaBuilder::push`] returns.
 #[derive(Debug)]
 pub struct DfaBuilder {
     dfa_size_limit: usize,
@@ -51,9 +52,6 @@ pub struct DfaBuilder {
     total_bytes: usize,
     dfas: Vec<OwnedDfa>,
     stats: Vec<DfaStats>,
-    /// The conditions pass's DFAs by pattern-set key, so identical value lists share one DFA
-    /// (owned by `lower/condition.rs`).
-    pub(crate) condition_cache: std::collections::HashMap<String, u32>,
 }
 
 impl DfaBuilder {
@@ -65,7 +63,6 @@ impl DfaBuilder {
             total_bytes: 0,
             dfas: Vec::new(),
             stats: Vec::new(),
-            condition_cache: std::collections::HashMap::new(),
         }
     }
 

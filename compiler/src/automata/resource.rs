@@ -7,25 +7,57 @@
 //! (see `../shared/notes/dependencies-and-automata.md` sections 3 and 5). Patterns go into as
 //! few DFAs as the size limits allow: a set that overflows is halved, recursively; a single
 //! pattern that still overflows is an error naming it.
+//!
+//! Consumes the IR's resource matchers; produces [`Resources`]: the DFAs with their global
+//! pattern numbering, each statement's block of entries, and the globs confirmed exactly at
+//! run time.
 
 use std::collections::HashMap;
 
-use iamc_runtime::program::{ResourceBlock, ResourceDfa, ResourceEntry, Template, Token};
 use regex_syntax::hir::Hir;
 
 use super::build::{BuildFailure, DfaBuilder, DfaRole};
 use super::glob::resource_form;
-use crate::ir::{Glob, Piece, PolicySet};
+use crate::ir::{Glob, PolicySet};
 use crate::CompileError;
 
-/// The resource side of a program.
+/// The resource side of a compiled set.
 #[derive(Debug, Default)]
 pub struct Resources {
     pub dfas: Vec<ResourceDfa>,
+    /// Number of distinct DFA patterns (global ids `0..patterns`).
     pub patterns: u32,
     /// One block per statement, in statement order.
     pub blocks: Vec<ResourceBlock>,
-    pub templates: Vec<Template>,
+    /// Globs confirmed exactly after a DFA match: those with variables, and those the DFA
+    /// holds only a prefix of.
+    pub templates: Vec<Glob>,
+}
+
+/// One resource DFA and the global id of its pattern 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceDfa {
+    /// Index of the DFA among the artifact's DFAs.
+    pub dfa: u32,
+    pub first_pattern: u32,
+}
+
+/// `Resource` / `NotResource` of one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceBlock {
+    pub negated: bool,
+    /// An entry `*` (or no resource element at all).
+    pub any: bool,
+    /// The other entries, sorted by pattern id, unique.
+    pub entries: Vec<ResourceEntry>,
+}
+
+/// One resource entry: a global DFA pattern id, and the glob to confirm, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResourceEntry {
+    pub pattern: u32,
+    /// Index into [`Resources::templates`].
+    pub template: Option<u32>,
 }
 
 /// Builds the resource DFAs and every statement's resource block.
@@ -34,12 +66,13 @@ pub struct Resources {
 /// A single pattern exceeding the size limits, or a failed build.
 pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources, CompileError> {
     // Pass 1: distinct DFA patterns (provisional ids in first-seen order) and the entries.
-    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashMap<(Glob, bool), usize> = HashMap::new();
     let mut forms: Vec<(Hir, String, u8)> = Vec::new();
     let mut out = Resources::default();
     let mut per_stmt: Vec<Vec<(usize, Option<u32>)>> = Vec::with_capacity(set.statements.len());
     for s in &set.statements {
         let mut entries = Vec::new();
+        // INVARIANT (six-fields): each glob is the whole pattern, reach explicit.
         for p in &s.resource.patterns {
             let form = resource_form(&p.glob);
             let provisional = *ids.entry(form.key).or_insert_with(|| {
@@ -49,7 +82,7 @@ pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources,
             let template = if p.glob.has_vars() || !form.exact {
                 let t = u32::try_from(out.templates.len())
                     .map_err(|_| CompileError::too_many("templates"))?;
-                out.templates.push(template(&p.glob));
+                out.templates.push(p.glob.clone());
                 Some(t)
             } else {
                 None
@@ -141,24 +174,5 @@ fn build_split(
             Err(CompileError::too_large(&what))
         }
         Err(BuildFailure::Other(e)) => Err(CompileError::automaton("resource patterns", &e)),
-    }
-}
-
-/// The runtime's exact form of a glob with variables.
-pub fn template(g: &Glob) -> Template {
-    Template {
-        tokens: g
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lit(s) => Token::Lit(s.clone()),
-                Piece::Star { colon } => Token::Star { colon: *colon },
-                Piece::One { colon } => Token::One { colon: *colon },
-                Piece::Var { key, default } => Token::Var {
-                    key: key.clone(),
-                    default: default.clone(),
-                },
-            })
-            .collect(),
     }
 }

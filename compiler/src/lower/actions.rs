@@ -1,4 +1,4 @@
-//! Pass 2: `Action` / `NotAction` to a lowercased glob list.
+//! Pass 3: `Action` / `NotAction` to a lowercased glob list.
 //!
 //! Matching is ASCII-case-insensitive on both the service and the name (DESIGN.md "Actions"):
 //! lowercasing the pattern here and the request byte by byte at run time is exactly that.
@@ -9,28 +9,29 @@ use iamc_grammar::ast;
 
 use crate::ir::{ActionMatcher, Glob, Piece};
 
+/// The matcher of an `Action` / `NotAction` element.
 pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
     let mut m = ActionMatcher {
         negated: block.negated,
         any: false,
         patterns: Vec::new(),
     };
+    let mut globs = Vec::with_capacity(block.patterns.len());
     for p in &block.patterns {
         match &p.node {
             ast::ActionPattern::Any => m.any = true,
             ast::ActionPattern::Service { service, name } => {
-                let g = action_glob(service, name);
-                if !m.patterns.contains(&g) {
-                    m.patterns.push(g);
-                }
+                globs.push(service_glob(service, name))
             }
         }
     }
+    m.patterns = super::first_seen(globs, |g| g);
     m
 }
 
-/// `service:name` as a lowercased glob; wildcards appear only in the name.
-pub fn action_glob(service: &str, name: &str) -> Glob {
+/// `service:name` as a lowercased glob; wildcards appear only in the name (INVARIANT
+/// (lowercase-actions)).
+pub fn service_glob(service: &str, name: &str) -> Glob {
     let mut g = Glob::default();
     g.push_lit(&service.to_ascii_lowercase());
     g.push_lit(":");

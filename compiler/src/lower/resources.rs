@@ -1,4 +1,4 @@
-//! Pass 3: `Resource` / `NotResource` to six-field ARN globs (DESIGN.md "Resources").
+//! Pass 4: `Resource` / `NotResource` to six-field ARN globs (DESIGN.md "Resources").
 //!
 //! - Fields are counted by the colons of the pattern's text (a variable's key or default is not
 //!   text, an escaped `${*}` is a literal); a pattern with fewer than five colons is padded with
@@ -11,6 +11,8 @@ use iamc_grammar::ast;
 
 use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
 
+/// The matcher of a `Resource` / `NotResource` element of a policy of `kind` (`None`: no
+/// resource element, as in trust policies).
 pub fn lower_resources(
     block: Option<&ast::ResourceBlock>,
     kind: ast::PolicyKind,
@@ -29,6 +31,7 @@ pub fn lower_resources(
         any: false,
         patterns: Vec::new(),
     };
+    let mut globs = Vec::with_capacity(block.patterns.len());
     for p in &block.patterns {
         match &p.node {
             ast::ResourcePattern::Any => m.any = true,
@@ -38,17 +41,13 @@ pub fn lower_resources(
                 if matches!(kind, ast::PolicyKind::Resource | ast::PolicyKind::Endpoint)
                     && raw.matches(':').count() < 5
                     && !raw.contains('*') => {}
-            ast::ResourcePattern::Arn { raw, template } => {
-                let g = ArnGlob {
-                    raw: raw.clone(),
-                    glob: arn_glob(template),
-                };
-                if !m.patterns.iter().any(|q| q.glob == g.glob) {
-                    m.patterns.push(g);
-                }
-            }
+            ast::ResourcePattern::Arn { raw, template } => globs.push(ArnGlob {
+                raw: raw.clone(),
+                glob: arn_glob(template),
+            }),
         }
     }
+    m.patterns = super::first_seen(globs, |g| &g.glob);
     m
 }
 
@@ -60,7 +59,7 @@ enum Unit<'a> {
     Var(&'a str, &'a Option<String>),
 }
 
-/// The six-field glob of one resource template.
+/// The six-field glob of one resource template (INVARIANT (six-fields)).
 pub fn arn_glob(template: &ast::Template) -> Glob {
     let mut units = Vec::new();
     for seg in &template.segments {

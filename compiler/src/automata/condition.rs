@@ -1,0 +1,73 @@
+//! Condition DFAs: one per distinct list of constant `Like` patterns.
+//!
+//! Consumes the IR's `Like` clauses (`StringLike` and the `Arn...` operators); produces, per
+//! statement and clause, the index of the DFA over the clause's constant patterns
+//! ([`ConditionDfas`]). The DFA is anchored at both ends, `?` one UTF-8 scalar, and for ARNs
+//! the wildcards before the fifth colon already exclude `:` in the glob. Identical pattern
+//! lists (common across managed policies) share one DFA; they are numbered in order of first
+//! appearance, as `--emit ir` numbers them (`ir::condition::Test::like_constants`). A list
+//! whose DFA cannot be built under the size limits gets none: the emitter then hands its
+//! patterns to the runtime's glob (same result, slower), so this pass never fails on size.
+
+use std::collections::HashMap;
+
+use regex_syntax::hir::Hir;
+
+use super::build::{DfaBuilder, DfaRole};
+use super::glob::glob_hir;
+use crate::ir::{Glob, PolicySet, StmtId};
+use crate::CompileError;
+
+/// The condition DFA of each clause: `None` for a clause that is not a `Like` with constants,
+/// or whose DFA could not be built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConditionDfas {
+    /// `per_statement[stmt][clause]`.
+    per_statement: Vec<Vec<Option<u32>>>,
+}
+
+impl ConditionDfas {
+    /// The DFA index of clause `clause` of statement `stmt`.
+    pub fn get(&self, stmt: StmtId, clause: usize) -> Option<u32> {
+        self.per_statement
+            .get(stmt.0 as usize)
+            .and_then(|c| c.get(clause))
+            .copied()
+            .flatten()
+    }
+}
+
+/// Builds the condition DFAs of `set` into `b`.
+///
+/// # Errors
+/// Only the total automaton budget (`max_total_dfa_bytes`) or too many automata.
+pub fn build_conditions(
+    set: &PolicySet,
+    b: &mut DfaBuilder,
+) -> Result<ConditionDfas, CompileError> {
+    let mut cache: HashMap<Vec<&Glob>, Option<u32>> = HashMap::new();
+    let mut out = ConditionDfas::default();
+    for s in &set.statements {
+        let mut ids = Vec::with_capacity(s.conditions.len());
+        for c in &s.conditions {
+            let Some(list) = c.test.like_constants() else {
+                ids.push(None);
+                continue;
+            };
+            if let Some(&id) = cache.get(&list) {
+                ids.push(id);
+                continue;
+            }
+            let hirs: Vec<Hir> = list.iter().map(|g| glob_hir(g, false)).collect();
+            let id = match b.try_build(&hirs) {
+                Ok(d) => Some(b.push(d, DfaRole::Condition)?),
+                // Too large or otherwise unbuildable: the runtime globs the patterns itself.
+                Err(_) => None,
+            };
+            cache.insert(list, id);
+            ids.push(id);
+        }
+        out.per_statement.push(ids);
+    }
+    Ok(out)
+}

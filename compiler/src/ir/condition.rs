@@ -1,0 +1,410 @@
+//! Condition clauses: one per (operator, key) of a `Condition` block, with typed values.
+//!
+//! What a clause means is DESIGN.md "Conditions" (spec 5.3.1): the request's values for
+//! [`Clause::key`] are compared with the clause's values under the operator's family; each
+//! comparison is Match, NoMatch, Error (a value that does not read as the family's type, on
+//! either side) or Unresolved (a policy variable with no value and no default); positive
+//! operators need a Match, negated ones every result NoMatch or Unresolved.
+//!
+//! The values are what the engines compare, exactly: numbers as exact decimals, dates as
+//! instants, IP ranges as masked networks, base64 as bytes, `...IgnoreCase` strings folded,
+//! `Like` patterns as [`Glob`]s whose wildcards know their reach. INVARIANT
+//! (values-complete): one [`Operand`] per policy value, in document order; nothing is dropped,
+//! merged or sorted here (the emitter sorts what the runtime wants sorted).
+//!
+//! The typed values (`Decimal`, `Instant`, `Cidr`) and their parsers are the shared vocabulary
+//! of policy and request values (the runtime reads request values with the same parsers).
+
+use std::fmt;
+
+use iamc_grammar::Span;
+/// Exact decimals, instants and networks: the condition value types policy values and
+/// request values share.
+pub use iamc_runtime::cond::{Cidr, Decimal, Instant};
+
+use super::Glob;
+
+/// `Operator: { key: [values] }` for one key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// The key, ASCII-lowercased (INVARIANT (lowercase-keys)): a request's value is looked up
+    /// ignoring ASCII case.
+    pub key: String,
+    /// The key as written, for messages and `--emit ir`.
+    pub written: String,
+    /// The key's bytes in its policy file.
+    pub span: Span,
+    /// `ForAllValues:` / `ForAnyValue:`, or neither.
+    pub qualifier: Option<Qualifier>,
+    /// `...IfExists`. A plain operator on an absent key then holds; with a qualifier it
+    /// changes nothing (`ForAnyValue:...IfExists` on an absent key is false, A9).
+    pub if_exists: bool,
+    /// A `...Not...` operator (`StringNotEquals`, `NotIpAddress`, ...): NOR over the values
+    /// instead of OR. Never set for `Null` and `Bool`.
+    pub negated: bool,
+    pub test: Test,
+}
+
+/// The set qualifier of an operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Qualifier {
+    /// Every non-empty request value must pass (absent or no values: true).
+    ForAllValues,
+    /// Some non-empty request value must pass (absent or no values: false).
+    ForAnyValue,
+}
+
+/// The operator family and the clause's values, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// `Null`: `if_absent` = some value is `"true"` (the key must be absent), `if_present` =
+    /// some value is not (the key must be present). With a qualifier: `ForAllValues:Null` is
+    /// always true, `ForAnyValue:Null` always false.
+    Null { if_absent: bool, if_present: bool },
+    /// `StringEquals` / `StringEqualsIgnoreCase` (and `Not`): constants exact, or folded by
+    /// simple lowercase with `ignore_case`; templates are [`Glob`]s of literal text and
+    /// variables only (substituted text compared whole). Never [`Operand::Invalid`].
+    Equals {
+        ignore_case: bool,
+        values: Vec<Operand<String>>,
+    },
+    /// `StringLike` (`arn: false`) and the four `Arn...` operators (`arn: true`).
+    ///
+    /// Constants are the pattern's language, case-sensitive: for `arn`, wildcards before the
+    /// fifth colon have `colon: false` and the pattern has at least five colons (one with
+    /// fewer is [`Operand::Invalid`]; a request value with fewer is Error). Templates (values
+    /// with variables) keep their wildcards raw (`colon: true`); for `arn` the fields are cut
+    /// after substitution (a colon from a variable's value separates fields too), and then the
+    /// same reach applies.
+    Like {
+        arn: bool,
+        values: Vec<Operand<Glob>>,
+    },
+    /// `Numeric...`: exact decimals; the request value `x` must be in `order` to a value `v`.
+    Numeric {
+        order: Order,
+        values: Vec<Operand<Decimal>>,
+    },
+    /// `Date...`: instants; as `Numeric`.
+    Date {
+        order: Order,
+        values: Vec<Operand<Instant>>,
+    },
+    /// `Bool`: `true` / `false` (ASCII case ignored); templates are read after substitution.
+    Bool { values: Vec<Operand<bool>> },
+    /// `BinaryEquals`: decoded base64.
+    Binary { values: Vec<Operand<Vec<u8>>> },
+    /// `IpAddress` / `NotIpAddress`: masked networks; a request address of the other family
+    /// is NoMatch.
+    Ip { values: Vec<Operand<Cidr>> },
+}
+
+/// How a request value `x` must relate to a policy value `v` (`Eq` for the `...Equals` and
+/// `...NotEquals` operators; the negation is [`Clause::negated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Order {
+    Eq,
+    /// `x < v`.
+    Lt,
+    /// `x <= v`.
+    Le,
+    /// `x > v`.
+    Gt,
+    /// `x >= v`.
+    Ge,
+}
+
+/// One policy value of a clause, as the IR reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand<T> {
+    /// A constant, read as the operator's type.
+    Const(T),
+    /// A value with policy variables (2012-10-17, String, Arn and Bool families): read after
+    /// substitution; a variable with no value and no default makes the comparison Unresolved.
+    Template(Glob),
+    /// A constant that does not read as the operator's type: every comparison with it is
+    /// Error (so it never matches, and a negated operator never holds).
+    Invalid(Invalid),
+}
+
+/// A policy value that cannot be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// The value's canonical text.
+    pub text: String,
+    /// The value's bytes in its policy file.
+    pub span: Span,
+}
+
+impl Order {
+    /// Whether `x.cmp(v)` satisfies the order.
+    pub fn holds(self, o: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Order::Eq => o == Equal,
+            Order::Lt => o == Less,
+            Order::Le => o != Greater,
+            Order::Gt => o == Greater,
+            Order::Ge => o != Less,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Order::Eq => "=",
+            Order::Lt => "<",
+            Order::Le => "<=",
+            Order::Gt => ">",
+            Order::Ge => ">=",
+        }
+    }
+}
+
+impl<T> Operand<T> {
+    /// The constant, if this is one.
+    pub fn as_const(&self) -> Option<&T> {
+        match self {
+            Operand::Const(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The template, if this is one.
+    pub fn as_template(&self) -> Option<&Glob> {
+        match self {
+            Operand::Template(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The constants of `values`, in order.
+pub fn constants<T>(values: &[Operand<T>]) -> impl Iterator<Item = &T> {
+    values.iter().filter_map(Operand::as_const)
+}
+
+/// The templates of `values`, in order.
+pub fn templates<T>(values: &[Operand<T>]) -> impl Iterator<Item = &Glob> {
+    values.iter().filter_map(Operand::as_template)
+}
+
+/// Whether some value of `values` is [`Operand::Invalid`].
+pub fn any_invalid<T>(values: &[Operand<T>]) -> bool {
+    values.iter().any(|v| matches!(v, Operand::Invalid(_)))
+}
+
+impl Test {
+    /// The distinct constant patterns of a `Like` test, in first-seen order (`None` for other
+    /// tests and for a `Like` without constants). Two clauses with the same list accept the
+    /// same request values (apart from the ARN shape check): the automata pass builds one DFA
+    /// per distinct list, and `--emit ir` numbers them in the same order.
+    pub fn like_constants(&self) -> Option<Vec<&Glob>> {
+        let Test::Like { values, .. } = self else {
+            return None;
+        };
+        let mut out: Vec<&Glob> = Vec::new();
+        // INVARIANT (globs-merged): equal patterns are equal globs.
+        for g in constants(values) {
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// Whether some value cannot be evaluated (every comparison with it is Error).
+    pub fn has_invalid(&self) -> bool {
+        match self {
+            Test::Null { .. } => false,
+            Test::Equals { values, .. } => any_invalid(values),
+            Test::Like { values, .. } => any_invalid(values),
+            Test::Numeric { values, .. } => any_invalid(values),
+            Test::Date { values, .. } => any_invalid(values),
+            Test::Bool { values } => any_invalid(values),
+            Test::Binary { values } => any_invalid(values),
+            Test::Ip { values } => any_invalid(values),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text: `key quantifier [not] family values`, the form `iamc compile --emit ir` prints.
+
+/// How a `Like` test's constants are shown: listed, or as the number of their pattern list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LikeShown {
+    List,
+    Numbered(Option<usize>),
+}
+
+impl fmt::Display for Clause {
+    /// One line: `"key" [IfExists |ForAllValues: |ForAnyValue: ][not ]family values`, e.g.
+    /// `"aws:TagKeys" ForAnyValue: not like ["env*"] | "${aws:username}-*"`; sets are shown
+    /// as the runtime stores them (string and bool constants sorted and deduplicated), `!error`
+    /// marks a value of the wrong type.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_clause(f, self, LikeShown::List)
+    }
+}
+
+pub(crate) fn write_clause(f: &mut dyn fmt::Write, c: &Clause, like: LikeShown) -> fmt::Result {
+    write!(f, "{:?} ", c.written)?;
+    match (c.qualifier, c.if_exists) {
+        (None, true) => f.write_str("IfExists ")?,
+        (None, false) => {}
+        (Some(Qualifier::ForAllValues), _) => f.write_str("ForAllValues: ")?,
+        (Some(Qualifier::ForAnyValue), _) => f.write_str("ForAnyValue: ")?,
+    }
+    if let Test::Null {
+        if_absent,
+        if_present,
+    } = &c.test
+    {
+        return write!(f, "null absent={if_absent} present={if_present}");
+    }
+    if c.negated {
+        f.write_str("not ")?;
+    }
+    match &c.test {
+        Test::Null { .. } => {}
+        Test::Equals {
+            ignore_case,
+            values,
+        } => {
+            f.write_str(if *ignore_case {
+                "equals-ignore-case "
+            } else {
+                "equals "
+            })?;
+            let mut exact: Vec<&String> = constants(values).collect();
+            exact.sort_unstable();
+            exact.dedup();
+            list(f, &exact, |f, s| write!(f, "{s:?}"))?;
+            write_templates(f, values)?;
+        }
+        Test::Like { arn, values } => {
+            f.write_str(if *arn { "arn-like" } else { "like" })?;
+            match like {
+                LikeShown::Numbered(Some(n)) => write!(f, " dfa#{n}")?,
+                LikeShown::Numbered(None) => {}
+                LikeShown::List => {
+                    if let Some(gs) = c.test.like_constants() {
+                        f.write_char(' ')?;
+                        list(f, &gs, |f, g| write_quoted(f, g))?;
+                    }
+                }
+            }
+            write_templates(f, values)?;
+        }
+        Test::Numeric { order, values } => {
+            write!(f, "numeric{} ", order.symbol())?;
+            let ds: Vec<&Decimal> = constants(values).collect();
+            list(f, &ds, |f, d| {
+                let sign = if d.negative { "-" } else { "" };
+                let int = if d.int.is_empty() { "0" } else { &d.int };
+                if d.frac.is_empty() {
+                    write!(f, "{sign}{int}")
+                } else {
+                    write!(f, "{sign}{int}.{}", d.frac)
+                }
+            })?;
+        }
+        Test::Date { order, values } => {
+            write!(f, "date{} ", order.symbol())?;
+            let is: Vec<&Instant> = constants(values).collect();
+            list(f, &is, |f, i| write!(f, "{}.{:09}", i.secs, i.nanos))?;
+        }
+        Test::Bool { values } => {
+            f.write_str("bool ")?;
+            let mut bs: Vec<&bool> = constants(values).collect();
+            bs.sort_unstable();
+            bs.dedup();
+            list(f, &bs, |f, b| write!(f, "{b}"))?;
+            write_templates(f, values)?;
+        }
+        Test::Binary { values } => {
+            f.write_str("binary ")?;
+            let vs: Vec<&Vec<u8>> = constants(values).collect();
+            list(f, &vs, |f, v| {
+                f.write_str("0x")?;
+                v.iter().try_for_each(|b| write!(f, "{b:02x}"))
+            })?;
+        }
+        Test::Ip { values } => {
+            f.write_str("ip ")?;
+            let v4: Vec<_> = constants(values)
+                .filter_map(|c| match c {
+                    Cidr::V4(c) => Some(c),
+                    Cidr::V6(_) => None,
+                })
+                .collect();
+            let v6: Vec<_> = constants(values)
+                .filter_map(|c| match c {
+                    Cidr::V6(c) => Some(c),
+                    Cidr::V4(_) => None,
+                })
+                .collect();
+            list(f, &v4, |f, c| {
+                write!(f, "{}/{}", std::net::Ipv4Addr::from(c.net), c.len)
+            })?;
+            f.write_char(' ')?;
+            list(f, &v6, |f, c| {
+                write!(f, "{}/{}", std::net::Ipv6Addr::from(c.net), c.len)
+            })?;
+        }
+    }
+    if c.test.has_invalid() {
+        f.write_str(" !error")?;
+    }
+    Ok(())
+}
+
+fn list<T>(
+    f: &mut dyn fmt::Write,
+    items: &[T],
+    mut one: impl FnMut(&mut dyn fmt::Write, &T) -> fmt::Result,
+) -> fmt::Result {
+    f.write_char('[')?;
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        one(f, x)?;
+    }
+    f.write_char(']')
+}
+
+fn write_templates<T>(f: &mut dyn fmt::Write, values: &[Operand<T>]) -> fmt::Result {
+    for t in templates(values) {
+        f.write_str(" | ")?;
+        write_quoted(f, t)?;
+    }
+    Ok(())
+}
+
+/// A condition value in quotes: literal `*`, `?`, `$` and `\` escaped, wildcards bare,
+/// variables as `${key}` / `${key, 'default'}`.
+fn write_quoted(f: &mut dyn fmt::Write, g: &Glob) -> fmt::Result {
+    use super::Piece;
+    f.write_char('"')?;
+    for p in &g.pieces {
+        match p {
+            Piece::Lit(t) => {
+                for c in t.chars() {
+                    if matches!(c, '*' | '?' | '$' | '\\') {
+                        f.write_char('\\')?;
+                    }
+                    f.write_char(c)?;
+                }
+            }
+            Piece::Star { .. } => f.write_char('*')?,
+            Piece::One { .. } => f.write_char('?')?,
+            Piece::Var { key, default: None } => write!(f, "${{{key}}}")?,
+            Piece::Var {
+                key,
+                default: Some(d),
+            } => write!(f, "${{{key}, '{d}'}}")?,
+        }
+    }
+    f.write_char('"')
+}

@@ -1,0 +1,165 @@
+//! [`Glob`]: literal text, wildcards that know their reach, and policy-variable holes.
+//!
+//! One pattern language for the three places IAM globs: action names (ASCII-lowercased, every
+//! wildcard crossing everything), resource ARNs (wildcards in fields 1 to 5 stopping at `:`),
+//! and the values of `StringLike` / `Arn...` conditions. What a glob means is its pieces alone:
+//! a [`Piece::Star`] with `colon: false` never matches `:`, wherever it stands.
+
+use std::fmt::{self, Write as _};
+
+/// A glob: literal text, wildcards and policy-variable holes, in order.
+///
+/// INVARIANT (globs-merged): no [`Piece::Lit`] is empty and no two are adjacent ([`Glob::push_lit`]
+/// keeps it), so two globs with the same pieces are the same pattern and equal globs can be
+/// deduplicated by `==`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Glob {
+    pub pieces: Vec<Piece>,
+}
+
+/// One piece of a [`Glob`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Piece {
+    /// Literal text (never empty), compared exactly.
+    Lit(String),
+    /// `*`: any run of characters (zero or more); `colon` says whether `:` is among them.
+    Star { colon: bool },
+    /// `?`: exactly one character (Unicode scalar value); `colon` says whether it may be `:`.
+    One { colon: bool },
+    /// A policy variable: its value, or `default` when the key has none, is literal text.
+    /// `key` is looked up ignoring ASCII case (INVARIANT (lowercase-keys): lowercased in
+    /// resource globs, as written in condition values).
+    Var {
+        key: String,
+        default: Option<String>,
+    },
+}
+
+impl Glob {
+    /// The glob of literal `text` (no wildcard).
+    pub fn literal(text: &str) -> Glob {
+        let mut g = Glob::default();
+        g.push_lit(text);
+        g
+    }
+
+    /// `*` crossing everything: matches every string.
+    pub fn any() -> Glob {
+        Glob {
+            pieces: vec![Piece::Star { colon: true }],
+        }
+    }
+
+    /// Whether some piece is a policy variable.
+    pub fn has_vars(&self) -> bool {
+        self.pieces.iter().any(|p| matches!(p, Piece::Var { .. }))
+    }
+
+    /// Whether the glob is literal text only (no wildcard, no variable).
+    pub fn is_literal(&self) -> bool {
+        self.pieces.iter().all(|p| matches!(p, Piece::Lit(_)))
+    }
+
+    /// The text of a glob without wildcards or variables, or `None`.
+    pub fn as_literal(&self) -> Option<String> {
+        let mut out = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Lit(t) => out.push_str(t),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// Appends literal text, merging with a preceding literal (INVARIANT (globs-merged)).
+    pub fn push_lit(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(Piece::Lit(last)) = self.pieces.last_mut() {
+            last.push_str(text);
+        } else {
+            self.pieces.push(Piece::Lit(text.to_owned()));
+        }
+    }
+
+    /// Appends a piece, merging literal text (INVARIANT (globs-merged)).
+    pub fn push(&mut self, piece: Piece) {
+        match piece {
+            Piece::Lit(t) => self.push_lit(&t),
+            other => self.pieces.push(other),
+        }
+    }
+}
+
+impl fmt::Display for Glob {
+    /// Glob text with wildcard reach made explicit: `*` crosses `:`, `*!` does not; `?` and
+    /// `?!` likewise; holes print as `${key}` / `${key, 'default'}`; literal `*`, `?`, `$` and
+    /// `\` are backslash-escaped, and so is a literal `!` right after a wildcard.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut after_wildcard = false;
+        for p in &self.pieces {
+            match p {
+                Piece::Lit(s) => {
+                    for (i, c) in s.chars().enumerate() {
+                        if matches!(c, '*' | '?' | '$' | '\\')
+                            || (i == 0 && after_wildcard && c == '!')
+                        {
+                            f.write_char('\\')?;
+                        }
+                        f.write_char(c)?;
+                    }
+                }
+                Piece::Star { colon: true } => f.write_char('*')?,
+                Piece::Star { colon: false } => f.write_str("*!")?,
+                Piece::One { colon: true } => f.write_char('?')?,
+                Piece::One { colon: false } => f.write_str("?!")?,
+                Piece::Var { key, default: None } => write!(f, "${{{key}}}")?,
+                Piece::Var {
+                    key,
+                    default: Some(d),
+                } => write!(f, "${{{key}, '{d}'}}")?,
+            }
+            after_wildcard = matches!(p, Piece::Star { .. } | Piece::One { .. });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_unambiguous() {
+        let star_then_bang = Glob {
+            pieces: vec![Piece::Star { colon: true }, Piece::Lit("!x".into())],
+        };
+        let no_colon_star = Glob {
+            pieces: vec![Piece::Star { colon: false }, Piece::Lit("x".into())],
+        };
+        assert_eq!(star_then_bang.to_string(), "*\\!x");
+        assert_eq!(no_colon_star.to_string(), "*!x");
+        assert_eq!(Glob::literal("a*b!").to_string(), "a\\*b!");
+    }
+
+    #[test]
+    fn literals_merge() {
+        let mut g = Glob::literal("a");
+        g.push(Piece::Lit("b".into()));
+        g.push_lit("");
+        g.push(Piece::One { colon: true });
+        g.push_lit("c");
+        assert_eq!(
+            g.pieces,
+            vec![
+                Piece::Lit("ab".into()),
+                Piece::One { colon: true },
+                Piece::Lit("c".into())
+            ]
+        );
+        assert_eq!(g.as_literal(), None);
+        assert_eq!(Glob::literal("ab").as_literal().as_deref(), Some("ab"));
+    }
+}

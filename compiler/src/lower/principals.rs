@@ -1,0 +1,39 @@
+//! Pass 2: `Principal` / `NotPrincipal` to an [`ir::PrincipalBlock`].
+//!
+//! `"*"` and `{"AWS": "*"}` become the `any` flag; every other entry is kept as written, in
+//! document order (which callers it names depends on the request: DESIGN.md "Whole decision").
+
+use iamc_grammar::ast;
+
+use crate::ir;
+
+/// The block of a statement's `Principal` / `NotPrincipal` element.
+pub fn lower_principal(b: &ast::PrincipalBlock) -> ir::PrincipalBlock {
+    let mut out = ir::PrincipalBlock {
+        negated: b.negated,
+        any: false,
+        entries: Vec::new(),
+    };
+    match &b.principals {
+        ast::Principals::Any => out.any = true,
+        ast::Principals::Map(entries) => {
+            for e in entries {
+                let kind = match e.kind {
+                    ast::PrincipalKind::Aws => ir::PrincipalKind::Aws,
+                    ast::PrincipalKind::Service => ir::PrincipalKind::Service,
+                    ast::PrincipalKind::Federated => ir::PrincipalKind::Federated,
+                    ast::PrincipalKind::CanonicalUser => ir::PrincipalKind::CanonicalUser,
+                };
+                if kind == ir::PrincipalKind::Aws && e.value.node == "*" {
+                    out.any = true;
+                } else {
+                    out.entries.push(ir::PrincipalEntry {
+                        kind,
+                        value: e.value.node.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
