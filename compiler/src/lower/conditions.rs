@@ -236,7 +236,7 @@ fn like(values: &[ast::Spanned<ast::ConditionValue>], arn: bool) -> Test {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
-    use iamc_grammar::{ast::PolicyKind, SourceFile};
+    use iamc_grammar::{ast, ast::PolicyKind, SourceFile};
 
     use super::*;
     use crate::ir::condition::Cidr;
@@ -245,16 +245,27 @@ mod tests {
       "Condition":{
         "StringNotEqualsIgnoreCase":{"Aws:PrincipalTag/Team":["ÉCOLE","x","x","${aws:username}"]},
         "ForAnyValue:ArnLike":{"k:arn":["arn:aws:*:r:1:x*","arn:aws:s3"]},
-        "NumericLessThan":{"k:n":["01.50","1e3"]},
-        "BoolIfExists":{"k:b":["TRUE","${k:flag}","maybe"]},
+        "NumericLessThan":{"k:n":["01.50","999"]},
+        "BoolIfExists":{"k:b":["TRUE","${k:flag}","false"]},
         "IpAddress":{"k:ip":"10.1.2.3/8"},
         "Null":{"k:absent":"true"}}}}"#;
 
+    /// The policy's conditions, with two values the grammar would refuse (A19) put back into
+    /// the AST: lowering must still keep them, typed as invalid, if an AST built some other way
+    /// carries them.
     fn clauses() -> (Vec<Clause>, String) {
         let src = SourceFile::new("p.json", POLICY);
-        let p = iamc_grammar::parse_policy(&src, PolicyKind::Identity)
+        let mut p = iamc_grammar::parse_policy(&src, PolicyKind::Identity)
             .unwrap()
             .policy;
+        let conditions = &mut p.statements[0].conditions;
+        for (clause, value, text) in [(2, 1, "1e3"), (3, 2, "maybe")] {
+            let v = &mut conditions[clause].keys[0].values[value].node;
+            v.text = text.to_owned();
+            v.template = ast::Template {
+                segments: vec![ast::Segment::Text(text.to_owned())],
+            };
+        }
         (
             lower_conditions(&p.statements[0].conditions),
             POLICY.to_owned(),
