@@ -9,6 +9,7 @@
 pub mod action;
 pub mod build;
 pub mod glob;
+pub mod ops;
 pub mod resource;
 
 pub use build::{DfaBuilder, DfaRole};
