@@ -27,11 +27,55 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regex_automata::dfa::{dense, Automaton};
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::{Anchored, PatternID};
+
+/// A multiply-rotate hasher for the search's small integer keys: SipHash's resistance to
+/// chosen keys buys nothing here (the keys are state ids) and costs most of the search time.
+#[derive(Default, Clone, Copy)]
+struct StateHasher(u64);
+
+impl StateHasher {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for StateHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Triple = (StateID, StateID, u8);
+type FastSet = HashSet<Triple, BuildHasherDefault<StateHasher>>;
+type FastMap = HashMap<Triple, usize, BuildHasherDefault<StateHasher>>;
 
 /// Bounds on one product search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +239,7 @@ pub fn intersecting_patterns<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     let (la, lb) = (Language::of(a), Language::of(b));
     let classes = joint_classes(a, b);
     let start = (la.start()?, lb.start()?, UTF8_ACCEPT);
-    let mut seen: HashSet<(StateID, StateID, u8)> = HashSet::new();
+    let mut seen = FastSet::default();
     let mut stack = vec![start];
     seen.insert(start);
     let mut pairs = BTreeSet::new();
@@ -248,7 +292,7 @@ enum Goal {
 }
 
 struct Node {
-    state: (StateID, StateID, u8),
+    state: Triple,
     parent: usize,
     byte: u8,
 }
@@ -261,7 +305,7 @@ fn search<T: AsRef<[u32]>, U: AsRef<[u32]>>(
 ) -> Result<Option<String>, OpsError> {
     let classes = joint_classes(a.dfa, b.dfa);
     let start = (a.start()?, b.start()?, UTF8_ACCEPT);
-    let mut index: HashMap<(StateID, StateID, u8), usize> = HashMap::new();
+    let mut index = FastMap::default();
     let mut nodes = vec![Node {
         state: start,
         parent: 0,
@@ -340,9 +384,14 @@ fn joint_classes<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     b: &dense::DFA<U>,
 ) -> Vec<u8> {
     let (ca, cb) = (a.byte_classes(), b.byte_classes());
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<u32, BuildHasherDefault<StateHasher>> = HashSet::default();
     preference_order()
-        .filter(|&byte| seen.insert((ca.get(byte), cb.get(byte), utf8_class(byte))))
+        .filter(|&byte| {
+            let key = u32::from(ca.get(byte)) << 16
+                | u32::from(cb.get(byte)) << 8
+                | u32::from(utf8_class(byte));
+            seen.insert(key)
+        })
         .collect()
 }
 
