@@ -121,14 +121,17 @@ for (const prefix of Object.keys(claims).sort(byLower)) out('prefix', clean(pref
 for (const g of globals) out('global', g.name, g.type);
 for (const k of keyList) out('key', k.name, k.type);
 
+// Services with their resource types, then one block of actions per service: the loader
+// reads a block only when one of its actions is asked for.
 let nActions = 0;
 let nTypes = 0;
 let nFormats = 0;
+const typeIndexes = new Map();
 for (const s of services) {
   out('service', clean(s, 'service'), clean(own(serviceNames, s) ?? s, 'service name'));
   const rt = readJson(data, 'resourceTypes', `${s}.json`);
   const types = Object.values(rt).sort((a, b) => byLower(a.key, b.key));
-  const typeIdx = new Map(types.map((t, i) => [t.key, i]));
+  typeIndexes.set(s, new Map(types.map((t, i) => [t.key, i])));
   for (const t of types) {
     // Several formats share one string, separated by ", " (apigateway, greengrass, lex).
     const formats = clean(t.arn, 'arn').split(', ');
@@ -137,7 +140,11 @@ for (const s of services) {
     nFormats += formats.length;
     out('type', clean(t.key, 'resource type'), keyRefs(t.conditionKeys, `${s} type ${t.key}`), ...formats);
   }
+}
+for (const s of services) {
+  const typeIdx = typeIndexes.get(s);
   const actions = Object.values(readJson(data, 'actions', `${s}.json`)).sort((a, b) => byLower(a.name, b.name));
+  const block = [];
   for (const a of actions) {
     const where = `${s}:${a.name}`;
     const res = a.resourceTypes.map((r) => {
@@ -147,8 +154,13 @@ for (const s of services) {
       return `${i}${r.required ? '*' : ''}${ks ? `=${ks}` : ''}`;
     });
     nActions++;
-    out('action', clean(a.name, 'action'), levelCode(a.accessLevel), keyRefs(a.conditionKeys, where), res.join(';'));
+    block.push(['action', clean(a.name, 'action'), levelCode(a.accessLevel), keyRefs(a.conditionKeys, where), res.join(';')].join('\t') + '\n');
   }
+  // The header gives the block's length in bytes, so the loader skips blocks it does not read.
+  const body = block.join('');
+  out('actions', s, Buffer.byteLength(body, 'utf8'));
+  lines.push(body.replace(/\n$/, ''));
+  if (body === '') lines.pop();
 }
 
 fs.writeFileSync(outTxt, lines.join('\n') + '\n');

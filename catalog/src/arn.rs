@@ -217,6 +217,11 @@ fn text_template(text: &str) -> ast::Template {
 }
 
 impl Catalog {
+    /// The ARN groups, made on first use.
+    pub(crate) fn arn_groups(&self) -> &[ArnGroup] {
+        self.arn_groups.get_or_init(|| group_formats(&self.formats))
+    }
+
     fn group_automata<'a>(
         &'a self,
         group: &'a ArnGroup,
@@ -259,7 +264,7 @@ impl Catalog {
             .get_or_init(|| {
                 let mut groups = Vec::new();
                 let mut hirs = Vec::new();
-                for (i, g) in self.arn_groups.iter().enumerate() {
+                for (i, g) in self.arn_groups().iter().enumerate() {
                     if g.is_open() {
                         continue;
                     }
@@ -295,7 +300,7 @@ impl Catalog {
     fn groups_for(&self, pattern: &ArnPattern) -> Result<Vec<usize>, PatternError> {
         if let Some(service) = &pattern.service {
             return Ok(self
-                .arn_groups
+                .arn_groups()
                 .binary_search_by(|g| g.service.cmp(service))
                 .ok()
                 .into_iter()
@@ -319,7 +324,7 @@ impl Catalog {
     ) -> Result<BTreeSet<u32>, PatternError> {
         let mut out = BTreeSet::new();
         for g in groups {
-            let Some(group) = self.arn_groups.get(g) else {
+            let Some(group) = self.arn_groups().get(g) else {
                 continue;
             };
             let limits = ops::Limits::default();
@@ -366,7 +371,7 @@ impl Catalog {
         let pattern = automata::arn_pattern(pattern).map_err(PatternError::automaton)?;
         let mut groups = self.groups_for(&pattern)?;
         groups.extend(
-            self.arn_groups
+            self.arn_groups()
                 .iter()
                 .enumerate()
                 .filter(|(_, g)| g.is_open())

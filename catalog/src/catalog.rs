@@ -1,9 +1,15 @@
 //! The catalog tables and their loader.
 //!
-//! The committed text (`data/catalog.txt`, format in the crate README) is read once into flat
+//! The committed text (`data/catalog.txt`, format in the crate README) is read into flat
 //! tables whose strings borrow the text (it is `'static`: `include_str!`). Every table the
-//! lookups binary-search is checked sorted at load, so a hand-edited or corrupt file is an
-//! error at its line, never a wrong answer.
+//! lookups binary-search is checked sorted, so a hand-edited or corrupt file is an error at its
+//! line, never a wrong answer.
+//!
+//! The actions (70% of the text) come last, one block per service, and [`Catalog::get`] reads a
+//! service's block only when something asks for one of its actions: a lookup of `ecs:StopTask`
+//! costs the keys, the resource types and the ECS block, not 22,000 actions.
+//! [`Catalog::parse`] reads every block at once, so the tests prove every block of the embedded
+//! text loads; a block that failed to load lazily would show as a service without actions.
 
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -35,27 +41,36 @@ impl Span32 {
 pub(crate) struct ServiceRec {
     pub prefix: &'static str,
     pub name: &'static str,
-    pub actions: Span32,
     pub types: Span32,
+    /// The service's `action` lines.
+    pub block: &'static str,
+    pub actions: OnceLock<ActionTables>,
+}
+
+/// One service's actions, read from its block.
+#[derive(Debug, Default)]
+pub(crate) struct ActionTables {
+    pub actions: Vec<ActionRec>,
+    pub resources: Vec<ActionResourceRec>,
+    pub key_refs: Vec<u16>,
 }
 
 #[derive(Debug)]
 pub(crate) struct ActionRec {
     pub name: &'static str,
     pub level: AccessLevel,
-    pub service: u32,
-    /// Into `key_refs`: the action's own keys.
+    /// Into the block's `key_refs`: the action's own keys.
     pub keys: Span32,
-    /// Into `action_resources`.
+    /// Into the block's `resources`.
     pub resources: Span32,
 }
 
 #[derive(Debug)]
 pub(crate) struct ActionResourceRec {
-    /// Into `types`.
+    /// Into `Catalog::types`.
     pub ty: u32,
     pub required: bool,
-    /// Into `key_refs`: the keys this action lists for this resource type.
+    /// Into the block's `key_refs`: the keys this action lists for this resource type.
     pub keys: Span32,
 }
 
@@ -95,16 +110,17 @@ pub(crate) struct PartitionRec {
 /// Load it with [`Catalog::get`]; everything else is a lookup on the returned reference.
 #[derive(Debug)]
 pub struct Catalog {
+    /// The whole text (for error line numbers).
+    pub(crate) text: &'static str,
     pub(crate) version: &'static str,
     pub(crate) regions_version: &'static str,
     pub(crate) services: Vec<ServiceRec>,
-    pub(crate) actions: Vec<ActionRec>,
-    pub(crate) action_resources: Vec<ActionResourceRec>,
     pub(crate) types: Vec<TypeRec>,
     pub(crate) formats: Vec<FormatRec>,
     pub(crate) keys: Vec<KeyRec>,
     /// Ids of the keys that are templates, in key order.
     pub(crate) key_templates: Vec<u16>,
+    /// The resource types' key lists.
     pub(crate) key_refs: Vec<u16>,
     pub(crate) globals: Vec<KeyRec>,
     pub(crate) partitions: Vec<PartitionRec>,
@@ -112,8 +128,8 @@ pub struct Catalog {
     /// `unassociatedConditions`: key prefixes that are no service (identity providers and a
     /// few aliases), each with the services whose keys use it.
     pub(crate) key_prefixes: Vec<(&'static str, Vec<&'static str>)>,
-    /// ARN formats grouped by the service field of the ARN, sorted by it.
-    pub(crate) arn_groups: Vec<ArnGroup>,
+    /// ARN formats grouped by the service field of the ARN, sorted by it (on first use).
+    pub(crate) arn_groups: OnceLock<Vec<ArnGroup>>,
     /// Lazily built: one pattern per literal ARN group (see `arn.rs`).
     pub(crate) arn_service_index: OnceLock<Result<crate::arn::ServiceIndex, String>>,
     /// Always `Separators` but in the calibration test.
@@ -144,15 +160,15 @@ pub(crate) fn find_ci<T>(
 }
 
 impl Catalog {
-    /// The catalog, loaded and indexed on first use (about a millisecond; see the crate docs)
-    /// and shared for the life of the process.
+    /// The catalog, loaded and indexed on first use (2 to 4 ms; each service's actions are
+    /// read when first asked for) and shared for the life of the process.
     ///
     /// # Errors
     /// The embedded data does not load: a build defect, which the crate's tests rule out.
     pub fn get() -> Result<&'static Catalog, CatalogError> {
         static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
         CATALOG
-            .get_or_init(|| Catalog::parse(TEXT))
+            .get_or_init(|| Loader::default().run(TEXT))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -173,8 +189,205 @@ impl Catalog {
     /// The first malformed line: unknown record, wrong field count, a bad number or type, a
     /// reference out of range, or a table out of order.
     pub fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
-        Loader::default().run(text)
+        let catalog = Loader::default().run(text)?;
+        for s in &catalog.services {
+            let tables = catalog.read_block(s)?;
+            // Keep what was read: lookups on this catalog find it loaded.
+            let _ = s.actions.set(tables);
+        }
+        Ok(catalog)
     }
+
+    /// A service's actions, read on first use (module docs).
+    pub(crate) fn action_tables<'a>(&'a self, service: &'a ServiceRec) -> &'a ActionTables {
+        service
+            .actions
+            .get_or_init(|| self.read_block(service).unwrap_or_default())
+    }
+
+    fn read_block(&self, service: &ServiceRec) -> Result<ActionTables, CatalogError> {
+        let mut block = Block {
+            tables: ActionTables::default(),
+            keys: self.keys.len(),
+            types: service.types,
+        };
+        for_each_record(service.block, |fields| block.record(fields))
+            .map_err(|(at, what)| CatalogError::new(line_of(self.text, service.block, at), what))?;
+        if !sorted_ci(&block.tables.actions, |a| a.name) {
+            return Err(CatalogError::at_end(&format!(
+                "actions of `{}` out of order",
+                service.prefix
+            )));
+        }
+        Ok(block.tables)
+    }
+}
+
+/// The 1-based line of `text` holding byte `at` of `part` (a slice of `text`). Only errors
+/// need line numbers, so they are counted then, not while loading.
+fn line_of(text: &str, part: &str, at: usize) -> usize {
+    let offset = (part.as_ptr() as usize)
+        .saturating_sub(text.as_ptr() as usize)
+        .saturating_add(at);
+    let before = text.as_bytes().get(..offset).unwrap_or(&[]);
+    1 + before.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Calls `record` with the tab-separated fields of every line of `text` that is neither empty
+/// nor a `#` comment. An error comes with the byte offset of its line in `text`.
+///
+/// One pass over the bytes: tabs end fields, newlines end records. This loop is most of the
+/// load time, so it is a plain byte loop rather than nested `split`s.
+fn for_each_record(
+    text: &'static str,
+    mut record: impl FnMut(&[&'static str]) -> Result<(), String>,
+) -> Result<(), (usize, String)> {
+    let bytes = text.as_bytes();
+    let mut fields: Vec<&'static str> = Vec::with_capacity(8);
+    let mut line_start = 0usize;
+    let mut field_start = 0usize;
+    for i in 0..=bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b'\n');
+        if b == b'\t' {
+            fields.push(text.get(field_start..i).unwrap_or(""));
+            field_start = i + 1;
+        } else if b == b'\n' {
+            if i == bytes.len() && field_start == i && fields.is_empty() {
+                break; // the text's final newline
+            }
+            let last = text.get(field_start..i).unwrap_or("");
+            fields.push(last.strip_suffix('\r').unwrap_or(last));
+            let first = fields.first().copied().unwrap_or("");
+            if !(first.starts_with('#') || fields.len() == 1 && first.is_empty()) {
+                record(&fields).map_err(|what| (line_start, what))?;
+            }
+            fields.clear();
+            field_start = i + 1;
+            line_start = i + 1;
+        }
+    }
+    Ok(())
+}
+
+/// Reads one service's `action` lines.
+struct Block {
+    tables: ActionTables,
+    keys: usize,
+    types: Span32,
+}
+
+impl Block {
+    fn record(&mut self, line: &[&'static str]) -> Result<(), String> {
+        let [tag, name, level, keys, resources] = line else {
+            return Err(format!(
+                "expected an `action` line of 5 fields, found `{}` with {}",
+                line.first().copied().unwrap_or(""),
+                line.len()
+            ));
+        };
+        if *tag != "action" {
+            return Err(format!("unknown record `{tag}` among actions"));
+        }
+        let level =
+            AccessLevel::from_code(level).ok_or_else(|| format!("bad access level `{level}`"))?;
+        let keys = key_list(&mut self.tables.key_refs, self.keys, keys)?;
+        let resources = self.resource_list(resources)?;
+        self.tables.actions.push(ActionRec {
+            name: nonempty(name, "action")?,
+            level,
+            keys,
+            resources,
+        });
+        Ok(())
+    }
+
+    /// `3*=1,2;5` → a span of `resources` (type index within the service, `*` when required,
+    /// `=` and the keys this action lists for it).
+    fn resource_list(&mut self, text: &str) -> Result<Span32, String> {
+        let start = u32_len(self.tables.resources.len())?;
+        let bad = || format!("bad resource type list `{text}`");
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let mut index: u32 = 0;
+            let mut digits = 0;
+            while let Some(&b) = bytes.get(i) {
+                if !b.is_ascii_digit() || digits == 6 {
+                    break;
+                }
+                index = index * 10 + u32::from(b - b'0');
+                digits += 1;
+                i += 1;
+            }
+            if digits == 0 {
+                return Err(bad());
+            }
+            let required = bytes.get(i) == Some(&b'*');
+            if required {
+                i += 1;
+            }
+            let mut keys = "";
+            if bytes.get(i) == Some(&b'=') {
+                let from = i + 1;
+                let to = bytes
+                    .get(from..)
+                    .and_then(|rest| rest.iter().position(|&b| b == b';'))
+                    .map_or(bytes.len(), |p| from + p);
+                keys = text.get(from..to).ok_or_else(bad)?;
+                i = to;
+            }
+            match bytes.get(i) {
+                None => {}
+                Some(b';') if i + 1 < bytes.len() => i += 1,
+                Some(_) => return Err(bad()),
+            }
+            let ty = self.types.start.saturating_add(index);
+            if ty >= self.types.end {
+                return Err(format!("resource type {index} out of range"));
+            }
+            let keys = key_list(&mut self.tables.key_refs, self.keys, keys)?;
+            self.tables
+                .resources
+                .push(ActionResourceRec { ty, required, keys });
+        }
+        Ok(Span32 {
+            start,
+            end: u32_len(self.tables.resources.len())?,
+        })
+    }
+}
+
+/// `1,5,9` → a span of `refs` (a byte loop: these lists are most of the text).
+fn key_list(refs: &mut Vec<u16>, keys: usize, text: &str) -> Result<Span32, String> {
+    let start = u32_len(refs.len())?;
+    if text.is_empty() {
+        return Ok(Span32 { start, end: start });
+    }
+    let bad = || format!("bad key list `{text}`");
+    let mut id: u32 = 0;
+    let mut digits = 0u8;
+    for &b in text.as_bytes().iter().chain(std::iter::once(&b',')) {
+        match b {
+            b'0'..=b'9' if digits < 5 => {
+                id = id * 10 + u32::from(b - b'0');
+                digits += 1;
+            }
+            b',' if digits > 0 => {
+                let key = u16::try_from(id).map_err(|_| bad())?;
+                if usize::from(key) >= keys {
+                    return Err(format!("key id {id} out of range"));
+                }
+                refs.push(key);
+                id = 0;
+                digits = 0;
+            }
+            _ => return Err(bad()),
+        }
+    }
+    Ok(Span32 {
+        start,
+        end: u32_len(refs.len())?,
+    })
 }
 
 #[derive(Default)]
@@ -182,8 +395,6 @@ struct Loader {
     version: Option<&'static str>,
     regions_version: Option<&'static str>,
     services: Vec<ServiceRec>,
-    actions: Vec<ActionRec>,
-    action_resources: Vec<ActionResourceRec>,
     types: Vec<TypeRec>,
     formats: Vec<FormatRec>,
     keys: Vec<KeyRec>,
@@ -203,38 +414,59 @@ fn sorted_ci<T>(items: &[T], key: impl Fn(&T) -> &str) -> bool {
 
 impl Loader {
     fn run(mut self, text: &'static str) -> Result<Catalog, CatalogError> {
-        // One pass over the bytes: tabs end fields, newlines end records. This loop is most of
-        // the load time (the text is 1.2 MB), so it is a plain byte loop rather than nested
-        // `split`s.
-        let bytes = text.as_bytes();
-        let mut fields: Vec<&'static str> = Vec::with_capacity(8);
-        let mut line = 0usize;
-        let mut field_start = 0usize;
-        let mut i = 0usize;
-        while i <= bytes.len() {
-            let b = bytes.get(i).copied().unwrap_or(b'\n');
-            if b == b'\t' {
-                fields.push(text.get(field_start..i).unwrap_or(""));
-                field_start = i + 1;
-            } else if b == b'\n' {
-                let last = text.get(field_start..i).unwrap_or("");
-                fields.push(last.strip_suffix('\r').unwrap_or(last));
-                line += 1;
-                let first = fields.first().copied().unwrap_or("");
-                if line == 1 {
-                    if fields.len() != 1 || first != HEADER {
-                        return Err(CatalogError::new(1, format!("expected `{HEADER}`")));
-                    }
-                } else if !(first.starts_with('#') || fields.len() == 1 && first.is_empty()) {
-                    self.record(&fields)
-                        .map_err(|what| CatalogError::new(line, what))?;
-                }
-                fields.clear();
-                field_start = i + 1;
-            }
-            i += 1;
+        let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+        if first.strip_suffix('\r').unwrap_or(first) != HEADER {
+            return Err(CatalogError::new(1, format!("expected `{HEADER}`")));
         }
-        self.finish()
+        // Everything up to the first action block now, the blocks on demand.
+        let (head, blocks) = match rest.find("\nactions\t") {
+            Some(at) => (
+                rest.get(..at + 1).unwrap_or(""),
+                rest.get(at + 1..).unwrap_or(""),
+            ),
+            None => (rest, ""),
+        };
+        for_each_record(head, |fields| self.record(fields))
+            .map_err(|(at, what)| CatalogError::new(line_of(text, head, at), what))?;
+        let mut rest = blocks;
+        let mut next = 0usize;
+        while !rest.is_empty() {
+            let at = |what: String| CatalogError::new(line_of(text, rest, 0), what);
+            let (header, body) = rest.split_once('\n').unwrap_or((rest, ""));
+            let (prefix, len) = header
+                .strip_prefix("actions\t")
+                .and_then(|h| h.split_once('\t'))
+                .and_then(|(p, n)| Some((p, n.parse::<usize>().ok()?)))
+                .ok_or_else(|| at(format!("expected `actions`, found `{header}`")))?;
+            // The block is `len` bytes of whole lines: it ends where the next header starts.
+            let (block, after) = match (body.get(..len), body.get(len..)) {
+                (Some(block), Some(after)) if block.is_empty() || block.ends_with('\n') => {
+                    (block, after)
+                }
+                _ => {
+                    return Err(at(format!(
+                        "actions of `{prefix}` are not {len} bytes long"
+                    )))
+                }
+            };
+            let service = self
+                .services
+                .get_mut(next)
+                .ok_or_else(|| at(format!("actions of `{prefix}` without its service")))?;
+            if service.prefix != prefix {
+                return Err(at(format!(
+                    "actions of `{prefix}` where those of `{}` belong",
+                    service.prefix
+                )));
+            }
+            service.block = block;
+            next += 1;
+            rest = after;
+        }
+        if next != self.services.len() {
+            return Err(CatalogError::at_end("a service without its actions"));
+        }
+        self.finish(text)
     }
 
     fn record(&mut self, line: &[&'static str]) -> Result<(), String> {
@@ -288,20 +520,20 @@ impl Loader {
             }
             "service" => {
                 want(2)?;
-                let at = u32_len(self.actions.len())?;
                 let ty = u32_len(self.types.len())?;
                 self.services.push(ServiceRec {
                     prefix: nonempty(field(0), "service")?,
                     name: field(1),
-                    actions: Span32 { start: at, end: at },
                     types: Span32 { start: ty, end: ty },
+                    block: "",
+                    actions: OnceLock::new(),
                 });
             }
             "type" => {
                 want(3)?;
                 let service = self.current_service()?;
                 let ty = u32_len(self.types.len())?;
-                let keys = self.key_list(field(1))?;
+                let keys = key_list(&mut self.key_refs, self.keys.len(), field(1))?;
                 let start = u32_len(self.formats.len())?;
                 for f in fields.iter().skip(2) {
                     if !f.starts_with("arn:") || f.matches(':').count() < 5 {
@@ -320,25 +552,6 @@ impl Loader {
                     s.types.end = ty + 1;
                 }
             }
-            "action" => {
-                want(4)?;
-                let service = self.current_service()?;
-                let level = AccessLevel::from_code(field(1))
-                    .ok_or_else(|| format!("bad access level `{}`", field(1)))?;
-                let keys = self.key_list(field(2))?;
-                let resources = self.resource_list(field(3))?;
-                let id = u32_len(self.actions.len())?;
-                self.actions.push(ActionRec {
-                    name: nonempty(field(0), "action")?,
-                    level,
-                    service,
-                    keys,
-                    resources,
-                });
-                if let Some(s) = self.services.last_mut() {
-                    s.actions.end = id + 1;
-                }
-            }
             other => return Err(format!("unknown record `{other}`")),
         }
         Ok(())
@@ -351,99 +564,7 @@ impl Loader {
         }
     }
 
-    /// `1,5,9` → a span of `key_refs` (a byte loop: these lists are most of the text).
-    fn key_list(&mut self, text: &str) -> Result<Span32, String> {
-        let start = u32_len(self.key_refs.len())?;
-        if text.is_empty() {
-            return Ok(Span32 { start, end: start });
-        }
-        let bad = || format!("bad key list `{text}`");
-        let mut id: u32 = 0;
-        let mut digits = 0u8;
-        for &b in text.as_bytes().iter().chain(std::iter::once(&b',')) {
-            match b {
-                b'0'..=b'9' if digits < 5 => {
-                    id = id * 10 + u32::from(b - b'0');
-                    digits += 1;
-                }
-                b',' if digits > 0 => {
-                    let key = u16::try_from(id).map_err(|_| bad())?;
-                    if usize::from(key) >= self.keys.len() {
-                        return Err(format!("key id {id} out of range"));
-                    }
-                    self.key_refs.push(key);
-                    id = 0;
-                    digits = 0;
-                }
-                _ => return Err(bad()),
-            }
-        }
-        Ok(Span32 {
-            start,
-            end: u32_len(self.key_refs.len())?,
-        })
-    }
-
-    /// `3*=1,2;5` → a span of `action_resources` (type index within the service, `*` when
-    /// required, `=` and the keys this action lists for it).
-    fn resource_list(&mut self, text: &str) -> Result<Span32, String> {
-        let start = u32_len(self.action_resources.len())?;
-        let service = self
-            .services
-            .last()
-            .ok_or("record before the first `service`")?;
-        let types = service.types;
-        let bad = || format!("bad resource type list `{text}`");
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let mut index: u32 = 0;
-            let mut digits = 0;
-            while let Some(&b) = bytes.get(i) {
-                if !b.is_ascii_digit() || digits == 6 {
-                    break;
-                }
-                index = index * 10 + u32::from(b - b'0');
-                digits += 1;
-                i += 1;
-            }
-            if digits == 0 {
-                return Err(bad());
-            }
-            let required = bytes.get(i) == Some(&b'*');
-            if required {
-                i += 1;
-            }
-            let mut keys = "";
-            if bytes.get(i) == Some(&b'=') {
-                let from = i + 1;
-                let to = bytes
-                    .get(from..)
-                    .and_then(|rest| rest.iter().position(|&b| b == b';'))
-                    .map_or(bytes.len(), |p| from + p);
-                keys = text.get(from..to).ok_or_else(bad)?;
-                i = to;
-            }
-            match bytes.get(i) {
-                None => {}
-                Some(b';') if i + 1 < bytes.len() => i += 1,
-                Some(_) => return Err(bad()),
-            }
-            let ty = types.start.saturating_add(index);
-            if ty >= types.end {
-                return Err(format!("resource type {index} out of range"));
-            }
-            let keys = self.key_list(keys)?;
-            self.action_resources
-                .push(ActionResourceRec { ty, required, keys });
-        }
-        Ok(Span32 {
-            start,
-            end: u32_len(self.action_resources.len())?,
-        })
-    }
-
-    fn finish(self) -> Result<Catalog, CatalogError> {
+    fn finish(self, text: &'static str) -> Result<Catalog, CatalogError> {
         let last = CatalogError::at_end;
         let version = self.version.ok_or_else(|| last("no iam-data source"))?;
         let regions_version = self
@@ -453,11 +574,10 @@ impl Loader {
             return Err(last("services out of order"));
         }
         for s in &self.services {
-            let actions = self.actions.get(s.actions.range()).unwrap_or(&[]);
             let types = self.types.get(s.types.range()).unwrap_or(&[]);
-            if !sorted_ci(actions, |a| a.name) || !sorted_ci(types, |t| t.name) {
+            if !sorted_ci(types, |t| t.name) {
                 return Err(last(&format!(
-                    "actions or resource types of `{}` out of order",
+                    "resource types of `{}` out of order",
                     s.prefix
                 )));
             }
@@ -475,13 +595,11 @@ impl Loader {
             .filter(|(_, k)| k.template)
             .filter_map(|(i, _)| u16::try_from(i).ok())
             .collect();
-        let arn_groups = crate::arn::group_formats(&self.formats);
         Ok(Catalog {
+            text,
             version,
             regions_version,
             services: self.services,
-            actions: self.actions,
-            action_resources: self.action_resources,
             types: self.types,
             formats: self.formats,
             keys: self.keys,
@@ -491,7 +609,7 @@ impl Loader {
             partitions: self.partitions,
             rcp: self.rcp,
             key_prefixes: self.key_prefixes,
-            arn_groups,
+            arn_groups: OnceLock::new(),
             arn_service_index: OnceLock::new(),
             placeholder_rule: crate::arn::PlaceholderRule::Separators,
         })

@@ -69,11 +69,14 @@ impl<'c> ConditionKey<'c> {
 /// Whether a catalog key name is a template (module docs): the same test as [`pieces`]
 /// finding a placeholder, without allocating (it runs on every key at load).
 pub(crate) fn is_template(name: &str) -> bool {
-    let closed = |open: &str, close: char| {
-        name.find(open)
-            .is_some_and(|at| name.get(at..).is_some_and(|rest| rest.contains(close)))
+    let bytes = name.as_bytes();
+    let closed = |open: &[u8], close: u8| {
+        bytes
+            .windows(open.len())
+            .position(|w| w == open)
+            .is_some_and(|at| bytes.get(at..).is_some_and(|rest| rest.contains(&close)))
     };
-    closed("${", '}') || closed("<", '>') || tag_key_tail(name).is_some()
+    closed(b"${", b'}') || closed(b"<", b'>') || tag_key_tail(name).is_some()
 }
 
 /// `name` without its final `tag-key` when it ends in `/tag-key` after some text.

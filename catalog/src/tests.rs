@@ -429,41 +429,81 @@ fn loader_errors_name_the_line() {
         err("iamc-catalog 2\n"),
         "service catalog data, line 1: expected `iamc-catalog 1`"
     );
-    let head = "iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\n";
     assert_eq!(
         err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nbogus\tx\n"),
         "service catalog data, line 4: unknown record `bogus`"
     );
     assert_eq!(
-        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nkey\tecs:a\tString\nservice\tecs\tECS\naction\tX\tW\t1\t\n"),
-        "service catalog data, line 6: key id 1 out of range"
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nkey\tecs:a\tString\nservice\tecs\tECS\nactions\tecs\t14\naction\tX\tW\t1\t\n"),
+        "service catalog data, line 7: key id 1 out of range"
     );
     assert_eq!(
-        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\naction\tX\tQ\t\t\n"),
-        "service catalog data, line 5: bad access level `Q`"
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\tecs\t23\n# comment\naction\tX\tQ\t\t\n"),
+        "service catalog data, line 7: bad access level `Q`"
     );
     assert_eq!(
-        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\naction\tX\tW\t\t0\n"),
-        "service catalog data, line 5: resource type 0 out of range"
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\tecs\t14\naction\tX\tW\t\t0\n"),
+        "service catalog data, line 6: resource type 0 out of range"
+    );
+    assert_eq!(
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\tecs\t12\naction\tX\tW\t\n"),
+        "service catalog data, line 6: expected an `action` line of 5 fields, found `action` with 4"
     );
     assert_eq!(
         err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\ntype\tt\t\tarn:x\n"),
         "service catalog data, line 5: bad ARN format `arn:x`"
     );
     assert_eq!(
-        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\ts3\tS3\nservice\tecs\tECS\n"),
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\ts3\tS3\nservice\tecs\tECS\nactions\ts3\t0\nactions\tecs\t0\n"),
         "service catalog data: services out of order"
     );
     assert_eq!(
-        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\naction\tb\tW\t\t\naction\tA\tW\t\t\n"),
-        "service catalog data: actions or resource types of `ecs` out of order"
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\tecs\t26\naction\tb\tW\t\t\naction\tA\tW\t\t\n"),
+        "service catalog data: actions of `ecs` out of order"
     );
     assert_eq!(
-        err("iamc-catalog 1\nsource\tiam-data\t1\nservice\tecs\tECS\n"),
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\ts3\t0\n"),
+        "service catalog data, line 5: actions of `s3` where those of `ecs` belong"
+    );
+    assert_eq!(
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\n"),
+        "service catalog data: a service without its actions"
+    );
+    assert_eq!(
+        err("iamc-catalog 1\nsource\tiam-data\t1\nservice\tecs\tECS\nactions\tecs\t0\n"),
         "service catalog data: no botocore source"
     );
-    assert!(Catalog::parse(head).is_ok());
-    assert_eq!(Catalog::parse(head).unwrap().version(), "1");
+    assert_eq!(
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\tecs\t9\naction\tA\tTW\t\t\n"),
+        "service catalog data, line 5: actions of `ecs` are not 9 bytes long"
+    );
+    assert_eq!(
+        err("iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\tecs\n"),
+        "service catalog data, line 5: expected `actions`, found `actions\tecs`"
+    );
+    let good = "iamc-catalog 1\nsource\tiam-data\t1\nsource\tbotocore\t1\nservice\tecs\tECS\nactions\tecs\t14\naction\tA\tTW\t\t\n";
+    let c = Catalog::parse(good).unwrap();
+    assert_eq!(c.version(), "1");
+    assert_eq!(
+        c.action("ecs:a").unwrap().access_level().to_string(),
+        "Tagging, Write"
+    );
+}
+
+#[test]
+fn action_blocks_load_on_demand_and_agree_with_the_eager_load() {
+    // `get` reads a service's block on first use; `parse` reads them all. Same answers.
+    let lazy = cat();
+    let eager = Catalog::parse(crate::catalog::TEXT).unwrap();
+    let a: Vec<String> = lazy
+        .actions()
+        .map(|a| format!("{a} {}", a.access_level()))
+        .collect();
+    let b: Vec<String> = eager
+        .actions()
+        .map(|a| format!("{a} {}", a.access_level()))
+        .collect();
+    assert_eq!(a, b);
 }
 
 /// A reference glob matcher over characters, ASCII case ignored (DESIGN.md "Actions").

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::catalog::{
-    find_ci, ActionRec, ActionResourceRec, Catalog, FormatRec, ServiceRec, TypeRec,
+    find_ci, ActionRec, ActionResourceRec, ActionTables, Catalog, FormatRec, ServiceRec, TypeRec,
 };
 use crate::keys::ConditionKey;
 use crate::vocab::AccessLevel;
@@ -32,12 +32,29 @@ handle!(
     Service,
     "A service: its prefix (`ecs`), actions and resource types."
 );
-handle!(Action, "An action as AWS spells it (`StopTask`), with its access level, resource types and condition keys.");
 handle!(
     ResourceType,
     "A resource type of a service (`task`), with its ARN formats and condition keys."
 );
 handle!(ArnFormat, "One ARN format of a resource type (`arn:${Partition}:ecs:${Region}:${Account}:task/${ClusterName}/${TaskId}`).");
+
+/// An action as AWS spells it (`StopTask`), with its access level, resource types and
+/// condition keys.
+#[derive(Clone, Copy)]
+pub struct Action<'c> {
+    pub(crate) cat: &'c Catalog,
+    /// The service, and the action's index in the service's block.
+    pub(crate) service: u32,
+    pub(crate) id: u32,
+}
+
+impl PartialEq for Action<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.cat, other.cat) && self.service == other.service && self.id == other.id
+    }
+}
+
+impl Eq for Action<'_> {}
 
 fn ids(range: std::ops::Range<usize>) -> impl Iterator<Item = u32> {
     range.filter_map(|i| u32::try_from(i).ok())
@@ -71,9 +88,9 @@ impl Catalog {
         self.service(service)?.action(name)
     }
 
-    /// Every action of every service.
+    /// Every action of every service (this reads every service's actions).
     pub fn actions(&self) -> impl Iterator<Item = Action<'_>> {
-        ids(0..self.actions.len()).map(|id| Action { cat: self, id })
+        self.services().flat_map(|s| s.actions())
     }
 
     /// Whether resource control policies support the service (`rcpSupportedServices`).
@@ -124,19 +141,23 @@ impl<'c> Service<'c> {
         self.rec().name
     }
 
+    fn tables(&self) -> &'c ActionTables {
+        self.cat.action_tables(self.rec())
+    }
+
     /// Every action, sorted by name ignoring case.
     pub fn actions(&self) -> impl Iterator<Item = Action<'c>> {
-        let cat = self.cat;
-        ids(self.rec().actions.range()).map(move |id| Action { cat, id })
+        let (cat, service) = (self.cat, self.id);
+        ids(0..self.tables().actions.len()).map(move |id| Action { cat, service, id })
     }
 
     /// The action with this name (without the prefix), ignoring case.
     pub fn action(&self, name: &str) -> Option<Action<'c>> {
-        let i = find_ci(&self.cat.actions, self.rec().actions.range(), name, |a| {
-            a.name
-        })?;
+        let actions = &self.tables().actions;
+        let i = find_ci(actions, 0..actions.len(), name, |a| a.name)?;
         Some(Action {
             cat: self.cat,
+            service: self.id,
             id: u32::try_from(i).ok()?,
         })
     }
@@ -179,7 +200,8 @@ impl fmt::Debug for Service<'_> {
 /// lists for it.
 #[derive(Clone, Copy)]
 pub struct ActionResource<'c> {
-    cat: &'c Catalog,
+    action: Action<'c>,
+    /// Into the service block's `resources`.
     id: u32,
 }
 
@@ -189,14 +211,13 @@ impl<'c> ActionResource<'c> {
         reason = "INVARIANT (handle-ids): handles are only made from indexes of their table"
     )]
     fn rec(&self) -> &'c ActionResourceRec {
-        &self.cat.action_resources[self.id as usize]
+        &self.action.tables().resources[self.id as usize]
     }
 
     pub fn resource_type(&self) -> ResourceType<'c> {
-        let rec = self.rec();
         ResourceType {
-            cat: self.cat,
-            id: rec.ty,
+            cat: self.action.cat,
+            id: self.rec().ty,
         }
     }
 
@@ -208,7 +229,9 @@ impl<'c> ActionResource<'c> {
     /// The keys the action's row lists for this resource type (often none: see
     /// [`Action::condition_keys`] for the keys usable with the action).
     pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKey<'c>> {
-        self.cat.key_list(self.rec().keys)
+        self.action
+            .cat
+            .key_list(&self.action.tables().key_refs, self.rec().keys)
     }
 }
 
@@ -225,7 +248,16 @@ impl<'c> Action<'c> {
         reason = "INVARIANT (handle-ids): handles are only made from indexes of their table"
     )]
     fn rec(&self) -> &'c ActionRec {
-        &self.cat.actions[self.id as usize]
+        &self.tables().actions[self.id as usize]
+    }
+
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "INVARIANT (handle-ids): handles are only made from indexes of their table"
+    )]
+    fn tables(&self) -> &'c ActionTables {
+        self.cat
+            .action_tables(&self.cat.services[self.service as usize])
     }
 
     /// The name as AWS spells it (`StopTask`), without the prefix.
@@ -236,7 +268,7 @@ impl<'c> Action<'c> {
     pub fn service(&self) -> Service<'c> {
         Service {
             cat: self.cat,
-            id: self.rec().service,
+            id: self.service,
         }
     }
 
@@ -247,13 +279,13 @@ impl<'c> Action<'c> {
     /// The resource types it takes, in the data's order (none for actions that only take
     /// `*`, such as `ecs:ListClusters`).
     pub fn resource_types(&self) -> impl Iterator<Item = ActionResource<'c>> {
-        let cat = self.cat;
-        ids(self.rec().resources.range()).map(move |id| ActionResource { cat, id })
+        let action = *self;
+        ids(self.rec().resources.range()).map(move |id| ActionResource { action, id })
     }
 
     /// The condition keys of the action's own row (not those of its resource types).
     pub fn own_condition_keys(&self) -> impl Iterator<Item = ConditionKey<'c>> {
-        self.cat.key_list(self.rec().keys)
+        self.cat.key_list(&self.tables().key_refs, self.rec().keys)
     }
 
     /// The condition keys usable with the action (findings.md §3 rule 2): its own, those its
@@ -262,16 +294,17 @@ impl<'c> Action<'c> {
     /// sorted by name ignoring case. Global keys are not listed unless the data lists them.
     pub fn condition_keys(&self) -> Vec<ConditionKey<'c>> {
         let cat = self.cat;
+        let tables = self.tables();
         let mut ids: Vec<u16> = Vec::new();
-        let mut add = |span: crate::catalog::Span32| {
-            ids.extend(cat.key_refs.get(span.range()).unwrap_or(&[]));
+        let mut add = |refs: &[u16], span: crate::catalog::Span32| {
+            ids.extend(refs.get(span.range()).unwrap_or(&[]));
         };
-        add(self.rec().keys);
+        add(&tables.key_refs, self.rec().keys);
         for r in self.rec().resources.range() {
-            if let Some(rec) = cat.action_resources.get(r) {
-                add(rec.keys);
+            if let Some(rec) = tables.resources.get(r) {
+                add(&tables.key_refs, rec.keys);
                 if let Some(t) = cat.types.get(rec.ty as usize) {
-                    add(t.keys);
+                    add(&cat.key_refs, t.keys);
                 }
             }
         }
@@ -334,7 +367,7 @@ impl<'c> ResourceType<'c> {
 
     /// The condition keys of the resource type.
     pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKey<'c>> {
-        self.cat.key_list(self.rec().keys)
+        self.cat.key_list(&self.cat.key_refs, self.rec().keys)
     }
 }
 
@@ -432,12 +465,13 @@ impl<'c> Partition<'c> {
 }
 
 impl Catalog {
-    pub(crate) fn key_list(
-        &self,
+    /// The keys of `refs[span]`.
+    pub(crate) fn key_list<'c>(
+        &'c self,
+        refs: &'c [u16],
         span: crate::catalog::Span32,
-    ) -> impl Iterator<Item = ConditionKey<'_>> {
-        self.key_refs
-            .get(span.range())
+    ) -> impl Iterator<Item = ConditionKey<'c>> {
+        refs.get(span.range())
             .unwrap_or(&[])
             .iter()
             .filter_map(|&i| self.keys.get(usize::from(i)))
