@@ -698,6 +698,12 @@ mod calibration {
             .iter()
             .zip(&loose_types)
             .all(|((_, t), (_, l))| t.iter().all(|x| l.contains(x))));
+        let narrowed = types
+            .iter()
+            .zip(&loose_types)
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(narrowed, 223);
         let extra: Vec<String> = strict
             .difference(&loose)
             .map(|(a, r)| format!("{a} {r}"))
