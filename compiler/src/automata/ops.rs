@@ -1,0 +1,820 @@
+//! Automata algebra on dense DFAs: whether two languages intersect (with a shortest witness),
+//! whether one is included in another (with a shortest counterexample), and which pattern pairs
+//! of two multi-pattern DFAs intersect. The service catalog, the findings and the diff use it.
+//!
+//! **Which DFAs.** Those [`super::build`] makes, or any dense DFA configured like them: an
+//! anchored start (`StartKind::Anchored` or `Both`), `MatchKind::All` (every pattern reported,
+//! none dropped when another matched), no quit bytes. Patterns should be end-anchored (a glob's
+//! [`super::glob::glob_hir`] with `early = false`): the languages below are about whole strings.
+//!
+//! **Languages.** `L(D, p)` is the set of strings `w` such that walking `D` from its anchored
+//! start over the bytes of `w`, then taking the end-of-input transition, reaches a match state
+//! that reports pattern `p`. regex-automata reports a match one byte late (the state entered on
+//! byte `i` says whether a match ended just before `i`), so a match ending at the end of `w` is
+//! seen only after the end-of-input transition; that is the one acceptance test used here.
+//! [`Language::of`] is the union over all patterns of `D`. Only valid UTF-8 strings count (the
+//! DFAs run over the bytes of `&str` requests): the search carries a third automaton, a UTF-8
+//! decoder, so every witness is valid UTF-8, and a byte string that is not UTF-8 is never a
+//! member, a witness or a counterexample.
+//!
+//! **Search.** Breadth-first over triples (state of A, state of B, UTF-8 decoder state), so a
+//! witness is a shortest one in bytes. From each triple one byte per joint class is tried (two
+//! bytes in the same class of A, of B and of the decoder lead to the same triple), the first in
+//! a readability order: lowercase letters, digits, uppercase letters, printable punctuation,
+//! space, other ASCII, then the bytes of multi-byte characters. The search stops with an error
+//! after [`Limits::max_states`] triples: it never runs unbounded (a product can be as large as
+//! the product of the state counts).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use regex_automata::dfa::{dense, Automaton};
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+use regex_automata::{Anchored, PatternID};
+
+/// A multiply-rotate hasher for the search's small integer keys: SipHash's resistance to
+/// chosen keys buys nothing here (the keys are state ids) and costs most of the search time.
+#[derive(Default, Clone, Copy)]
+struct StateHasher(u64);
+
+impl StateHasher {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for StateHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Triple = (StateID, StateID, u8);
+type FastSet = HashSet<Triple, BuildHasherDefault<StateHasher>>;
+type FastMap = HashMap<Triple, usize, BuildHasherDefault<StateHasher>>;
+
+/// Bounds on one product search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most product states (triples) one search visits before it gives up.
+    pub max_states: usize,
+}
+
+impl Default for Limits {
+    /// 1,048,576 product states: about 40 MiB of bookkeeping at most.
+    fn default() -> Limits {
+        Limits {
+            max_states: 1 << 20,
+        }
+    }
+}
+
+/// Why a product search gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpsError {
+    kind: OpsErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OpsErrorKind {
+    TooManyStates(usize),
+    NoAnchoredStart(String),
+    QuitState,
+}
+
+impl OpsError {
+    /// Whether the search hit [`Limits::max_states`].
+    pub fn is_limit_exceeded(&self) -> bool {
+        matches!(self.kind, OpsErrorKind::TooManyStates(_))
+    }
+}
+
+impl fmt::Display for OpsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            OpsErrorKind::TooManyStates(n) => {
+                write!(f, "automata product exceeds {n} states")
+            }
+            OpsErrorKind::NoAnchoredStart(e) => {
+                write!(f, "automaton has no anchored start state: {e}")
+            }
+            OpsErrorKind::QuitState => write!(f, "automaton gave up on a quit byte"),
+        }
+    }
+}
+
+impl std::error::Error for OpsError {}
+
+/// A DFA's language: all its patterns, or one of them.
+pub struct Language<'a, T> {
+    dfa: &'a dense::DFA<T>,
+    pattern: Option<PatternID>,
+}
+
+impl<T> Clone for Language<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Language<'_, T> {}
+
+impl<T> fmt::Debug for Language<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Language")
+            .field("pattern", &self.pattern)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: AsRef<[u32]>> Language<'a, T> {
+    /// The strings some pattern of `dfa` matches.
+    pub fn of(dfa: &'a dense::DFA<T>) -> Language<'a, T> {
+        Language { dfa, pattern: None }
+    }
+
+    /// The strings pattern `pattern` of `dfa` matches (empty when `dfa` has no such pattern).
+    pub fn of_pattern(dfa: &'a dense::DFA<T>, pattern: PatternID) -> Language<'a, T> {
+        Language {
+            dfa,
+            pattern: Some(pattern),
+        }
+    }
+
+    fn start(&self) -> Result<StateID, OpsError> {
+        self.dfa
+            .start_state(&start::Config::new().anchored(Anchored::Yes))
+            .map_err(|e| OpsError {
+                kind: OpsErrorKind::NoAnchoredStart(e.to_string()),
+            })
+    }
+
+    /// Whether the input read so far (ending in state `s`) is in the language.
+    fn accepts(&self, s: StateID) -> bool {
+        let eoi = self.dfa.next_eoi_state(s);
+        if !self.dfa.is_match_state(eoi) {
+            return false;
+        }
+        match self.pattern {
+            None => true,
+            Some(p) => (0..self.dfa.match_len(eoi)).any(|i| self.dfa.match_pattern(eoi, i) == p),
+        }
+    }
+
+    fn is_dead(&self, s: StateID) -> bool {
+        self.dfa.is_dead_state(s)
+    }
+}
+
+/// A shortest valid UTF-8 string in both `a` and `b`, or `None` when they do not intersect.
+///
+/// # Errors
+/// The search hit `limits`, or a DFA has no anchored start or quit bytes.
+pub fn intersection<T: AsRef<[u32]>, U: AsRef<[u32]>>(
+    a: Language<'_, T>,
+    b: Language<'_, U>,
+    limits: &Limits,
+) -> Result<Option<String>, OpsError> {
+    search(a, b, limits, Goal::Both)
+}
+
+/// `None` when every string of `a` is in `b` (`L(a) ⊆ L(b)`); otherwise a shortest string of
+/// `a` that is not in `b`.
+///
+/// # Errors
+/// As [`intersection`].
+pub fn inclusion<T: AsRef<[u32]>, U: AsRef<[u32]>>(
+    a: Language<'_, T>,
+    b: Language<'_, U>,
+    limits: &Limits,
+) -> Result<Option<String>, OpsError> {
+    search(a, b, limits, Goal::OnlyA)
+}
+
+/// A shortest valid UTF-8 string of `a`, or `None` when `a` is empty.
+///
+/// # Errors
+/// As [`intersection`].
+pub fn shortest_member<T: AsRef<[u32]>>(
+    a: Language<'_, T>,
+    limits: &Limits,
+) -> Result<Option<String>, OpsError> {
+    search(a, a, limits, Goal::Both)
+}
+
+/// Every pair `(p, q)` (ordered) such that pattern `p` of `a` and pattern `q` of `b` have a
+/// common string: one exploration of the whole product instead of one search per pair.
+///
+/// # Errors
+/// As [`intersection`].
+pub fn intersecting_patterns<T: AsRef<[u32]>, U: AsRef<[u32]>>(
+    a: &dense::DFA<T>,
+    b: &dense::DFA<U>,
+    limits: &Limits,
+) -> Result<Vec<(PatternID, PatternID)>, OpsError> {
+    let (la, lb) = (Language::of(a), Language::of(b));
+    let classes = joint_classes(a, b);
+    let start = (la.start()?, lb.start()?, UTF8_ACCEPT);
+    let mut seen = FastSet::default();
+    let mut stack = vec![start];
+    seen.insert(start);
+    let mut pairs = BTreeSet::new();
+    while let Some((sa, sb, u)) = stack.pop() {
+        if u == UTF8_ACCEPT {
+            let (ea, eb) = (a.next_eoi_state(sa), b.next_eoi_state(sb));
+            if a.is_match_state(ea) && b.is_match_state(eb) {
+                for i in 0..a.match_len(ea) {
+                    for j in 0..b.match_len(eb) {
+                        pairs.insert((a.match_pattern(ea, i), b.match_pattern(eb, j)));
+                    }
+                }
+            }
+        }
+        for &byte in &classes {
+            let next = (
+                a.next_state(sa, byte),
+                b.next_state(sb, byte),
+                utf8_next(u, byte),
+            );
+            if next.2 == UTF8_DEAD || la.is_dead(next.0) || lb.is_dead(next.1) {
+                continue;
+            }
+            if a.is_quit_state(next.0) || b.is_quit_state(next.1) {
+                return Err(OpsError {
+                    kind: OpsErrorKind::QuitState,
+                });
+            }
+            if seen.contains(&next) {
+                continue;
+            }
+            if seen.len() >= limits.max_states {
+                return Err(OpsError {
+                    kind: OpsErrorKind::TooManyStates(limits.max_states),
+                });
+            }
+            seen.insert(next);
+            stack.push(next);
+        }
+    }
+    Ok(pairs.into_iter().collect())
+}
+
+#[derive(Clone, Copy)]
+enum Goal {
+    /// A string both languages accept.
+    Both,
+    /// A string the first accepts and the second does not.
+    OnlyA,
+}
+
+struct Node {
+    state: Triple,
+    parent: usize,
+    byte: u8,
+}
+
+fn search<T: AsRef<[u32]>, U: AsRef<[u32]>>(
+    a: Language<'_, T>,
+    b: Language<'_, U>,
+    limits: &Limits,
+    goal: Goal,
+) -> Result<Option<String>, OpsError> {
+    let classes = joint_classes(a.dfa, b.dfa);
+    let start = (a.start()?, b.start()?, UTF8_ACCEPT);
+    let mut index = FastMap::default();
+    let mut nodes = vec![Node {
+        state: start,
+        parent: 0,
+        byte: 0,
+    }];
+    index.insert(start, 0);
+    // INVARIANT (bfs-order): `nodes` is the breadth-first queue; node `i`'s parent is below `i`.
+    let mut i = 0;
+    while let Some(node) = nodes.get(i) {
+        let (sa, sb, u) = node.state;
+        if u == UTF8_ACCEPT && a.accepts(sa) {
+            let hit = match goal {
+                Goal::Both => b.accepts(sb),
+                Goal::OnlyA => !b.accepts(sb),
+            };
+            if hit {
+                return Ok(Some(witness(&nodes, i)));
+            }
+        }
+        for &byte in &classes {
+            let next = (
+                a.dfa.next_state(sa, byte),
+                b.dfa.next_state(sb, byte),
+                utf8_next(u, byte),
+            );
+            // A dead A never accepts again; a dead B matters only when B must accept too.
+            if next.2 == UTF8_DEAD || a.is_dead(next.0) {
+                continue;
+            }
+            if matches!(goal, Goal::Both) && b.is_dead(next.1) {
+                continue;
+            }
+            if a.dfa.is_quit_state(next.0) || b.dfa.is_quit_state(next.1) {
+                return Err(OpsError {
+                    kind: OpsErrorKind::QuitState,
+                });
+            }
+            if index.contains_key(&next) {
+                continue;
+            }
+            if nodes.len() >= limits.max_states {
+                return Err(OpsError {
+                    kind: OpsErrorKind::TooManyStates(limits.max_states),
+                });
+            }
+            index.insert(next, nodes.len());
+            nodes.push(Node {
+                state: next,
+                parent: i,
+                byte,
+            });
+        }
+        i += 1;
+    }
+    Ok(None)
+}
+
+/// The bytes on the path from the start to node `i`.
+fn witness(nodes: &[Node], mut i: usize) -> String {
+    let mut bytes = Vec::new();
+    // INVARIANT (bfs-order): parents are strictly smaller, so this walk ends at node 0.
+    while i != 0 {
+        let Some(node) = nodes.get(i) else { break };
+        bytes.push(node.byte);
+        i = node.parent;
+    }
+    bytes.reverse();
+    // The decoder accepted the path, so it is UTF-8; a lossy conversion changes nothing.
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// One byte per class of the joint partition (classes of A × classes of B × decoder classes),
+/// in readability order.
+fn joint_classes<T: AsRef<[u32]>, U: AsRef<[u32]>>(
+    a: &dense::DFA<T>,
+    b: &dense::DFA<U>,
+) -> Vec<u8> {
+    let (ca, cb) = (a.byte_classes(), b.byte_classes());
+    let mut seen: HashSet<u32, BuildHasherDefault<StateHasher>> = HashSet::default();
+    preference_order()
+        .filter(|&byte| {
+            let key = u32::from(ca.get(byte)) << 16
+                | u32::from(cb.get(byte)) << 8
+                | u32::from(utf8_class(byte));
+            seen.insert(key)
+        })
+        .collect()
+}
+
+/// All 256 bytes, the most readable first.
+fn preference_order() -> impl Iterator<Item = u8> {
+    let printable_punct = (b'!'..=b'~').filter(|c| !c.is_ascii_alphanumeric());
+    (b'a'..=b'z')
+        .chain(b'0'..=b'9')
+        .chain(b'A'..=b'Z')
+        .chain(printable_punct)
+        .chain(std::iter::once(b' '))
+        .chain((0u8..=0x7f).filter(|c| c.is_ascii_control()))
+        .chain(0x80..=0xff)
+}
+
+// A UTF-8 decoder as a DFA (RFC 3629 well-formed sequences, no surrogates, nothing above
+// U+10FFFF). States: ACCEPT between characters; NEED1..NEED3 awaiting that many continuation
+// bytes 80-BF; the four lead bytes with a narrower second byte get their own states.
+const UTF8_ACCEPT: u8 = 0;
+const UTF8_NEED1: u8 = 1;
+const UTF8_NEED2: u8 = 2;
+const UTF8_NEED3: u8 = 3;
+const UTF8_AFTER_E0: u8 = 4; // next A0-BF
+const UTF8_AFTER_ED: u8 = 5; // next 80-9F
+const UTF8_AFTER_F0: u8 = 6; // next 90-BF
+const UTF8_AFTER_F4: u8 = 7; // next 80-8F
+const UTF8_DEAD: u8 = 8;
+
+fn utf8_next(state: u8, byte: u8) -> u8 {
+    match state {
+        UTF8_ACCEPT => match byte {
+            0x00..=0x7f => UTF8_ACCEPT,
+            0xc2..=0xdf => UTF8_NEED1,
+            0xe0 => UTF8_AFTER_E0,
+            0xe1..=0xec | 0xee..=0xef => UTF8_NEED2,
+            0xed => UTF8_AFTER_ED,
+            0xf0 => UTF8_AFTER_F0,
+            0xf1..=0xf3 => UTF8_NEED3,
+            0xf4 => UTF8_AFTER_F4,
+            _ => UTF8_DEAD,
+        },
+        UTF8_NEED1 | UTF8_NEED2 | UTF8_NEED3 if (0x80..=0xbf).contains(&byte) => state - 1,
+        UTF8_AFTER_E0 if (0xa0..=0xbf).contains(&byte) => UTF8_NEED1,
+        UTF8_AFTER_ED if (0x80..=0x9f).contains(&byte) => UTF8_NEED1,
+        UTF8_AFTER_F0 if (0x90..=0xbf).contains(&byte) => UTF8_NEED2,
+        UTF8_AFTER_F4 if (0x80..=0x8f).contains(&byte) => UTF8_NEED2,
+        _ => UTF8_DEAD,
+    }
+}
+
+/// A partition of the bytes the decoder never tells apart.
+fn utf8_class(byte: u8) -> u8 {
+    match byte {
+        0x00..=0x7f => 0,
+        0x80..=0x8f => 1,
+        0x90..=0x9f => 2,
+        0xa0..=0xbf => 3,
+        0xc0..=0xc1 => 4,
+        0xc2..=0xdf => 5,
+        0xe0 => 6,
+        0xe1..=0xec => 7,
+        0xed => 8,
+        0xee..=0xef => 9,
+        0xf0 => 10,
+        0xf1..=0xf3 => 11,
+        0xf4 => 12,
+        0xf5..=0xff => 13,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
+    use super::*;
+    use proptest::prelude::*;
+    use regex_automata::dfa::StartKind;
+    use regex_automata::nfa::thompson::{self, WhichCaptures};
+    use regex_automata::{Input, MatchKind};
+
+    type Dfa = dense::DFA<Vec<u32>>;
+
+    /// A test glob: `*` any run of bytes (as the compiler's `*` crossing `:`), `?` one Unicode
+    /// scalar value, anything else literal. Translated to regex syntax here, so these tests do
+    /// not depend on the compiler's IR types.
+    fn glob_regex(glob: &str) -> String {
+        let mut re = String::new();
+        for c in glob.chars() {
+            match c {
+                '*' => re.push_str("(?s-u:.)*"),
+                '?' => re.push_str("(?s:.)"),
+                c => re.push_str(&regex_syntax::escape(&c.to_string())),
+            }
+        }
+        re.push('$');
+        re
+    }
+
+    /// A DFA configured as `build.rs` configures them.
+    fn dfa(globs: &[&str]) -> Dfa {
+        let res: Vec<String> = globs.iter().map(|g| glob_regex(g)).collect();
+        let nfa = thompson::Compiler::new()
+            .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .which_captures(WhichCaptures::None),
+            )
+            .build_many(&res)
+            .unwrap();
+        dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .match_kind(MatchKind::All)
+                    .start_kind(StartKind::Anchored)
+                    .byte_classes(true)
+                    .minimize(false),
+            )
+            .build_from_nfa(&nfa)
+            .unwrap()
+    }
+
+    /// Reference matcher: the glob semantics above, over characters.
+    fn glob_match(glob: &[char], s: &[char]) -> bool {
+        match glob.split_first() {
+            None => s.is_empty(),
+            Some(('*', rest)) => (0..=s.len()).any(|i| glob_match(rest, &s[i..])),
+            Some(('?', rest)) => !s.is_empty() && glob_match(rest, &s[1..]),
+            Some((c, rest)) => s.first() == Some(c) && glob_match(rest, &s[1..]),
+        }
+    }
+
+    fn matches(glob: &str, s: &str) -> bool {
+        let g: Vec<char> = glob.chars().collect();
+        let s: Vec<char> = s.chars().collect();
+        glob_match(&g, &s)
+    }
+
+    /// Whether the DFA matches all of `s` with pattern `p` (regex-automata's own search, not
+    /// the code under test).
+    fn dfa_matches(d: &Dfa, p: Option<usize>, s: &str) -> bool {
+        let input = Input::new(s).anchored(Anchored::Yes);
+        let mut set = regex_automata::PatternSet::new(d.pattern_len());
+        d.try_which_overlapping_matches(&input, &mut set).unwrap();
+        match p {
+            None => !set.is_empty(),
+            Some(p) => set.contains(PatternID::new(p).unwrap()),
+        }
+    }
+
+    const ALPHABET: [char; 4] = ['a', 'b', ':', 'é'];
+
+    /// Every string over [`ALPHABET`] of at most `n` characters, shortest first.
+    fn strings(n: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut layer = vec![String::new()];
+        for _ in 0..n {
+            layer = layer
+                .iter()
+                .flat_map(|s| {
+                    ALPHABET.iter().map(move |c| {
+                        let mut t = s.clone();
+                        t.push(*c);
+                        t
+                    })
+                })
+                .collect();
+            all.extend(layer.iter().cloned());
+        }
+        all
+    }
+
+    fn lim() -> Limits {
+        Limits::default()
+    }
+
+    #[test]
+    fn intersection_finds_a_shortest_readable_witness() {
+        let a = dfa(&["ecs:*"]);
+        let b = dfa(&["*:Describe*"]);
+        let w = intersection(Language::of(&a), Language::of(&b), &lim()).unwrap();
+        assert_eq!(w.as_deref(), Some("ecs:Describe"));
+        let c = dfa(&["s3:*"]);
+        assert_eq!(
+            intersection(Language::of(&a), Language::of(&c), &lim()).unwrap(),
+            None
+        );
+        // `?` is one character: a printable ASCII one is preferred.
+        let q = dfa(&["x?y"]);
+        assert_eq!(
+            shortest_member(Language::of(&q), &lim())
+                .unwrap()
+                .as_deref(),
+            Some("xay")
+        );
+    }
+
+    #[test]
+    fn witnesses_are_utf8_even_when_the_dfa_accepts_bytes() {
+        // `*` is any byte: the DFA alone accepts "\xff"; no string of length one byte fits
+        // both below, and the witness found is a whole character.
+        let a = dfa(&["*"]);
+        let b = dfa(&["?"]);
+        let w = intersection(Language::of(&a), Language::of(&b), &lim())
+            .unwrap()
+            .unwrap();
+        assert_eq!(w, "a");
+        let only_non_ascii = {
+            let nfa = thompson::Compiler::new()
+                .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                .configure(thompson::Config::new().utf8(false))
+                .build(r"(?-u:[\x80-\xff])+$")
+                .unwrap();
+            dense::Builder::new()
+                .configure(
+                    dense::Config::new()
+                        .match_kind(MatchKind::All)
+                        .start_kind(StartKind::Anchored),
+                )
+                .build_from_nfa(&nfa)
+                .unwrap()
+        };
+        let w = shortest_member(Language::of(&only_non_ascii), &lim())
+            .unwrap()
+            .unwrap();
+        assert_eq!(w.len(), 2);
+        assert_eq!(w.chars().count(), 1);
+    }
+
+    #[test]
+    fn inclusion_gives_a_counterexample() {
+        let narrow = dfa(&["iam:GetCredentialReport"]);
+        let wide = dfa(&["iam:Get*"]);
+        assert_eq!(
+            inclusion(Language::of(&narrow), Language::of(&wide), &lim()).unwrap(),
+            None
+        );
+        assert_eq!(
+            inclusion(Language::of(&wide), Language::of(&narrow), &lim())
+                .unwrap()
+                .as_deref(),
+            Some("iam:Get")
+        );
+        // Against an empty language every member of A is a counterexample.
+        let empty = dfa(&["a", "b"]);
+        let ab = dfa(&["ab"]);
+        assert_eq!(
+            inclusion(
+                Language::of(&ab),
+                Language::of_pattern(&empty, PatternID::ZERO),
+                &lim()
+            )
+            .unwrap()
+            .as_deref(),
+            Some("ab")
+        );
+    }
+
+    #[test]
+    fn patterns_restrict_each_side() {
+        let a = dfa(&["x*", "y*"]);
+        let b = dfa(&["*z", "y"]);
+        let p = |i| PatternID::new(i).unwrap();
+        assert_eq!(
+            intersection(
+                Language::of_pattern(&a, p(0)),
+                Language::of_pattern(&b, p(1)),
+                &lim()
+            )
+            .unwrap(),
+            None
+        );
+        assert_eq!(
+            intersection(
+                Language::of_pattern(&a, p(1)),
+                Language::of_pattern(&b, p(1)),
+                &lim()
+            )
+            .unwrap()
+            .as_deref(),
+            Some("y")
+        );
+        assert_eq!(
+            intersecting_patterns(&a, &b, &lim()).unwrap(),
+            vec![(p(0), p(0)), (p(1), p(0)), (p(1), p(1))]
+        );
+    }
+
+    #[test]
+    fn the_limit_is_an_error_not_a_hang() {
+        let a = dfa(&["*a????????"]);
+        let b = dfa(&["*b????????"]);
+        let err = intersection(
+            Language::of(&a),
+            Language::of(&b),
+            &Limits { max_states: 50 },
+        )
+        .unwrap_err();
+        assert!(err.is_limit_exceeded());
+        assert_eq!(err.to_string(), "automata product exceeds 50 states");
+        assert!(intersection(Language::of(&a), Language::of(&b), &lim())
+            .unwrap()
+            .is_none());
+    }
+
+    fn decode(bytes: &[u8]) -> bool {
+        let mut u = UTF8_ACCEPT;
+        for &b in bytes {
+            u = utf8_next(u, b);
+        }
+        u == UTF8_ACCEPT
+    }
+
+    #[test]
+    fn the_decoder_accepts_exactly_utf8() {
+        let edges = [0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff];
+        for b0 in 0..=255u8 {
+            assert_eq!(decode(&[b0]), std::str::from_utf8(&[b0]).is_ok(), "{b0:x}");
+            for b1 in 0..=255u8 {
+                let two = [b0, b1];
+                assert_eq!(decode(&two), std::str::from_utf8(&two).is_ok(), "{two:x?}");
+                for b2 in edges {
+                    let three = [b0, b1, b2];
+                    assert_eq!(
+                        decode(&three),
+                        std::str::from_utf8(&three).is_ok(),
+                        "{three:x?}"
+                    );
+                    for b3 in edges {
+                        let four = [b0, b1, b2, b3];
+                        assert_eq!(
+                            decode(&four),
+                            std::str::from_utf8(&four).is_ok(),
+                            "{four:x?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decoder_classes_are_a_congruence() {
+        for state in 0..UTF8_DEAD {
+            for x in 0..=255u8 {
+                for y in 0..=255u8 {
+                    if utf8_class(x) == utf8_class(y) {
+                        assert_eq!(
+                            utf8_next(state, x),
+                            utf8_next(state, y),
+                            "{state} {x:x} {y:x}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn glob() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just('a'),
+                Just('b'),
+                Just(':'),
+                Just('é'),
+                Just('*'),
+                Just('?')
+            ],
+            0..5,
+        )
+        .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn product_agrees_with_brute_force(g1 in glob(), g2 in glob(), g3 in glob()) {
+            let a = dfa(&[&g1]);
+            let b = dfa(&[&g2, &g3]);
+            let all = strings(4);
+            // The test DFAs are what the reference matcher says.
+            for s in &all {
+                prop_assert_eq!(dfa_matches(&a, None, s), matches(&g1, s));
+                prop_assert_eq!(dfa_matches(&b, Some(1), s), matches(&g3, s));
+            }
+            let in_b = |s: &str| matches(&g2, s) || matches(&g3, s);
+
+            let w = intersection(Language::of(&a), Language::of(&b), &lim()).unwrap();
+            let common = all.iter().find(|s| matches(&g1, s) && in_b(s));
+            match &w {
+                Some(w) => {
+                    prop_assert!(matches(&g1, w) && in_b(w), "bad witness {:?}", w);
+                    // Shortest: no brute-force string with fewer bytes is common.
+                    prop_assert!(all.iter().all(|s| s.len() >= w.len() || !(matches(&g1, s) && in_b(s))));
+                }
+                None => prop_assert!(common.is_none(), "missed {:?}", common),
+            }
+
+            let c = inclusion(Language::of(&a), Language::of(&b), &lim()).unwrap();
+            let outside = all.iter().find(|s| matches(&g1, s) && !in_b(s));
+            match &c {
+                Some(c) => {
+                    prop_assert!(matches(&g1, c) && !in_b(c), "bad counterexample {:?}", c);
+                    prop_assert!(all.iter().all(|s| s.len() >= c.len() || !matches(&g1, s) || in_b(s)));
+                }
+                None => prop_assert!(outside.is_none(), "missed {:?}", outside),
+            }
+
+            let b1 = Language::of_pattern(&b, PatternID::new(1).unwrap());
+            match intersection(Language::of(&a), b1, &lim()).unwrap() {
+                Some(w) => prop_assert!(matches(&g1, &w) && matches(&g3, &w), "bad witness {:?}", w),
+                None => prop_assert!(!all.iter().any(|s| matches(&g1, s) && matches(&g3, s))),
+            }
+
+            let pairs = intersecting_patterns(&a, &b, &lim()).unwrap();
+            for (q, g) in [(0usize, &g2), (1, &g3)] {
+                let pair = (PatternID::ZERO, PatternID::new(q).unwrap());
+                let expect = intersection(Language::of(&a), Language::of_pattern(&b, pair.1), &lim()).unwrap().is_some();
+                prop_assert_eq!(pairs.contains(&pair), expect, "pattern {} ({:?})", q, g);
+            }
+        }
+    }
+}
