@@ -178,8 +178,12 @@ impl Source {
     /// When any note is an error or any policy fails [`ExtractedPolicy::parse`]; the
     /// diagnostics are at their places in the file.
     pub fn parse_all(&self, limits: &Limits) -> Result<Vec<Parsed>, Diagnostics> {
-        let mut errors: Vec<Diagnostic> =
-            self.notes.iter().filter(|d| d.is_error()).cloned().collect();
+        let mut errors: Vec<Diagnostic> = self
+            .notes
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
         let mut parsed = Vec::new();
         for p in &self.policies {
             match p.parse(limits) {
@@ -303,8 +307,7 @@ impl ExtractedPolicy {
     /// places in the file, except those inside an unknown value's placeholder token (they are
     /// about a value nobody knows).
     pub fn check(&self, limits: &Limits) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> =
-            self.unknowns.iter().map(|u| u.diagnostic.clone()).collect();
+        let mut out: Vec<Diagnostic> = self.unknowns.iter().map(|u| u.diagnostic.clone()).collect();
         let found = match iamc_grammar::parse_policy_with(&self.src, self.kind, limits) {
             Ok(parsed) => parsed.warnings.0,
             Err(d) => d.into_vec(),
@@ -363,7 +366,11 @@ impl ExtractedPolicy {
         }
         match iamc_grammar::parse_policy_with(&self.src, self.kind, limits) {
             Ok(mut parsed) => {
-                let warnings = parsed.warnings.iter().map(|d| self.to_template(d)).collect();
+                let warnings = parsed
+                    .warnings
+                    .iter()
+                    .map(|d| self.to_template(d))
+                    .collect();
                 parsed.warnings = Warnings(warnings);
                 Ok(parsed)
             }
@@ -410,7 +417,10 @@ pub fn read(path: &str, bytes: &[u8], options: &Options) -> Result<Source, Sourc
         Err(e) => {
             let at = e.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let what = if looks_like_template(&lossy) {
+            let what = if ["Resources", "AWSTemplateFormatVersion", "format_version"]
+                .iter()
+                .any(|k| lossy.contains(k))
+            {
                 "the file"
             } else {
                 "the policy"
@@ -451,16 +461,7 @@ pub fn read(path: &str, bytes: &[u8], options: &Options) -> Result<Source, Sourc
         let root = match yaml::parse(text, options.max_file_bytes) {
             Ok(Some(root)) => root,
             Ok(None) => return Err(SourceError::at(&file, unrecognized(path))),
-            Err(p) => {
-                let p = if p.help.is_none() {
-                    p.help(
-                        "read as a YAML CloudFormation template, as the file does not start with `{`",
-                    )
-                } else {
-                    p
-                };
-                return Err(SourceError::at(&file, p));
-            }
+            Err(p) => return Err(SourceError::at(&file, p)),
         };
         if !is_template(&root) {
             return Err(SourceError::at(&file, unrecognized(path)));
@@ -477,10 +478,7 @@ pub fn read(path: &str, bytes: &[u8], options: &Options) -> Result<Source, Sourc
             ),
         ));
     }
-    let policies = drafts
-        .into_iter()
-        .map(|d| finish(&file, d))
-        .collect();
+    let policies = drafts.into_iter().map(|d| finish(&file, d)).collect();
     let mut notes: Vec<Diagnostic> = notes
         .into_iter()
         .map(|(s, p)| diagnostic(&file, s, p))
@@ -526,9 +524,13 @@ fn json_document(file: &SourceFile) -> Option<Json> {
 }
 
 fn looks_like_template(text: &str) -> bool {
-    ["\"Resources\"", "\"AWSTemplateFormatVersion\"", "\"format_version\""]
-        .iter()
-        .any(|k| text.contains(k))
+    [
+        "\"Resources\"",
+        "\"AWSTemplateFormatVersion\"",
+        "\"format_version\"",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
 }
 
 fn is_template(root: &tree::Node) -> bool {
@@ -583,7 +585,13 @@ fn finish(file: &Arc<SourceFile>, d: Draft) -> ExtractedPolicy {
                 .find(|(l, _, r)| *l <= text_span.start && text_span.end <= *r)
                 .map_or(text_span, |(l, _, r)| Span::new(*l, *r));
             Unknown {
-                diagnostic: Diagnostic::new(file, info.severity, info.span, info.message, info.help),
+                diagnostic: Diagnostic::new(
+                    file,
+                    info.severity,
+                    info.span,
+                    info.message,
+                    info.help,
+                ),
                 text_span,
                 token_span,
             }

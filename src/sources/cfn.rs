@@ -138,7 +138,10 @@ pub(crate) fn extract(
     let Value::Map(entries) = &resources.value else {
         cx.error(Problem::new(
             resources.span,
-            format!("`Resources` must be a mapping, found {}", resources.describe()),
+            format!(
+                "`Resources` must be a mapping, found {}",
+                resources.describe()
+            ),
         ));
         return (cx.drafts, cx.notes);
     };
@@ -178,12 +181,19 @@ impl<'a> Cx<'a> {
         let Value::Map(_) = &node.value else {
             self.error(Problem::new(
                 node.span,
-                format!("resource `{}` must be a mapping, found {}", clip(id), node.describe()),
+                format!(
+                    "resource `{}` must be a mapping, found {}",
+                    clip(id),
+                    node.describe()
+                ),
             ));
             return;
         };
         let Some(ty) = node.get("Type") else {
-            self.error(Problem::new(id_span, format!("resource `{}` has no `Type`", clip(id))));
+            self.error(Problem::new(
+                id_span,
+                format!("resource `{}` has no `Type`", clip(id)),
+            ));
             return;
         };
         let Some(ty) = ty.as_str() else {
@@ -197,7 +207,10 @@ impl<'a> Cx<'a> {
             if UNREAD.contains(&ty) {
                 self.warn(Problem::new(
                     id_span,
-                    format!("the policies of resource `{}` (`{ty}`) are not read", clip(id)),
+                    format!(
+                        "the policies of resource `{}` (`{ty}`) are not read",
+                        clip(id)
+                    ),
                 ));
             }
             return;
@@ -215,10 +228,12 @@ impl<'a> Cx<'a> {
         }
         let props = match node.get("Properties") {
             None => None,
-            Some(p @ Node {
-                value: Value::Map(_),
-                ..
-            }) => Some(p),
+            Some(
+                p @ Node {
+                    value: Value::Map(_),
+                    ..
+                },
+            ) => Some(p),
             Some(p) => {
                 self.error(Problem::new(
                     p.span,
@@ -347,7 +362,9 @@ impl<'a> Cx<'a> {
             Value::Bool(b) => RValue::Bool(*b, span),
             Value::Number(..) => RValue::Number(node.scalar_mapped(self.text)?, span),
             Value::Str(..) => RValue::Str(self.scalar(node), span),
-            Value::Seq(items) => RValue::Seq(items.iter().filter_map(|n| self.value(n)).collect(), span),
+            Value::Seq(items) => {
+                RValue::Seq(items.iter().filter_map(|n| self.value(n)).collect(), span)
+            }
             Value::Map(entries) => {
                 if let Some((name, arg)) = intrinsic(node) {
                     return self.intrinsic_value(name, arg, node);
@@ -534,7 +551,10 @@ impl<'a> Cx<'a> {
                     at,
                     format!("{what}: the parameter has no `Default`, so the value is unknown"),
                 )
-                .help(format!("give it a value with `--param {}=VALUE`", clip(name))),
+                .help(format!(
+                    "give it a value with `--param {}=VALUE`",
+                    clip(name)
+                )),
             ),
         }
     }
@@ -577,7 +597,10 @@ impl<'a> Cx<'a> {
                 i = open + 3;
                 continue;
             }
-            let Some(close) = s.get(open + 2..).and_then(|r| r.find('}')).map(|c| open + 2 + c)
+            let Some(close) = s
+                .get(open + 2..)
+                .and_then(|r| r.find('}'))
+                .map(|c| open + 2 + c)
             else {
                 break;
             };
@@ -682,7 +705,10 @@ fn unknown_function(name: &str, arg: &Node, node: &Node) -> UnknownInfo {
                     .join("."),
                 _ => "?".to_owned(),
             };
-            format!("`Fn::GetAtt` `{}` is known only once the stack is deployed", clip(&target))
+            format!(
+                "`Fn::GetAtt` `{}` is known only once the stack is deployed",
+                clip(&target)
+            )
         }
         "Fn::If" => {
             let cond = match &arg.value {

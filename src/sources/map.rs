@@ -88,7 +88,10 @@ impl Mapped {
     pub fn src_range(&self, start: usize, end: usize) -> Option<Span> {
         let a = self.src_of(start)?;
         let b = self.src_of(end.checked_sub(1)?.max(start))?;
-        Some(Span::new(a.start, if b.end > a.start { b.end } else { a.end }))
+        Some(Span::new(
+            a.start,
+            if b.end > a.start { b.end } else { a.end },
+        ))
     }
 
     /// Text bytes `start..end` (char boundaries) with their map.
@@ -508,8 +511,7 @@ fn content_start(region: &str, style: ScalarStyle) -> usize {
 fn is_block_header(line: &str) -> bool {
     let body = line.split(" #").next().unwrap_or("").trim_end();
     let mut cs = body.chars();
-    matches!(cs.next(), Some('|' | '>'))
-        && cs.all(|c| c.is_ascii_digit() || c == '+' || c == '-')
+    matches!(cs.next(), Some('|' | '>')) && cs.all(|c| c.is_ascii_digit() || c == '+' || c == '-')
 }
 
 /// Past leading `!tag` and `&anchor` properties and the whitespace around them.
@@ -630,11 +632,7 @@ mod tests {
         let m = yaml_scalar(text, Span::new(3, 16), "aAb", ScalarStyle::DoubleQuoted);
         assert_eq!(
             pieces(text, &m),
-            vec![
-                ('a', "a".into()),
-                ('A', "\\x41".into()),
-                ('b', "b".into())
-            ]
+            vec![('a', "a".into()), ('A', "\\x41".into()), ('b', "b".into())]
         );
         let text = "k: 'it''s'";
         let m = yaml_scalar(text, Span::new(3, 10), "it's", ScalarStyle::SingleQuoted);

@@ -39,9 +39,14 @@ const UNREAD: &[&str] = &[
 /// Whether `root` (a JSON object) is a Terraform plan or state.
 pub(crate) fn is_plan(root: &Node) -> bool {
     get(root, "format_version").is_some()
-        && ["planned_values", "resource_changes", "terraform_version", "values"]
-            .iter()
-            .any(|k| get(root, k).is_some())
+        && [
+            "planned_values",
+            "resource_changes",
+            "terraform_version",
+            "values",
+        ]
+        .iter()
+        .any(|k| get(root, k).is_some())
 }
 
 /// Every policy of the plan, in plan order, and notes about the plan itself.
@@ -102,7 +107,9 @@ impl Cx<'_> {
         let address = get(r, "address").and_then(as_str).unwrap_or("?").to_owned();
         let attr = |name: &'static str, kind: PolicyKind| (name, kind);
         let (single, inline) = match ty {
-            "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_user_policy"
+            "aws_iam_policy"
+            | "aws_iam_role_policy"
+            | "aws_iam_user_policy"
             | "aws_iam_group_policy" => (Some(attr("policy", PolicyKind::Identity)), false),
             "aws_iam_role" => (Some(attr("assume_role_policy", PolicyKind::Trust)), true),
             "aws_s3_bucket_policy" | "aws_sqs_queue_policy" | "aws_sns_topic_policy" => {
@@ -110,7 +117,14 @@ impl Cx<'_> {
             }
             "aws_kms_key" => {
                 // Optional: without one AWS sets its default key policy.
-                self.attribute(&address, values, unknown, "policy", PolicyKind::Resource, false);
+                self.attribute(
+                    &address,
+                    values,
+                    unknown,
+                    "policy",
+                    PolicyKind::Resource,
+                    false,
+                );
                 return;
             }
             _ => {
@@ -203,7 +217,15 @@ impl Cx<'_> {
                 .filter(|f| is_true(f));
             match (block_flag, get(block, "policy")) {
                 (Some(f), _) => self.unknown_policy(name, PolicyKind::Identity, f.span, "policy"),
-                (None, Some(p @ Node { value: Json::String(s), .. })) if !s.is_empty() => {
+                (
+                    None,
+                    Some(
+                        p @ Node {
+                            value: Json::String(s),
+                            ..
+                        },
+                    ),
+                ) if !s.is_empty() => {
                     self.known(name, PolicyKind::Identity, p);
                 }
                 _ => {}

@@ -163,12 +163,9 @@ pub(crate) fn from_json(node: json::Node) -> Result<Node, Problem> {
         Json::Number(n) => Value::Number(n, Style::Json),
         Json::String(s) => Value::Str(s, Style::Json),
         // INVARIANT (tree-depth): the grammar's lexer bounds JSON nesting to `MAX_DEPTH`.
-        Json::Array(items) => Value::Seq(
-            items
-                .into_iter()
-                .map(from_json)
-                .collect::<Result<_, _>>()?,
-        ),
+        Json::Array(items) => {
+            Value::Seq(items.into_iter().map(from_json).collect::<Result<_, _>>()?)
+        }
         Json::Object(members) => {
             let mut seen: HashMap<String, Span> = HashMap::new();
             let mut entries = Vec::with_capacity(members.len());

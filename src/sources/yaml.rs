@@ -51,7 +51,8 @@ pub(crate) fn parse(text: &str, copy_budget: usize) -> Result<Option<Node>, Prob
                 return Err(Problem::new(
                     Span::new(at, at),
                     format!("invalid YAML: {}", e.info()),
-                ));
+                )
+                .help("read as a YAML CloudFormation template, as the file does not start with `{`"));
             }
         }
     }
@@ -125,8 +126,10 @@ impl Builder<'_> {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(Problem::new(at, "the file holds more than one YAML document")
-                        .help("a CloudFormation template is one YAML document"));
+                    return Err(
+                        Problem::new(at, "the file holds more than one YAML document")
+                            .help("a CloudFormation template is one YAML document"),
+                    );
                 }
                 Ok(())
             }
@@ -171,7 +174,11 @@ impl Builder<'_> {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                let end = if at.end > at.start { at.end } else { frame.last_end };
+                let end = if at.end > at.start {
+                    at.end
+                } else {
+                    frame.last_end
+                };
                 let span = Span::new(frame.start, end.max(frame.start));
                 let value = match frame.kind {
                     FrameKind::Seq(items) => Value::Seq(items),
@@ -267,7 +274,10 @@ impl Builder<'_> {
             if !(tag.is_yaml_core_schema() && tag.suffix == "str") {
                 return Err(Problem::new(
                     span,
-                    format!("a mapping key must be a plain string, found the tag `{}`", show_tag(tag)),
+                    format!(
+                        "a mapping key must be a plain string, found the tag `{}`",
+                        show_tag(tag)
+                    ),
                 ));
             }
         }
@@ -361,7 +371,10 @@ impl Builder<'_> {
                         _ => {
                             return Err(Problem::new(
                                 node.span,
-                                format!("a mapping key must be a string, found {}", node.describe()),
+                                format!(
+                                    "a mapping key must be a string, found {}",
+                                    node.describe()
+                                ),
                             ))
                         }
                     };
@@ -496,8 +509,9 @@ fn show_tag(t: &Tag) -> String {
 }
 
 fn unsupported_tag(t: &Tag, at: Span) -> Problem {
-    Problem::new(at, format!("unsupported YAML tag `{}`", clip(&show_tag(t))))
-        .help("iamc reads CloudFormation's short forms (`!Ref`, `!Sub`, `!GetAtt`, ...) and `!!str`")
+    Problem::new(at, format!("unsupported YAML tag `{}`", clip(&show_tag(t)))).help(
+        "iamc reads CloudFormation's short forms (`!Ref`, `!Sub`, `!GetAtt`, ...) and `!!str`",
+    )
 }
 
 /// Applies a node's tag: a short form becomes a one-entry mapping `{Fn::Name: node}` (`Ref`
