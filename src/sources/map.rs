@@ -653,11 +653,11 @@ mod tests {
     #[test]
     fn json_string_output_escapes_and_maps_back() {
         let text = "k: 'a\"b'";
-        let scalar = yaml_scalar(text, Span::new(3, 9), "a\"b", ScalarStyle::SingleQuoted);
+        let scalar = yaml_scalar(text, Span::new(3, 8), "a\"b", ScalarStyle::SingleQuoted);
         let mut out = Mapped::new();
-        out.push_json_string(&scalar, Span::new(3, 3), Span::new(9, 9));
+        out.push_json_string(&scalar, Span::new(3, 3), Span::new(8, 8));
         assert_eq!(out.text, "\"a\\\"b\"");
-        assert_eq!(out.src_range(0, out.len()), Some(Span::new(3, 9)));
+        assert_eq!(out.src_range(0, out.len()), Some(Span::new(3, 8)));
         assert_eq!(out.src_range(2, 4), Some(Span::new(5, 6)));
     }
 
