@@ -652,15 +652,24 @@ pub fn sources(data: &[u8]) {
         }
         for u in p.unknowns() {
             assert!(inside(u.span()), "unknown out of the file");
-            assert!(u.text_span().end <= text.len(), "placeholder out of the text");
+            assert!(
+                u.text_span().end <= text.len(),
+                "placeholder out of the text"
+            );
         }
         for d in p.check(&limits) {
-            assert!(d.span().end <= template.len(), "check diagnostic out of the file");
+            assert!(
+                d.span().end <= template.len(),
+                "check diagnostic out of the file"
+            );
             assert!(d.to_string().starts_with("fuzz.src:"));
         }
         match p.parse(&limits) {
             Ok(parsed) => {
-                assert!(p.is_known(), "a policy with unknowns was parsed for deciding");
+                assert!(
+                    p.is_known(),
+                    "a policy with unknowns was parsed for deciding"
+                );
                 for w in parsed.warnings.iter() {
                     assert!(w.span().end <= template.len());
                 }
@@ -694,7 +703,7 @@ fn sources_input(mode: u8, rest: &[u8]) -> Vec<u8> {
                 "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"aws_iam_policy.p\",\"mode\":\"managed\",\"type\":\"aws_iam_policy\",\"change\":{\"actions\":[\"create\"],\"after\":{\"policy\":\"",
             );
             for (i, c) in text.chars().enumerate() {
-                let escape = (mode >> 2).wrapping_add(i as u8) % 3 == 0;
+                let escape = (mode >> 2).wrapping_add(i as u8).is_multiple_of(3);
                 match c {
                     '"' => out.push_str("\\\""),
                     '\\' => out.push_str("\\\\"),
