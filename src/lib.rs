@@ -6,3 +6,4 @@
 //! against.
 
 pub mod reference;
+pub mod sources;

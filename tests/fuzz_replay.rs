@@ -23,11 +23,12 @@ mod gen;
 #[path = "../fuzz/src/targets.rs"]
 mod targets;
 
-const TARGETS: [&str; 4] = [
+const TARGETS: [&str; 5] = [
     "parse",
     "compile_differential",
     "load_artifact",
     "authorize",
+    "sources",
 ];
 
 fn data_dir() -> PathBuf {
@@ -175,4 +176,34 @@ fn fuzz_replay_authorize() {
         br#"{"action":"ecs:StopTask","resource":"arn:aws:ecs:us-east-1:111122223333:task/prod/x","context":{"aws:ResourceTag/Department":"Accounting"}}"#,
     );
     targets::authorize(fx, &line);
+}
+
+#[test]
+fn fuzz_replay_sources() {
+    for (name, data) in crashers("sources") {
+        eprintln!("replaying {name}");
+        targets::sources(&data);
+    }
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/templates");
+    for entry in std::fs::read_dir(templates).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for mode in [0u8, 0x10] {
+            let mut data = vec![mode];
+            data.extend_from_slice(&bytes);
+            targets::sources(&data);
+        }
+    }
+    let seeds: &[&[u8]] = &[
+        b"\x01Statement: {Effect: Allow, Action: !Sub '${P}:Get*', Resource: !GetAtt B.Arn}",
+        b"\x02A: &a {Type: AWS::IAM::Policy, Properties: {PolicyDocument: {Statement: []}}}\nB: *a",
+        b"\x03{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:\xc3\xa9\",\"Resource\":\"*\"}}",
+        b"\x13\xf0\x9f\x98\x80\"\\\n\x01",
+        b"\x00\xef\xbb\xbf{}",
+    ];
+    for s in seeds {
+        targets::sources(s);
+    }
+    for data in smoke_inputs(200, 96) {
+        targets::sources(&data);
+    }
 }

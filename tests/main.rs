@@ -11,6 +11,7 @@ mod grammar;
 mod hostile;
 mod props;
 mod reference_cases;
+mod sources;
 #[path = "support/strategies.rs"]
 mod strategies;
 mod support;
