@@ -735,8 +735,8 @@ fn compile(opts: &CompileOptions, io: &mut Streams<'_>) -> Result<u8, CliError> 
         }
         CompileOutput::Artifact(path) => path,
     };
-    let bytes = match compile_policies(&policies) {
-        Ok(artifact) => artifact.to_bytes(),
+    let bytes = match iamc_compiler::compile_set(&policies, &iamc_compiler::Config::default()) {
+        Ok(bytes) => bytes,
         Err(e) => {
             let _ = writeln!(io.stderr, "iamc: error: the policies do not compile: {e}");
             let _ = writeln!(io.stderr, "iamc: error: nothing written");
@@ -778,63 +778,9 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
 /// `iamc inspect`: 0 valid (described on stdout), 2 I/O error or invalid artifact.
 fn inspect(path: &str, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let bytes = read_capped(path, MAX_ARTIFACT_FILE_BYTES, "an artifact")?;
-    let bad = |e: iamc_runtime::LoadError| {
-        CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}"))
-    };
-    let info = iamc_runtime::format::info(&bytes).map_err(bad)?;
-    let artifact = Artifact::from_bytes(&bytes).map_err(bad)?;
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{path}: iamc artifact, format version {}, {} bytes\n",
-        info.format_version, info.total_len
-    ));
-    out.push_str(&format!(
-        "produced by: iamc {}, regex-automata {}\n",
-        info.producer.iamc, info.producer.regex_automata
-    ));
-    let groups: Vec<String> = artifact
-        .groups()
-        .map(|(t, level)| {
-            if t.is_org() {
-                format!("{} level {level}", t.as_str())
-            } else {
-                t.as_str().to_owned()
-            }
-        })
-        .collect();
-    out.push_str(&format!(
-        "policies: {}\nstatements: {}\ngroups: {}\n",
-        artifact.policy_count(),
-        artifact.statement_count(),
-        groups.join(", ")
-    ));
-    out.push_str(&format!("sections: {}\n", info.sections.len()));
-    out.push_str("  #  kind      offset        bytes  crc32\n");
-    for (i, s) in info.sections.iter().enumerate() {
-        out.push_str(&format!(
-            "  {i:<2} {:<9} {:>8} {:>12}  {:08x}\n",
-            s.kind_name(),
-            s.offset,
-            s.len,
-            s.crc32
-        ));
-    }
-    let automata = artifact.automata();
-    let (states, dfa_bytes) = automata
-        .iter()
-        .fold((0usize, 0usize), |(s, b), a| (s + a.states, b + a.bytes));
-    out.push_str(&format!(
-        "automata: {} ({states} states, {dfa_bytes} bytes)\n",
-        automata.len()
-    ));
-    out.push_str("  #  role        patterns     states        bytes\n");
-    for (i, a) in automata.iter().enumerate() {
-        out.push_str(&format!(
-            "  {i:<2} {:<10} {:>9} {:>10} {:>12}\n",
-            a.role, a.patterns, a.states, a.bytes
-        ));
-    }
-    write!(io.stdout, "{out}")
+    let info = iamc_compiler::inspect::inspect(&bytes)
+        .map_err(|e| CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}")))?;
+    write!(io.stdout, "{}", info.render(path))
         .and_then(|()| io.stdout.flush())
         .map_err(|e| CliError::Fatal(format!("cannot write to standard output: {e}")))?;
     Ok(EXIT_OK)

@@ -15,8 +15,7 @@
 
 use iamc_grammar::ast;
 use iamc_runtime::{
-    Context, Decision, EffectName, Explanation, MatchedStatement, PolicyType, Reason, Request,
-    Value,
+    Context, Decision, Effect, Explanation, MatchedStatement, PolicyType, Reason, Request, Value,
 };
 
 mod conditions;
@@ -87,10 +86,10 @@ impl PolicySet {
                         continue;
                     }
                     let effect = match stmt.effect.node {
-                        ast::Effect::Allow => EffectName::Allow,
-                        ast::Effect::Deny => EffectName::Deny,
+                        ast::Effect::Allow => Effect::Allow,
+                        ast::Effect::Deny => Effect::Deny,
                     };
-                    if effect == EffectName::Deny {
+                    if effect == Effect::Deny {
                         said.denied.push(ty);
                     } else {
                         said.allowed(ty, grant);

@@ -371,7 +371,7 @@ fn compile_then_eval_the_artifact_and_inspect_it() {
     let o = iamc(&["inspect", out_s], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
-    let version = format!("format version {}", iamc_runtime::format::FORMAT_VERSION);
+    let version = format!("format version {}", iamc_format::container::FORMAT_VERSION);
     assert!(text.contains(&version), "{text}");
     assert!(text.contains("policies: 2\nstatements: 4\n"), "{text}");
     for role in ["action", "resource", "condition"] {

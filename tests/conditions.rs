@@ -1340,7 +1340,9 @@ fn check(rows: &[Row], v2012: bool) {
                     .unwrap_or_else(|e| panic!("{row:?}: {e}"));
             let got = a.authorize(&req);
             let explained = a.explain(&req).decision;
-            let loaded = iamc_runtime::Artifact::from_bytes(&a.to_bytes())
+            let bytes = iamc_compiler::compile(std::slice::from_ref(&p), &Default::default())
+                .unwrap_or_else(|e| panic!("{row:?}: {e}"));
+            let loaded = iamc_runtime::Artifact::from_bytes(&bytes)
                 .unwrap_or_else(|e| panic!("{row:?}: round trip: {e}"))
                 .authorize(&req);
             let reference = iamc::reference::PolicySet::new(vec![p]).authorize(&req);

@@ -1,6 +1,6 @@
 //! IR + automata → the runtime's [`Program`] (and, through the container, artifact bytes).
 
-use iamc_runtime::program::{Program, StatementMeta, StmtEffect};
+use iamc_format::program::{Program, StatementMeta};
 
 use crate::automata::action::build_action_shards;
 use crate::automata::build::{DfaStats, OwnedDfa};
@@ -28,7 +28,7 @@ pub fn emit(set: PolicySet, mut b: DfaBuilder) -> Result<Compiled, CompileError>
     // when the identity policies are all there is; the runtime honours it there alone.
     let identity_only = matches!(
         set.groups.as_slice(),
-        [g] if g.policy_type == iamc_runtime::PolicyType::Identity
+        [g] if g.policy_type == iamc_format::PolicyType::Identity
     );
     if !identity_only {
         for sh in &mut shards {
@@ -51,8 +51,8 @@ pub fn emit(set: PolicySet, mut b: DfaBuilder) -> Result<Compiled, CompileError>
             index: s.provenance.index,
             sid: s.provenance.sid,
             effect: match s.effect {
-                Effect::Allow => StmtEffect::Allow,
-                Effect::Deny => StmtEffect::Deny,
+                Effect::Allow => iamc_format::Effect::Allow,
+                Effect::Deny => iamc_format::Effect::Deny,
             },
             resource,
             conditions: s.conditions,

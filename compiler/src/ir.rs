@@ -10,8 +10,8 @@
 
 use std::fmt::{self, Write as _};
 
+use iamc_format::cond::Conditions;
 use iamc_grammar::Span;
-use iamc_runtime::program::Conditions;
 
 /// A statement's number in policy order (policies in the order given, statements by index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,8 +20,8 @@ pub struct StmtId(pub u32);
 /// A whole policy set, lowered.
 #[derive(Debug, Clone)]
 pub struct PolicySet {
-    /// The typed groups (see `iamc_runtime::program::Program::groups`).
-    pub groups: Vec<iamc_runtime::program::Group>,
+    /// The typed groups (see `iamc_format::program::Program::groups`).
+    pub groups: Vec<iamc_format::program::Group>,
     /// Policy names, group by group, in the order given within a group.
     pub policies: Vec<String>,
     /// Every statement; `statements[i].id == StmtId(i)`.
@@ -54,7 +54,7 @@ pub struct Statement {
     pub provenance: Provenance,
     pub effect: Effect,
     /// `Principal` / `NotPrincipal`, in resource-like policies.
-    pub principal: Option<iamc_runtime::program::PrincipalBlock>,
+    pub principal: Option<iamc_format::program::PrincipalBlock>,
     pub action: ActionMatcher,
     pub resource: ResourceMatcher,
     /// `None` when the statement has no condition.

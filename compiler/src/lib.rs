@@ -30,7 +30,8 @@
 //!      substituted template. An unresolved variable makes the entry match nothing (so it
 //!      excludes nothing in `NotResource`).
 //! 3. [`emit`]: the runtime's `Program` (statement metadata, candidate lists, resource blocks)
-//!    plus the DFAs; the container (`iamc_runtime::format`) turns them into bytes.
+//!    plus the DFAs; [`container`] writes them into artifact bytes (the layout of
+//!    `iamc_format::container`).
 //!
 //! # Runtime cost
 //! `authorize` walks each action DFA once over the action and each resource DFA at most once
@@ -72,8 +73,10 @@
 //!   second thread while the metadata decodes (`iamc_runtime::Artifact::from_bytes`).
 
 pub mod automata;
+pub mod container;
 pub mod emit;
 mod error;
+pub mod inspect;
 pub mod ir;
 pub mod lower;
 
@@ -176,7 +179,22 @@ pub fn compile_set_artifact(
     set: &PolicySet,
     config: &Config,
 ) -> Result<(iamc_runtime::Artifact, Stats), CompileError> {
+    let (bytes, stats) = compile_set_with_stats(set, config)?;
+    let a = iamc_runtime::Artifact::from_bytes(&bytes)
+        .map_err(|e| CompileError::program(e.to_string()))?;
+    Ok((a, stats))
+}
+
+/// Compiles a typed policy set into artifact bytes and reports what was built.
+///
+/// # Errors
+/// See [`compile_artifact`].
+pub fn compile_set_with_stats(
+    set: &PolicySet,
+    config: &Config,
+) -> Result<(Vec<u8>, Stats), CompileError> {
     let c = compile_set_program(set, config)?;
+    let bytes = container::write_artifact(&c.program, &c.dfas);
     let stats = Stats {
         policies: c.program.policies.len(),
         statements: c.program.statements.len(),
@@ -184,9 +202,7 @@ pub fn compile_set_artifact(
         resource_patterns: c.program.resource_patterns as usize,
         dfas: c.stats,
     };
-    let a = iamc_runtime::Artifact::from_parts(c.program, c.dfas)
-        .map_err(|e| CompileError::program(e.what))?;
-    Ok((a, stats))
+    Ok((bytes, stats))
 }
 
 /// Compiles `policies` into artifact bytes (`iamc compile`), loadable with
@@ -195,7 +211,7 @@ pub fn compile_set_artifact(
 /// # Errors
 /// See [`compile_artifact`].
 pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, CompileError> {
-    Ok(compile_artifact(policies, config)?.0.to_bytes())
+    compile_set(&PolicySet::from_policies(policies.to_vec()), config)
 }
 
 /// Compiles a typed policy set into artifact bytes.
@@ -203,7 +219,7 @@ pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, Com
 /// # Errors
 /// See [`compile_artifact`].
 pub fn compile_set(set: &PolicySet, config: &Config) -> Result<Vec<u8>, CompileError> {
-    Ok(compile_set_artifact(set, config)?.0.to_bytes())
+    Ok(compile_set_with_stats(set, config)?.0)
 }
 
 /// Compiles `policies` into bytes and reports what was built.
@@ -214,8 +230,7 @@ pub fn compile_with_stats(
     policies: &[ast::Policy],
     config: &Config,
 ) -> Result<(Vec<u8>, Stats), CompileError> {
-    let (a, stats) = compile_artifact(policies, config)?;
-    Ok((a.to_bytes(), stats))
+    compile_set_with_stats(&PolicySet::from_policies(policies.to_vec()), config)
 }
 
 /// Parses the identity policies at `paths` (each named by its file name) and writes their

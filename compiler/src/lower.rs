@@ -11,9 +11,9 @@
 //! 4. conditions (`lower/condition.rs`, owned by the conditions work): the `Condition` block to
 //!    the runtime's lowered form. *After it*: no AST left in the statement.
 
+use iamc_format::program;
+use iamc_format::PolicyType;
 use iamc_grammar::{ast, PolicySet};
-use iamc_runtime::program;
-use iamc_runtime::PolicyType;
 
 use crate::automata::DfaBuilder;
 use crate::{ir, CompileError};
@@ -119,7 +119,7 @@ fn lower_conditions(
     stmt: &ast::Statement,
     version: ast::Version,
     dfas: &mut DfaBuilder,
-) -> Result<Option<iamc_runtime::program::Conditions>, CompileError> {
+) -> Result<Option<iamc_format::cond::Conditions>, CompileError> {
     let c = condition::lower_conditions(&stmt.conditions, version, dfas)?;
     Ok((!c.is_always()).then_some(c))
 }

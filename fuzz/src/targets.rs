@@ -219,13 +219,13 @@ fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyKind) {
 
 /// Compiles `policies` to artifact bytes and loads them back.
 pub fn compile_and_load(policies: &[ast::Policy]) -> Result<(Vec<u8>, Artifact), String> {
-    let (artifact, _) =
-        iamc_compiler::compile_artifact(policies, &iamc_compiler::Config::default())
-            .map_err(|e| format!("compile: {e}"))?;
-    let bytes = artifact.to_bytes();
+    let bytes = iamc_compiler::compile(policies, &iamc_compiler::Config::default())
+        .map_err(|e| format!("compile: {e}"))?;
     let loaded = load(&bytes).map_err(|e| format!("load: {e}"))?;
+    let (program, dfas) =
+        iamc_compiler::inspect::read_artifact(&bytes).map_err(|e| format!("read back: {e}"))?;
     assert_eq!(
-        loaded.to_bytes(),
+        iamc_compiler::container::write_artifact(&program, &dfas),
         bytes,
         "an artifact does not round-trip through bytes"
     );

@@ -1,20 +1,6 @@
 //! What a decision says.
 
-/// A statement's effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
-
-impl Effect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-    }
-}
+use crate::{Effect, PolicyType};
 
 /// The answer: explicit deny beats allow beats implicit deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,83 +21,6 @@ impl Decision {
 
     pub fn is_allowed(self) -> bool {
         self == Decision::Allow
-    }
-}
-
-/// Which type of policy a statement belongs to (spec 7.2), in the order a decision lists them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, bincode::Encode, bincode::Decode,
-)]
-pub enum PolicyType {
-    /// Identity-based policies of the principal.
-    Identity,
-    /// Resource-based policies of the resource (bucket, queue, key policy, ...).
-    Resource,
-    /// The trust policy of the role being assumed: a resource policy whose grant is needed even
-    /// in the same account (spec 7.3, rule 3).
-    Trust,
-    /// The principal's permissions boundary: a ceiling.
-    Boundary,
-    /// The session policy: a ceiling.
-    Session,
-    /// Service control policies, one level of the organization each: ceilings.
-    Scp,
-    /// Resource control policies, one level of the organization each: ceilings.
-    Rcp,
-    /// VPC endpoint policies: a ceiling on requests through the endpoint.
-    Endpoint,
-}
-
-impl PolicyType {
-    /// Every type, in listing order.
-    pub const ALL: [PolicyType; 8] = [
-        PolicyType::Identity,
-        PolicyType::Resource,
-        PolicyType::Trust,
-        PolicyType::Boundary,
-        PolicyType::Session,
-        PolicyType::Scp,
-        PolicyType::Rcp,
-        PolicyType::Endpoint,
-    ];
-
-    /// The name in decision JSON: `identity`, `resource`, `trust`, `boundary`, `session`,
-    /// `scp`, `rcp`, `endpoint`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PolicyType::Identity => "identity",
-            PolicyType::Resource => "resource",
-            PolicyType::Trust => "trust",
-            PolicyType::Boundary => "boundary",
-            PolicyType::Session => "session",
-            PolicyType::Scp => "scp",
-            PolicyType::Rcp => "rcp",
-            PolicyType::Endpoint => "endpoint",
-        }
-    }
-
-    /// Inverse of [`PolicyType::as_str`].
-    pub fn from_name(name: &str) -> Option<PolicyType> {
-        PolicyType::ALL.into_iter().find(|t| t.as_str() == name)
-    }
-
-    /// What a reason calls these policies.
-    pub fn describe(self) -> &'static str {
-        match self {
-            PolicyType::Identity => "the identity-based policies",
-            PolicyType::Resource => "the resource-based policy",
-            PolicyType::Trust => "the role trust policy",
-            PolicyType::Boundary => "the permissions boundary",
-            PolicyType::Session => "the session policy",
-            PolicyType::Scp => "the service control policies",
-            PolicyType::Rcp => "the resource control policies",
-            PolicyType::Endpoint => "the VPC endpoint policy",
-        }
-    }
-
-    /// Whether the type is one level of an organization (SCP, RCP).
-    pub fn is_org(self) -> bool {
-        matches!(self, PolicyType::Scp | PolicyType::Rcp)
     }
 }
 
@@ -197,23 +106,7 @@ pub struct MatchedStatement {
     /// The statement's index in its `Statement` array (0 for a single object).
     pub index: u32,
     pub sid: Option<String>,
-    pub effect: EffectName,
-}
-
-/// [`Effect`] with an ordering, for sorting matched statements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EffectName {
-    Allow,
-    Deny,
-}
-
-impl From<Effect> for EffectName {
-    fn from(e: Effect) -> EffectName {
-        match e {
-            Effect::Allow => EffectName::Allow,
-            Effect::Deny => EffectName::Deny,
-        }
-    }
+    pub effect: Effect,
 }
 
 /// A decision with every statement that matched, by type then in policy order, and why.
@@ -247,10 +140,7 @@ impl Explanation {
                 None => out.push_str("null"),
             }
             out.push_str(",\"effect\":\"");
-            out.push_str(match s.effect {
-                EffectName::Allow => "Allow",
-                EffectName::Deny => "Deny",
-            });
+            out.push_str(s.effect.as_str());
             out.push_str("\",\"type\":\"");
             out.push_str(s.policy_type.as_str());
             out.push('"');

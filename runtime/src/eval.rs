@@ -24,14 +24,14 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
+use iamc_format::program::{ActionShard, CandidateList, Program, ResourceBlock, MAX_ORG_LEVELS};
+use iamc_format::template::{Template, Token};
+
 use crate::principal::{
-    block_class, combine, grant_required, Caller, CallerKind, Verdicts, DIRECT, MAX_ORG_LEVELS,
-};
-use crate::program::{
-    ActionShard, CandidateList, Dfa, Program, ResourceBlock, StmtEffect, Template, Token,
+    block_class, combine, grant_required, Caller, CallerKind, Verdicts, DIRECT,
 };
 use crate::{
-    Decision, EffectName, Explanation, MatchedStatement, PolicyType, Reason, Request, Value,
+    cond, Decision, Dfa, Effect, Explanation, MatchedStatement, PolicyType, Reason, Request, Value,
 };
 
 /// How many matched resource pattern ids the stack buffer holds.
@@ -195,7 +195,7 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
             }
         }
         for id in hit.not_actions() {
-            if effect_of(id) == Some(StmtEffect::Deny) && cx.class(id)? != 0 {
+            if effect_of(id) == Some(Effect::Deny) && cx.class(id)? != 0 {
                 return Ok(Decision::ExplicitDeny);
             }
         }
@@ -251,7 +251,7 @@ fn authorize_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Decision> {
             }
         }
         for id in hit.not_actions() {
-            if effect_of(id) == Some(StmtEffect::Allow) && consider(id, &mut cx, &mut allow)? {
+            if effect_of(id) == Some(Effect::Allow) && consider(id, &mut cx, &mut allow)? {
                 return Ok(Decision::Allow);
             }
         }
@@ -302,7 +302,7 @@ fn identity_only_allow<'a>(
             }
         }
         for id in hit.not_actions() {
-            if effect_of(id) == Some(StmtEffect::Allow) && cx.class(id)? != 0 {
+            if effect_of(id) == Some(Effect::Allow) && cx.class(id)? != 0 {
                 return Ok(Decision::Allow);
             }
         }
@@ -347,13 +347,13 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
         let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
         let g = p.groups.get(s.group as usize).ok_or(Inconsistent)?;
         let effect = match s.effect {
-            StmtEffect::Allow => {
+            Effect::Allow => {
                 *allow.get_mut(s.group as usize).ok_or(Inconsistent)? |= c;
-                EffectName::Allow
+                Effect::Allow
             }
-            StmtEffect::Deny => {
+            Effect::Deny => {
                 first_deny = Some(first_deny.map_or(g.policy_type, |t| t.min(g.policy_type)));
-                EffectName::Deny
+                Effect::Deny
             }
         };
         statements.push(MatchedStatement {
@@ -526,7 +526,7 @@ impl<'a> Cx<'a> {
         }
         let class = match &s.principal {
             None => DIRECT,
-            Some(b) => block_class(b, &self.caller, s.effect == StmtEffect::Deny),
+            Some(b) => block_class(b, &self.caller, s.effect == Effect::Deny),
         };
         if class == 0 || !self.applies(id)? {
             return Ok(0);
@@ -545,8 +545,8 @@ impl<'a> Cx<'a> {
             None => true,
             // Fail closed: a Deny whose conditions cannot be evaluated applies.
             Some(c) => match s.effect {
-                StmtEffect::Deny => c.eval_checked(self.req, self.dfas).unwrap_or(true),
-                StmtEffect::Allow => c.eval(self.req, self.dfas),
+                Effect::Deny => cond::eval_checked(c, self.req, self.dfas).unwrap_or(true),
+                Effect::Allow => cond::eval(c, self.req, self.dfas),
             },
         })
     }

@@ -3,9 +3,9 @@
 //!
 //! Everything here borrows from the request and the program: no allocation.
 
-use crate::decision::{PolicyType, Reason};
-use crate::program::{PrincipalBlock, PrincipalEntryType};
-use crate::Decision;
+use iamc_format::program::{PrincipalBlock, PrincipalEntryType};
+
+use crate::{Decision, PolicyType, Reason};
 
 /// What a request's `principal` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,9 +275,6 @@ pub(crate) struct Verdicts {
     pub rcp_allow: u64,
     pub rcp_levels: u32,
 }
-
-/// The most organization levels a set may have per type (the bit masks above).
-pub const MAX_ORG_LEVELS: u32 = 64;
 
 /// The decision of spec 7.3 once no explicit deny applies, and its reason.
 pub(crate) fn combine(

@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use iamc_runtime::program::{
+use iamc_format::program::{
     literal_hash, ActionShard, CandidateList, LiteralTable, NotActionCheck,
 };
 use regex_automata::dfa::Automaton;

@@ -10,7 +10,8 @@
 
 use std::collections::HashMap;
 
-use iamc_runtime::program::{ResourceBlock, ResourceDfa, ResourceEntry, Template, Token};
+use iamc_format::program::{ResourceBlock, ResourceDfa, ResourceEntry};
+use iamc_format::template::{Template, Token};
 use regex_syntax::hir::Hir;
 
 use super::build::{BuildFailure, DfaBuilder, DfaRole};

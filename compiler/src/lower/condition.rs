@@ -19,14 +19,15 @@
 //!
 //! For the compiler engineer: call [`lower_conditions`] with the statement's
 //! `conditions`; an empty block gives [`Conditions::always`] (store `None` for it if you prefer).
-//! At run time call `Conditions::eval_checked(req, all_dfas)` and treat `Err` as *true* for
-//! Deny statements and *false* for Allow statements (or `eval` for Allow only).
+//! At run time the runtime evaluates the block and treats an internal error as *true* for
+//! Deny statements and *false* for Allow statements.
 
-use iamc_grammar::ast::{self, BaseOperator, Segment, SetQualifier};
-use iamc_runtime::cond::{
-    base64_decode, fold, parse_bool, parse_cidr, parse_date, parse_decimal, Cidr, Clause,
-    Conditions, Matcher, Order, Quantifier, Seg, Template, Test,
+use iamc_format::cond::{Clause, Conditions, Matcher, Order, Quantifier, Test};
+use iamc_format::template::{Template, Token};
+use iamc_format::value::{
+    base64_decode, fold, parse_bool, parse_cidr, parse_date, parse_decimal, Cidr,
 };
+use iamc_grammar::ast::{self, BaseOperator, Segment, SetQualifier};
 
 use crate::automata::glob::{glob_hir, glob_key};
 use crate::automata::{DfaBuilder, DfaRole};
@@ -201,12 +202,12 @@ fn template(t: &ast::Template, wild: bool) -> Option<Template> {
 }
 
 fn runtime_template(t: &ast::Template, wild: bool) -> Template {
-    let mut segs: Vec<Seg> = Vec::new();
-    let push_lit = |segs: &mut Vec<Seg>, c: char| {
-        if let Some(Seg::Lit(s)) = segs.last_mut() {
+    let mut segs: Vec<Token> = Vec::new();
+    let push_lit = |segs: &mut Vec<Token>, c: char| {
+        if let Some(Token::Lit(s)) = segs.last_mut() {
             s.push(c);
         } else {
-            segs.push(Seg::Lit(c.to_string()));
+            segs.push(Token::Lit(c.to_string()));
         }
     };
     for seg in &t.segments {
@@ -214,20 +215,20 @@ fn runtime_template(t: &ast::Template, wild: bool) -> Template {
             Segment::Text(x) => {
                 for c in x.chars() {
                     match c {
-                        '*' if wild => segs.push(Seg::Star),
-                        '?' if wild => segs.push(Seg::One),
+                        '*' if wild => segs.push(Token::Star { colon: true }),
+                        '?' if wild => segs.push(Token::One { colon: true }),
                         c => push_lit(&mut segs, c),
                     }
                 }
             }
             Segment::Escaped(c) => push_lit(&mut segs, *c),
-            Segment::Variable { key, default } => segs.push(Seg::Var {
+            Segment::Variable { key, default } => segs.push(Token::Var {
                 key: key.clone(),
                 default: default.clone(),
             }),
         }
     }
-    Template { segs }
+    Template { tokens: segs }
 }
 
 fn equals(values: &[&ast::ConditionValue], fold_case: bool) -> Matcher {
