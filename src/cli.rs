@@ -8,10 +8,11 @@
 use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 
+use iamc::io::{error_to_json, explanation_to_json, request_from_json, MAX_REQUEST_BYTES};
 use iamc::reference::PolicySet as Reference;
 use iamc_grammar::ast;
 use iamc_grammar::{PolicySet, SourceFile};
-use iamc_runtime::{Artifact, Explanation, Request, MAX_REQUEST_BYTES};
+use iamc_runtime::{Artifact, Explanation, Request};
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
@@ -791,22 +792,26 @@ fn eval(opts: &EvalOptions, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let decider = build_decider(opts, io.stderr)?;
     let out_err = |e: io::Error| CliError::Fatal(format!("cannot write to standard output: {e}"));
     let mut status = EXIT_OK;
-    let mut answer = |line: Result<&str, String>, out: &mut dyn Write| -> Result<(), CliError> {
-        let text = match line.and_then(|l| Request::from_json(l).map_err(|e| e.to_string())) {
-            Ok(req) => decider.explain(&req).to_json(),
-            Err(msg) => {
-                status = EXIT_INVALID;
-                error_json(&msg)
-            }
+    // `line`: the request text and its line number in the input (errors say `LINE:COL`).
+    let mut answer =
+        |line: Result<(usize, &str), String>, out: &mut dyn Write| -> Result<(), CliError> {
+            let request =
+                line.and_then(|(n, l)| request_from_json(l).map_err(|e| e.on_line(n).to_string()));
+            let text = match request {
+                Ok(req) => explanation_to_json(&decider.explain(&req)),
+                Err(msg) => {
+                    status = EXIT_INVALID;
+                    error_to_json(&msg)
+                }
+            };
+            writeln!(out, "{text}").map_err(out_err)
         };
-        writeln!(out, "{text}").map_err(out_err)
-    };
     match &opts.requests {
         Requests::One(path) => {
             let bytes = read_limited(path)?;
             let text = std::str::from_utf8(&bytes)
                 .map_err(|e| format!("request is not valid utf-8 (byte {})", e.valid_up_to()));
-            answer(text, io.stdout)?;
+            answer(text.map(|t| (1, t)), io.stdout)?;
         }
         Requests::Lines(path) => {
             let file = std::fs::File::open(path)
@@ -824,13 +829,6 @@ fn eval(opts: &EvalOptions, io: &mut Streams<'_>) -> Result<u8, CliError> {
     Ok(status)
 }
 
-fn error_json(msg: &str) -> String {
-    let mut s = String::from("{\"error\":");
-    iamc_runtime::write_json_string(&mut s, msg);
-    s.push('}');
-    s
-}
-
 /// Reads a whole `--request` file, refusing one larger than a request may be.
 fn read_limited(path: &str) -> Result<Vec<u8>, CliError> {
     use std::io::Read;
@@ -846,16 +844,19 @@ fn read_limited(path: &str) -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
-/// Calls `f` on every non-blank line of `reader`: the text, or why it is not a request (not
-/// UTF-8, longer than [`MAX_REQUEST_BYTES`]). A line never holds more than the limit in memory.
+/// Calls `f` on every non-blank line of `reader`: its number (from 1) and text, or why it is not
+/// a request (not UTF-8, longer than [`MAX_REQUEST_BYTES`]). A line never holds more than the
+/// limit in memory.
 fn for_each_line(
     reader: &mut dyn BufRead,
     name: &str,
-    mut f: impl FnMut(Result<&str, String>) -> Result<(), CliError>,
+    mut f: impl FnMut(Result<(usize, &str), String>) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     let mut line = Vec::new();
+    let mut number = 0usize;
     loop {
         line.clear();
+        number += 1;
         let (read_any, too_long) = read_line_limited(reader, &mut line)
             .map_err(|e| CliError::Fatal(format!("cannot read {name}: {e}")))?;
         if !read_any {
@@ -869,7 +870,7 @@ fn for_each_line(
         }
         match std::str::from_utf8(&line) {
             Ok(text) if text.trim().is_empty() => {}
-            Ok(text) => f(Ok(text))?,
+            Ok(text) => f(Ok((number, text)))?,
             Err(e) => f(Err(format!(
                 "request is not valid utf-8 (byte {})",
                 e.valid_up_to()

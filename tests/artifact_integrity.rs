@@ -41,7 +41,7 @@ pub(crate) fn example_requests() -> Vec<Request> {
     let mut out: Vec<Request> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| Request::from_json(l).unwrap())
+        .map(|l| iamc::io::request_from_json(l).unwrap())
         .collect();
     out.push(Request::new("ecs:ListTasks", "*"));
     out.push(Request::new(

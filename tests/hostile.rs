@@ -58,7 +58,7 @@ impl Engines {
             assert_eq!(compiled, reference, "engines differ on {}", short(req));
         }
         assert_eq!(self.artifact.authorize(req), compiled.decision);
-        let _ = compiled.to_json();
+        let _ = iamc::io::explanation_to_json(&compiled);
         compiled.decision
     }
 }
@@ -282,7 +282,7 @@ fn hostile_huge_requests_decide() {
     assert_eq!(e.decide(&deny), Decision::ExplicitDeny);
 }
 
-/// `Request::from_json` answers every hostile text with a request or an error message (never a
+/// `iamc::io::request_from_json` answers every hostile text with a request or an error message (never a
 /// panic, never a stack overflow); whatever parses decides.
 #[test]
 fn hostile_request_json_errors_or_decides() {
@@ -345,7 +345,7 @@ fn hostile_request_json_errors_or_decides() {
         ),
     ];
     for t in &texts {
-        match Request::from_json(t) {
+        match iamc::io::request_from_json(t) {
             Ok(req) => {
                 e.decide(&req);
             }
@@ -357,9 +357,13 @@ fn hostile_request_json_errors_or_decides() {
         }
     }
     // The limits name themselves.
-    let too_big = Request::from_json(&texts[3]).unwrap_err().to_string();
+    let too_big = iamc::io::request_from_json(&texts[3])
+        .unwrap_err()
+        .to_string();
     assert!(too_big.contains("limit"), "{too_big}");
-    let deep = Request::from_json(&texts[5]).unwrap_err().to_string();
+    let deep = iamc::io::request_from_json(&texts[5])
+        .unwrap_err()
+        .to_string();
     assert!(deep.contains("limit"), "{deep}");
 }
 
@@ -846,16 +850,17 @@ fn hostile_limits_each_limit_is_named_at_its_place() {
     assert_eq!(Limits::default().max_statements, 50_000);
 
     // Requests: each field limit, named.
-    let limits = iamc_runtime::RequestLimits {
+    let limits = iamc::io::RequestLimits {
         max_action_bytes: 10,
         max_resource_bytes: 20,
         max_key_bytes: 5,
         max_value_bytes: 8,
     };
+    // The message (after the error's `line:col`, which `iamc::io`'s own tests check).
     let req = |json: &str| {
-        Request::from_json_with(json, &limits)
+        iamc::io::request_from_json_with(json, &limits)
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message().to_owned())
     };
     assert_eq!(
         req(r#"{"action":"s3:Get","resource":"arn:aws:s3:::b","context":{"k":"v"}}"#),

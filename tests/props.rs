@@ -118,8 +118,8 @@ fn compare(
         TestCaseError::fail(format!(
             "{what}\n{case:?}\nrequest:   {}\nreference: {}\ncompiled:  {} (authorize: {})",
             request_json(r),
-            want.to_json(),
-            got.to_json(),
+            iamc::io::explanation_to_json(&want),
+            iamc::io::explanation_to_json(&got),
             decision.as_str()
         ))
     };
@@ -532,7 +532,7 @@ proptest! {
                 let decision = artifact.authorize(&r);
                 let report = |what: &str| TestCaseError::fail(format!(
                     "{what}\n{case:?}\nset: {set:#?}\nrequest:   {}\nreference: {}\ncompiled:  {} (authorize: {})",
-                    request_json(&r), want.to_json(), got.to_json(), decision.as_str()
+                    request_json(&r), iamc::io::explanation_to_json(&want), iamc::io::explanation_to_json(&got), decision.as_str()
                 ));
                 if got != want {
                     return Err(report("compiled explain differs from the reference"));
