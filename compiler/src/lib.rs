@@ -41,36 +41,8 @@
 //! request's action, not on the size of the set.
 //!
 //! # Measured sizes
-//! Release build, this project's 2-vCPU VM (noisy: ±30 %), `iamc compile` and `iamc inspect`,
-//! load = `Artifact::from_bytes` (criterion median, `cargo bench --bench iamc -- load`),
-//! 2026-11-24, format version 2 (action literal tables):
-//!
-//! | set | compile | artifact | action DFAs | resource DFAs | condition DFAs | load |
-//! |---|---|---|---|---|---|---|
-//! | `ecs/` (10 policies, 44 statements) | 1.7 ms | 133 KB | 1: 10 wildcard patterns (+ literal table), 137 states, 38 KB | 2: 10 patterns, 138 states, 28 KB | 9: 330 states, 47 KB | 0.06 ms |
-//! | `aws-managed/` (1,452 policies, 7,656 statements) | 0.8-1.0 s | 10.1 MB | 1: 1,099 wildcard patterns (+ 10,524 literals in the table), 11,914 states, 3.4 MB | 3: 382 patterns, 4,307 states, 1.2 MB | 349: 16,486 states, 3.3 MB | 4.8 ms (DFAs validated on a second thread) |
-//!
-//! Before the literal tables (format version 1) the `aws-managed` action DFAs held all 16,133
-//! patterns in 2 shards, 204,597 states and 56.9 MB: an 8-9 s compile, a 62.9 MB artifact and
-//! a 50-93 ms load, nearly all of it validating those tables.
-//!
-//! What shaped these numbers:
-//! - the literal action names (no wildcard) are 10,524 of the corpus's 11,623 distinct action
-//!   patterns; as a DFA they are a trie whose states are inherent (minimization, tried, removes
-//!   none: with `MatchKind::All` every final state reports a different pattern set), as a hash
-//!   table they are 300 KB of names. 50 patterns of the `svc:*X*` shape, end-anchored, made one
-//!   20-pattern shard 131k states: they are early-reported into a bit mask instead;
-//! - resource patterns with two star-bracketed literals, or a prefix walk beside a search,
-//!   multiply states: compiled whole, the corpus's 1,870 distinct resource globs gave 108k
-//!   states (56 MB) and a 68 s compile; holding each only up to its first significant floating
-//!   literal (see `automata::glob::resource_form`) gives 4,307 states and moves the rest to an
-//!   exact run-time confirmation of the candidates;
-//! - what remained of a sequential load (callgrind, one load of the `aws-managed` artifact:
-//!   106 M instructions) was decoding the 1.9 MB bincode metadata (44 %: tens of thousands of
-//!   small allocations, the candidate lists and condition templates first), validating 8 MB of
-//!   dense DFA tables (23 %), checking the program's cross references (12 %) and the checksums
-//!   (4 %): the candidate lists now share one id pool per shard, and the DFAs are validated on a
-//!   second thread while the metadata decodes (`iamc_runtime::Artifact::from_bytes`).
+//! Compile times, artifact sizes, automata sizes and load times of real sets are in
+//! BENCHMARKS.md ("Compile, artifact, load, threads" and "Automata of the real sets").
 
 pub mod automata;
 pub mod container;

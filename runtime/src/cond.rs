@@ -18,11 +18,30 @@ use regex_automata::dfa::Automaton;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
-use crate::{Context, Dfa, Request, Value};
+use crate::{arn, Context, Dfa, Request, Value};
 
 mod template;
 
-use template::{split6, Cmp3};
+/// Outcome of one comparison of a request value with a policy value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp3 {
+    Match,
+    NoMatch,
+    /// Not comparable (not an ARN with six fields, not a boolean).
+    Error,
+    /// A variable has no value and no default.
+    Unresolved,
+}
+
+impl Cmp3 {
+    fn from_bool(b: bool) -> Cmp3 {
+        if b {
+            Cmp3::Match
+        } else {
+            Cmp3::NoMatch
+        }
+    }
+}
 
 /// Whether `x` relates to a policy value as `op` says, `o` being `x`'s order against it.
 fn order_holds(op: Order, o: Ordering) -> bool {
@@ -213,7 +232,7 @@ fn per_value(
             dfa,
             templates,
         } => {
-            let shape_ok = !*arn || split6(x).is_some();
+            let shape_ok = !*arn || arn::fields(x).is_some();
             let decided = match dfa {
                 None => false,
                 Some(_) if !shape_ok => acc.add(Cmp3::Error),
@@ -221,11 +240,13 @@ fn per_value(
             };
             if !decided {
                 for t in templates {
+                    // An exhausted glob budget is an evaluation error: fail closed.
                     let r = if *arn {
                         template::arn_like(t, ctx, x)
                     } else {
                         template::like(t, ctx, x)
-                    };
+                    }
+                    .map_err(|_| EvalError)?;
                     if acc.add(r) {
                         break;
                     }

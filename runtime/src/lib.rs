@@ -3,13 +3,16 @@
 //! Consumes artifact bytes (untrusted: every byte is validated, nothing panics) and
 //! [`Request`]s; produces [`Decision`]s. Depends on nothing of the iamc grammar or compiler.
 
+mod arn;
 mod artifact;
 mod cond;
 mod decision;
 mod error;
 mod eval;
+mod glob;
 mod principal;
 mod request;
+mod template;
 
 pub use artifact::Artifact;
 pub use decision::{Decision, Explanation, MatchedStatement, Reason};
