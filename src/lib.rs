@@ -1,7 +1,7 @@
 //! iamc: compile AWS IAM policies into decision automata.
 //!
 //! This package is the command line (`src/main.rs`), the reference interpreter
-//! ([`reference`]), a deliberately simple evaluator that walks the parsed policy directly and
+//! ([`reference`](mod@reference)), a deliberately simple evaluator that walks the parsed policy directly and
 //! shares no matching code with the compiler: it is the oracle the compiled path is tested
 //! against; and the JSON of requests and decisions ([`io`]), which the command line speaks and
 //! the runtime does not.

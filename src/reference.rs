@@ -10,7 +10,7 @@
 //! The policies are a typed set (`iamc_grammar::PolicySet`): identity-based policies, resource
 //! and trust policies, permissions boundary, session policy, SCP and RCP levels, endpoint
 //! policies. Each statement is decided alone (`statement_applies`, plus the `Principal` block
-//! for resource-like policies, `principal_grant`), then [`decide`] applies spec 7.3 to what
+//! for resource-like policies, `principal_grant`), then `decide` applies spec 7.3 to what
 //! each type said.
 
 use iamc_grammar::ast;

@@ -21,6 +21,8 @@
 //!
 //! Evaluation is not here: the runtime evaluates programs, the compiler builds them.
 
+#![warn(missing_docs)]
+
 pub mod codec;
 pub mod cond;
 pub mod container;

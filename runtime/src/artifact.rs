@@ -137,6 +137,14 @@ impl Artifact {
     }
 
     /// Number of statements, over every policy of the set.
+    ///
+    /// ```
+    /// use iamc_runtime::Artifact;
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// assert!(artifact.statement_count() >= artifact.policy_count());
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn statement_count(&self) -> usize {
         self.program.statements.len()
     }

@@ -1,16 +1,30 @@
-//! What a decision says.
+//! What a decision says: the [`Decision`], and in an [`Explanation`] the statements that
+//! applied and the [`Reason`].
 
 use crate::{Effect, PolicyType};
 
 /// The answer: explicit deny beats allow beats implicit deny.
+///
+/// ```
+/// use iamc_runtime::Decision;
+///
+/// assert!(Decision::Allow.is_allowed());
+/// assert!(!Decision::ImplicitDeny.is_allowed());
+/// assert_eq!(Decision::ExplicitDeny.as_str(), "ExplicitDeny");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
+    /// Some applicable statement allows the request, no applicable statement denies it, and
+    /// every policy type that must allow does.
     Allow,
+    /// An applicable statement denies the request.
     ExplicitDeny,
+    /// Nothing denies the request, and not everything that must allow it does.
     ImplicitDeny,
 }
 
 impl Decision {
+    /// `Allow`, `ExplicitDeny` or `ImplicitDeny`.
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Allow => "Allow",
@@ -19,6 +33,7 @@ impl Decision {
         }
     }
 
+    /// Whether the decision is `Allow`.
     pub fn is_allowed(self) -> bool {
         self == Decision::Allow
     }
@@ -55,6 +70,15 @@ pub enum Reason {
 
 impl Reason {
     /// A sentence for people: `implicitly denied: the permissions boundary has no matching Allow`.
+    ///
+    /// ```
+    /// use iamc_runtime::{PolicyType, Reason};
+    ///
+    /// assert_eq!(
+    ///     Reason::NoAllow(PolicyType::Boundary).message(),
+    ///     "implicitly denied: the permissions boundary has no matching Allow"
+    /// );
+    /// ```
     pub fn message(self) -> String {
         match self {
             Reason::ExplicitDeny(t) => format!("explicitly denied by {}", t.describe()),
@@ -95,6 +119,17 @@ impl Reason {
 
 /// A statement that matched a request (principal, action, resource and conditions all
 /// satisfied).
+///
+/// ```
+/// use iamc_runtime::{Artifact, Effect, Request};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+/// let e = artifact.explain(&Request::new("ecs:ListClusters", "*"));
+/// let m = &e.statements[0];
+/// assert_eq!((m.policy.as_str(), m.index, m.sid.as_deref()), ("ecs-dev.json", 2, Some("List")));
+/// assert_eq!(m.effect, Effect::Allow);
+/// # Ok::<(), iamc_runtime::LoadError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MatchedStatement {
     /// The policy's type; statements are listed by type first.
@@ -105,14 +140,22 @@ pub struct MatchedStatement {
     pub policy: String,
     /// The statement's index in its `Statement` array (0 for a single object).
     pub index: u32,
+    /// The statement's `Sid`, if it has one.
     pub sid: Option<String>,
+    /// The statement's effect.
     pub effect: Effect,
 }
 
-/// A decision with every statement that matched, by type then in policy order, and why.
+/// A decision with every statement that matched, by type then in policy order, and why
+/// ([`Artifact::explain`](crate::Artifact::explain)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
+    /// The decision, as [`Artifact::authorize`](crate::Artifact::authorize) gives it.
     pub decision: Decision,
+    /// Every statement whose principal, action, resource and conditions matched the request,
+    /// by policy type (listing order), then in the order the policies were given, then by
+    /// index.
     pub statements: Vec<MatchedStatement>,
+    /// Which policy type decided.
     pub reason: Reason,
 }

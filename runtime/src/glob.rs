@@ -59,40 +59,49 @@ fn walk<'p, 't>(
     // This frame's free star: the position after it, and the text its run has not taken yet.
     let mut star: Option<(Cur<'p>, &'t str)> = None;
     loop {
-        match pat.next(p) {
-            None if t.is_empty() => return Ok(Step::Match),
-            None => {}
-            Some((Elem::Star { colon: true }, np)) => {
-                star = Some((np, t));
-                p = np;
+        if let Some((run, after)) = pat.literal_run(p) {
+            // A run of literal characters, compared at once.
+            if let Some(rest) = t.strip_prefix(run) {
+                p = after;
+                t = rest;
                 continue;
             }
-            Some((Elem::Star { colon: false }, np)) => {
-                if depth >= MAX_DEPTH {
-                    return Err(Exhausted);
-                }
-                let mut run = t;
-                loop {
-                    *budget = budget.checked_sub(1).ok_or(Exhausted)?;
-                    match walk(pat, np, run, budget, depth + 1)? {
-                        Step::Match => return Ok(Step::Match),
-                        Step::Fail => break,
-                        Step::Retry => {}
-                    }
-                    let mut it = run.chars();
-                    match it.next() {
-                        Some(c) if c != ':' => run = it.as_str(),
-                        _ => break,
-                    }
-                }
-                // Every run of the barred star failed: back to this frame's free star.
-            }
-            Some((e, np)) => {
-                let mut it = t.chars();
-                if it.next().is_some_and(|c| e.accepts(c)) {
+        } else {
+            match pat.next(p) {
+                None if t.is_empty() => return Ok(Step::Match),
+                None => {}
+                Some((Elem::Star { colon: true }, np)) => {
+                    star = Some((np, t));
                     p = np;
-                    t = it.as_str();
                     continue;
+                }
+                Some((Elem::Star { colon: false }, np)) => {
+                    if depth >= MAX_DEPTH {
+                        return Err(Exhausted);
+                    }
+                    let mut run = t;
+                    loop {
+                        *budget = budget.checked_sub(1).ok_or(Exhausted)?;
+                        match walk(pat, np, run, budget, depth + 1)? {
+                            Step::Match => return Ok(Step::Match),
+                            Step::Fail => break,
+                            Step::Retry => {}
+                        }
+                        let mut it = run.chars();
+                        match it.next() {
+                            Some(c) if c != ':' => run = it.as_str(),
+                            _ => break,
+                        }
+                    }
+                    // Every run of the barred star failed: back to this frame's free star.
+                }
+                Some((e, np)) => {
+                    let mut it = t.chars();
+                    if it.next().is_some_and(|c| e.accepts(c)) {
+                        p = np;
+                        t = it.as_str();
+                        continue;
+                    }
                 }
             }
         }
@@ -119,11 +128,12 @@ mod tests {
     use crate::{Context, Scalar, Value};
 
     /// A pattern in a small notation: `*` free star, `%` barred star, `?` free one, `!` barred
-    /// one, `$` the variable `v`, anything else literal.
+    /// one, `$` the variable `v`, anything else literal (consecutive literal characters one
+    /// token, as the compiler writes them).
     fn template(p: &str) -> Template {
-        let tokens = p
-            .chars()
-            .map(|c| match c {
+        let mut tokens: Vec<Token> = Vec::new();
+        for c in p.chars() {
+            let tok = match c {
                 '*' => Token::Star { colon: true },
                 '%' => Token::Star { colon: false },
                 '?' => Token::One { colon: true },
@@ -132,9 +142,16 @@ mod tests {
                     key: "v".into(),
                     default: None,
                 },
-                c => Token::Lit(c.to_string()),
-            })
-            .collect();
+                c => {
+                    if let Some(Token::Lit(text)) = tokens.last_mut() {
+                        text.push(c);
+                        continue;
+                    }
+                    Token::Lit(c.to_string())
+                }
+            };
+            tokens.push(tok);
+        }
         Template { tokens }
     }
 
@@ -197,7 +214,8 @@ mod tests {
         let alphabet = ['a', 'b', ':'];
         let patterns = [
             "*", "%", "a*b", "a%b", "*a*", "%a%", "*:*", "%:%", "*%*", "%*%", "a*%b", "%:*:%",
-            "?*", "!%", "*!*", "%?%", "a%:%b", "*a%b*", "%%", "**:", ":%%:",
+            "?*", "!%", "*!*", "%?%", "a%:%b", "*a%b*", "%%", "**:", ":%%:", "ab*ba", "*ab:*",
+            "a:b%", "%ab%ba%", "*aba", "ab?:*b",
         ];
         let mut texts = vec![String::new()];
         for len in 1..=6 {

@@ -112,6 +112,26 @@ impl<'a> Subst<'a> {
         }
     }
 
+    /// The literal text at `c`, up to the next wildcard or the end of the current token, and
+    /// the position after it: lets a matcher compare a run of literal characters at once.
+    /// `None` at a wildcard, at the end, or when `c` is bounded ([`Subst::bounded`]).
+    pub(crate) fn literal_run(&self, mut c: Cur<'a>) -> Option<(&'a str, Cur<'a>)> {
+        if c.left != usize::MAX {
+            return None;
+        }
+        while c.rest.is_empty() {
+            match self.tokens.get(c.next)? {
+                Token::Lit(text) => c.rest = text,
+                Token::Var { key, default } => {
+                    c.rest = resolve(self.ctx, key, default.as_deref()).unwrap_or("");
+                }
+                Token::Star { .. } | Token::One { .. } => return None,
+            }
+            c.next += 1;
+        }
+        Some((c.rest, Cur { rest: "", ..c }))
+    }
+
     /// `c` bounded to its next `n` elements.
     pub(crate) fn bounded(c: Cur<'a>, n: usize) -> Cur<'a> {
         Cur { left: n, ..c }

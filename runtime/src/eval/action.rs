@@ -78,17 +78,25 @@ impl<'a> ActionHit<'a> {
                 return Ok(true);
             }
         }
-        for l in self.early_lists() {
-            for &id in of(l).ok_or(Inconsistent)? {
-                if f(id)? {
-                    return Ok(true);
+        if self.exact {
+            // A literal action's list is complete.
+            return Ok(false);
+        }
+        if self.early != 0 {
+            for l in self.early_lists() {
+                for &id in of(l).ok_or(Inconsistent)? {
+                    if f(id)? {
+                        return Ok(true);
+                    }
                 }
             }
         }
-        for id in self.not_actions() {
-            let is = p.statements.get(id as usize).map(|s| s.effect) == Some(effect);
-            if is && f(id)? {
-                return Ok(true);
+        if !self.shard.not_actions.is_empty() {
+            for id in self.not_actions() {
+                let is = p.statements.get(id as usize).map(|s| s.effect) == Some(effect);
+                if is && f(id)? {
+                    return Ok(true);
+                }
             }
         }
         Ok(false)

@@ -104,14 +104,25 @@ impl<'a> Resources<'a> {
     }
 
     fn pattern_matched(&mut self, pid: u32) -> Res<bool> {
-        if self.matched.is_none() {
-            self.matched = Some(collect_resource_matches(
-                self.p,
-                self.dfas,
-                &self.req.resource,
-            )?);
-        }
-        let m = self.matched.as_ref().ok_or(Inconsistent)?;
+        let Resources {
+            p,
+            dfas,
+            req,
+            matched,
+        } = self;
+        let m = match matched {
+            Some(m) => m,
+            // Filled in place: the buffer is a kilobyte, not worth moving.
+            None => {
+                let m = matched.insert(Matched {
+                    ids: [0; MAX_MATCHED],
+                    len: 0,
+                    overflow: false,
+                });
+                collect_resource_matches(p, dfas, &req.resource, m)?;
+                m
+            }
+        };
         if !m.overflow {
             let live = m.ids.get(..m.len).ok_or(Inconsistent)?;
             return Ok(live.binary_search(&pid).is_ok());
@@ -158,12 +169,8 @@ fn walk_resource_dfa(
     Ok(false)
 }
 
-fn collect_resource_matches(p: &Program, dfas: &[Dfa], resource: &str) -> Res<Matched> {
-    let mut m = Matched {
-        ids: [0; MAX_MATCHED],
-        len: 0,
-        overflow: false,
-    };
+/// Collects into `m` the pattern ids of every resource DFA that `resource` matched.
+fn collect_resource_matches(p: &Program, dfas: &[Dfa], resource: &str, m: &mut Matched) -> Res<()> {
     for r in &p.resource_dfas {
         let dfa = dfas.get(r.dfa as usize).ok_or(Inconsistent)?;
         walk_resource_dfa(dfa, r.first_pattern, resource, &mut |pid| {
@@ -171,7 +178,7 @@ fn collect_resource_matches(p: &Program, dfas: &[Dfa], resource: &str) -> Res<Ma
             false
         })?;
     }
-    Ok(m)
+    Ok(())
 }
 
 /// Slow path after an overflow: does pattern `pid` match `resource`?
