@@ -240,6 +240,22 @@ impl<'a> Container<'a> {
 /// The first check that fails, naming the field or section: `buffer too small to read section
 /// table`, `checksum mismatch in section 2 (dfa)`, ...
 pub fn read(bytes: &[u8]) -> Result<Container<'_>, FormatError> {
+    read_with(bytes, crc32)
+}
+
+/// [`read`] with another implementation of the same CRC-32 (IEEE) as [`crc32`]: the runtime
+/// passes one that uses the CPU's carry-less multiplication, about twenty times faster than
+/// this crate's table-driven one (which a 10 MB artifact otherwise spends 5 ms in).
+///
+/// ```
+/// use iamc_format::container::{crc32, read_with};
+///
+/// assert!(read_with(b"too short", crc32).is_err());
+/// ```
+///
+/// # Errors
+/// As [`read`]. A `crc32` that does not compute CRC-32 (IEEE) fails every checksum.
+pub fn read_with(bytes: &[u8], crc32: fn(&[u8]) -> u32) -> Result<Container<'_>, FormatError> {
     check_size(bytes.len() as u64, MAX_ARTIFACT_BYTES)?;
     let label = bytes
         .get(..LABEL.len())
@@ -263,7 +279,7 @@ pub fn read(bytes: &[u8]) -> Result<Container<'_>, FormatError> {
     return Err(FormatError::big_endian_host());
     #[cfg(target_endian = "little")]
     {
-        let container = read_le(bytes, format_version)?;
+        let container = read_le(bytes, format_version, crc32)?;
         check_producer(&container.producer)?;
         Ok(container)
     }
@@ -317,7 +333,11 @@ fn check_size(actual: u64, limit: u64) -> Result<(), FormatError> {
 }
 
 /// Steps 4 (reserved fields) to 7, on a little-endian host.
-fn read_le(bytes: &[u8], format_version: u32) -> Result<Container<'_>, FormatError> {
+fn read_le(
+    bytes: &[u8],
+    format_version: u32,
+    crc32: fn(&[u8]) -> u32,
+) -> Result<Container<'_>, FormatError> {
     let actual = bytes.len() as u64;
     let reserved = u32_at(bytes, offset::RESERVED, "reserved word")?;
     if reserved != 0 {

@@ -40,7 +40,7 @@ const PARALLEL_LOAD_BYTES: usize = 1 << 20;
 
 impl Artifact {
     /// Loads artifact bytes, validating every byte: the container (label, version, checksums,
-    /// section table: `iamc_format::container::read`), each DFA section (`regex-automata`'s
+    /// section table: `iamc_format::container::read_with`, checksums by `crc32fast`), each DFA section (`regex-automata`'s
     /// checking deserializer), the metadata, then every cross reference of the program against
     /// the DFAs. O(size); never panics.
     ///
@@ -67,7 +67,7 @@ impl Artifact {
     /// The first check that fails, naming the field or section (`checksum mismatch in section
     /// 2 (dfa)`, `unsupported format version: expected 4, found 3`, `invalid program: ...`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Artifact, LoadError> {
-        let container = container::read(bytes)?;
+        let container = container::read_with(bytes, crc32fast::hash)?;
         let dfa_sections = || load::load_dfas(container.dfa_sections());
         let (dfas, program) = if container.dfa_bytes() > PARALLEL_LOAD_BYTES {
             std::thread::scope(|s| {
@@ -167,5 +167,23 @@ impl Artifact {
     /// ```
     pub fn groups(&self) -> impl Iterator<Item = (PolicyType, u32)> + '_ {
         self.program.groups.iter().map(|g| (g.policy_type, g.level))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_fast_checksum_is_the_formats() {
+        let data: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        for n in [0, 1, 7, 16, 17, 100, 4096, 5000] {
+            let d = data.get(..n).unwrap_or_default();
+            assert_eq!(
+                crc32fast::hash(d),
+                iamc_format::container::crc32(d),
+                "{n} bytes"
+            );
+        }
     }
 }
