@@ -507,7 +507,7 @@ mod rego {
 
     fn json_value(v: &Scalar) -> String {
         let mut s = String::new();
-        iamc_runtime::write_json_string(&mut s, v.as_text());
+        iamc::io::write_json_string(&mut s, v.as_text());
         s
     }
 
@@ -549,7 +549,7 @@ mod rego {
                 let mut ctx = Vec::new();
                 for (k, v) in context_pairs(r) {
                     let mut key = String::new();
-                    iamc_runtime::write_json_string(&mut key, &k);
+                    iamc::io::write_json_string(&mut key, &k);
                     let val = match v {
                         Value::Single(s) => json_value(s),
                         Value::Multi(items) => format!(
@@ -560,9 +560,9 @@ mod rego {
                     ctx.push(format!("{key}:{val}"));
                 }
                 let mut action = String::new();
-                iamc_runtime::write_json_string(&mut action, &r.action.to_ascii_lowercase());
+                iamc::io::write_json_string(&mut action, &r.action.to_ascii_lowercase());
                 let mut resource = String::new();
-                iamc_runtime::write_json_string(&mut resource, &r.resource);
+                iamc::io::write_json_string(&mut resource, &r.resource);
                 let json = format!(
                     "{{\"action\":{action},\"resource\":{resource},\"context\":{{{}}}}}",
                     ctx.join(",")

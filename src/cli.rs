@@ -8,10 +8,11 @@
 use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 
+use iamc::io::{error_to_json, explanation_to_json, request_from_json, MAX_REQUEST_BYTES};
 use iamc::reference::PolicySet as Reference;
 use iamc_grammar::ast;
 use iamc_grammar::{PolicySet, SourceFile};
-use iamc_runtime::{Artifact, Explanation, Request, MAX_REQUEST_BYTES};
+use iamc_runtime::{Artifact, Explanation, Request};
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
@@ -735,8 +736,8 @@ fn compile(opts: &CompileOptions, io: &mut Streams<'_>) -> Result<u8, CliError> 
         }
         CompileOutput::Artifact(path) => path,
     };
-    let bytes = match compile_policies(&policies) {
-        Ok(artifact) => artifact.to_bytes(),
+    let bytes = match iamc_compiler::compile_set(&policies, &iamc_compiler::Config::default()) {
+        Ok(bytes) => bytes,
         Err(e) => {
             let _ = writeln!(io.stderr, "iamc: error: the policies do not compile: {e}");
             let _ = writeln!(io.stderr, "iamc: error: nothing written");
@@ -778,63 +779,9 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
 /// `iamc inspect`: 0 valid (described on stdout), 2 I/O error or invalid artifact.
 fn inspect(path: &str, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let bytes = read_capped(path, MAX_ARTIFACT_FILE_BYTES, "an artifact")?;
-    let bad = |e: iamc_runtime::LoadError| {
-        CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}"))
-    };
-    let info = iamc_runtime::format::info(&bytes).map_err(bad)?;
-    let artifact = Artifact::from_bytes(&bytes).map_err(bad)?;
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{path}: iamc artifact, format version {}, {} bytes\n",
-        info.format_version, info.total_len
-    ));
-    out.push_str(&format!(
-        "produced by: iamc {}, regex-automata {}\n",
-        info.producer.iamc, info.producer.regex_automata
-    ));
-    let groups: Vec<String> = artifact
-        .groups()
-        .map(|(t, level)| {
-            if t.is_org() {
-                format!("{} level {level}", t.as_str())
-            } else {
-                t.as_str().to_owned()
-            }
-        })
-        .collect();
-    out.push_str(&format!(
-        "policies: {}\nstatements: {}\ngroups: {}\n",
-        artifact.policy_count(),
-        artifact.statement_count(),
-        groups.join(", ")
-    ));
-    out.push_str(&format!("sections: {}\n", info.sections.len()));
-    out.push_str("  #  kind      offset        bytes  crc32\n");
-    for (i, s) in info.sections.iter().enumerate() {
-        out.push_str(&format!(
-            "  {i:<2} {:<9} {:>8} {:>12}  {:08x}\n",
-            s.kind_name(),
-            s.offset,
-            s.len,
-            s.crc32
-        ));
-    }
-    let automata = artifact.automata();
-    let (states, dfa_bytes) = automata
-        .iter()
-        .fold((0usize, 0usize), |(s, b), a| (s + a.states, b + a.bytes));
-    out.push_str(&format!(
-        "automata: {} ({states} states, {dfa_bytes} bytes)\n",
-        automata.len()
-    ));
-    out.push_str("  #  role        patterns     states        bytes\n");
-    for (i, a) in automata.iter().enumerate() {
-        out.push_str(&format!(
-            "  {i:<2} {:<10} {:>9} {:>10} {:>12}\n",
-            a.role, a.patterns, a.states, a.bytes
-        ));
-    }
-    write!(io.stdout, "{out}")
+    let info = iamc_compiler::inspect::inspect(&bytes)
+        .map_err(|e| CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}")))?;
+    write!(io.stdout, "{}", info.render(path))
         .and_then(|()| io.stdout.flush())
         .map_err(|e| CliError::Fatal(format!("cannot write to standard output: {e}")))?;
     Ok(EXIT_OK)
@@ -845,22 +792,26 @@ fn eval(opts: &EvalOptions, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let decider = build_decider(opts, io.stderr)?;
     let out_err = |e: io::Error| CliError::Fatal(format!("cannot write to standard output: {e}"));
     let mut status = EXIT_OK;
-    let mut answer = |line: Result<&str, String>, out: &mut dyn Write| -> Result<(), CliError> {
-        let text = match line.and_then(|l| Request::from_json(l).map_err(|e| e.to_string())) {
-            Ok(req) => decider.explain(&req).to_json(),
-            Err(msg) => {
-                status = EXIT_INVALID;
-                error_json(&msg)
-            }
+    // `line`: the request text and its line number in the input (errors say `LINE:COL`).
+    let mut answer =
+        |line: Result<(usize, &str), String>, out: &mut dyn Write| -> Result<(), CliError> {
+            let request =
+                line.and_then(|(n, l)| request_from_json(l).map_err(|e| e.on_line(n).to_string()));
+            let text = match request {
+                Ok(req) => explanation_to_json(&decider.explain(&req)),
+                Err(msg) => {
+                    status = EXIT_INVALID;
+                    error_to_json(&msg)
+                }
+            };
+            writeln!(out, "{text}").map_err(out_err)
         };
-        writeln!(out, "{text}").map_err(out_err)
-    };
     match &opts.requests {
         Requests::One(path) => {
             let bytes = read_limited(path)?;
             let text = std::str::from_utf8(&bytes)
                 .map_err(|e| format!("request is not valid utf-8 (byte {})", e.valid_up_to()));
-            answer(text, io.stdout)?;
+            answer(text.map(|t| (1, t)), io.stdout)?;
         }
         Requests::Lines(path) => {
             let file = std::fs::File::open(path)
@@ -878,13 +829,6 @@ fn eval(opts: &EvalOptions, io: &mut Streams<'_>) -> Result<u8, CliError> {
     Ok(status)
 }
 
-fn error_json(msg: &str) -> String {
-    let mut s = String::from("{\"error\":");
-    iamc_runtime::write_json_string(&mut s, msg);
-    s.push('}');
-    s
-}
-
 /// Reads a whole `--request` file, refusing one larger than a request may be.
 fn read_limited(path: &str) -> Result<Vec<u8>, CliError> {
     use std::io::Read;
@@ -900,16 +844,19 @@ fn read_limited(path: &str) -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
-/// Calls `f` on every non-blank line of `reader`: the text, or why it is not a request (not
-/// UTF-8, longer than [`MAX_REQUEST_BYTES`]). A line never holds more than the limit in memory.
+/// Calls `f` on every non-blank line of `reader`: its number (from 1) and text, or why it is not
+/// a request (not UTF-8, longer than [`MAX_REQUEST_BYTES`]). A line never holds more than the
+/// limit in memory.
 fn for_each_line(
     reader: &mut dyn BufRead,
     name: &str,
-    mut f: impl FnMut(Result<&str, String>) -> Result<(), CliError>,
+    mut f: impl FnMut(Result<(usize, &str), String>) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     let mut line = Vec::new();
+    let mut number = 0usize;
     loop {
         line.clear();
+        number += 1;
         let (read_any, too_long) = read_line_limited(reader, &mut line)
             .map_err(|e| CliError::Fatal(format!("cannot read {name}: {e}")))?;
         if !read_any {
@@ -923,7 +870,7 @@ fn for_each_line(
         }
         match std::str::from_utf8(&line) {
             Ok(text) if text.trim().is_empty() => {}
-            Ok(text) => f(Ok(text))?,
+            Ok(text) => f(Ok((number, text)))?,
             Err(e) => f(Err(format!(
                 "request is not valid utf-8 (byte {})",
                 e.valid_up_to()

@@ -10,13 +10,12 @@
 //! The policies are a typed set (`iamc_grammar::PolicySet`): identity-based policies, resource
 //! and trust policies, permissions boundary, session policy, SCP and RCP levels, endpoint
 //! policies. Each statement is decided alone (`statement_applies`, plus the `Principal` block
-//! for resource-like policies, `principal_grant`), then [`decide`] applies spec 7.3 to what
+//! for resource-like policies, `principal_grant`), then `decide` applies spec 7.3 to what
 //! each type said.
 
 use iamc_grammar::ast;
 use iamc_runtime::{
-    Context, Decision, EffectName, Explanation, MatchedStatement, PolicyType, Reason, Request,
-    Value,
+    Context, Decision, Effect, Explanation, MatchedStatement, PolicyType, Reason, Request, Value,
 };
 
 mod conditions;
@@ -87,10 +86,10 @@ impl PolicySet {
                         continue;
                     }
                     let effect = match stmt.effect.node {
-                        ast::Effect::Allow => EffectName::Allow,
-                        ast::Effect::Deny => EffectName::Deny,
+                        ast::Effect::Allow => Effect::Allow,
+                        ast::Effect::Deny => Effect::Deny,
                     };
-                    if effect == EffectName::Deny {
+                    if effect == Effect::Deny {
                         said.denied.push(ty);
                     } else {
                         said.allowed(ty, grant);

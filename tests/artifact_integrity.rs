@@ -41,7 +41,7 @@ pub(crate) fn example_requests() -> Vec<Request> {
     let mut out: Vec<Request> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| Request::from_json(l).unwrap())
+        .map(|l| iamc::io::request_from_json(l).unwrap())
         .collect();
     out.push(Request::new("ecs:ListTasks", "*"));
     out.push(Request::new(
@@ -57,10 +57,7 @@ pub(crate) fn example_requests() -> Vec<Request> {
 }
 
 fn compile() -> Vec<u8> {
-    let (artifact, _) =
-        iamc_compiler::compile_artifact(&example_policies(), &iamc_compiler::Config::default())
-            .unwrap();
-    artifact.to_bytes()
+    iamc_compiler::compile(&example_policies(), &iamc_compiler::Config::default()).unwrap()
 }
 
 fn decisions(a: &Artifact, requests: &[Request]) -> Vec<Explanation> {
@@ -94,28 +91,21 @@ fn assert_clear(e: &LoadError, case: &str) {
 }
 
 fn section_table(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
-    let info = iamc_runtime::format::info(bytes).unwrap();
-    info.sections
+    let container = iamc_format::container::read(bytes).unwrap();
+    container
+        .sections()
         .iter()
         .enumerate()
         .map(|(i, s)| (i, s.offset as usize, s.len as usize))
         .collect()
 }
 
-/// Recomputes section `i`'s CRC and the header's, as a forger would.
-fn reseal(bytes: &mut [u8], i: usize) {
-    let entry = 104 + 24 * i;
-    let off = u64::from_le_bytes(bytes[entry + 8..entry + 16].try_into().unwrap()) as usize;
-    let len = u64::from_le_bytes(bytes[entry + 16..entry + 24].try_into().unwrap()) as usize;
-    let crc = crc32(&bytes[off..off + len]);
-    bytes[entry + 4..entry + 8].copy_from_slice(&crc.to_le_bytes());
-    let count = u32::from_le_bytes(bytes[28..32].try_into().unwrap()) as usize;
-    let end = 104 + 24 * count;
-    let crc = crc32(&bytes[..end]);
-    bytes[end..end + 4].copy_from_slice(&crc.to_le_bytes());
+/// Recomputes the checksums after an edit, as a forger would.
+fn reseal(bytes: &mut [u8]) {
+    iamc_compiler::container::reseal(bytes);
 }
 
-/// CRC-32 (IEEE), bit by bit: the test does not share the runtime's checksum code.
+/// CRC-32 (IEEE), bit by bit: the test does not share the format's checksum code.
 fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in data {
@@ -134,6 +124,9 @@ fn crc32(data: &[u8]) -> u32 {
 #[test]
 fn crc32_reference_value() {
     assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    // The format's table-driven checksum agrees with the definition on a real artifact.
+    let bytes = compile();
+    assert_eq!(iamc_format::container::crc32(&bytes), crc32(&bytes));
 }
 
 #[test]
@@ -145,7 +138,12 @@ fn round_trip_keeps_every_decision() {
             .unwrap();
     let loaded = Artifact::from_bytes(&bytes).unwrap();
     assert_eq!(decisions(&loaded, &requests), decisions(&direct, &requests));
-    assert_eq!(loaded.to_bytes(), bytes, "to_bytes is deterministic");
+    let (program, dfas) = iamc_compiler::inspect::read_artifact(&bytes).unwrap();
+    assert_eq!(
+        iamc_compiler::container::write_artifact(&program, &dfas),
+        bytes,
+        "writing is deterministic"
+    );
     // Some requests are allowed and some denied: the comparison means something.
     let d = decisions(&loaded, &requests);
     assert!(d.iter().any(|e| e.decision.is_allowed()));
@@ -232,7 +230,7 @@ fn forged_sections_never_panic() {
             for f in [|x: u8| x ^ 0xFF, |x: u8| x.wrapping_add(1), |_| 0x80] {
                 let mut c = bytes.clone();
                 c[i] = f(c[i]);
-                reseal(&mut c, index);
+                reseal(&mut c);
                 match load(&c, &requests) {
                     Err(()) => panicked.push(format!("section {index} byte {i}")),
                     Ok(Outcome::Refused(e)) => {
@@ -267,9 +265,9 @@ fn forged_metadata_truncations_are_refused() {
         .iter()
         .map(|&(_, o, l)| bytes[o..o + l].to_vec())
         .collect();
-    let producer = iamc_runtime::format::ProducerInfo::current();
+    let producer = iamc_compiler::container::producer();
     for n in 0..meta.len() {
-        let c = iamc_runtime::format::write(&meta[..n], &dfa_sections, &producer);
+        let c = iamc_compiler::container::write(&meta[..n], &dfa_sections, &producer);
         let e = catch_unwind(|| Artifact::from_bytes(&c))
             .unwrap_or_else(|_| panic!("metadata cut to {n} bytes panicked"))
             .unwrap_err();
@@ -278,13 +276,14 @@ fn forged_metadata_truncations_are_refused() {
     // Trailing bytes after a complete program.
     let mut long = meta.clone();
     long.push(0);
-    let c = iamc_runtime::format::write(&long, &dfa_sections, &producer);
+    let c = iamc_compiler::container::write(&long, &dfa_sections, &producer);
     assert_eq!(
         Artifact::from_bytes(&c).unwrap_err().to_string(),
         "section 0 (metadata): 1 trailing bytes after the encoded program"
     );
     // A DFA section dropped: the program names a DFA that is not there.
-    let c = iamc_runtime::format::write(&meta, &dfa_sections[..dfa_sections.len() - 1], &producer);
+    let c =
+        iamc_compiler::container::write(&meta, &dfa_sections[..dfa_sections.len() - 1], &producer);
     let e = Artifact::from_bytes(&c).unwrap_err().to_string();
     assert!(e.starts_with("invalid program: "), "{e}");
 }

@@ -225,15 +225,16 @@ fn malformed_lines_answer_an_error_and_the_rest_carries_on() {
     assert_eq!(lines.len(), 5, "{out}");
     let allow_list = r#"{"decision":"Allow","statements":[{"policy":"examples/policies/ecs-dev.json","index":2,"sid":"List","effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}"#;
     assert_eq!(lines[0], allow_list);
-    assert_eq!(lines[1], r#"{"error":"unknown field `acton`"}"#);
+    // Each error says where: the line of the file, the column within it.
+    assert_eq!(lines[1], r#"{"error":"2:2: unknown field `acton`"}"#);
     assert!(
-        lines[2].starts_with(r#"{"error":"invalid json at byte "#),
+        lines[2].starts_with(r#"{"error":"3:30: invalid json: "#),
         "{}",
         lines[2]
     );
     assert_eq!(
         lines[3],
-        r#"{"error":"context value for `aws:TagKeys` must be a string, number, boolean or array of those"}"#
+        r#"{"error":"4:57: context value for `aws:TagKeys` must be a string, number, boolean or array of those"}"#
     );
     assert_eq!(lines[4], allow_list);
 }
@@ -371,7 +372,7 @@ fn compile_then_eval_the_artifact_and_inspect_it() {
     let o = iamc(&["inspect", out_s], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
-    let version = format!("format version {}", iamc_runtime::format::FORMAT_VERSION);
+    let version = format!("format version {}", iamc_format::container::FORMAT_VERSION);
     assert!(text.contains(&version), "{text}");
     assert!(text.contains("policies: 2\nstatements: 4\n"), "{text}");
     for role in ["action", "resource", "condition"] {

@@ -1225,8 +1225,9 @@ pub fn clause(row: &Row, v2012: bool) -> ast::ConditionClause {
     let (op, key, values, _, _) = *row;
     let op = operator(op);
     let vars = v2012 && op.base.admits_variables();
-    let parsed = Request::from_json(&format!(r#"{{"action":"s:a","context":{{"v":{values}}}}}"#))
-        .unwrap_or_else(|e| panic!("bad values {values}: {e}"));
+    let parsed =
+        iamc::io::request_from_json(&format!(r#"{{"action":"s:a","context":{{"v":{values}}}}}"#))
+            .unwrap_or_else(|e| panic!("bad values {values}: {e}"));
     let Some(Value::Multi(list)) = parsed.context.get("v") else {
         panic!("values must be an array: {values}")
     };
@@ -1262,7 +1263,7 @@ pub fn request(row: &Row) -> Request {
 
 /// `s:a` on `*` with `context` (a JSON object).
 pub fn request_with(context: &str) -> Request {
-    Request::from_json(&format!(r#"{{"action":"s:a","context":{context}}}"#))
+    iamc::io::request_from_json(&format!(r#"{{"action":"s:a","context":{context}}}"#))
         .unwrap_or_else(|e| panic!("bad context {context}: {e}"))
 }
 
@@ -1347,7 +1348,9 @@ fn check(rows: &[Row], v2012: bool) {
                     .unwrap_or_else(|e| panic!("{row:?}: {e}"));
             let got = a.authorize(&req);
             let explained = a.explain(&req).decision;
-            let loaded = iamc_runtime::Artifact::from_bytes(&a.to_bytes())
+            let bytes = iamc_compiler::compile(std::slice::from_ref(&p), &Default::default())
+                .unwrap_or_else(|e| panic!("{row:?}: {e}"));
+            let loaded = iamc_runtime::Artifact::from_bytes(&bytes)
                 .unwrap_or_else(|e| panic!("{row:?}: round trip: {e}"))
                 .authorize(&req);
             let reference = iamc::reference::PolicySet::new(vec![p.clone()]).authorize(&req);

@@ -15,7 +15,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use iamc_runtime::Request;
 use serde_json::value::RawValue;
 
 use crate::core_engine::{
@@ -126,7 +125,7 @@ fn identity_only_cases_agree_except_the_listed_divergences() {
                 eprintln!("rejected {}: {err}", case.id);
                 continue;
             }
-            let req = Request::from_json(&case.request)
+            let req = iamc::io::request_from_json(&case.request)
                 .unwrap_or_else(|e| panic!("{}: bad request: {e}", case.id));
             let refs: Vec<(&str, &str)> = names
                 .iter()

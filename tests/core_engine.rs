@@ -254,8 +254,9 @@ fn adapt(file: &str, case: &Json) -> Case {
         let mut text = serde_json::Map::new();
         text.insert("action".into(), Json::String(action.clone()));
         text.insert("context".into(), Json::Object(ctx.clone()));
-        let parsed = Request::from_json(&serde_json::to_string(&Json::Object(text)).unwrap())
-            .unwrap_or_else(|e| panic!("{id}: context: {e}"));
+        let parsed =
+            iamc::io::request_from_json(&serde_json::to_string(&Json::Object(text)).unwrap())
+                .unwrap_or_else(|e| panic!("{id}: context: {e}"));
         req.context = parsed.context;
     }
     let set = (|| -> Result<PolicySet, String> {

@@ -325,7 +325,7 @@ pub fn assert_agree(
         if want
             .statements
             .iter()
-            .any(|m| m.effect == iamc_runtime::EffectName::Allow)
+            .any(|m| m.effect == iamc_runtime::Effect::Allow)
         {
             tally.with_allow_statement += 1;
         }

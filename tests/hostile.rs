@@ -31,10 +31,9 @@ fn parse(name: &str, text: &str) -> ast::Policy {
 
 /// Compiles through the artifact bytes, as `iamc compile` and a service loading it would.
 fn compile(policies: &[ast::Policy]) -> Result<Artifact, String> {
-    let (artifact, _) =
-        iamc_compiler::compile_artifact(policies, &iamc_compiler::Config::default())
-            .map_err(|e| e.to_string())?;
-    Ok(Artifact::from_bytes(&artifact.to_bytes()).expect("a compiled artifact loads"))
+    let bytes = iamc_compiler::compile(policies, &iamc_compiler::Config::default())
+        .map_err(|e| e.to_string())?;
+    Ok(Artifact::from_bytes(&bytes).expect("a compiled artifact loads"))
 }
 
 struct Engines {
@@ -59,7 +58,7 @@ impl Engines {
             assert_eq!(compiled, reference, "engines differ on {}", short(req));
         }
         assert_eq!(self.artifact.authorize(req), compiled.decision);
-        let _ = compiled.to_json();
+        let _ = iamc::io::explanation_to_json(&compiled);
         compiled.decision
     }
 }
@@ -283,7 +282,7 @@ fn hostile_huge_requests_decide() {
     assert_eq!(e.decide(&deny), Decision::ExplicitDeny);
 }
 
-/// `Request::from_json` answers every hostile text with a request or an error message (never a
+/// `iamc::io::request_from_json` answers every hostile text with a request or an error message (never a
 /// panic, never a stack overflow); whatever parses decides.
 #[test]
 fn hostile_request_json_errors_or_decides() {
@@ -346,7 +345,7 @@ fn hostile_request_json_errors_or_decides() {
         ),
     ];
     for t in &texts {
-        match Request::from_json(t) {
+        match iamc::io::request_from_json(t) {
             Ok(req) => {
                 e.decide(&req);
             }
@@ -358,9 +357,13 @@ fn hostile_request_json_errors_or_decides() {
         }
     }
     // The limits name themselves.
-    let too_big = Request::from_json(&texts[3]).unwrap_err().to_string();
+    let too_big = iamc::io::request_from_json(&texts[3])
+        .unwrap_err()
+        .to_string();
     assert!(too_big.contains("limit"), "{too_big}");
-    let deep = Request::from_json(&texts[5]).unwrap_err().to_string();
+    let deep = iamc::io::request_from_json(&texts[5])
+        .unwrap_err()
+        .to_string();
     assert!(deep.contains("limit"), "{deep}");
 }
 
@@ -371,8 +374,11 @@ fn hostile_inconsistent_programs_are_refused() {
     let policies = vec![parse("ops.json", OPERATORS)];
     let c = iamc_compiler::compile_program(&policies, &iamc_compiler::Config::default()).unwrap();
     let good = c.program.clone();
-    assert!(Artifact::from_parts(good.clone(), c.dfas.clone()).is_ok());
-    type Edit = Box<dyn Fn(&mut iamc_runtime::program::Program)>;
+    let load = |p: &iamc_format::program::Program| {
+        Artifact::from_bytes(&iamc_compiler::container::write_artifact(p, &c.dfas))
+    };
+    assert!(load(&good).is_ok());
+    type Edit = Box<dyn Fn(&mut iamc_format::program::Program)>;
     let edits: Vec<(&str, Edit)> = vec![
         ("policy index", Box::new(|p| p.statements[0].policy = 99)),
         ("shard range", Box::new(|p| p.shards[0].end += 1)),
@@ -435,8 +441,11 @@ fn hostile_inconsistent_programs_are_refused() {
         if p == good {
             continue; // e.g. the first list had no Allow to move
         }
-        let loaded = Artifact::from_parts(p, c.dfas.clone());
-        assert!(loaded.is_err(), "{what}: an inconsistent program loaded");
+        let e = load(&p).expect_err(what);
+        assert!(
+            e.to_string().starts_with("invalid program: "),
+            "{what}: an inconsistent program loaded or failed otherwise: {e}"
+        );
     }
 }
 
@@ -841,16 +850,17 @@ fn hostile_limits_each_limit_is_named_at_its_place() {
     assert_eq!(Limits::default().max_statements, 50_000);
 
     // Requests: each field limit, named.
-    let limits = iamc_runtime::RequestLimits {
+    let limits = iamc::io::RequestLimits {
         max_action_bytes: 10,
         max_resource_bytes: 20,
         max_key_bytes: 5,
         max_value_bytes: 8,
     };
+    // The message (after the error's `line:col`, which `iamc::io`'s own tests check).
     let req = |json: &str| {
-        Request::from_json_with(json, &limits)
+        iamc::io::request_from_json_with(json, &limits)
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message().to_owned())
     };
     assert_eq!(
         req(r#"{"action":"s3:Get","resource":"arn:aws:s3:::b","context":{"k":"v"}}"#),

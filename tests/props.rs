@@ -35,7 +35,7 @@
 
 use iamc::reference::PolicySet;
 use iamc_grammar::ast;
-use iamc_runtime::{Artifact, Decision, EffectName, Explanation, Request};
+use iamc_runtime::{Artifact, Decision, Effect, Explanation, Request};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestRunner};
@@ -75,10 +75,8 @@ fn parse_case(case: &Case) -> Result<Vec<ast::Policy>, TestCaseError> {
 
 /// Compiles, writes the artifact to bytes and loads it back: the path a service takes.
 fn compile_bytes(case: &Case, policies: &[ast::Policy]) -> Result<Vec<u8>, TestCaseError> {
-    let (artifact, _) =
-        iamc_compiler::compile_artifact(policies, &iamc_compiler::Config::default())
-            .map_err(|e| TestCaseError::fail(format!("compile failed: {e}\n{case:?}")))?;
-    Ok(artifact.to_bytes())
+    iamc_compiler::compile(policies, &iamc_compiler::Config::default())
+        .map_err(|e| TestCaseError::fail(format!("compile failed: {e}\n{case:?}")))
 }
 
 fn load(bytes: &[u8]) -> Result<Artifact, TestCaseError> {
@@ -87,7 +85,7 @@ fn load(bytes: &[u8]) -> Result<Artifact, TestCaseError> {
 
 /// What a list of matched statements implies (spec 7.1).
 fn implied(x: &Explanation) -> Decision {
-    if x.statements.iter().any(|m| m.effect == EffectName::Deny) {
+    if x.statements.iter().any(|m| m.effect == Effect::Deny) {
         Decision::ExplicitDeny
     } else if x.statements.is_empty() {
         Decision::ImplicitDeny
@@ -129,9 +127,9 @@ fn compare(
         TestCaseError::fail(format!(
             "{what}\n{case:?}\nrequest:   {}\nreference: {}\nir:        {}\ncompiled:  {} (authorize: {})",
             request_json(r),
-            want.to_json(),
-            interpreted.to_json(),
-            got.to_json(),
+            iamc::io::explanation_to_json(&want),
+            iamc::io::explanation_to_json(&interpreted),
+            iamc::io::explanation_to_json(&got),
             decision.as_str()
         ))
     };
@@ -182,16 +180,22 @@ proptest! {
     }
 
     /// Property 2: the same bytes loaded twice, or from an unaligned copy, decide the same as
-    /// the artifact the compiler built in memory.
+    /// the artifact the compiler built; the bytes read back write the same bytes.
     #[test]
     fn props_artifact_round_trip(case in case_strategy(&Settings::default())) {
         let policies = parse_case(&case)?;
         let (built, _) = iamc_compiler::compile_artifact(&policies, &iamc_compiler::Config::default())
             .map_err(|e| TestCaseError::fail(format!("compile failed: {e}\n{case:?}")))?;
-        let bytes = built.to_bytes();
+        let bytes = compile_bytes(&case, &policies)?;
         let first = load(&bytes)?;
         let second = load(&bytes)?;
-        prop_assert_eq!(first.to_bytes(), bytes.clone(), "to_bytes(from_bytes(b)) != b");
+        let (program, dfas) = iamc_compiler::inspect::read_artifact(&bytes)
+            .map_err(|e| TestCaseError::fail(format!("read back failed: {e}")))?;
+        prop_assert_eq!(
+            iamc_compiler::container::write_artifact(&program, &dfas),
+            bytes.clone(),
+            "write(read(b)) != b"
+        );
         let mut buffer = vec![0u8; bytes.len() + 1];
         buffer[1..].copy_from_slice(&bytes);
         let unaligned = load(&buffer[1..])?;
@@ -544,7 +548,7 @@ proptest! {
                 let decision = artifact.authorize(&r);
                 let report = |what: &str| TestCaseError::fail(format!(
                     "{what}\n{case:?}\nset: {set:#?}\nrequest:   {}\nreference: {}\nir:        {}\ncompiled:  {} (authorize: {})",
-                    request_json(&r), want.to_json(), interpreted.to_json(), got.to_json(), decision.as_str()
+                    request_json(&r), iamc::io::explanation_to_json(&want), iamc::io::explanation_to_json(&interpreted), iamc::io::explanation_to_json(&got), decision.as_str()
                 ));
                 if interpreted != want {
                     return Err(report("IR interpreter explain differs from the reference"));

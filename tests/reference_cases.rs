@@ -13,7 +13,7 @@
     clippy::panic
 )]
 
-use iamc_runtime::{Decision, Request};
+use iamc_runtime::Decision;
 
 use crate::support::{engines, parse_identity};
 
@@ -226,7 +226,7 @@ fn every_spec_row_decides_as_the_spec_says() {
                 }
                 continue;
             }
-            let req = Request::from_json(case.request)
+            let req = iamc::io::request_from_json(case.request)
                 .unwrap_or_else(|e| panic!("{}: bad request text: {e}", case.id));
             let refs: Vec<(&str, &str)> = policies.iter().map(|(n, j)| (n.as_str(), *j)).collect();
             let got = engine.explain(&refs, &req).decision;
@@ -273,7 +273,7 @@ fn every_tricky_case_of_section_11_has_a_row_or_a_reason() {
 
 #[test]
 fn statements_are_explained_in_policy_order() {
-    let req = Request::from_json(
+    let req = iamc::io::request_from_json(
         r#"{"action":"ecs:StopTask","resource":"arn:aws:ecs:us-east-1:111122223333:task/dev/x"}"#,
     )
     .unwrap();
@@ -287,7 +287,7 @@ fn statements_are_explained_in_policy_order() {
             &req,
         );
         assert_eq!(
-            e.to_json(),
+            iamc::io::explanation_to_json(&e),
             r#"{"decision":"ExplicitDeny","statements":[{"policy":"a.json","index":0,"sid":null,"effect":"Allow","type":"identity"},{"policy":"b.json","index":1,"sid":"StopOwnClusterTasks","effect":"Allow","type":"identity"},{"policy":"c.json","index":0,"sid":null,"effect":"Deny","type":"identity"}],"reason":"explicitly denied by the identity-based policies"}"#,
             "engine {}",
             engine.name()

@@ -52,7 +52,7 @@ fn check(row: &str, set: &PolicySet, req: &Request, want: Decision, reason: Opti
             want,
             "{row}: engine {}: {}",
             engine.name(),
-            x.to_json()
+            iamc::io::explanation_to_json(&x)
         );
         if let Some(r) = reason {
             assert_eq!(x.reason, r, "{row}: engine {}", engine.name());

@@ -8,9 +8,10 @@
 //! - `actions`: action shards: candidate id pools and the literal hash table.
 //! - `conditions`: condition clauses: sorted sets, DFA indices, templates.
 
-use iamc_runtime::program::{
-    self, Program, ResourceBlock, ResourceDfa, ResourceEntry, StatementMeta, StmtEffect,
+use iamc_format::program::{
+    self, Program, ResourceBlock, ResourceDfa, ResourceEntry, StatementMeta,
 };
+use iamc_format::template::{Template, Token};
 
 use crate::automata::{Automata, DfaStats, OwnedDfa};
 use crate::ir::{self, Glob, Piece};
@@ -60,10 +61,7 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
             policy: s.provenance.policy,
             index: s.provenance.index,
             sid: s.provenance.sid,
-            effect: match s.effect {
-                ir::Effect::Allow => StmtEffect::Allow,
-                ir::Effect::Deny => StmtEffect::Deny,
-            },
+            effect: s.effect,
             resource: ResourceBlock {
                 negated: block.negated,
                 any: block.any,
@@ -129,17 +127,29 @@ fn principal(b: ir::PrincipalBlock) -> program::PrincipalBlock {
     }
 }
 
-/// The runtime's exact form of a resource glob confirmed after a DFA match.
-fn resource_template(g: &Glob) -> program::Template {
-    program::Template {
+/// The runtime's exact form of a resource glob confirmed after a DFA match: wildcards keep
+/// their reach (the ARN field rule).
+fn resource_template(g: &Glob) -> Template {
+    template(g, true)
+}
+
+/// `g` as the format's one template type. `field_rule`: wildcards keep their reach (resource
+/// entries); otherwise every wildcard may match `:` (condition values: an `Arn...` comparison
+/// splits the fields itself, after substitution).
+pub(crate) fn template(g: &Glob, field_rule: bool) -> Template {
+    Template {
         tokens: g
             .pieces
             .iter()
             .map(|p| match p {
-                Piece::Lit(s) => program::Token::Lit(s.clone()),
-                Piece::Star { colon } => program::Token::Star { colon: *colon },
-                Piece::One { colon } => program::Token::One { colon: *colon },
-                Piece::Var { key, default } => program::Token::Var {
+                Piece::Lit(s) => Token::Lit(s.clone()),
+                Piece::Star { colon } => Token::Star {
+                    colon: *colon || !field_rule,
+                },
+                Piece::One { colon } => Token::One {
+                    colon: *colon || !field_rule,
+                },
+                Piece::Var { key, default } => Token::Var {
                     key: key.clone(),
                     default: default.clone(),
                 },

@@ -89,12 +89,9 @@ pub struct Provenance {
     pub span: Span,
 }
 
-/// A statement's effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
+/// A statement's effect: the one `Effect` of the workspace (the grammar's, the IR's, the
+/// format's and the runtime's are this type).
+pub use iamc_format::Effect;
 
 /// One statement: it applies to a request when its principal block (if any) names the
 /// caller, its action and resource matchers accept the request, and every condition clause

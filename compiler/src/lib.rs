@@ -33,8 +33,8 @@
 //!      excludes nothing in `NotResource`).
 //!    - **conditions**: one DFA per distinct list of constant `StringLike` / `Arn...` patterns.
 //! 3. [`emit`]: IR + automata → the runtime's `Program` (statement metadata, candidate lists,
-//!    resource blocks, conditions) plus the DFAs; the only module that knows the runtime's
-//!    format. The container (`iamc_runtime::format`) turns them into bytes.
+//!    resource blocks, conditions) plus the DFAs; the only module that knows the format;
+//!    [`container`] writes them into artifact bytes (the layout of `iamc_format::container`).
 //!
 //! # Runtime cost
 //! `authorize` walks each action DFA once over the action and each resource DFA at most once
@@ -44,40 +44,14 @@
 //! request's action, not on the size of the set.
 //!
 //! # Measured sizes
-//! Release build, this project's 2-vCPU VM (noisy: ±30 %), `iamc compile` and `iamc inspect`,
-//! load = `Artifact::from_bytes` (criterion median, `cargo bench --bench iamc -- load`),
-//! 2026-11-24, format version 2 (action literal tables):
-//!
-//! | set | compile | artifact | action DFAs | resource DFAs | condition DFAs | load |
-//! |---|---|---|---|---|---|---|
-//! | `ecs/` (10 policies, 44 statements) | 1.7 ms | 133 KB | 1: 10 wildcard patterns (+ literal table), 137 states, 38 KB | 2: 10 patterns, 138 states, 28 KB | 9: 330 states, 47 KB | 0.06 ms |
-//! | `aws-managed/` (1,452 policies, 7,656 statements) | 0.8-1.0 s | 10.1 MB | 1: 1,099 wildcard patterns (+ 10,524 literals in the table), 11,914 states, 3.4 MB | 3: 382 patterns, 4,307 states, 1.2 MB | 349: 16,486 states, 3.3 MB | 4.8 ms (DFAs validated on a second thread) |
-//!
-//! Before the literal tables (format version 1) the `aws-managed` action DFAs held all 16,133
-//! patterns in 2 shards, 204,597 states and 56.9 MB: an 8-9 s compile, a 62.9 MB artifact and
-//! a 50-93 ms load, nearly all of it validating those tables.
-//!
-//! What shaped these numbers:
-//! - the literal action names (no wildcard) are 10,524 of the corpus's 11,623 distinct action
-//!   patterns; as a DFA they are a trie whose states are inherent (minimization, tried, removes
-//!   none: with `MatchKind::All` every final state reports a different pattern set), as a hash
-//!   table they are 300 KB of names. 50 patterns of the `svc:*X*` shape, end-anchored, made one
-//!   20-pattern shard 131k states: they are early-reported into a bit mask instead;
-//! - resource patterns with two star-bracketed literals, or a prefix walk beside a search,
-//!   multiply states: compiled whole, the corpus's 1,870 distinct resource globs gave 108k
-//!   states (56 MB) and a 68 s compile; holding each only up to its first significant floating
-//!   literal (see `automata::glob::resource_form`) gives 4,307 states and moves the rest to an
-//!   exact run-time confirmation of the candidates;
-//! - what remained of a sequential load (callgrind, one load of the `aws-managed` artifact:
-//!   106 M instructions) was decoding the 1.9 MB bincode metadata (44 %: tens of thousands of
-//!   small allocations, the candidate lists and condition templates first), validating 8 MB of
-//!   dense DFA tables (23 %), checking the program's cross references (12 %) and the checksums
-//!   (4 %): the candidate lists now share one id pool per shard, and the DFAs are validated on a
-//!   second thread while the metadata decodes (`iamc_runtime::Artifact::from_bytes`).
+//! Compile times, artifact sizes, automata sizes and load times of real sets are in
+//! BENCHMARKS.md ("Compile, artifact, load, threads" and "Automata of the real sets").
 
 pub mod automata;
+pub mod container;
 pub mod emit;
 mod error;
+pub mod inspect;
 pub mod ir;
 pub mod lower;
 
@@ -171,7 +145,22 @@ pub fn compile_set_artifact(
     set: &PolicySet,
     config: &Config,
 ) -> Result<(iamc_runtime::Artifact, Stats), CompileError> {
+    let (bytes, stats) = compile_set_with_stats(set, config)?;
+    let a = iamc_runtime::Artifact::from_bytes(&bytes)
+        .map_err(|e| CompileError::program(e.to_string()))?;
+    Ok((a, stats))
+}
+
+/// Compiles a typed policy set into artifact bytes and reports what was built.
+///
+/// # Errors
+/// See [`compile_artifact`].
+pub fn compile_set_with_stats(
+    set: &PolicySet,
+    config: &Config,
+) -> Result<(Vec<u8>, Stats), CompileError> {
     let c = compile_set_program(set, config)?;
+    let bytes = container::write_artifact(&c.program, &c.dfas);
     let stats = Stats {
         policies: c.program.policies.len(),
         statements: c.program.statements.len(),
@@ -179,9 +168,7 @@ pub fn compile_set_artifact(
         resource_patterns: c.program.resource_patterns as usize,
         dfas: c.stats,
     };
-    let a = iamc_runtime::Artifact::from_parts(c.program, c.dfas)
-        .map_err(|e| CompileError::program(e.what))?;
-    Ok((a, stats))
+    Ok((bytes, stats))
 }
 
 /// Compiles `policies` into artifact bytes (`iamc compile`), loadable with
@@ -190,7 +177,7 @@ pub fn compile_set_artifact(
 /// # Errors
 /// See [`compile_artifact`].
 pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, CompileError> {
-    Ok(compile_artifact(policies, config)?.0.to_bytes())
+    compile_set(&PolicySet::from_policies(policies.to_vec()), config)
 }
 
 /// Compiles a typed policy set into artifact bytes.
@@ -198,7 +185,7 @@ pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, Com
 /// # Errors
 /// See [`compile_artifact`].
 pub fn compile_set(set: &PolicySet, config: &Config) -> Result<Vec<u8>, CompileError> {
-    Ok(compile_set_artifact(set, config)?.0.to_bytes())
+    Ok(compile_set_with_stats(set, config)?.0)
 }
 
 /// Compiles `policies` into bytes and reports what was built.
@@ -209,8 +196,7 @@ pub fn compile_with_stats(
     policies: &[ast::Policy],
     config: &Config,
 ) -> Result<(Vec<u8>, Stats), CompileError> {
-    let (a, stats) = compile_artifact(policies, config)?;
-    Ok((a.to_bytes(), stats))
+    compile_set_with_stats(&PolicySet::from_policies(policies.to_vec()), config)
 }
 
 /// Parses the identity policies at `paths` (each named by its file name) and writes their

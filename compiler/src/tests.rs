@@ -445,8 +445,8 @@ fn cut_resource_patterns_are_confirmed() {
 #[test]
 fn automata_report_roles_and_states() {
     let p = policy("p", true, vec![allow(&["s3:Get*"], &["arn:aws:s3:::b/*"])]);
-    let (a, stats) = compile_artifact(&[p], &Config::default()).unwrap();
-    let info = a.automata();
+    let (bytes, stats) = crate::compile_with_stats(&[p], &Config::default()).unwrap();
+    let info = crate::inspect::inspect(&bytes).unwrap().automata;
     let roles: Vec<&str> = info.iter().map(|i| i.role).collect();
     assert_eq!(roles, vec!["action", "resource"]);
     for (i, s) in info.iter().zip(&stats.dfas) {

@@ -1,4 +1,4 @@
-//! Arbitrary requests (also through `Request::from_json`) against the compiled ECS set,
+//! Arbitrary requests (also through `iamc::io::request_from_json`) against the compiled ECS set,
 //! differential against the reference interpreter.
 #![no_main]
 use libfuzzer_sys::fuzz_target;

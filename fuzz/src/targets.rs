@@ -219,13 +219,13 @@ fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyKind) {
 
 /// Compiles `policies` to artifact bytes and loads them back.
 pub fn compile_and_load(policies: &[ast::Policy]) -> Result<(Vec<u8>, Artifact), String> {
-    let (artifact, _) =
-        iamc_compiler::compile_artifact(policies, &iamc_compiler::Config::default())
-            .map_err(|e| format!("compile: {e}"))?;
-    let bytes = artifact.to_bytes();
+    let bytes = iamc_compiler::compile(policies, &iamc_compiler::Config::default())
+        .map_err(|e| format!("compile: {e}"))?;
     let loaded = load(&bytes).map_err(|e| format!("load: {e}"))?;
+    let (program, dfas) =
+        iamc_compiler::inspect::read_artifact(&bytes).map_err(|e| format!("read back: {e}"))?;
     assert_eq!(
-        loaded.to_bytes(),
+        iamc_compiler::container::write_artifact(&program, &dfas),
         bytes,
         "an artifact does not round-trip through bytes"
     );
@@ -254,7 +254,7 @@ pub fn assert_same(artifact: &Artifact, reference: &PolicySet, req: &Request) {
         compiled.decision,
         "authorize vs explain on {req:?}"
     );
-    let _ = compiled.to_json();
+    let _ = iamc::io::explanation_to_json(&compiled);
 }
 
 /// Callers the differential requests name (every principal kind, two accounts, none).
@@ -550,11 +550,11 @@ fn exercise(fx: &Fixture, a: &Artifact) {
     for req in fx.probes.iter().take(16) {
         let e = a.explain(req);
         let _ = a.authorize(req);
-        let _ = e.to_json();
+        let _ = iamc::io::explanation_to_json(&e);
     }
 }
 
-/// `authorize`: odd first byte: the rest, as text, through `Request::from_json`; even: a request
+/// `authorize`: odd first byte: the rest, as text, through `iamc::io::request_from_json`; even: a request
 /// built from the set's own patterns and condition values. Compiled and reference explanations
 /// of every request that parses are equal.
 pub fn authorize(fx: &Fixture, data: &[u8]) {
@@ -563,7 +563,7 @@ pub fn authorize(fx: &Fixture, data: &[u8]) {
         None => return,
     };
     let req = if mode % 2 == 1 {
-        match Request::from_json(&String::from_utf8_lossy(payload)) {
+        match iamc::io::request_from_json(&String::from_utf8_lossy(payload)) {
             Ok(r) => r,
             Err(e) => {
                 assert!(!e.to_string().is_empty());

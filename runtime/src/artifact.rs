@@ -1,151 +1,97 @@
 //! [`Artifact`]: a loaded, validated policy set that decides requests.
 
-pub(crate) mod codec;
+mod load;
 
-use crate::program::{Dfa, DfaShape, Program, ProgramError};
-use crate::{eval, Decision, Explanation, Request};
-use regex_automata::dfa::Automaton;
-use regex_automata::util::primitives::StateID;
+use iamc_format::codec::decode_program;
+use iamc_format::container;
+use iamc_format::program::Program;
+
+use crate::{eval, Decision, Dfa, Explanation, LoadError, PolicyType, Request};
 
 /// A compiled policy set, loaded and validated: answers requests with DFA lookups.
 ///
 /// Built by [`Artifact::from_bytes`] from the bytes `iamc compile` (or
-/// `iamc_compiler::compile`) wrote. Immutable and `Send + Sync`: share one per process.
+/// `iamc_compiler::compile_set`) wrote. Immutable, `Send + Sync` and `UnwindSafe`: share one
+/// per process.
+///
+/// ```
+/// use iamc_runtime::{Artifact, Decision, Request};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+/// let req = Request::new("ecs:ListClusters", "*");
+/// assert_eq!(artifact.authorize(&req), Decision::Allow);
+/// # Ok::<(), iamc_runtime::LoadError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Artifact {
     program: Program,
     dfas: Vec<Dfa>,
 }
 
+// testoibits: what a service may rely on when it shares one artifact between threads.
 const _: () = {
-    const fn assert_send_sync<T: Send + Sync + std::panic::UnwindSafe>() {}
-    assert_send_sync::<Artifact>();
+    const fn assert_traits<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    assert_traits::<Artifact>();
 };
-
-/// One DFA of an artifact, as [`Artifact::automata`] reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AutomatonInfo {
-    /// `action`, `resource` or `condition`.
-    pub role: &'static str,
-    pub patterns: usize,
-    /// States reachable from the anchored start (the dead state excluded).
-    pub states: usize,
-    /// Heap bytes of the loaded DFA.
-    pub bytes: usize,
-}
-
-/// The number of states reachable from the anchored start, dead state excluded.
-fn reachable_states(dfa: &Dfa) -> usize {
-    let Ok(start) = eval::anchored_start(dfa) else {
-        return 0;
-    };
-    let reps: Vec<u8> = dfa
-        .byte_classes()
-        .representatives(0..=255)
-        .filter_map(|u| u.as_u8())
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![start];
-    seen.insert(start);
-    while let Some(s) = stack.pop() {
-        for &b in &reps {
-            let n = dfa.next_state(s, b);
-            if !dfa.is_dead_state(n) && seen.insert(n) {
-                stack.push(n);
-            }
-        }
-    }
-    seen.len()
-}
-
-impl DfaShape for Dfa {
-    fn patterns(&self) -> usize {
-        self.pattern_len()
-    }
-
-    fn is_match(&self, state: u32) -> bool {
-        let stride = 1usize.checked_shl(self.stride2() as u32).unwrap_or(0);
-        match StateID::new(state as usize) {
-            Ok(id) => {
-                stride != 0 && (state as usize).is_multiple_of(stride) && self.is_match_state(id)
-            }
-            Err(_) => false,
-        }
-    }
-
-    fn has_anchored_start(&self) -> bool {
-        eval::anchored_start(self).is_ok()
-    }
-}
 
 /// DFA bytes above which [`Artifact::from_bytes`] validates the DFAs on a second thread (a
 /// thread costs tens of microseconds: small artifacts load faster on one).
-pub const PARALLEL_LOAD_BYTES: usize = 1 << 20;
+const PARALLEL_LOAD_BYTES: usize = 1 << 20;
 
 impl Artifact {
-    /// Loads artifact bytes, validating every byte in the order documented in
-    /// `crate::format` (container, checksums, DFAs), then the metadata and every cross
-    /// reference of the program. Never panics; O(size).
+    /// Loads artifact bytes, validating every byte: the container (label, version, checksums,
+    /// section table: `iamc_format::container::read_with`, checksums by `crc32fast`), each DFA section (`regex-automata`'s
+    /// checking deserializer), the metadata, then every cross reference of the program against
+    /// the DFAs. O(size); never panics.
+    ///
+    /// An artifact with more than 1 MiB of DFA sections is loaded on two threads: the DFAs are
+    /// validated on a scoped second thread while this one decodes the metadata (the checks and
+    /// their order of errors are the same; if the thread cannot be spawned, everything runs on
+    /// this one). On the whole AWS-managed corpus this takes the load from 7.8 ms to about
+    /// 4.8 ms on a 2-core machine (BENCHMARKS.md).
+    ///
+    /// ```
+    /// use iamc_runtime::Artifact;
+    ///
+    /// let bytes = include_bytes!("../../tests/data/artifacts/v4/ecs.iamc");
+    /// let artifact = Artifact::from_bytes(bytes)?;
+    /// assert_eq!(artifact.policy_count(), 10);
+    ///
+    /// let mut damaged = bytes.to_vec();
+    /// damaged[200] ^= 1;
+    /// assert!(Artifact::from_bytes(&damaged).unwrap_err().is_checksum_error());
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     ///
     /// # Errors
-    /// What is wrong, naming the field or section.
-    ///
-    /// An artifact with more than [`PARALLEL_LOAD_BYTES`] of DFA sections is loaded on two
-    /// threads: the DFAs are validated on a scoped second thread while this one decodes the
-    /// metadata (the checks and their order of errors are the same; if the thread cannot be
-    /// spawned, everything runs on this one). On the whole AWS-managed corpus this takes the
-    /// load from 7.8 ms to about 4.8 ms on a 2-core machine (BENCHMARKS.md).
-    pub fn from_bytes(bytes: &[u8]) -> Result<Artifact, crate::LoadError> {
-        let checked = crate::format::check(bytes)?;
-        let (dfas, program) = if checked.dfa_bytes() > PARALLEL_LOAD_BYTES {
+    /// The first check that fails, naming the field or section (`checksum mismatch in section
+    /// 2 (dfa)`, `unsupported format version: expected 4, found 3`, `invalid program: ...`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Artifact, LoadError> {
+        let container = container::read_with(bytes, crc32fast::hash)?;
+        let dfa_sections = || load::load_dfas(container.dfa_sections());
+        let (dfas, program) = if container.dfa_bytes() > PARALLEL_LOAD_BYTES {
             std::thread::scope(|s| {
                 let job = std::thread::Builder::new()
                     .name("iamc-load-dfas".into())
-                    .spawn_scoped(s, || checked.load_dfas())
+                    .spawn_scoped(s, dfa_sections)
                     .ok();
-                let program = codec::decode::<Program>(checked.meta);
+                let program = decode_program(container.metadata());
                 let dfas = match job {
                     Some(handle) => handle.join().unwrap_or_else(|_| {
-                        Err(crate::LoadError::dfa(0, "the dfa loading thread panicked"))
+                        Err(LoadError::dfa(0, "the dfa loading thread panicked"))
                     }),
-                    None => checked.load_dfas(),
+                    None => dfa_sections(),
                 };
                 (dfas, program)
             })
         } else {
-            (checked.load_dfas(), codec::decode::<Program>(checked.meta))
+            (dfa_sections(), decode_program(container.metadata()))
         };
         // DFA errors first, as a sequential load reports them.
         let dfas = dfas?;
-        Ok(Artifact::from_parts(program?, dfas)?)
-    }
-
-    /// The artifact's bytes (the format of `crate::format`), as `iamc compile` writes them.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let meta = codec::encode(&self.program);
-        let dfas: Vec<Vec<u8>> = self
-            .dfas
-            .iter()
-            .map(|d| {
-                // `write_to_*` fails only on a short buffer; an empty section fails to load.
-                let mut bytes = vec![0u8; d.write_to_len()];
-                match d.write_to_little_endian(&mut bytes) {
-                    Ok(n) if n == bytes.len() => bytes,
-                    _ => Vec::new(),
-                }
-            })
-            .collect();
-        crate::format::write(&meta, &dfas, &crate::format::ProducerInfo::current())
-    }
-
-    /// Assembles an artifact from a decoded program and its loaded DFAs, validating every cross
-    /// reference (the container's reader calls this; so do tests that skip the byte format).
-    ///
-    /// # Errors
-    /// The first index of `program` that does not fit `dfas`.
-    #[doc(hidden)]
-    pub fn from_parts(program: Program, dfas: Vec<Dfa>) -> Result<Artifact, ProgramError> {
-        program.validate(&dfas)?;
+        let program = program?;
+        let shapes: Vec<load::Shape<'_>> = dfas.iter().map(load::Shape).collect();
+        program.validate(&shapes)?;
         Ok(Artifact { program, dfas })
     }
 
@@ -154,70 +100,90 @@ impl Artifact {
     /// Allocates nothing; its cost grows with the request's length and the number of statements
     /// whose action element accepts the request's action, not with the policy set's size.
     /// Anything inconsistent met on the way denies.
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// let task = "arn:aws:ecs:us-east-1:111122223333:task/dev/0a1b2c";
+    /// let without_mfa = Request::new("ecs:StopTask", task)
+    ///     .with_context("aws:MultiFactorAuthPresent", Value::Single(Scalar::Bool(false)));
+    /// assert_eq!(artifact.authorize(&without_mfa), Decision::ExplicitDeny);
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn authorize(&self, req: &Request) -> Decision {
         eval::authorize(&self.program, &self.dfas, req)
     }
 
-    /// The decision and every statement that applies to `req`, in policy order.
+    /// The decision, every statement that applies to `req` (by policy type, then in policy
+    /// order) and the reason: which policy type decided.
+    ///
+    /// Unlike [`Artifact::authorize`] it allocates (the list of statements) and looks at every
+    /// candidate statement, not only until the decision is known.
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, Decision, Effect, PolicyType, Request};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// let e = artifact.explain(&Request::new("ecs:ListClusters", "*"));
+    /// assert_eq!(e.decision, Decision::Allow);
+    /// assert_eq!(e.statements[0].effect, Effect::Allow);
+    /// assert_eq!(e.statements[0].policy_type, PolicyType::Identity);
+    /// assert_eq!(e.reason.message(), "allowed by the identity-based policies");
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn explain(&self, req: &Request) -> Explanation {
         eval::explain(&self.program, &self.dfas, req)
     }
 
-    /// Number of statements.
+    /// Number of statements, over every policy of the set.
+    ///
+    /// ```
+    /// use iamc_runtime::Artifact;
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// assert!(artifact.statement_count() >= artifact.policy_count());
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn statement_count(&self) -> usize {
         self.program.statements.len()
     }
 
-    /// The typed groups of the set, in listing order: each policy type present, and each
-    /// organization level (SCP, RCP) with its level, root first.
-    pub fn groups(&self) -> impl Iterator<Item = (crate::PolicyType, u32)> + '_ {
-        self.program.groups.iter().map(|g| (g.policy_type, g.level))
-    }
-
-    /// Number of policies.
+    /// Number of policies, over every type.
     pub fn policy_count(&self) -> usize {
         self.program.policies.len()
     }
 
-    /// `(heap bytes, pattern count)` of every DFA, in artifact order.
-    pub fn dfa_sizes(&self) -> Vec<(usize, usize)> {
-        self.dfas
-            .iter()
-            .map(|d| (d.memory_usage(), d.pattern_len()))
-            .collect()
+    /// The typed groups of the set, in listing order: each policy type present, and each
+    /// organization level (SCP, RCP) with its level, root first.
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, PolicyType};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// let groups: Vec<(PolicyType, u32)> = artifact.groups().collect();
+    /// assert_eq!(groups[0], (PolicyType::Identity, 0));
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
+    pub fn groups(&self) -> impl Iterator<Item = (PolicyType, u32)> + '_ {
+        self.program.groups.iter().map(|g| (g.policy_type, g.level))
     }
+}
 
-    /// What each DFA is for and how big it is, in artifact order (`iamc inspect`). Counts the
-    /// reachable states by exploring each DFA, so it takes time proportional to its size.
-    pub fn automata(&self) -> Vec<AutomatonInfo> {
-        self.dfas
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let role = if self.program.shards.iter().any(|s| s.dfa as usize == i) {
-                    "action"
-                } else if self
-                    .program
-                    .resource_dfas
-                    .iter()
-                    .any(|r| r.dfa as usize == i)
-                {
-                    "resource"
-                } else {
-                    "condition"
-                };
-                AutomatonInfo {
-                    role,
-                    patterns: d.pattern_len(),
-                    states: reachable_states(d),
-                    bytes: d.memory_usage(),
-                }
-            })
-            .collect()
-    }
-
-    #[doc(hidden)]
-    pub fn program(&self) -> &Program {
-        &self.program
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_fast_checksum_is_the_formats() {
+        let data: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        for n in [0, 1, 7, 16, 17, 100, 4096, 5000] {
+            let d = data.get(..n).unwrap_or_default();
+            assert_eq!(
+                crc32fast::hash(d),
+                iamc_format::container::crc32(d),
+                "{n} bytes"
+            );
+        }
     }
 }

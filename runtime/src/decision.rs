@@ -1,30 +1,30 @@
-//! What a decision says.
+//! What a decision says: the [`Decision`], and in an [`Explanation`] the statements that
+//! applied and the [`Reason`].
 
-/// A statement's effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
-
-impl Effect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-    }
-}
+use crate::{Effect, PolicyType};
 
 /// The answer: explicit deny beats allow beats implicit deny.
+///
+/// ```
+/// use iamc_runtime::Decision;
+///
+/// assert!(Decision::Allow.is_allowed());
+/// assert!(!Decision::ImplicitDeny.is_allowed());
+/// assert_eq!(Decision::ExplicitDeny.as_str(), "ExplicitDeny");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
+    /// Some applicable statement allows the request, no applicable statement denies it, and
+    /// every policy type that must allow does.
     Allow,
+    /// An applicable statement denies the request.
     ExplicitDeny,
+    /// Nothing denies the request, and not everything that must allow it does.
     ImplicitDeny,
 }
 
 impl Decision {
+    /// `Allow`, `ExplicitDeny` or `ImplicitDeny`.
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Allow => "Allow",
@@ -33,85 +33,9 @@ impl Decision {
         }
     }
 
+    /// Whether the decision is `Allow`.
     pub fn is_allowed(self) -> bool {
         self == Decision::Allow
-    }
-}
-
-/// Which type of policy a statement belongs to (spec 7.2), in the order a decision lists them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, bincode::Encode, bincode::Decode,
-)]
-pub enum PolicyType {
-    /// Identity-based policies of the principal.
-    Identity,
-    /// Resource-based policies of the resource (bucket, queue, key policy, ...).
-    Resource,
-    /// The trust policy of the role being assumed: a resource policy whose grant is needed even
-    /// in the same account (spec 7.3, rule 3).
-    Trust,
-    /// The principal's permissions boundary: a ceiling.
-    Boundary,
-    /// The session policy: a ceiling.
-    Session,
-    /// Service control policies, one level of the organization each: ceilings.
-    Scp,
-    /// Resource control policies, one level of the organization each: ceilings.
-    Rcp,
-    /// VPC endpoint policies: a ceiling on requests through the endpoint.
-    Endpoint,
-}
-
-impl PolicyType {
-    /// Every type, in listing order.
-    pub const ALL: [PolicyType; 8] = [
-        PolicyType::Identity,
-        PolicyType::Resource,
-        PolicyType::Trust,
-        PolicyType::Boundary,
-        PolicyType::Session,
-        PolicyType::Scp,
-        PolicyType::Rcp,
-        PolicyType::Endpoint,
-    ];
-
-    /// The name in decision JSON: `identity`, `resource`, `trust`, `boundary`, `session`,
-    /// `scp`, `rcp`, `endpoint`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PolicyType::Identity => "identity",
-            PolicyType::Resource => "resource",
-            PolicyType::Trust => "trust",
-            PolicyType::Boundary => "boundary",
-            PolicyType::Session => "session",
-            PolicyType::Scp => "scp",
-            PolicyType::Rcp => "rcp",
-            PolicyType::Endpoint => "endpoint",
-        }
-    }
-
-    /// Inverse of [`PolicyType::as_str`].
-    pub fn from_name(name: &str) -> Option<PolicyType> {
-        PolicyType::ALL.into_iter().find(|t| t.as_str() == name)
-    }
-
-    /// What a reason calls these policies.
-    pub fn describe(self) -> &'static str {
-        match self {
-            PolicyType::Identity => "the identity-based policies",
-            PolicyType::Resource => "the resource-based policy",
-            PolicyType::Trust => "the role trust policy",
-            PolicyType::Boundary => "the permissions boundary",
-            PolicyType::Session => "the session policy",
-            PolicyType::Scp => "the service control policies",
-            PolicyType::Rcp => "the resource control policies",
-            PolicyType::Endpoint => "the VPC endpoint policy",
-        }
-    }
-
-    /// Whether the type is one level of an organization (SCP, RCP).
-    pub fn is_org(self) -> bool {
-        matches!(self, PolicyType::Scp | PolicyType::Rcp)
     }
 }
 
@@ -146,6 +70,15 @@ pub enum Reason {
 
 impl Reason {
     /// A sentence for people: `implicitly denied: the permissions boundary has no matching Allow`.
+    ///
+    /// ```
+    /// use iamc_runtime::{PolicyType, Reason};
+    ///
+    /// assert_eq!(
+    ///     Reason::NoAllow(PolicyType::Boundary).message(),
+    ///     "implicitly denied: the permissions boundary has no matching Allow"
+    /// );
+    /// ```
     pub fn message(self) -> String {
         match self {
             Reason::ExplicitDeny(t) => format!("explicitly denied by {}", t.describe()),
@@ -186,6 +119,17 @@ impl Reason {
 
 /// A statement that matched a request (principal, action, resource and conditions all
 /// satisfied).
+///
+/// ```
+/// use iamc_runtime::{Artifact, Effect, Request};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+/// let e = artifact.explain(&Request::new("ecs:ListClusters", "*"));
+/// let m = &e.statements[0];
+/// assert_eq!((m.policy.as_str(), m.index, m.sid.as_deref()), ("ecs-dev.json", 2, Some("List")));
+/// assert_eq!(m.effect, Effect::Allow);
+/// # Ok::<(), iamc_runtime::LoadError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MatchedStatement {
     /// The policy's type; statements are listed by type first.
@@ -196,73 +140,22 @@ pub struct MatchedStatement {
     pub policy: String,
     /// The statement's index in its `Statement` array (0 for a single object).
     pub index: u32,
+    /// The statement's `Sid`, if it has one.
     pub sid: Option<String>,
-    pub effect: EffectName,
+    /// The statement's effect.
+    pub effect: Effect,
 }
 
-/// [`Effect`] with an ordering, for sorting matched statements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EffectName {
-    Allow,
-    Deny,
-}
-
-impl From<Effect> for EffectName {
-    fn from(e: Effect) -> EffectName {
-        match e {
-            Effect::Allow => EffectName::Allow,
-            Effect::Deny => EffectName::Deny,
-        }
-    }
-}
-
-/// A decision with every statement that matched, by type then in policy order, and why.
+/// A decision with every statement that matched, by type then in policy order, and why
+/// ([`Artifact::explain`](crate::Artifact::explain)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
+    /// The decision, as [`Artifact::authorize`](crate::Artifact::authorize) gives it.
     pub decision: Decision,
+    /// Every statement whose principal, action, resource and conditions matched the request,
+    /// by policy type (listing order), then in the order the policies were given, then by
+    /// index.
     pub statements: Vec<MatchedStatement>,
+    /// Which policy type decided.
     pub reason: Reason,
-}
-
-impl Explanation {
-    /// The decision line of `spec/io.md`, extended with each statement's policy `type` (and
-    /// `level` for SCPs and RCPs) and the decision's `reason`:
-    /// `{"decision":"Allow","statements":[{"policy":"p.json","index":3,"sid":null,"effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}`
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(64 + 80 * self.statements.len());
-        out.push_str("{\"decision\":\"");
-        out.push_str(self.decision.as_str());
-        out.push_str("\",\"statements\":[");
-        for (i, s) in self.statements.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"policy\":");
-            crate::json::write_string(&mut out, &s.policy);
-            out.push_str(",\"index\":");
-            out.push_str(&s.index.to_string());
-            out.push_str(",\"sid\":");
-            match &s.sid {
-                Some(sid) => crate::json::write_string(&mut out, sid),
-                None => out.push_str("null"),
-            }
-            out.push_str(",\"effect\":\"");
-            out.push_str(match s.effect {
-                EffectName::Allow => "Allow",
-                EffectName::Deny => "Deny",
-            });
-            out.push_str("\",\"type\":\"");
-            out.push_str(s.policy_type.as_str());
-            out.push('"');
-            if s.policy_type.is_org() {
-                out.push_str(",\"level\":");
-                out.push_str(&s.level.to_string());
-            }
-            out.push('}');
-        }
-        out.push_str("],\"reason\":");
-        crate::json::write_string(&mut out, &self.reason.message());
-        out.push('}');
-        out
-    }
 }

@@ -2,7 +2,7 @@
 //! (early lists first, then the others in order), literal actions in an open-addressing hash
 //! table keyed by the runtime's `literal_hash`.
 
-use iamc_runtime::program::{self, literal_hash, CandidateList, LiteralTable};
+use iamc_format::program::{self, literal_hash, CandidateList, LiteralTable};
 
 use crate::automata::action::{ActionShard, Candidates};
 use crate::CompileError;

@@ -1,14 +1,16 @@
-//! Condition clauses in the runtime's stored form (`iamc_runtime::cond`).
+//! Condition clauses in the runtime's stored form (`iamc_format::cond`).
 //!
 //! String and bool constants become sorted, deduplicated sets (the runtime binary-searches
 //! them); a `Like` clause's constants become the index of their DFA, or, when the automata pass
 //! could not build one, templates the runtime globs; templates keep document order; any
 //! [`Operand::Invalid`] becomes the clause's `static_error` flag.
 
-use iamc_runtime::cond::{self, Cidr};
+use iamc_format::cond;
+use iamc_format::template::Template;
+use iamc_format::value::Cidr;
 
 use crate::ir::condition::{constants, templates, Clause, Operand, Order, Qualifier, Test};
-use crate::ir::{Glob, Piece};
+use crate::ir::Glob;
 
 /// The runtime's form of a statement's clauses (`None` when there are none); `dfa(i)` is the
 /// condition DFA of clause `i`.
@@ -126,24 +128,12 @@ fn runtime_order(o: Order) -> cond::Order {
     }
 }
 
-fn runtime_templates<T>(values: &[Operand<T>]) -> Vec<cond::Template> {
+fn runtime_templates<T>(values: &[Operand<T>]) -> Vec<Template> {
     templates(values).map(runtime_template).collect()
 }
 
-/// A condition value as the runtime's template: wildcard reach is not stored (the runtime
-/// decides it from the field a wildcard stands in, after substitution).
-fn runtime_template(g: &Glob) -> cond::Template {
-    let mut segs: Vec<cond::Seg> = Vec::new();
-    for p in &g.pieces {
-        segs.push(match p {
-            Piece::Lit(s) => cond::Seg::Lit(s.clone()),
-            Piece::Star { .. } => cond::Seg::Star,
-            Piece::One { .. } => cond::Seg::One,
-            Piece::Var { key, default } => cond::Seg::Var {
-                key: key.clone(),
-                default: default.clone(),
-            },
-        });
-    }
-    cond::Template { segs }
+/// A condition value as the format's template: every wildcard may match `:` (the runtime
+/// decides an `Arn...` value's field rule after substitution).
+fn runtime_template(g: &Glob) -> Template {
+    super::template(g, false)
 }

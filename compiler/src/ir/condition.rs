@@ -17,10 +17,10 @@
 
 use std::fmt;
 
-use iamc_grammar::Span;
 /// Exact decimals, instants and networks: the condition value types policy values and
 /// request values share.
-pub use iamc_runtime::cond::{Cidr, Decimal, Instant};
+pub use iamc_format::value::{Cidr, Decimal, Instant};
+use iamc_grammar::Span;
 
 use super::Glob;
 

@@ -25,9 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use iamc_runtime::{
-    Decision, EffectName, Explanation, MatchedStatement, PolicyType, Reason, Request,
-};
+use iamc_runtime::{Decision, Explanation, MatchedStatement, PolicyType, Reason, Request};
 
 use super::{ActionMatcher, Effect, PolicySet, ResourceMatcher, Statement};
 
@@ -81,10 +79,7 @@ pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
             policy: policy.to_owned(),
             index: s.provenance.index,
             sid: s.provenance.sid.clone(),
-            effect: match s.effect {
-                Effect::Allow => EffectName::Allow,
-                Effect::Deny => EffectName::Deny,
-            },
+            effect: s.effect,
         });
     }
     let (decision, reason) = combine(set, &said, &caller, req);

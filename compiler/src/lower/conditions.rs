@@ -16,8 +16,8 @@
 //!
 //! Under `2008-10-17` the grammar already made `${...}` literal text, so no template arises.
 
+use iamc_format::value::{base64_decode, fold, parse_bool, parse_cidr, parse_date, parse_decimal};
 use iamc_grammar::ast::{self, BaseOperator, Segment, SetQualifier};
-use iamc_runtime::cond::{base64_decode, fold, parse_bool, parse_cidr, parse_date, parse_decimal};
 
 use crate::ir::condition::{Clause, Invalid, Operand, Order, Qualifier, Test};
 use crate::ir::{Glob, Piece};

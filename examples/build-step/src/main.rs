@@ -43,7 +43,20 @@ fn main() {
     let mut wrong = 0;
     for (what, request, expected) in &cases {
         let explanation = artifact.explain(request);
-        println!("{what}: {}", explanation.to_json());
+        println!(
+            "{what}: {} ({})",
+            explanation.decision.as_str(),
+            explanation.reason.message()
+        );
+        for s in &explanation.statements {
+            println!(
+                "  {} statement {} of {} ({})",
+                s.effect.as_str(),
+                s.index,
+                s.policy,
+                s.sid.as_deref().unwrap_or("no sid")
+            );
+        }
         if explanation.decision != *expected {
             eprintln!("  expected {}", expected.as_str());
             wrong += 1;

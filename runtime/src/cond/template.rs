@@ -1,331 +1,147 @@
-//! Condition values with policy variables, compared after substitution without allocating.
-//!
-//! A [`Template`] is a list of segments: literal text, the glob wildcards (only in `...Like` and
-//! `Arn...` values) and variables. Substituted text is literal (DESIGN.md "Policy variables").
-//! The comparisons walk the template as a stream of tokens (one character, `*` or `?`),
-//! resolving a variable each time the walk enters it, so nothing is ever copied.
+//! Condition values with policy variables, compared after substitution
+//! ([`crate::template::Subst`]) without copying anything: equality (`String...Equals`),
+//! `Bool`, and the globs of `StringLike` and `Arn...` (through [`crate::glob`], the one
+//! matcher).
 
-use crate::{Context, Value};
+use iamc_format::template::Template;
+use iamc_format::value::fold;
 
-use super::scalar::fold;
+use super::Cmp3;
+use crate::glob::{glob, Exhausted, GLOB_BUDGET};
+use crate::template::{Elem, Subst};
+use crate::Context;
+use iamc_format::arn;
 
-/// One piece of a condition value.
-#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
-pub enum Seg {
-    /// Literal text (wildcard characters included: they are literal here).
-    Lit(String),
-    /// `*`: any run of characters (in ARN fields 1 to 5, never `:`: the fields are split first).
-    Star,
-    /// `?`: exactly one character (Unicode scalar value).
-    One,
-    /// `${key}` / `${key, 'default'}`; `key` as written (looked up ignoring ASCII case).
-    Var {
-        key: String,
-        default: Option<String>,
-    },
-}
-
-/// A value with at least one variable.
-#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
-pub struct Template {
-    pub segs: Vec<Seg>,
-}
-
-/// A variable's text: the key's canonical text when present and single-valued (an empty string
-/// falls back to the default when one is given, A17); otherwise the default; otherwise `None`
-/// (unresolved).
-pub fn resolve<'a>(ctx: &'a Context, key: &str, default: Option<&'a str>) -> Option<&'a str> {
-    match ctx.get(key) {
-        Some(Value::Single(s)) => {
-            let t = s.as_text();
-            if t.is_empty() {
-                Some(default.unwrap_or(""))
-            } else {
-                Some(t)
+/// Equality after substitution (`String...Equals`); with `fold_case`, both sides are compared
+/// by simple lowercase. Wildcard tokens, if any, stand for their characters.
+pub(super) fn equals(t: &Template, ctx: &Context, x: &str, fold_case: bool) -> Cmp3 {
+    let Some(s) = Subst::new(t, ctx) else {
+        return Cmp3::Unresolved;
+    };
+    let mut c = s.start();
+    let mut xs = x.chars();
+    loop {
+        match (s.next(c), xs.next()) {
+            (None, None) => return Cmp3::Match,
+            (Some((e, nc)), Some(xc)) => {
+                let pc = match e {
+                    Elem::Lit(p) => p,
+                    Elem::Star { .. } => '*',
+                    Elem::One { .. } => '?',
+                };
+                let same = if fold_case {
+                    fold(pc) == fold(xc)
+                } else {
+                    pc == xc
+                };
+                if !same {
+                    return Cmp3::NoMatch;
+                }
+                c = nc;
             }
-        }
-        Some(Value::Multi(_)) | None => default,
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tok {
-    Ch(char),
-    Star,
-    One,
-}
-
-/// A position in the token stream: segment, byte offset in its text, tokens still allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cur {
-    seg: usize,
-    off: usize,
-    left: usize,
-}
-
-/// Outcome of one comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp3 {
-    Match,
-    NoMatch,
-    /// Not comparable (not an ARN with six fields, not a boolean).
-    Error,
-    /// A variable has no value and no default.
-    Unresolved,
-}
-
-impl Cmp3 {
-    pub(crate) fn from_bool(b: bool) -> Cmp3 {
-        if b {
-            Cmp3::Match
-        } else {
-            Cmp3::NoMatch
+            _ => return Cmp3::NoMatch,
         }
     }
 }
 
-impl Template {
-    /// Whether every variable has a value (or a default) in `ctx`.
-    pub fn resolves(&self, ctx: &Context) -> bool {
-        self.segs.iter().all(|s| match s {
-            Seg::Var { key, default } => resolve(ctx, key, default.as_deref()).is_some(),
-            _ => true,
-        })
-    }
-
-    fn start(&self) -> Cur {
-        Cur {
-            seg: 0,
-            off: 0,
-            left: usize::MAX,
-        }
-    }
-
-    /// The token at `c` and the position after it; `None` at the end (or when `left` is 0).
-    fn next(&self, ctx: &Context, mut c: Cur) -> Option<(Tok, Cur)> {
-        if c.left == 0 {
-            return None;
-        }
-        c.left -= 1;
+/// `true`/`false` (ASCII case ignored) after substitution, compared with `x`'s boolean.
+pub(super) fn bool_equals(t: &Template, ctx: &Context, x: Option<bool>) -> Cmp3 {
+    let Some(s) = Subst::new(t, ctx) else {
+        return Cmp3::Unresolved;
+    };
+    let is = |word: &str| -> bool {
+        let mut c = s.start();
+        let mut chars = word.chars();
         loop {
-            let text = match self.segs.get(c.seg)? {
-                Seg::Star => {
-                    return Some((
-                        Tok::Star,
-                        Cur {
-                            seg: c.seg + 1,
-                            off: 0,
-                            ..c
-                        },
-                    ))
-                }
-                Seg::One => {
-                    return Some((
-                        Tok::One,
-                        Cur {
-                            seg: c.seg + 1,
-                            off: 0,
-                            ..c
-                        },
-                    ))
-                }
-                Seg::Lit(s) => s.as_str(),
-                Seg::Var { key, default } => resolve(ctx, key, default.as_deref()).unwrap_or(""),
-            };
-            match text.get(c.off..).and_then(|r| r.chars().next()) {
-                Some(ch) => {
-                    return Some((
-                        Tok::Ch(ch),
-                        Cur {
-                            off: c.off + ch.len_utf8(),
-                            ..c
-                        },
-                    ))
-                }
-                None => {
-                    c.seg += 1;
-                    c.off = 0;
-                }
-            }
-        }
-    }
-
-    /// Equality after substitution (`String...Equals`, `Bool` confirmation); with `fold`, both
-    /// sides are compared by simple lowercase. `*` and `?` segments, if any, are literal.
-    pub fn equals(&self, ctx: &Context, x: &str, fold_case: bool) -> Cmp3 {
-        if !self.resolves(ctx) {
-            return Cmp3::Unresolved;
-        }
-        let mut c = self.start();
-        let mut xs = x.chars();
-        loop {
-            let t = self.next(ctx, c);
-            let xc = xs.next();
-            match (t, xc) {
-                (None, None) => return Cmp3::Match,
-                (Some((tok, nc)), Some(xc)) => {
-                    let pc = match tok {
-                        Tok::Ch(p) => p,
-                        Tok::Star => '*',
-                        Tok::One => '?',
-                    };
-                    let same = if fold_case {
-                        fold(pc) == fold(xc)
-                    } else {
-                        pc == xc
-                    };
-                    if !same {
-                        return Cmp3::NoMatch;
-                    }
-                    c = nc;
-                }
-                _ => return Cmp3::NoMatch,
-            }
-        }
-    }
-
-    /// `true`/`false` (ASCII case ignored) after substitution, compared with `x`'s boolean.
-    pub fn bool_equals(&self, ctx: &Context, x: Option<bool>) -> Cmp3 {
-        if !self.resolves(ctx) {
-            return Cmp3::Unresolved;
-        }
-        let is = |word: &str| -> bool {
-            let mut c = self.start();
-            let mut w = word.chars();
-            loop {
-                match (self.next(ctx, c), w.next()) {
-                    (None, None) => return true,
-                    (Some((Tok::Ch(p), nc)), Some(q)) if p.eq_ignore_ascii_case(&q) => c = nc,
-                    _ => return false,
-                }
-            }
-        };
-        let v = if is("true") {
-            true
-        } else if is("false") {
-            false
-        } else {
-            return Cmp3::Error;
-        };
-        match x {
-            Some(x) => Cmp3::from_bool(x == v),
-            None => Cmp3::Error,
-        }
-    }
-
-    /// `StringLike`: the whole of `x` against the glob, substituted text literal.
-    pub fn like(&self, ctx: &Context, x: &str) -> Cmp3 {
-        if !self.resolves(ctx) {
-            return Cmp3::Unresolved;
-        }
-        Cmp3::from_bool(self.glob(ctx, self.start(), x))
-    }
-
-    /// `ArnLike` (and `ArnEquals`): both sides split at their first five colons (substituted
-    /// colons count: the split is on the substituted text); fewer than five on either side is
-    /// `Error`; each field globbed on its own (so `*` never crosses `:` in fields 1 to 5), the
-    /// sixth as a whole.
-    pub fn arn_like(&self, ctx: &Context, x: &str) -> Cmp3 {
-        if !self.resolves(ctx) {
-            return Cmp3::Unresolved;
-        }
-        // Field starts and token counts of the pattern.
-        let mut starts = [self.start(); 6];
-        let mut counts = [0usize; 6];
-        let mut field = 0usize;
-        let mut c = self.start();
-        while let Some((t, nc)) = self.next(ctx, c) {
-            if t == Tok::Ch(':') && field < 5 {
-                field += 1;
-                if let Some(s) = starts.get_mut(field) {
-                    *s = nc;
-                }
-            } else if let Some(n) = counts.get_mut(field) {
-                *n += 1;
-            }
-            c = nc;
-        }
-        if field < 5 {
-            return Cmp3::Error;
-        }
-        let Some(fields) = split6(x) else {
-            return Cmp3::Error;
-        };
-        for ((start, count), text) in starts.iter().zip(counts).zip(fields) {
-            let from = Cur {
-                left: count,
-                ..*start
-            };
-            if !self.glob(ctx, from, text) {
-                return Cmp3::NoMatch;
-            }
-        }
-        Cmp3::Match
-    }
-
-    /// Anchored glob of the tokens from `from` (up to its `left` count) over all of `text`:
-    /// `*` any run of characters, `?` one character. The classic single-star backtracking walk:
-    /// O(pattern × text) steps, no recursion, no allocation.
-    fn glob(&self, ctx: &Context, from: Cur, text: &str) -> bool {
-        let mut p = from;
-        let mut t = 0usize;
-        let mut star: Option<(Cur, usize)> = None;
-        loop {
-            let tc = text.get(t..).and_then(|r| r.chars().next());
-            match (self.next(ctx, p), tc) {
-                (Some((Tok::Star, np)), _) => {
-                    star = Some((np, t));
-                    p = np;
-                    continue;
-                }
-                (Some((Tok::One, np)), Some(c)) => {
-                    p = np;
-                    t += c.len_utf8();
-                    continue;
-                }
-                (Some((Tok::Ch(pc), np)), Some(c)) if pc == c => {
-                    p = np;
-                    t += c.len_utf8();
-                    continue;
-                }
+            match (s.next(c), chars.next()) {
                 (None, None) => return true,
-                _ => {}
+                (Some((Elem::Lit(p), nc)), Some(q)) if p.eq_ignore_ascii_case(&q) => c = nc,
+                _ => return false,
             }
-            let Some((sp, st)) = star else {
-                return false;
-            };
-            let Some(c) = text.get(st..).and_then(|r| r.chars().next()) else {
-                return false;
-            };
-            let nt = st + c.len_utf8();
-            star = Some((sp, nt));
-            p = sp;
-            t = nt;
         }
+    };
+    let v = if is("true") {
+        true
+    } else if is("false") {
+        false
+    } else {
+        return Cmp3::Error;
+    };
+    match x {
+        Some(x) => Cmp3::from_bool(x == v),
+        None => Cmp3::Error,
     }
 }
 
-/// `x` cut at its first five colons; `None` with fewer than five.
-pub fn split6(x: &str) -> Option<[&str; 6]> {
-    let (a, r) = x.split_once(':')?;
-    let (b, r) = r.split_once(':')?;
-    let (c, r) = r.split_once(':')?;
-    let (d, r) = r.split_once(':')?;
-    let (e, f) = r.split_once(':')?;
-    Some([a, b, c, d, e, f])
+/// `StringLike`: the whole of `x` against the glob, substituted text literal.
+///
+/// # Errors
+/// The glob's budget ran out (the caller fails closed).
+pub(super) fn like(t: &Template, ctx: &Context, x: &str) -> Result<Cmp3, Exhausted> {
+    let Some(s) = Subst::new(t, ctx) else {
+        return Ok(Cmp3::Unresolved);
+    };
+    let mut budget = GLOB_BUDGET;
+    Ok(Cmp3::from_bool(glob(&s, s.start(), x, &mut budget)?))
+}
+
+/// `ArnLike` (and `ArnEquals`): both sides split at their first five colons (substituted
+/// colons count: the split is on the substituted text); fewer than five on either side is
+/// `Error`; each field globbed on its own (so `*` never crosses `:` in fields 1 to 5), the
+/// sixth as a whole.
+///
+/// # Errors
+/// The glob's budget ran out (the caller fails closed).
+pub(super) fn arn_like(t: &Template, ctx: &Context, x: &str) -> Result<Cmp3, Exhausted> {
+    let Some(s) = Subst::new(t, ctx) else {
+        return Ok(Cmp3::Unresolved);
+    };
+    // Where each field of the pattern starts, and how many elements it has.
+    let mut starts = [s.start(); 6];
+    let mut counts = [0usize; 6];
+    let mut field = 0usize;
+    let mut c = s.start();
+    while let Some((e, nc)) = s.next(c) {
+        if e == Elem::Lit(':') && field < 5 {
+            field += 1;
+            if let Some(start) = starts.get_mut(field) {
+                *start = nc;
+            }
+        } else if let Some(n) = counts.get_mut(field) {
+            *n += 1;
+        }
+        c = nc;
+    }
+    if field < 5 {
+        return Ok(Cmp3::Error);
+    }
+    let Some(fields) = arn::fields(x) else {
+        return Ok(Cmp3::Error);
+    };
+    let mut budget = GLOB_BUDGET;
+    for ((start, count), text) in starts.into_iter().zip(counts).zip(fields) {
+        if !glob(&s, Subst::bounded(start, count), text, &mut budget)? {
+            return Ok(Cmp3::NoMatch);
+        }
+    }
+    Ok(Cmp3::Match)
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::Scalar;
+    use crate::{Scalar, Value};
+    use iamc_format::template::Token;
 
-    fn lit(s: &str) -> Seg {
-        Seg::Lit(s.to_owned())
+    const STAR: Token = Token::Star { colon: true };
+    const ONE: Token = Token::One { colon: true };
+
+    fn lit(s: &str) -> Token {
+        Token::Lit(s.to_owned())
     }
-    fn var(k: &str, d: Option<&str>) -> Seg {
-        Seg::Var {
+    fn var(k: &str, d: Option<&str>) -> Token {
+        Token::Var {
             key: k.to_owned(),
             default: d.map(str::to_owned),
         }
@@ -341,95 +157,131 @@ mod tests {
     #[test]
     fn equals_walks_segments() {
         let t = Template {
-            segs: vec![lit("team-"), var("aws:PrincipalTag/Team", None), lit("*")],
+            tokens: vec![lit("team-"), var("aws:PrincipalTag/Team", None), lit("*")],
         };
         let c = ctx(&[("aws:principaltag/team", "Pay")]);
-        assert_eq!(t.equals(&c, "team-Pay*", false), Cmp3::Match);
-        assert_eq!(t.equals(&c, "team-Payx", false), Cmp3::NoMatch);
-        assert_eq!(t.equals(&c, "TEAM-PAY*", true), Cmp3::Match);
-        assert_eq!(t.equals(&c, "team-Pay", false), Cmp3::NoMatch);
-        assert_eq!(t.equals(&Context::new(), "team-", false), Cmp3::Unresolved);
+        assert_eq!(equals(&t, &c, "team-Pay*", false), Cmp3::Match);
+        assert_eq!(equals(&t, &c, "team-Payx", false), Cmp3::NoMatch);
+        assert_eq!(equals(&t, &c, "TEAM-PAY*", true), Cmp3::Match);
+        assert_eq!(equals(&t, &c, "team-Pay", false), Cmp3::NoMatch);
+        assert_eq!(
+            equals(&t, &Context::new(), "team-", false),
+            Cmp3::Unresolved
+        );
     }
 
     #[test]
     fn defaults_and_empty_values() {
         let t = Template {
-            segs: vec![var("k", Some("dflt"))],
+            tokens: vec![var("k", Some("dflt"))],
         };
-        assert_eq!(t.equals(&Context::new(), "dflt", false), Cmp3::Match);
-        assert_eq!(t.equals(&ctx(&[("k", "")]), "dflt", false), Cmp3::Match);
+        assert_eq!(equals(&t, &Context::new(), "dflt", false), Cmp3::Match);
+        assert_eq!(equals(&t, &ctx(&[("k", "")]), "dflt", false), Cmp3::Match);
         let t = Template {
-            segs: vec![var("k", None)],
+            tokens: vec![var("k", None)],
         };
-        assert_eq!(t.equals(&ctx(&[("k", "")]), "", false), Cmp3::Match);
+        assert_eq!(equals(&t, &ctx(&[("k", "")]), "", false), Cmp3::Match);
     }
 
     #[test]
     fn like_treats_substitution_as_literal() {
         let t = Template {
-            segs: vec![lit("a"), var("v", None), Seg::Star, Seg::One],
+            tokens: vec![lit("a"), var("v", None), STAR, ONE],
         };
-        assert_eq!(t.like(&ctx(&[("v", "*")]), "a*xyz"), Cmp3::Match);
-        assert_eq!(t.like(&ctx(&[("v", "*")]), "abxyz"), Cmp3::NoMatch);
-        assert_eq!(t.like(&ctx(&[("v", "*")]), "a*"), Cmp3::NoMatch);
-        assert_eq!(t.like(&ctx(&[("v", "é")]), "aéé"), Cmp3::Match);
+        assert_eq!(like(&t, &ctx(&[("v", "*")]), "a*xyz").unwrap(), Cmp3::Match);
+        assert_eq!(
+            like(&t, &ctx(&[("v", "*")]), "abxyz").unwrap(),
+            Cmp3::NoMatch
+        );
+        assert_eq!(like(&t, &ctx(&[("v", "*")]), "a*").unwrap(), Cmp3::NoMatch);
+        assert_eq!(like(&t, &ctx(&[("v", "é")]), "aéé").unwrap(), Cmp3::Match);
     }
 
     #[test]
     fn arn_like_is_field_wise() {
         let t = Template {
-            segs: vec![
+            tokens: vec![
                 lit("arn:aws:someservice:"),
-                Seg::Star,
+                STAR,
                 lit(":111122223333:finance/"),
-                Seg::Star,
+                STAR,
                 var("x", Some("")),
             ],
         };
         let c = Context::new();
         let v = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/d";
-        assert_eq!(t.arn_like(&c, v), Cmp3::NoMatch);
+        assert_eq!(arn_like(&t, &c, v).unwrap(), Cmp3::NoMatch);
         assert_eq!(
-            t.arn_like(&c, "arn:aws:someservice:us-east-2:111122223333:finance/a:b"),
+            arn_like(
+                &t,
+                &c,
+                "arn:aws:someservice:us-east-2:111122223333:finance/a:b"
+            )
+            .unwrap(),
             Cmp3::Match
         );
-        assert_eq!(t.arn_like(&c, "arn:aws:x"), Cmp3::Error);
+        assert_eq!(arn_like(&t, &c, "arn:aws:x").unwrap(), Cmp3::Error);
         let whole = Template {
-            segs: vec![var("aws:PrincipalArn", None)],
+            tokens: vec![var("aws:PrincipalArn", None)],
         };
         let c = ctx(&[("aws:principalarn", "arn:aws:iam::1:role/a")]);
-        assert_eq!(whole.arn_like(&c, "arn:aws:iam::1:role/a"), Cmp3::Match);
-        assert_eq!(whole.arn_like(&c, "arn:aws:iam::1:role/b"), Cmp3::NoMatch);
+        assert_eq!(
+            arn_like(&whole, &c, "arn:aws:iam::1:role/a").unwrap(),
+            Cmp3::Match
+        );
+        assert_eq!(
+            arn_like(&whole, &c, "arn:aws:iam::1:role/b").unwrap(),
+            Cmp3::NoMatch
+        );
         let c = ctx(&[("aws:principalarn", "notarn")]);
-        assert_eq!(whole.arn_like(&c, "arn:aws:iam::1:role/a"), Cmp3::Error);
+        assert_eq!(
+            arn_like(&whole, &c, "arn:aws:iam::1:role/a").unwrap(),
+            Cmp3::Error
+        );
         // Substituted colons separate fields too; substituted `*` stays literal.
         let t = Template {
-            segs: vec![
-                lit("arn:aws:iam::"),
-                var("a", None),
-                lit(":role/"),
-                Seg::Star,
-            ],
+            tokens: vec![lit("arn:aws:iam::"), var("a", None), lit(":role/"), STAR],
         };
         let c = ctx(&[("a", "1:2")]);
-        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:2:role/x"), Cmp3::Match);
-        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:3:role/x"), Cmp3::NoMatch);
-        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:role/x"), Cmp3::NoMatch);
+        assert_eq!(
+            arn_like(&t, &c, "arn:aws:iam::1:2:role/x").unwrap(),
+            Cmp3::Match
+        );
+        assert_eq!(
+            arn_like(&t, &c, "arn:aws:iam::1:3:role/x").unwrap(),
+            Cmp3::NoMatch
+        );
+        assert_eq!(
+            arn_like(&t, &c, "arn:aws:iam::1:role/x").unwrap(),
+            Cmp3::NoMatch
+        );
         let c = ctx(&[("a", "*")]);
-        assert_eq!(t.arn_like(&c, "arn:aws:iam::1:role/x"), Cmp3::NoMatch);
-        assert_eq!(t.arn_like(&c, "arn:aws:iam::*:role/x"), Cmp3::Match);
+        assert_eq!(
+            arn_like(&t, &c, "arn:aws:iam::1:role/x").unwrap(),
+            Cmp3::NoMatch
+        );
+        assert_eq!(
+            arn_like(&t, &c, "arn:aws:iam::*:role/x").unwrap(),
+            Cmp3::Match
+        );
     }
 
     #[test]
     fn bool_templates() {
         let t = Template {
-            segs: vec![var("b", None)],
+            tokens: vec![var("b", None)],
         };
         assert_eq!(
-            t.bool_equals(&ctx(&[("b", "TRUE")]), Some(true)),
+            bool_equals(&t, &ctx(&[("b", "TRUE")]), Some(true)),
             Cmp3::Match
         );
-        assert_eq!(t.bool_equals(&ctx(&[("b", "no")]), Some(true)), Cmp3::Error);
-        assert_eq!(t.bool_equals(&Context::new(), Some(true)), Cmp3::Unresolved);
+        assert_eq!(
+            bool_equals(&t, &ctx(&[("b", "no")]), Some(true)),
+            Cmp3::Error
+        );
+        assert_eq!(
+            bool_equals(&t, &Context::new(), Some(true)),
+            Cmp3::Unresolved
+        );
     }
 }

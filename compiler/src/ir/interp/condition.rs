@@ -1,6 +1,6 @@
 //! Condition clauses over the IR's typed values (DESIGN.md "Conditions", spec 5.3.1).
 
-use iamc_runtime::cond::{
+use iamc_format::value::{
     base64_decode, fold, parse_addr, parse_bool, parse_date, parse_decimal, Addr,
 };
 use iamc_runtime::{Context, Value};

@@ -28,10 +28,19 @@ impl Tok {
     }
 }
 
-/// A variable's text (DESIGN.md "Policy variables"): a present single value (an empty one
-/// falls back to the default when there is one), else the default, else `None`: the one rule
-/// of the shared vocabulary.
-pub(super) use iamc_runtime::cond::resolve as variable;
+/// A variable's text (DESIGN.md "Policy variables"): the request's single value of `key`
+/// through the one rule of the shared vocabulary ([`iamc_format::template::variable_text`]).
+pub(super) fn variable<'a>(
+    ctx: &'a Context,
+    key: &str,
+    default: Option<&'a str>,
+) -> Option<&'a str> {
+    let single = match ctx.get(key) {
+        Some(iamc_runtime::Value::Single(s)) => Some(s.as_text()),
+        Some(iamc_runtime::Value::Multi(_)) | None => None,
+    };
+    iamc_format::template::variable_text(single, default)
+}
 
 /// The tokens of `g` with its variables substituted, or `None` when one is unresolved.
 pub(super) fn resolve(g: &Glob, ctx: &Context) -> Option<Vec<Tok>> {

@@ -6,7 +6,7 @@ use crate::ir::{PrincipalBlock, PrincipalKind};
 
 /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` cut at its first five colons.
 pub(super) fn arn_fields(s: &str) -> Option<[&str; 6]> {
-    iamc_runtime::cond::split6(s).filter(|f| f[0] == "arn")
+    iamc_format::arn::parse(s)
 }
 
 fn is_account(s: &str) -> bool {

@@ -1,8 +1,10 @@
-//! Typed values of the condition operators: the stored (compiled) forms, and request-side
-//! parsers that borrow from the request text and never allocate.
+//! Typed values of the condition operators: the stored (compiled) forms, and the parsers that
+//! read both sides.
 //!
-//! The compiler parses policy values with the same functions at lowering time, so a policy value
-//! and a request value are read by one grammar per type (DESIGN.md "Conditions").
+//! The compiler parses policy values with these functions at lowering time and the runtime
+//! parses request values with the same functions at decision time, so a policy value and a
+//! request value are read by one grammar per type (DESIGN.md "Conditions"). The request-side
+//! parsers borrow from the text and never allocate.
 
 use std::cmp::Ordering;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -14,9 +16,19 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 /// ASCII digits, and zero (`int` and `frac` empty) is never negative. `1024`, `1024.0` and
 /// `01024.000` are the same `Decimal`.
 #[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+///
+/// ```
+/// use iamc_format::value::parse_decimal;
+///
+/// let d = parse_decimal("01024.50").unwrap().to_owned_decimal();
+/// assert_eq!((d.negative, d.int.as_str(), d.frac.as_str()), (false, "1024", "5"));
+/// ```
 pub struct Decimal {
+    /// Whether the number is below zero.
     pub negative: bool,
+    /// The integer digits, without leading zeros (empty for zero).
     pub int: String,
+    /// The fraction digits, without trailing zeros (empty for none).
     pub frac: String,
 }
 
@@ -29,6 +41,16 @@ pub struct DecRef<'a> {
 }
 
 /// Reads `-?digits(.digits)?`; anything else (exponents, `+`, `.5`, `1.`, spaces) is `None`.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// use iamc_format::value::parse_decimal;
+///
+/// let a = parse_decimal("1024").unwrap();
+/// let b = parse_decimal("1024.000").unwrap();
+/// assert_eq!(a.cmp_num(b), Ordering::Equal);
+/// assert!(parse_decimal("1e3").is_none());
+/// ```
 pub fn parse_decimal(s: &str) -> Option<DecRef<'_>> {
     let (negative, body) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -55,6 +77,7 @@ pub fn parse_decimal(s: &str) -> Option<DecRef<'_>> {
 }
 
 impl DecRef<'_> {
+    /// The stored form (compile time).
     pub fn to_owned_decimal(self) -> Decimal {
         Decimal {
             negative: self.negative,
@@ -82,6 +105,7 @@ impl DecRef<'_> {
 }
 
 impl Decimal {
+    /// The borrowed form, to compare with [`DecRef::cmp_num`].
     pub fn as_ref(&self) -> DecRef<'_> {
         DecRef {
             negative: self.negative,
@@ -108,7 +132,9 @@ impl Decimal {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, bincode::Encode, bincode::Decode,
 )]
 pub struct Instant {
+    /// Whole seconds since 1970-01-01T00:00:00Z (negative before).
     pub secs: i64,
+    /// Nanoseconds within the second.
     pub nanos: u32,
 }
 
@@ -117,6 +143,15 @@ pub struct Instant {
 /// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm]` (no zone = UTC), uppercase `T` and `Z`, every
 /// field range-checked (days per month, leap years; hours 0-23, minutes and seconds 0-59,
 /// offsets up to 23:59). Anything else is `None`.
+///
+/// ```
+/// use iamc_format::value::parse_date;
+///
+/// assert_eq!(parse_date("1970-01-02").map(|i| i.secs), Some(86_400));
+/// assert_eq!(parse_date("2020-01-01T01:00+01:00"), parse_date("2020-01-01T00:00:00Z"));
+/// assert_eq!(parse_date("86400").map(|i| i.secs), Some(86_400));
+/// assert!(parse_date("2023-02-29").is_none());
+/// ```
 pub fn parse_date(s: &str) -> Option<Instant> {
     let b = s.as_bytes();
     if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
@@ -244,17 +279,22 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// An IPv4 network, host bits cleared (`net & !mask(len) == 0`, `len <= 32`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
 pub struct Cidr4 {
+    /// The network address, host bits zero.
     pub net: u32,
+    /// The prefix length, 0 to 32.
     pub len: u8,
 }
 
 /// An IPv6 network, host bits cleared (`len <= 128`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
 pub struct Cidr6 {
+    /// The network address, host bits zero.
     pub net: u128,
+    /// The prefix length, 0 to 128.
     pub len: u8,
 }
 
+/// The IPv4 netmask of a prefix length (`len` above 32 counts as 32).
 pub fn mask4(len: u8) -> u32 {
     match 32u32.checked_sub(u32::from(len)) {
         Some(32) | None => 0,
@@ -262,6 +302,7 @@ pub fn mask4(len: u8) -> u32 {
     }
 }
 
+/// The IPv6 netmask of a prefix length (`len` above 128 counts as 128).
 pub fn mask6(len: u8) -> u128 {
     match 128u32.checked_sub(u32::from(len)) {
         Some(128) | None => 0,
@@ -270,18 +311,26 @@ pub fn mask6(len: u8) -> u128 {
 }
 
 impl Cidr4 {
+    /// Whether address `a` is in the network.
     pub fn contains(self, a: u32) -> bool {
         a & mask4(self.len) == self.net
     }
+
+    /// Whether the stored form is normalized: a prefix length within 32, no host bits
+    /// (checked on load).
     pub fn is_normal(self) -> bool {
         self.len <= 32 && self.net & !mask4(self.len) == 0
     }
 }
 
 impl Cidr6 {
+    /// Whether address `a` is in the network.
     pub fn contains(self, a: u128) -> bool {
         a & mask6(self.len) == self.net
     }
+
+    /// Whether the stored form is normalized: a prefix length within 128, no host bits
+    /// (checked on load).
     pub fn is_normal(self) -> bool {
         self.len <= 128 && self.net & !mask6(self.len) == 0
     }
@@ -290,14 +339,18 @@ impl Cidr6 {
 /// A policy-side network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cidr {
+    /// An IPv4 network.
     V4(Cidr4),
+    /// An IPv6 network.
     V6(Cidr6),
 }
 
 /// A request-side address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Addr {
+    /// An IPv4 address.
     V4(u32),
+    /// An IPv6 address (an IPv4-mapped one included).
     V6(u128),
 }
 
@@ -312,6 +365,16 @@ pub fn parse_addr(s: &str) -> Option<Addr> {
 
 /// A policy network: `addr` (a `/32` or `/128`) or `addr/len` with `len` ASCII digits (leading
 /// zeros allowed) within the family's width; host bits are masked.
+///
+/// ```
+/// use iamc_format::value::{parse_addr, parse_cidr, Addr, Cidr};
+///
+/// let Some(Cidr::V4(net)) = parse_cidr("10.1.2.3/8") else { panic!() };
+/// assert_eq!(net.len, 8);
+/// let Some(Addr::V4(a)) = parse_addr("10.200.0.1") else { panic!() };
+/// assert!(net.contains(a));
+/// assert!(parse_cidr("10.0.0.0/33").is_none());
+/// ```
 pub fn parse_cidr(s: &str) -> Option<Cidr> {
     let (addr, len) = match s.split_once('/') {
         Some((a, l)) => {
@@ -402,7 +465,15 @@ fn base64_walk(s: &str, mut f: impl FnMut(&[u8])) -> Option<()> {
     Some(())
 }
 
-/// Decodes `s` (compile time).
+/// Decodes `s` (compile time); `None` when it is not canonical padded base64.
+///
+/// ```
+/// use iamc_format::value::{base64_decode, base64_equals};
+///
+/// assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+/// assert!(base64_equals("aGVsbG8=", b"hello"));
+/// assert!(base64_decode("aGVsbG8").is_none());
+/// ```
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() / 4 * 3);
     base64_walk(s, |chunk| out.extend_from_slice(chunk))?;
@@ -432,6 +503,10 @@ pub fn base64_equals(s: &str, bytes: &[u8]) -> bool {
 /// DESIGN.md's simple lowercase: the character's lowercase when that is one character, else the
 /// character itself. So the Kelvin sign `K` (U+212A) folds to `k`, while `ſ` (U+017F, already
 /// lowercase) stays `ſ` and does not equal `s`; `İ` (U+0130, lowercase is two characters) stays.
+///
+/// ```
+/// assert_eq!(iamc_format::value::fold('\u{212A}'), 'k');
+/// ```
 pub fn fold(c: char) -> char {
     let mut l = c.to_lowercase();
     match (l.next(), l.next()) {
@@ -441,6 +516,13 @@ pub fn fold(c: char) -> char {
 }
 
 /// `true` / `false` ignoring ASCII case; anything else is `None`.
+///
+/// ```
+/// use iamc_format::value::parse_bool;
+///
+/// assert_eq!(parse_bool("TRUE"), Some(true));
+/// assert_eq!(parse_bool("yes"), None);
+/// ```
 pub fn parse_bool(s: &str) -> Option<bool> {
     if s.eq_ignore_ascii_case("true") {
         Some(true)

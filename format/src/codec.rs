@@ -1,12 +1,14 @@
-//! The metadata codec: the only place that names `bincode` (pinned `=2.0.1`, see the runtime's
-//! `Cargo.toml`), so that replacing it touches one file.
+//! The metadata codec: the only place that names `bincode` (pinned `=2.0.1`, see this crate's
+//! `Cargo.toml`), so that replacing it touches one file (and bumps the format version).
 //!
 //! Encoding: `bincode::config::standard()` (varint integers, little-endian). Decoding adds a
 //! byte limit that bounds what hostile length prefixes can make the decoder allocate, and
 //! rejects trailing bytes.
 
-use crate::error::LoadError;
 use bincode::error::DecodeError;
+
+use crate::program::Program;
+use crate::FormatError;
 
 /// Decode limits, by the size of the encoded input. bincode counts a container's claimed
 /// in-memory size (`len * size_of::<T>()`) against the limit before allocating it, so a lying
@@ -19,9 +21,9 @@ const MEDIUM_INPUT: usize = 4 << 20;
 const MEDIUM_LIMIT: usize = 256 << 20;
 const LARGE_LIMIT: usize = 1 << 30;
 
-/// The most bytes decoding may claim for an input of `len` bytes (documented bound).
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) fn decode_limit(len: usize) -> usize {
+/// The most bytes decoding may claim for an input of `len` bytes: 16 MiB up to 64 KiB of input,
+/// 256 MiB up to 4 MiB, 1 GiB above.
+pub fn decode_limit(len: usize) -> usize {
     if len <= SMALL_INPUT {
         SMALL_LIMIT
     } else if len <= MEDIUM_INPUT {
@@ -31,12 +33,36 @@ pub(crate) fn decode_limit(len: usize) -> usize {
     }
 }
 
+/// The metadata section of `program`: its bytes in bincode's standard configuration.
+///
+/// ```
+/// use iamc_format::codec::{decode_program, encode_program};
+/// use iamc_format::program::Program;
+///
+/// let p = Program::default();
+/// assert_eq!(decode_program(&encode_program(&p))?, p);
+/// # Ok::<(), iamc_format::FormatError>(())
+/// ```
+pub fn encode_program(program: &Program) -> Vec<u8> {
+    encode(program)
+}
+
+/// Decodes a metadata section into a program (not yet checked against its DFAs:
+/// [`Program::validate`] does that).
+///
+/// # Errors
+/// Malformed input, a claimed size above [`decode_limit`], or trailing bytes; the message says
+/// which (`section 0 (metadata): unexpected end of data (3 more bytes needed)`).
+pub fn decode_program(bytes: &[u8]) -> Result<Program, FormatError> {
+    decode(bytes)
+}
+
 /// `value` in bincode's standard configuration.
 ///
 /// Encoding into a `Vec` fails only if a type's own `Encode` implementation fails, which none of
 /// the program's derived types do; should it happen, the result is empty, which no loader
 /// accepts as a program (fail closed).
-pub(crate) fn encode<T: bincode::Encode>(value: &T) -> Vec<u8> {
+fn encode<T: bincode::Encode>(value: &T) -> Vec<u8> {
     bincode::encode_to_vec(value, bincode::config::standard()).unwrap_or_default()
 }
 
@@ -45,7 +71,7 @@ pub(crate) fn encode<T: bincode::Encode>(value: &T) -> Vec<u8> {
 /// # Errors
 /// Malformed input, a claimed size above [`decode_limit`], or trailing bytes; the message says
 /// which.
-pub(crate) fn decode<T: bincode::Decode<()>>(bytes: &[u8]) -> Result<T, LoadError> {
+fn decode<T: bincode::Decode<()>>(bytes: &[u8]) -> Result<T, FormatError> {
     let base = bincode::config::standard();
     let result = if bytes.len() <= SMALL_INPUT {
         bincode::decode_from_slice(bytes, base.with_limit::<SMALL_LIMIT>())
@@ -54,9 +80,9 @@ pub(crate) fn decode<T: bincode::Decode<()>>(bytes: &[u8]) -> Result<T, LoadErro
     } else {
         bincode::decode_from_slice(bytes, base.with_limit::<LARGE_LIMIT>())
     };
-    let (value, read) = result.map_err(|e| LoadError::metadata(describe(&e)))?;
+    let (value, read) = result.map_err(|e| FormatError::metadata(describe(&e)))?;
     if read != bytes.len() {
-        return Err(LoadError::metadata(format!(
+        return Err(FormatError::metadata(format!(
             "{} trailing bytes after the encoded program",
             bytes.len().saturating_sub(read)
         )));
