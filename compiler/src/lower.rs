@@ -69,16 +69,16 @@ pub fn lower(set: &PolicySet, dfas: &mut DfaBuilder) -> Result<ir::PolicySet, Co
 }
 
 /// The runtime's name for a policy kind.
-pub fn policy_type(kind: ast::PolicyKind) -> PolicyType {
+pub fn policy_type(kind: ast::PolicyType) -> PolicyType {
     match kind {
-        ast::PolicyKind::Identity => PolicyType::Identity,
-        ast::PolicyKind::Resource => PolicyType::Resource,
-        ast::PolicyKind::Trust => PolicyType::Trust,
-        ast::PolicyKind::Boundary => PolicyType::Boundary,
-        ast::PolicyKind::Session => PolicyType::Session,
-        ast::PolicyKind::Scp => PolicyType::Scp,
-        ast::PolicyKind::Rcp => PolicyType::Rcp,
-        ast::PolicyKind::Endpoint => PolicyType::Endpoint,
+        ast::PolicyType::Identity => PolicyType::Identity,
+        ast::PolicyType::Resource => PolicyType::Resource,
+        ast::PolicyType::Trust => PolicyType::Trust,
+        ast::PolicyType::Boundary => PolicyType::Boundary,
+        ast::PolicyType::Session => PolicyType::Session,
+        ast::PolicyType::Scp => PolicyType::Scp,
+        ast::PolicyType::Rcp => PolicyType::Rcp,
+        ast::PolicyType::Endpoint => PolicyType::Endpoint,
     }
 }
 

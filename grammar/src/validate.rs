@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::ast::{
     self, ActionBlock, ActionPattern, BaseOperator, ConditionClause, ConditionKey, ConditionValue,
-    Effect, Operator, PolicyKind, PrincipalBlock, PrincipalEntry, PrincipalKind, Principals,
+    Effect, Operator, PolicyType, PrincipalBlock, PrincipalEntry, PrincipalKind, Principals,
     ResourceBlock, ResourcePattern, Segment, SetQualifier, Spanned, Statement, ValueKind, Version,
 };
 use crate::diag::{suggest, Diagnostic, Severity};
@@ -31,7 +31,7 @@ const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUse
 /// The validator's state: the diagnostics found so far.
 pub struct Validator<'a> {
     src: &'a SourceFile,
-    kind: PolicyKind,
+    kind: PolicyType,
     version: Version,
     diags: Vec<Diagnostic>,
     /// Diagnostics past [`MAX_DIAGNOSTICS`], counted but not kept.
@@ -46,23 +46,23 @@ pub struct Validator<'a> {
 pub const MAX_DIAGNOSTICS: usize = 100;
 
 /// Identity, boundary, session and SCP policies: no `Principal`, `Resource` required.
-fn identity_like(kind: PolicyKind) -> bool {
+fn identity_like(kind: PolicyType) -> bool {
     matches!(
         kind,
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp
+        PolicyType::Identity | PolicyType::Boundary | PolicyType::Session | PolicyType::Scp
     )
 }
 
-fn kind_name(kind: PolicyKind) -> &'static str {
+fn kind_name(kind: PolicyType) -> &'static str {
     match kind {
-        PolicyKind::Identity => "identity policies",
-        PolicyKind::Resource => "resource policies",
-        PolicyKind::Trust => "trust policies",
-        PolicyKind::Boundary => "permissions boundaries",
-        PolicyKind::Session => "session policies",
-        PolicyKind::Scp => "service control policies",
-        PolicyKind::Rcp => "resource control policies",
-        PolicyKind::Endpoint => "VPC endpoint policies",
+        PolicyType::Identity => "identity policies",
+        PolicyType::Resource => "resource policies",
+        PolicyType::Trust => "trust policies",
+        PolicyType::Boundary => "permissions boundaries",
+        PolicyType::Session => "session policies",
+        PolicyType::Scp => "service control policies",
+        PolicyType::Rcp => "resource control policies",
+        PolicyType::Endpoint => "VPC endpoint policies",
     }
 }
 
@@ -73,7 +73,7 @@ fn did_you_mean(word: &str, candidates: &[&str]) -> Option<String> {
 }
 
 impl<'a> Validator<'a> {
-    pub fn new(src: &'a SourceFile, kind: PolicyKind) -> Validator<'a> {
+    pub fn new(src: &'a SourceFile, kind: PolicyType) -> Validator<'a> {
         Validator {
             src,
             kind,
@@ -250,7 +250,7 @@ impl<'a> Validator<'a> {
     /// Sid rules of identity policies: `[A-Za-z0-9]` only, unique within the policy (no real
     /// policy of the corpus breaks either, so both are errors).
     fn sids(&mut self, statements: &[Statement]) {
-        if self.kind != PolicyKind::Identity {
+        if self.kind != PolicyType::Identity {
             return;
         }
         let mut seen: HashMap<&str, ()> = HashMap::new();
@@ -332,7 +332,7 @@ impl<'a> Validator<'a> {
         };
 
         // Resource / NotResource.
-        let resource_block = if self.kind == PolicyKind::Trust {
+        let resource_block = if self.kind == PolicyType::Trust {
             for m in [resource, not_resource].into_iter().flatten() {
                 self.error(
                     m.key_span,
@@ -644,7 +644,7 @@ impl<'a> Validator<'a> {
         // table): SCPs only with a trailing `*`, RCPs never; elsewhere they are padded (and in
         // resource-based and endpoint policies one without `*` matches nothing).
         if s.matches(':').count() < 5 {
-            if self.kind == PolicyKind::Scp && !s.ends_with('*') {
+            if self.kind == PolicyType::Scp && !s.ends_with('*') {
                 self.error_help(
                     span,
                     format!("short ARN `{}` in a service control policy", clip(s)),
@@ -652,7 +652,7 @@ impl<'a> Validator<'a> {
                 );
                 return None;
             }
-            if self.kind == PolicyKind::Rcp {
+            if self.kind == PolicyType::Rcp {
                 self.error_help(
                     span,
                     format!("short ARN `{}` in a resource control policy", clip(s)),
@@ -719,7 +719,7 @@ impl<'a> Validator<'a> {
             }
             return None;
         }
-        if matches!(self.kind, PolicyKind::Trust | PolicyKind::Rcp) {
+        if matches!(self.kind, PolicyType::Trust | PolicyType::Rcp) {
             if let Some(m) = not_principal {
                 self.error(
                     m.key_span,
@@ -736,9 +736,9 @@ impl<'a> Validator<'a> {
             not_principal,
             "Principal",
             "NotPrincipal",
-            self.kind != PolicyKind::Endpoint,
+            self.kind != PolicyType::Endpoint,
         )?;
-        if self.kind == PolicyKind::Rcp && !matches!(&m.value.value, Json::String(s) if s == "*") {
+        if self.kind == PolicyType::Rcp && !matches!(&m.value.value, Json::String(s) if s == "*") {
             self.error(
                 m.value.span,
                 "`Principal` must be `\"*\"` in resource control policies",
