@@ -171,7 +171,7 @@ fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
 /// us-east-1), an RCP level with full access, and a resource policy naming a role, an account
 /// and everyone with a condition.
 fn typed_set(identity: &[ast::Policy]) -> iamc_grammar::PolicySet {
-    use ast::PolicyKind as K;
+    use ast::PolicyType as K;
     let parse = |name: &str, kind: K, text: &str| {
         let mut p = iamc_grammar::parse_policy(&iamc_grammar::SourceFile::new(name, text), kind)
             .unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -561,7 +561,7 @@ fn read_policy(path: &str) -> Result<Loaded, CliError> {
             let rendered = match iamc_grammar::parse_policy_bytes(
                 path,
                 e.as_bytes(),
-                ast::PolicyKind::Identity,
+                ast::PolicyType::Identity,
             ) {
                 Err(diagnostics) => diagnostics.to_string(),
                 Ok(_) => format!("{path}: error: the policy is not valid utf-8"),
@@ -573,7 +573,7 @@ fn read_policy(path: &str) -> Result<Loaded, CliError> {
 
 /// Parses one policy of `kind` with the grammar crate. `Ok` carries the policy (named as given
 /// on the command line) and the rendered warnings; `Err` the rendered errors.
-fn parse_as(src: &SourceFile, kind: ast::PolicyKind) -> Result<(ast::Policy, String), String> {
+fn parse_as(src: &SourceFile, kind: ast::PolicyType) -> Result<(ast::Policy, String), String> {
     match iamc_grammar::parse_policy(src, kind) {
         Ok(parsed) => {
             let mut policy = parsed.policy;
@@ -597,7 +597,7 @@ fn report(stderr: &mut dyn Write, rendered: &str) {
 /// `None`). An I/O error is fatal.
 fn load_one(
     path: &str,
-    kind: ast::PolicyKind,
+    kind: ast::PolicyType,
     stderr: &mut dyn Write,
 ) -> Result<Option<ast::Policy>, CliError> {
     let parsed = match read_policy(path)? {

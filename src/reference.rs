@@ -31,7 +31,7 @@ pub struct PolicySet {
 
 impl PolicySet {
     /// Policies sorted into slots by their kind (identity policies for what was parsed with
-    /// `PolicyKind::Identity`); SCPs form one level, RCPs one level.
+    /// `PolicyType::Identity`); SCPs form one level, RCPs one level.
     pub fn new(policies: Vec<ast::Policy>) -> PolicySet {
         PolicySet::from_set(iamc_grammar::PolicySet::from_policies(policies))
     }
@@ -60,7 +60,7 @@ impl PolicySet {
         let mut said = Said::default();
         let mut statements = Vec::new();
         for group in self.set.groups() {
-            let ty = policy_type(group.kind);
+            let ty = group.kind;
             match ty {
                 PolicyType::Boundary => said.boundary = Some(false),
                 PolicyType::Session => said.session = Some(false),
@@ -85,10 +85,7 @@ impl PolicySet {
                     if grant == Grant::None || !statement_applies(policy, stmt, req) {
                         continue;
                     }
-                    let effect = match stmt.effect.node {
-                        ast::Effect::Allow => Effect::Allow,
-                        ast::Effect::Deny => Effect::Deny,
-                    };
+                    let effect = stmt.effect.node;
                     if effect == Effect::Deny {
                         said.denied.push(ty);
                     } else {
@@ -116,19 +113,6 @@ impl PolicySet {
     /// The decision alone.
     pub fn authorize(&self, req: &Request) -> Decision {
         self.explain(req).decision
-    }
-}
-
-fn policy_type(kind: ast::PolicyKind) -> PolicyType {
-    match kind {
-        ast::PolicyKind::Identity => PolicyType::Identity,
-        ast::PolicyKind::Resource => PolicyType::Resource,
-        ast::PolicyKind::Trust => PolicyType::Trust,
-        ast::PolicyKind::Boundary => PolicyType::Boundary,
-        ast::PolicyKind::Session => PolicyType::Session,
-        ast::PolicyKind::Scp => PolicyType::Scp,
-        ast::PolicyKind::Rcp => PolicyType::Rcp,
-        ast::PolicyKind::Endpoint => PolicyType::Endpoint,
     }
 }
 
@@ -640,7 +624,7 @@ fn action_matches(pattern: &ast::ActionPattern, action: &str) -> bool {
 /// 3.5). An entry whose variable is unresolved matches nothing in `Resource` and excludes
 /// nothing in `NotResource` (A4, DESIGN.md): both reduce to "the entry does not match".
 fn resource_ok(
-    kind: ast::PolicyKind,
+    kind: ast::PolicyType,
     version: ast::Version,
     block: &ast::ResourceBlock,
     req: &Request,
@@ -654,11 +638,11 @@ fn resource_ok(
 
 /// Spec 3.4 (A5, the iam-simulate table): in resource-based and endpoint policies a short ARN
 /// (fewer than six fields) without `*` matches nothing.
-fn never_matches(kind: ast::PolicyKind, pattern: &ast::ResourcePattern) -> bool {
+fn never_matches(kind: ast::PolicyType, pattern: &ast::ResourcePattern) -> bool {
     let ast::ResourcePattern::Arn { raw, .. } = pattern else {
         return false;
     };
-    matches!(kind, ast::PolicyKind::Resource | ast::PolicyKind::Endpoint)
+    matches!(kind, ast::PolicyType::Resource | ast::PolicyType::Endpoint)
         && raw.chars().filter(|&c| c == ':').count() < 5
         && !raw.contains('*')
 }

@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{Diagnostic, Diagnostics, Limits, Parsed, Severity, SourceFile, Span, Warnings};
 
 use doc::Draft;
@@ -78,7 +78,7 @@ pub struct Options {
     /// The kind of a plain policy file (a template's policies have the kind of where they
     /// sit: a role's `AssumeRolePolicyDocument` is a trust policy, a bucket policy a resource
     /// policy, ...). Default: identity.
-    pub kind: PolicyKind,
+    pub kind: PolicyType,
     /// Values for CloudFormation parameters and pseudo parameters (`AWS::AccountId`,
     /// `AWS::Region`, `AWS::Partition`, ...), as `--param NAME=VALUE` gives them. A
     /// parameter's value here wins over its `Default`; a pseudo parameter has a value only
@@ -92,7 +92,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Options {
         Options {
-            kind: PolicyKind::Identity,
+            kind: PolicyType::Identity,
             params: BTreeMap::new(),
             max_file_bytes: Limits::default().max_document_bytes,
         }
@@ -232,7 +232,7 @@ impl Unknown {
 #[derive(Debug, Clone)]
 pub struct ExtractedPolicy {
     name: String,
-    kind: PolicyKind,
+    kind: PolicyType,
     /// The policy text, named by [`ExtractedPolicy::qualified_name`].
     src: SourceFile,
     map: PositionMap,
@@ -255,7 +255,7 @@ impl ExtractedPolicy {
         self.src.name()
     }
 
-    pub fn kind(&self) -> PolicyKind {
+    pub fn kind(&self) -> PolicyType {
         self.kind
     }
 
@@ -546,7 +546,7 @@ fn unrecognized(path: &str) -> Problem {
 }
 
 /// A plain policy file: one policy, the whole text, mapped to itself.
-fn plain_policy(file: Arc<SourceFile>, kind: PolicyKind) -> Source {
+fn plain_policy(file: Arc<SourceFile>, kind: PolicyType) -> Source {
     let text = file.text();
     let mut m = Mapped::new();
     m.push(text, Span::new(0, text.len()), true);

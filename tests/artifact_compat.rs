@@ -42,7 +42,7 @@ fn requests(dir: &Path) -> Vec<Request> {
 /// `policies/scp-<level>/`, `policies/rcp-<level>/` the other types (goldens before format 3
 /// hold identity policies only). Files sorted by name within a directory.
 fn typed_set(dir: &Path) -> iamc_grammar::PolicySet {
-    use ast::PolicyKind as K;
+    use ast::PolicyType as K;
     let sorted = |d: &Path| {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(d)
             .unwrap()

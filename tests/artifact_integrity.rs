@@ -28,7 +28,7 @@ pub(crate) fn example_policies() -> Vec<ast::Policy> {
         .iter()
         .map(|name| {
             let text = std::fs::read_to_string(examples().join("policies").join(name)).unwrap();
-            iamc_grammar::parse_policy(&SourceFile::new(*name, text), ast::PolicyKind::Identity)
+            iamc_grammar::parse_policy(&SourceFile::new(*name, text), ast::PolicyType::Identity)
                 .unwrap()
                 .policy
         })

@@ -1295,7 +1295,7 @@ fn statement(index: usize, deny: bool, conditions: Vec<ast::ConditionClause>) ->
 fn policy(v2012: bool, statements: Vec<ast::Statement>) -> ast::Policy {
     ast::Policy {
         name: "row".into(),
-        kind: ast::PolicyKind::Identity,
+        kind: ast::PolicyType::Identity,
         version: if v2012 {
             ast::Version::V2012_10_17
         } else {
@@ -1770,7 +1770,7 @@ fn conditions_corpus_agrees_with_reference() {
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         let src = iamc_grammar::SourceFile::new(f.display().to_string(), text);
-        let Ok(parsed) = iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity) else {
+        let Ok(parsed) = iamc_grammar::parse_policy(&src, ast::PolicyType::Identity) else {
             unparsed += 1;
             continue;
         };
@@ -1851,7 +1851,7 @@ fn conditions_render_in_ir() {
               "NotIpAddress":{"aws:SourceIp":["10.1.0.0/8","2001:db8::/32"]},
               "DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]}"#,
     );
-    let p = iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity)
+    let p = iamc_grammar::parse_policy(&src, ast::PolicyType::Identity)
         .unwrap()
         .policy;
     let ir = iamc_compiler::emit_ir(&iamc_grammar::PolicySet::identity(vec![p]));

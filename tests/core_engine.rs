@@ -27,7 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::PolicySet;
 use iamc_runtime::Request;
 use serde_json::Value as Json;
@@ -216,7 +216,7 @@ fn policy_text(v: &Json) -> String {
 fn parse_all(
     values: &[Json],
     prefix: &str,
-    kind: PolicyKind,
+    kind: PolicyType,
 ) -> Result<Vec<iamc_grammar::ast::Policy>, String> {
     values
         .iter()
@@ -264,7 +264,7 @@ fn adapt(file: &str, case: &Json) -> Case {
             identity: parse_all(
                 &array(case, "identityPolicies"),
                 "identity",
-                PolicyKind::Identity,
+                PolicyType::Identity,
             )?,
             ..PolicySet::default()
         };
@@ -274,12 +274,12 @@ fn adapt(file: &str, case: &Json) -> Case {
         for (i, v) in resource.iter().enumerate() {
             let name = format!("resource{i}.json");
             let trust = assume
-                .then(|| parse_kind(&name, &policy_text(v), PolicyKind::Trust).ok())
+                .then(|| parse_kind(&name, &policy_text(v), PolicyType::Trust).ok())
                 .flatten();
             match trust {
                 Some(p) => set.trust.push(p),
                 None => set.resource.push(
-                    parse_kind(&name, &policy_text(v), PolicyKind::Resource)
+                    parse_kind(&name, &policy_text(v), PolicyType::Resource)
                         .map_err(|e| format!("{name}: {e}"))?,
                 ),
             }
@@ -287,16 +287,16 @@ fn adapt(file: &str, case: &Json) -> Case {
         set.boundary = parse_all(
             &array(case, "permissionBoundaries"),
             "boundary",
-            PolicyKind::Boundary,
+            PolicyType::Boundary,
         )?;
         set.session = parse_all(
             &array(case, "sessionPolicy"),
             "session",
-            PolicyKind::Session,
+            PolicyType::Session,
         )?;
         for (key, kind, prefix) in [
-            ("serviceControlPolicies", PolicyKind::Scp, "scp"),
-            ("resourceControlPolicies", PolicyKind::Rcp, "rcp"),
+            ("serviceControlPolicies", PolicyType::Scp, "scp"),
+            ("resourceControlPolicies", PolicyType::Rcp, "rcp"),
         ] {
             for (level, entry) in array(case, key).iter().enumerate() {
                 let policies = match entry.get("policies") {
@@ -304,7 +304,7 @@ fn adapt(file: &str, case: &Json) -> Case {
                     _ => Vec::new(),
                 };
                 let parsed = parse_all(&policies, &format!("{prefix}{level}-"), kind)?;
-                if kind == PolicyKind::Scp {
+                if kind == PolicyType::Scp {
                     set.scp.push(parsed);
                 } else {
                     set.rcp.push(parsed);
@@ -314,7 +314,7 @@ fn adapt(file: &str, case: &Json) -> Case {
         set.endpoint = parse_all(
             &array(case, "endpointPolicies"),
             "endpoint",
-            PolicyKind::Endpoint,
+            PolicyType::Endpoint,
         )?;
         Ok(set)
     })();

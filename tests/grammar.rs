@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{parse_policy, SourceFile};
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -53,7 +53,7 @@ fn every_corpus_policy_parses() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let src = SourceFile::new(path.display().to_string(), text);
-        match parse_policy(&src, PolicyKind::Identity) {
+        match parse_policy(&src, PolicyType::Identity) {
             Ok(p) => {
                 assert_eq!(p.policy.name, src.name());
                 warnings += p.warnings.len();
@@ -77,7 +77,7 @@ use iamc_grammar::ast::{
 use iamc_grammar::{parse_policy_bytes, Severity, Span};
 
 /// Each diagnostic of `text` parsed as `kind`, as `LINE:COL: severity: message`.
-fn problems(kind: PolicyKind, text: &str) -> Vec<String> {
+fn problems(kind: PolicyType, text: &str) -> Vec<String> {
     let src = SourceFile::new("p.json", text);
     match parse_policy(&src, kind) {
         Ok(p) => p.warnings.iter().map(|d| headline(&src, d)).collect(),
@@ -95,10 +95,10 @@ fn stmt(members: &str) -> String {
     format!(r#"{{"Version": "2012-10-17", "Statement": [{{{members}}}]}}"#)
 }
 
-const ID: PolicyKind = PolicyKind::Identity;
+const ID: PolicyType = PolicyType::Identity;
 
 #[rustfmt::skip]
-fn malformed() -> Vec<(PolicyKind, String, Vec<&'static str>)> {
+fn malformed() -> Vec<(PolicyType, String, Vec<&'static str>)> {
     let s = |m: &str| stmt(m);
     let t = |x: &str| x.to_owned();
     vec![
@@ -168,27 +168,27 @@ fn malformed() -> Vec<(PolicyKind, String, Vec<&'static str>)> {
         (ID, s(r#""Sid": 1, "Effect": "Allow", "Action": "s3:*", "Resource": "*""#), vec!["1:49: error: `Sid` must be a string, found a number"]),
         // Principal.
         (ID, s(r#""Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*""#), vec!["1:61: error: `Principal` is not allowed in identity policies"]),
-        (PolicyKind::Scp, s(r#""Effect": "Deny", "NotPrincipal": {"AWS": "1"}, "Action": "s3:*", "Resource": "*""#), vec!["1:60: error: `NotPrincipal` is not allowed in service control policies"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "Action": "s3:*", "Resource": "*""#), vec!["1:41: error: the statement has no `Principal` or `NotPrincipal`"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/*"}, "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Scp, s(r#""Effect": "Deny", "NotPrincipal": {"AWS": "1"}, "Action": "s3:*", "Resource": "*""#), vec!["1:60: error: `NotPrincipal` is not allowed in service control policies"]),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "Action": "s3:*", "Resource": "*""#), vec!["1:41: error: the statement has no `Principal` or `NotPrincipal`"]),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/*"}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:82: error: invalid principal `arn:aws:iam::111122223333:user/*`: partial wildcards are not allowed"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "Principal": {"aws": "*"}, "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "Principal": {"aws": "*"}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:75: error: unknown principal type `aws`"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "Principal": "arn:aws:iam::111122223333:root", "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "Principal": "arn:aws:iam::111122223333:root", "Action": "s3:*", "Resource": "*""#),
             vec!["1:74: error: invalid `Principal` `arn:aws:iam::111122223333:root`"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": []}, "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": []}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:82: error: `AWS` is an empty array"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": "${aws:username}"}, "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": "${aws:username}"}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:82: error: policy variables are not allowed in `Principal`"]),
-        (PolicyKind::Trust, s(r#""Effect": "Allow", "NotPrincipal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole""#),
+        (PolicyType::Trust, s(r#""Effect": "Allow", "NotPrincipal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole""#),
             vec!["1:61: error: `NotPrincipal` is not allowed in trust policies"]),
-        (PolicyKind::Trust, s(r#""Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*""#),
+        (PolicyType::Trust, s(r#""Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*""#),
             vec!["1:136: error: `Resource` is not allowed in trust policies"]),
-        (PolicyKind::Rcp, s(r#""Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Rcp, s(r#""Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:73: error: `Principal` must be `\"*\"` in resource control policies"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": ["alice", "111122223333"]}, "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "Principal": {"AWS": ["alice", "111122223333"]}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:83: error: invalid `AWS` principal `alice`"]),
-        (PolicyKind::Resource, s(r#""Effect": "Allow", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*""#),
+        (PolicyType::Resource, s(r#""Effect": "Allow", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*""#),
             vec!["1:61: warning: `NotPrincipal` with `Allow` is rejected by most services"]),
         // IAM's own ARN checks are warnings (spec 1.2 rule 5, A7).
         (ID, s(r#""Effect": "Allow", "Action": "iam:*", "Resource": ["arn:aws:iam:us-east-1:111122223333:user/a", "arn:aws:iam::111122223333:u*", "arn:aws:iam::*:*"]"#),
@@ -549,7 +549,7 @@ fn principals_by_kind() {
     let text = stmt(
         r#""Effect": "Allow", "Principal": {"AWS": ["*", "111122223333", "arn:aws:iam::111122223333:role/r"], "Service": "ecs.amazonaws.com", "Federated": "cognito-identity.amazonaws.com", "CanonicalUser": "abc"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q1""#,
     );
-    let p = parse_policy(&SourceFile::new("p", text.as_str()), PolicyKind::Resource)
+    let p = parse_policy(&SourceFile::new("p", text.as_str()), PolicyType::Resource)
         .unwrap()
         .policy;
     let block = p.statements[0].principal.as_ref().unwrap();
@@ -562,12 +562,12 @@ fn principals_by_kind() {
     let trust = stmt(
         r#""Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole""#,
     );
-    let p = parse_policy(&SourceFile::new("p", trust.as_str()), PolicyKind::Trust)
+    let p = parse_policy(&SourceFile::new("p", trust.as_str()), PolicyType::Trust)
         .unwrap()
         .policy;
     assert!(p.statements[0].resource.is_none());
     let rcp = stmt(r#""Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*""#);
-    let p = parse_policy(&SourceFile::new("p", rcp.as_str()), PolicyKind::Rcp)
+    let p = parse_policy(&SourceFile::new("p", rcp.as_str()), PolicyType::Rcp)
         .unwrap()
         .policy;
     assert_eq!(
@@ -577,15 +577,15 @@ fn principals_by_kind() {
     // Resource policies: an empty Resource array is a warning (the statement has no effect).
     let empty = stmt(r#""Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": []"#);
     assert_eq!(
-        problems(PolicyKind::Resource, &empty),
+        problems(PolicyType::Resource, &empty),
         vec!["1:109: warning: `Resource` is an empty array: the statement has no effect"]
     );
     // Every identity-like kind prohibits Principal.
     let with = stmt(r#""Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*""#);
     for (kind, name) in [
-        (PolicyKind::Boundary, "permissions boundaries"),
-        (PolicyKind::Session, "session policies"),
-        (PolicyKind::Scp, "service control policies"),
+        (PolicyType::Boundary, "permissions boundaries"),
+        (PolicyType::Session, "session policies"),
+        (PolicyType::Scp, "service control policies"),
     ] {
         assert_eq!(
             problems(kind, &with),

@@ -17,13 +17,13 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use iamc::reference::PolicySet;
-use iamc_grammar::ast::{self, PolicyKind};
+use iamc_grammar::ast::{self, PolicyType};
 use iamc_grammar::SourceFile;
 use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
 
 fn parse(name: &str, text: &str) -> ast::Policy {
     let file = SourceFile::new(name, text);
-    match iamc_grammar::parse_policy(&file, PolicyKind::Identity) {
+    match iamc_grammar::parse_policy(&file, PolicyType::Identity) {
         Ok(p) => p.policy,
         Err(d) => panic!("{name}: {d}"),
     }
@@ -598,7 +598,7 @@ fn hostile_limits_five_megabyte_policy() {
     text.push_str("]}");
     assert!(text.len() >= 5 << 20);
     let file = SourceFile::new("big.json", text.as_str());
-    let policy = match iamc_grammar::parse_policy(&file, PolicyKind::Identity) {
+    let policy = match iamc_grammar::parse_policy(&file, PolicyType::Identity) {
         Ok(p) => p.policy,
         Err(d) => {
             let m = d.to_string();
@@ -633,7 +633,7 @@ fn hostile_limits_long_patterns() {
     let text = format!(
         "{{\"Statement\":{{\"Effect\":\"Allow\",\n  \"Action\":\"s3:{huge}\",\"Resource\":\"*\"}}}}"
     );
-    let e = iamc_grammar::parse_policy(&SourceFile::new("huge.json", text), PolicyKind::Identity)
+    let e = iamc_grammar::parse_policy(&SourceFile::new("huge.json", text), PolicyType::Identity)
         .unwrap_err()
         .to_string();
     assert!(
@@ -805,7 +805,7 @@ fn hostile_limits_each_limit_is_named_at_its_place() {
     let parse_with = |text: &str| {
         iamc_grammar::parse_policy_with(
             &SourceFile::new("p.json", text),
-            PolicyKind::Identity,
+            PolicyType::Identity,
             &small,
         )
         .map(|_| ())
@@ -918,7 +918,7 @@ fn hostile_ceilings_never_grant_and_misplaced_policies_fail_closed() {
     let text =
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
     let req = Request::new("s3:GetObject", "arn:aws:s3:::b/k");
-    for kind in [PolicyKind::Boundary, PolicyKind::Session, PolicyKind::Scp] {
+    for kind in [PolicyType::Boundary, PolicyType::Session, PolicyType::Scp] {
         let mut p = iamc_grammar::parse_policy(&SourceFile::new("ceiling.json", text), kind)
             .unwrap()
             .policy;

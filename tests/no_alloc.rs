@@ -183,7 +183,7 @@ fn main() {
     }
     let policy = ast::Policy {
         name: "p.json".into(),
-        kind: ast::PolicyKind::Identity,
+        kind: ast::PolicyType::Identity,
         version: ast::Version::V2012_10_17,
         version_span: None,
         id: None,
@@ -269,7 +269,7 @@ fn main() {
     );
 }
 
-fn parse(name: &str, kind: ast::PolicyKind, text: &str) -> ast::Policy {
+fn parse(name: &str, kind: ast::PolicyType, text: &str) -> ast::Policy {
     let mut p = iamc_grammar::parse_policy(&iamc_grammar::SourceFile::new(name, text), kind)
         .unwrap()
         .policy;
@@ -281,7 +281,7 @@ fn parse(name: &str, kind: ast::PolicyKind, text: &str) -> ast::Policy {
 /// 7.3 run without allocating either.
 /// Returns how many requests it decided.
 fn typed_set_authorize_allocates_nothing() -> usize {
-    use ast::PolicyKind as K;
+    use ast::PolicyType as K;
     let set = iamc_grammar::PolicySet {
         identity: vec![parse(
             "id.json",

@@ -57,7 +57,7 @@ fn config() -> ProptestConfig {
 fn parse(name: &str, text: &str) -> Result<ast::Policy, String> {
     iamc_grammar::parse_policy(
         &iamc_grammar::SourceFile::new(name, text),
-        ast::PolicyKind::Identity,
+        ast::PolicyType::Identity,
     )
     .map(|p| p.policy)
     .map_err(|d| d.to_string())
@@ -392,7 +392,7 @@ const RESOURCE_ACCOUNTS: &[Option<&str>] = &[None, Some("111122223333"), Some("4
 
 /// A generated identity policy rewritten for `kind`: principals added where the kind needs or
 /// admits them, `Resource` removed from trust policies.
-fn retype(text: &str, kind: ast::PolicyKind, tape: &mut impl Iterator<Item = u32>) -> String {
+fn retype(text: &str, kind: ast::PolicyType, tape: &mut impl Iterator<Item = u32>) -> String {
     let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
     let mut next = move |n: usize| tape.next().unwrap_or(0) as usize % n;
     let mut fix = |stmt: &mut serde_json::Value| {
@@ -403,7 +403,7 @@ fn retype(text: &str, kind: ast::PolicyKind, tape: &mut impl Iterator<Item = u32
             |i: usize| serde_json::from_str::<serde_json::Value>(PRINCIPALS[i]).unwrap();
         let deny = obj.get("Effect").and_then(|e| e.as_str()) == Some("Deny");
         match kind {
-            ast::PolicyKind::Resource => {
+            ast::PolicyType::Resource => {
                 let p = principal(next(PRINCIPALS.len()));
                 let key = if deny && next(3) == 0 {
                     "NotPrincipal"
@@ -412,15 +412,15 @@ fn retype(text: &str, kind: ast::PolicyKind, tape: &mut impl Iterator<Item = u32
                 };
                 obj.insert(key.into(), p);
             }
-            ast::PolicyKind::Trust => {
+            ast::PolicyType::Trust => {
                 obj.remove("Resource");
                 obj.remove("NotResource");
                 obj.insert("Principal".into(), principal(next(PRINCIPALS.len())));
             }
-            ast::PolicyKind::Rcp => {
+            ast::PolicyType::Rcp => {
                 obj.insert("Principal".into(), serde_json::Value::String("*".into()));
             }
-            ast::PolicyKind::Endpoint if next(2) == 0 => {
+            ast::PolicyType::Endpoint if next(2) == 0 => {
                 obj.insert("Principal".into(), principal(next(PRINCIPALS.len())));
             }
             _ => {}
@@ -438,7 +438,7 @@ fn retype(text: &str, kind: ast::PolicyKind, tape: &mut impl Iterator<Item = u32
 /// (identity most often), organization levels get a full-access policy most of the time so that
 /// the other types get a say.
 fn typed_set(case: &Case, tape: &[u32]) -> Result<iamc_grammar::PolicySet, TestCaseError> {
-    use ast::PolicyKind as K;
+    use ast::PolicyType as K;
     let mut draws = tape.iter().copied().cycle();
     let mut set = iamc_grammar::PolicySet::default();
     let levels = |draw: u32| 1 + (draw % 3) as usize;

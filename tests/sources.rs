@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use iamc::sources::{self, ExtractedPolicy, Format, Options, Source};
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{Diagnostic, Limits, Severity, SourceFile, Span};
 
 const DIR: &str = "tests/data/templates";
@@ -49,7 +49,7 @@ fn error_headlines(e: &sources::SourceError) -> Vec<String> {
     headlines(e.diagnostics())
 }
 
-fn names(s: &Source) -> Vec<(String, PolicyKind)> {
+fn names(s: &Source) -> Vec<(String, PolicyType)> {
     s.policies()
         .iter()
         .map(|p| (p.name().to_owned(), p.kind()))
@@ -77,8 +77,8 @@ fn maps_to<'a>(p: &'a ExtractedPolicy, needle: &str) -> &'a str {
 fn cloudformation_yaml_every_resource_type() {
     let s = read("stack.yaml");
     assert_eq!(s.format(), Format::CloudFormationYaml);
-    use PolicyKind::{Identity, Resource, Trust};
-    let expected: Vec<(String, PolicyKind)> = [
+    use PolicyType::{Identity, Resource, Trust};
+    let expected: Vec<(String, PolicyType)> = [
         ("AppPolicy.PolicyDocument", Identity),
         ("Managed.PolicyDocument", Identity),
         ("AppRole.AssumeRolePolicyDocument", Trust),
@@ -184,7 +184,7 @@ fn parameters_given_by_the_user_resolve_pseudo_parameters() {
         parsed.policy.name,
         "tests/data/templates/stack.yaml#Key.KeyPolicy"
     );
-    assert_eq!(parsed.policy.kind, PolicyKind::Resource);
+    assert_eq!(parsed.policy.kind, PolicyType::Resource);
     // The user's value wins over the parameter's `Default`.
     assert!(policy(&s, "AppPolicy.PolicyDocument")
         .text()
@@ -240,7 +240,7 @@ fn a_policy_with_an_unknown_value_is_never_decided() {
         trust.policy.name,
         "tests/data/templates/stack.yaml#AppRole.AssumeRolePolicyDocument"
     );
-    assert_eq!(trust.policy.kind, PolicyKind::Trust);
+    assert_eq!(trust.policy.kind, PolicyType::Trust);
 }
 
 #[test]
@@ -272,10 +272,10 @@ fn cloudformation_json_long_forms_and_string_documents() {
         vec![
             (
                 "Deployer.AssumeRolePolicyDocument".to_owned(),
-                PolicyKind::Trust
+                PolicyType::Trust
             ),
-            ("Deployer.Policies[0]".to_owned(), PolicyKind::Identity),
-            ("Written.PolicyDocument".to_owned(), PolicyKind::Identity),
+            ("Deployer.Policies[0]".to_owned(), PolicyType::Identity),
+            ("Written.PolicyDocument".to_owned(), PolicyType::Identity),
         ]
     );
     let p = "tests/data/templates/stack.json";
@@ -311,8 +311,8 @@ fn cloudformation_json_long_forms_and_string_documents() {
 fn terraform_plan_policies_map_byte_for_byte() {
     let s = read("plan.json");
     assert_eq!(s.format(), Format::TerraformPlan);
-    use PolicyKind::{Identity, Resource, Trust};
-    let expected: Vec<(String, PolicyKind)> = [
+    use PolicyType::{Identity, Resource, Trust};
+    let expected: Vec<(String, PolicyType)> = [
         ("aws_iam_policy.reader.policy", Identity),
         ("module.app.aws_iam_role.task.assume_role_policy", Trust),
         ("module.app.aws_iam_role.task.inline_policy[0]", Identity),
@@ -367,14 +367,14 @@ fn terraform_planned_values_walk_child_modules() {
     assert_eq!(
         names(&s),
         vec![
-            ("aws_iam_policy.p.policy".to_owned(), PolicyKind::Identity),
+            ("aws_iam_policy.p.policy".to_owned(), PolicyType::Identity),
             (
                 "module.net.aws_iam_role.flow.assume_role_policy".to_owned(),
-                PolicyKind::Trust
+                PolicyType::Trust
             ),
             (
                 "module.net.module.inner.aws_kms_key.k.policy".to_owned(),
-                PolicyKind::Resource
+                PolicyType::Resource
             ),
         ]
     );
@@ -402,7 +402,7 @@ fn plain_policy_files_read_as_before() {
     assert_eq!(p.qualified_name(), "invalid-effect.json");
     // Exactly what the grammar says of the file itself, rendered the same.
     let src = SourceFile::new("invalid-effect.json", String::from_utf8(bytes).unwrap());
-    let direct = iamc_grammar::parse_policy(&src, PolicyKind::Identity).unwrap_err();
+    let direct = iamc_grammar::parse_policy(&src, PolicyType::Identity).unwrap_err();
     let ours = p.parse(&Limits::default()).unwrap_err();
     assert_eq!(ours.to_string(), direct.to_string());
     let checked: String = s
@@ -433,11 +433,11 @@ fn plain_policy_files_read_as_before() {
     }
     // The kind of a plain file is the caller's.
     let options = Options {
-        kind: PolicyKind::Resource,
+        kind: PolicyType::Resource,
         ..Options::default()
     };
     let s = sources::read("r.json", br#"{"Statement":[]}"#, &options).unwrap();
-    assert_eq!(s.policies()[0].kind(), PolicyKind::Resource);
+    assert_eq!(s.policies()[0].kind(), PolicyType::Resource);
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub fn shared_dir() -> Option<PathBuf> {
 /// Parses one identity policy text; the error is the rendered diagnostics.
 pub fn parse_identity(name: &str, json: &str) -> Result<ast::Policy, String> {
     let src = SourceFile::new(name, json);
-    match iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity) {
+    match iamc_grammar::parse_policy(&src, ast::PolicyType::Identity) {
         Ok(parsed) => {
             let mut policy = parsed.policy;
             policy.name = name.to_owned();
@@ -155,7 +155,7 @@ impl Engine for Compiled {
 }
 
 /// Parses one policy text of `kind`; the error is the rendered diagnostics.
-pub fn parse_kind(name: &str, json: &str, kind: ast::PolicyKind) -> Result<ast::Policy, String> {
+pub fn parse_kind(name: &str, json: &str, kind: ast::PolicyType) -> Result<ast::Policy, String> {
     let src = SourceFile::new(name, json);
     match iamc_grammar::parse_policy(&src, kind) {
         Ok(parsed) => {

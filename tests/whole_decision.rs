@@ -9,7 +9,7 @@
     clippy::panic
 )]
 
-use iamc_grammar::ast::PolicyKind as K;
+use iamc_grammar::ast::PolicyType as K;
 use iamc_grammar::PolicySet;
 use iamc_runtime::{Decision, PolicyType, Reason, Request};
 

@@ -14,14 +14,14 @@
 //!
 //! ```
 //! use iamc_analysis::findings::{check, FindingType, IssueCode, Options};
-//! use iamc_grammar::{ast::PolicyKind, SourceFile};
+//! use iamc_grammar::{ast::PolicyType, SourceFile};
 //!
 //! let src = SourceFile::new(
 //!     "deny.json",
 //!     r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "ecs:*",
 //!        "Resource": "*", "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "1h"}}}}"#,
 //! );
-//! let findings = check(&src, PolicyKind::Identity, &Options::default());
+//! let findings = check(&src, PolicyType::Identity, &Options::default());
 //! assert_eq!(findings[0].issue_code, IssueCode::TypeMismatchNumber);
 //! assert_eq!(findings[0].finding_type, FindingType::Error);
 //! assert_eq!(findings[0].locations[0].span.start.line, 2);
@@ -33,7 +33,7 @@ mod glob;
 mod positions;
 pub mod render;
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::validate::Validator;
 use iamc_grammar::{parse_json_with, Diagnostic, Limits, SourceFile, Span as Bytes};
 
@@ -62,7 +62,7 @@ pub struct Finding {
     /// The policy's name (a path as given on the command line).
     pub file: String,
     /// The type the policy was checked as.
-    pub policy_type: PolicyKind,
+    pub policy_type: PolicyType,
     pub finding_type: FindingType,
     pub issue_code: IssueCode,
     /// What is wrong and what to change, with the offending values filled in.
@@ -106,7 +106,7 @@ pub struct Options<'c> {
 }
 
 /// Every finding of one policy document, sorted by position (then issue code).
-pub fn check(src: &SourceFile, kind: PolicyKind, options: &Options<'_>) -> Vec<Finding> {
+pub fn check(src: &SourceFile, kind: PolicyType, options: &Options<'_>) -> Vec<Finding> {
     let positions = Positions::new(src);
     let root = match parse_json_with(src, &options.limits) {
         Ok(root) => root,
@@ -137,7 +137,7 @@ pub fn check(src: &SourceFile, kind: PolicyKind, options: &Options<'_>) -> Vec<F
 pub fn check_bytes(
     name: &str,
     bytes: &[u8],
-    kind: PolicyKind,
+    kind: PolicyType,
     options: &Options<'_>,
 ) -> Vec<Finding> {
     match std::str::from_utf8(bytes) {
@@ -165,13 +165,13 @@ pub fn fails(findings: &[Finding], threshold: FindingType) -> bool {
 /// The name of a policy type in the JSON output: Access Analyzer's validation types, with
 /// boundaries and session policies checked as identity policies and VPC endpoint policies as
 /// resource policies (findings.md 1).
-pub fn policy_type_name(kind: PolicyKind) -> &'static str {
+pub fn policy_type_name(kind: PolicyType) -> &'static str {
     match kind {
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session => "identity",
-        PolicyKind::Resource | PolicyKind::Endpoint => "resource",
-        PolicyKind::Trust => "trust",
-        PolicyKind::Scp => "scp",
-        PolicyKind::Rcp => "rcp",
+        PolicyType::Identity | PolicyType::Boundary | PolicyType::Session => "identity",
+        PolicyType::Resource | PolicyType::Endpoint => "resource",
+        PolicyType::Trust => "trust",
+        PolicyType::Scp => "scp",
+        PolicyType::Rcp => "rcp",
     }
 }
 
@@ -179,7 +179,7 @@ pub fn policy_type_name(kind: PolicyKind) -> &'static str {
 pub struct Findings<'d> {
     src: &'d SourceFile,
     root: Option<&'d iamc_grammar::json::Node>,
-    kind: PolicyKind,
+    kind: PolicyType,
     positions: &'d Positions<'d>,
     list: Vec<Finding>,
 }
@@ -195,7 +195,7 @@ impl<'d> Findings<'d> {
         }
     }
 
-    fn empty(src: &'d SourceFile, kind: PolicyKind, positions: &'d Positions<'d>) -> Findings<'d> {
+    fn empty(src: &'d SourceFile, kind: PolicyType, positions: &'d Positions<'d>) -> Findings<'d> {
         Findings {
             src,
             root: None,

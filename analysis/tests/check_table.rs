@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use iamc_analysis::findings::{check, Finding, FindingType, IssueCode, Options};
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{Position, SourceFile};
 
 /// Codes iamc does not emit (findings.md 6: they need data it cannot see), which the table
@@ -19,7 +19,7 @@ const CLOSE: &str = "<<<";
 struct Case {
     name: String,
     line: usize,
-    kind: PolicyKind,
+    kind: PolicyType,
     managed: bool,
     /// The codes expected at the marked span, each with the finding type when one is given.
     expect: Vec<(IssueCode, Option<FindingType>)>,
@@ -28,16 +28,16 @@ struct Case {
     text: String,
 }
 
-fn kind(s: &str) -> PolicyKind {
+fn kind(s: &str) -> PolicyType {
     match s {
-        "identity" => PolicyKind::Identity,
-        "resource" => PolicyKind::Resource,
-        "trust" => PolicyKind::Trust,
-        "boundary" => PolicyKind::Boundary,
-        "session" => PolicyKind::Session,
-        "scp" => PolicyKind::Scp,
-        "rcp" => PolicyKind::Rcp,
-        "endpoint" => PolicyKind::Endpoint,
+        "identity" => PolicyType::Identity,
+        "resource" => PolicyType::Resource,
+        "trust" => PolicyType::Trust,
+        "boundary" => PolicyType::Boundary,
+        "session" => PolicyType::Session,
+        "scp" => PolicyType::Scp,
+        "rcp" => PolicyType::Rcp,
+        "endpoint" => PolicyType::Endpoint,
         other => panic!("unknown type `{other}`"),
     }
 }
@@ -82,7 +82,7 @@ fn cases(table: &str) -> Vec<Case> {
             out.push(Case {
                 name: name.to_owned(),
                 line: n + 1,
-                kind: PolicyKind::Identity,
+                kind: PolicyType::Identity,
                 managed: false,
                 expect: Vec::new(),
                 absent: Vec::new(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use iamc_analysis::findings::{check, FindingType, Options};
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::SourceFile;
 
 use crate::check_table::general_rules;
@@ -66,7 +66,7 @@ fn corpus_findings() {
             .into_owned();
         let text = std::fs::read_to_string(path).unwrap();
         let src = SourceFile::new(name.as_str(), text.as_str());
-        let findings = check(&src, PolicyKind::Identity, &Options::default());
+        let findings = check(&src, PolicyType::Identity, &Options::default());
         general_rules(&src, &findings);
         let mut seen = Vec::new();
         for f in &findings {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use iamc_analysis::findings::render;
 use iamc_analysis::findings::{check, Finding, FindingType, Options};
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::SourceFile;
 use serde_json::Value;
 
@@ -15,21 +15,21 @@ use serde_json::Value;
 /// an iamc code (no learnMoreLink), a finding with two locations, a file that is not JSON, and
 /// a name that needs percent-encoding in a URI.
 fn sample() -> Vec<Finding> {
-    let files: [(&str, PolicyKind, &str); 4] = [
+    let files: [(&str, PolicyType, &str); 4] = [
         (
             "policies/z deployer.json",
-            PolicyKind::Identity,
+            PolicyType::Identity,
             "{\"Version\": \"2012-10-17\", \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": \"*\"},\n  {\"Effect\": \"Allow\", \"Action\": [\"iam:Get*\", \"iam:GetRole\"], \"Resource\": \"arn:aws:iam::111122223333:ro*/x\",\n   \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"yes\"}}}]}",
         ),
         (
             "policies/a-bucket.json",
-            PolicyKind::Resource,
+            PolicyType::Resource,
             "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"sns.amazonaws.com\"},\n \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\"}}",
         ),
-        ("broken.json", PolicyKind::Scp, "{\"Statement\": [}"),
+        ("broken.json", PolicyType::Scp, "{\"Statement\": [}"),
         (
             "ünïcode.json",
-            PolicyKind::Identity,
+            PolicyType::Identity,
             "{\"Version\": \"2012-10-17\", \"Statement\": {\"Sid\": \"é\", \"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}}",
         ),
     ];
@@ -256,7 +256,7 @@ fn text_keeps_one_line_per_finding() {
     let findings = iamc_analysis::findings::check_bytes(
         "fuzz.json",
         data,
-        PolicyKind::Scp,
+        PolicyType::Scp,
         &Options::default(),
     );
     assert!(!findings.is_empty());

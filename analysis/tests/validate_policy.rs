@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use iamc_analysis::findings::{check, Finding, Options, PathElement};
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::SourceFile;
 use serde_json::Value;
 
@@ -26,12 +26,12 @@ const SKIPPED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn kind(policy_type: &str) -> PolicyKind {
+fn kind(policy_type: &str) -> PolicyType {
     match policy_type {
-        "IDENTITY_POLICY" => PolicyKind::Identity,
-        "RESOURCE_POLICY" => PolicyKind::Resource,
-        "SERVICE_CONTROL_POLICY" => PolicyKind::Scp,
-        "RESOURCE_CONTROL_POLICY" => PolicyKind::Rcp,
+        "IDENTITY_POLICY" => PolicyType::Identity,
+        "RESOURCE_POLICY" => PolicyType::Resource,
+        "SERVICE_CONTROL_POLICY" => PolicyType::Scp,
+        "RESOURCE_CONTROL_POLICY" => PolicyType::Rcp,
         other => panic!("unknown policyType `{other}`"),
     }
 }

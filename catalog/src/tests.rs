@@ -614,7 +614,7 @@ mod calibration {
             for p in paths {
                 let text = std::fs::read_to_string(&p).unwrap();
                 let src = iamc_grammar::SourceFile::new(p.display().to_string(), text);
-                if let Ok(parsed) = iamc_grammar::parse_policy(&src, ast::PolicyKind::Identity) {
+                if let Ok(parsed) = iamc_grammar::parse_policy(&src, ast::PolicyType::Identity) {
                     out.push(parsed.policy);
                 }
             }

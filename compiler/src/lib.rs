@@ -102,7 +102,7 @@ pub fn emit_ir(set: &PolicySet) -> String {
 
 /// Compiles `policies` into a program and its DFAs; each policy goes to the slot of its kind
 /// ([`PolicySet::from_policies`]: identity policies for what `iamc_grammar::parse_policy`
-/// gives with `PolicyKind::Identity`).
+/// gives with `PolicyType::Identity`).
 ///
 /// # Errors
 /// A pattern too large for the automaton limits even alone, or too many statements.
@@ -265,7 +265,7 @@ pub fn compile_set_files(files: &SetFiles, out: &std::path::Path) -> Result<(), 
 }
 
 /// Reads and parses one policy file as `kind`, named by its file name.
-fn parse_file(path: &std::path::Path, kind: ast::PolicyKind) -> Result<ast::Policy, CompileError> {
+fn parse_file(path: &std::path::Path, kind: ast::PolicyType) -> Result<ast::Policy, CompileError> {
     let bytes = std::fs::read(path).map_err(|e| CompileError::io(path, &e))?;
     let name = path.file_name().map_or_else(
         || path.display().to_string(),

@@ -49,7 +49,7 @@ pub fn lower(set: &PolicySet) -> Result<ir::PolicySet, CompileError> {
     let typed: Vec<ir::Group> = groups
         .iter()
         .map(|g| ir::Group {
-            policy_type: policy_type(g.kind),
+            policy_type: g.kind,
             level: g.level,
         })
         .collect();
@@ -60,10 +60,7 @@ pub fn lower(set: &PolicySet) -> Result<ir::PolicySet, CompileError> {
         statements.push(ir::Statement {
             id,
             provenance,
-            effect: match stmt.effect.node {
-                ast::Effect::Allow => ir::Effect::Allow,
-                ast::Effect::Deny => ir::Effect::Deny,
-            },
+            effect: stmt.effect.node,
             // Passes 2 to 5.
             principal: stmt.principal.as_ref().map(principals::lower_principal),
             action: actions::lower_actions(&stmt.action),
@@ -91,34 +88,6 @@ fn first_seen<T>(items: Vec<T>, glob: impl Fn(&T) -> &ir::Glob) -> Vec<T> {
         .collect()
 }
 
-/// The policy type of a policy kind.
-pub fn policy_type(kind: ast::PolicyKind) -> PolicyType {
-    match kind {
-        ast::PolicyKind::Identity => PolicyType::Identity,
-        ast::PolicyKind::Resource => PolicyType::Resource,
-        ast::PolicyKind::Trust => PolicyType::Trust,
-        ast::PolicyKind::Boundary => PolicyType::Boundary,
-        ast::PolicyKind::Session => PolicyType::Session,
-        ast::PolicyKind::Scp => PolicyType::Scp,
-        ast::PolicyKind::Rcp => PolicyType::Rcp,
-        ast::PolicyKind::Endpoint => PolicyType::Endpoint,
-    }
-}
-
-/// The policy kind of a policy type (inverse of [`policy_type`]).
-fn policy_kind(ty: PolicyType) -> ast::PolicyKind {
-    match ty {
-        PolicyType::Identity => ast::PolicyKind::Identity,
-        PolicyType::Resource => ast::PolicyKind::Resource,
-        PolicyType::Trust => ast::PolicyKind::Trust,
-        PolicyType::Boundary => ast::PolicyKind::Boundary,
-        PolicyType::Session => ast::PolicyKind::Session,
-        PolicyType::Scp => ast::PolicyKind::Scp,
-        PolicyType::Rcp => ast::PolicyKind::Rcp,
-        PolicyType::Endpoint => ast::PolicyKind::Endpoint,
-    }
-}
-
 /// One `Action` entry (`*` or `service:name`, as a policy would hold it) as its IR glob: the
 /// ASCII-lowercased `service:name` glob (INVARIANT (lowercase-actions)); `*` is
 /// [`ir::Glob::any`].
@@ -136,7 +105,7 @@ pub fn action_glob(pattern: &str) -> Result<ir::Glob, CompileError> {
     let policy = single_statement(
         pattern,
         "Action",
-        ast::PolicyKind::Identity,
+        ast::PolicyType::Identity,
         ast::Version::V2012_10_17,
     )?;
     let stmt = policy
@@ -173,7 +142,7 @@ pub fn resource_glob(
     policy_type: PolicyType,
     version: ast::Version,
 ) -> Result<Option<ir::Glob>, CompileError> {
-    let kind = policy_kind(policy_type);
+    let kind = policy_type;
     let policy = single_statement(pattern, "Resource", kind, version)?;
     let stmt = policy
         .statements
@@ -192,7 +161,7 @@ pub fn resource_glob(
 fn single_statement(
     pattern: &str,
     element: &str,
-    kind: ast::PolicyKind,
+    kind: ast::PolicyType,
     version: ast::Version,
 ) -> Result<ast::Policy, CompileError> {
     let mut doc = String::from("{\"Version\":\"");
@@ -203,10 +172,10 @@ fn single_statement(
     doc.push_str("\",\"Statement\":{\"Effect\":\"Allow\",");
     if matches!(
         kind,
-        ast::PolicyKind::Resource
-            | ast::PolicyKind::Trust
-            | ast::PolicyKind::Rcp
-            | ast::PolicyKind::Endpoint
+        ast::PolicyType::Resource
+            | ast::PolicyType::Trust
+            | ast::PolicyType::Rcp
+            | ast::PolicyType::Endpoint
     ) {
         doc.push_str("\"Principal\":\"*\",");
     }
@@ -217,7 +186,7 @@ fn single_statement(
     if element != "Action" {
         doc.push_str(",\"Action\":\"*\"");
     }
-    if element != "Resource" && kind != ast::PolicyKind::Trust {
+    if element != "Resource" && kind != ast::PolicyType::Trust {
         doc.push_str(",\"Resource\":\"*\"");
     }
     doc.push_str("}}");

@@ -83,7 +83,7 @@ fn allow(actions: &[&'static str], resources: &[&'static str]) -> S {
 fn policy(name: &str, v2012: bool, stmts: Vec<S>) -> ast::Policy {
     ast::Policy {
         name: name.into(),
-        kind: ast::PolicyKind::Identity,
+        kind: ast::PolicyType::Identity,
         version: if v2012 {
             ast::Version::V2012_10_17
         } else {

@@ -12,18 +12,18 @@
 )]
 
 use iamc_analysis::findings::{check_bytes, render, Options, Position};
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use libfuzzer_sys::fuzz_target;
 
-const KINDS: [PolicyKind; 8] = [
-    PolicyKind::Identity,
-    PolicyKind::Resource,
-    PolicyKind::Trust,
-    PolicyKind::Boundary,
-    PolicyKind::Session,
-    PolicyKind::Scp,
-    PolicyKind::Rcp,
-    PolicyKind::Endpoint,
+const KINDS: [PolicyType; 8] = [
+    PolicyType::Identity,
+    PolicyType::Resource,
+    PolicyType::Trust,
+    PolicyType::Boundary,
+    PolicyType::Session,
+    PolicyType::Scp,
+    PolicyType::Rcp,
+    PolicyType::Endpoint,
 ];
 
 /// The position of character offset `offset` of `text` (line from 1, column from 0).

@@ -15,25 +15,25 @@
 use std::path::Path;
 
 use iamc::reference::PolicySet;
-use iamc_grammar::ast::{self, PolicyKind};
+use iamc_grammar::ast::{self, PolicyType};
 use iamc_grammar::{SourceFile, Span};
 use iamc_runtime::{Artifact, Request};
 
 use super::gen::{self, Pools, Tape};
 
-const KINDS: [PolicyKind; 8] = [
-    PolicyKind::Identity,
-    PolicyKind::Resource,
-    PolicyKind::Trust,
-    PolicyKind::Boundary,
-    PolicyKind::Session,
-    PolicyKind::Scp,
-    PolicyKind::Rcp,
-    PolicyKind::Endpoint,
+const KINDS: [PolicyType; 8] = [
+    PolicyType::Identity,
+    PolicyType::Resource,
+    PolicyType::Trust,
+    PolicyType::Boundary,
+    PolicyType::Session,
+    PolicyType::Scp,
+    PolicyType::Rcp,
+    PolicyType::Endpoint,
 ];
 
 /// Parses `text` as a policy of `kind` through the grammar.
-pub fn parse_one(name: &str, text: &str, kind: PolicyKind) -> Option<ast::Policy> {
+pub fn parse_one(name: &str, text: &str, kind: PolicyType) -> Option<ast::Policy> {
     let file = SourceFile::new(name, text);
     iamc_grammar::parse_policy(&file, kind)
         .ok()
@@ -51,8 +51,8 @@ pub fn parse_one(name: &str, text: &str, kind: PolicyKind) -> Option<ast::Policy
 pub fn parse(data: &[u8]) {
     // Raw bytes, as the CLI reads them: invalid UTF-8 is a diagnostic, not a panic.
     let lossy = SourceFile::new("fuzz.json", String::from_utf8_lossy(data).into_owned());
-    match iamc_grammar::parse_policy_bytes("fuzz.json", data, PolicyKind::Identity) {
-        Ok(parsed) => check_policy(&lossy, &parsed.policy, PolicyKind::Identity),
+    match iamc_grammar::parse_policy_bytes("fuzz.json", data, PolicyType::Identity) {
+        Ok(parsed) => check_policy(&lossy, &parsed.policy, PolicyType::Identity),
         Err(diags) => {
             assert!(!diags.is_empty(), "a rejection with no diagnostic");
             assert!(
@@ -67,7 +67,7 @@ pub fn parse(data: &[u8]) {
         return;
     };
     let other = KINDS[1 + data.len() % (KINDS.len() - 1)];
-    for kind in [PolicyKind::Identity, other] {
+    for kind in [PolicyType::Identity, other] {
         let file = SourceFile::new("fuzz.json", text);
         match iamc_grammar::parse_policy(&file, kind) {
             Ok(parsed) => {
@@ -122,7 +122,7 @@ fn check_template(t: &ast::Template) {
     }
 }
 
-fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyKind) {
+fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyType) {
     assert_eq!(p.kind, kind);
     check_span(file, p.span);
     if let Some(s) = p.version_span {
@@ -134,7 +134,7 @@ fn check_policy(file: &SourceFile, p: &ast::Policy, kind: PolicyKind) {
     // `"Statement": []` is accepted (a policy that never applies; the spec is silent on it).
     let identity_like = matches!(
         kind,
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
+        PolicyType::Identity | PolicyType::Boundary | PolicyType::Session
     );
     for st in &p.statements {
         check_span(file, st.span);
@@ -282,19 +282,19 @@ pub fn compile_differential(data: &[u8]) {
     set.scp = vec![Vec::new(); scp_levels];
     for (name, text) in &case.policies {
         let kind = match t.below(8) {
-            0 => PolicyKind::Boundary,
-            1 => PolicyKind::Session,
-            2 if scp_levels > 0 => PolicyKind::Scp,
-            _ => PolicyKind::Identity,
+            0 => PolicyType::Boundary,
+            1 => PolicyType::Session,
+            2 if scp_levels > 0 => PolicyType::Scp,
+            _ => PolicyType::Identity,
         };
         let Some(mut p) = parse_one(name, text, kind) else {
             return;
         };
         p.name.clone_from(name);
         match kind {
-            PolicyKind::Boundary => set.boundary.push(p),
-            PolicyKind::Session => set.session.push(p),
-            PolicyKind::Scp => {
+            PolicyType::Boundary => set.boundary.push(p),
+            PolicyType::Session => set.session.push(p),
+            PolicyType::Scp => {
                 let level = t.below(scp_levels);
                 set.scp[level].push(p);
             }
@@ -350,7 +350,7 @@ pub fn load_dir(dir: &Path) -> Vec<ast::Policy> {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(p).unwrap();
             let file = SourceFile::new(name, text);
-            match iamc_grammar::parse_policy(&file, PolicyKind::Identity) {
+            match iamc_grammar::parse_policy(&file, PolicyType::Identity) {
                 Ok(parsed) => parsed.policy,
                 Err(d) => panic!("{}: {d}", p.display()),
             }

@@ -18,27 +18,9 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// Which kind of policy a document is; decides which elements are required or prohibited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PolicyKind {
-    /// Attached to a user, group or role. `Principal` is prohibited.
-    Identity,
-    /// Attached to a resource (S3 bucket policy, SQS queue policy, KMS key policy, ...).
-    Resource,
-    /// A role's trust policy: a resource policy on the role, `Resource` must be absent.
-    Trust,
-    /// A permissions boundary: a ceiling, never grants. Same rules as identity.
-    Boundary,
-    /// A session policy passed to AssumeRole / GetFederationToken. Same rules as identity.
-    Session,
-    /// A service control policy (AWS Organizations), one level of the organization.
-    Scp,
-    /// A resource control policy (AWS Organizations), one level of the organization.
-    Rcp,
-    /// A VPC endpoint policy: a ceiling on requests made through the endpoint. Same rules as
-    /// resource policies (`Principal` required).
-    Endpoint,
-}
+/// Which type of policy a document is (it decides which elements are required or prohibited),
+/// and a statement's effect: the vocabulary every layer shares, from `iamc-format`.
+pub use iamc_format::{Effect, PolicyType};
 
 /// The `Version` element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,7 +35,7 @@ pub enum Version {
 pub struct Policy {
     /// The policy's name as given by the caller (a file name for the CLI).
     pub name: String,
-    pub kind: PolicyKind,
+    pub kind: PolicyType,
     /// The effective version: `V2008_10_17` when the element is absent.
     pub version: Version,
     /// The span of the `Version` value, when present.
@@ -63,12 +45,6 @@ pub struct Policy {
     pub statements: Vec<Statement>,
     /// The whole document.
     pub span: Span,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    Allow,
-    Deny,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

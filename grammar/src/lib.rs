@@ -65,7 +65,7 @@ pub struct Parsed {
 /// Parses and validates one policy document of the given kind, within the default [`Limits`].
 /// `Policy.name` is `src.name()`. On rejection, every problem found (errors and warnings, in
 /// document order).
-pub fn parse_policy(src: &SourceFile, kind: ast::PolicyKind) -> Result<Parsed, Diagnostics> {
+pub fn parse_policy(src: &SourceFile, kind: ast::PolicyType) -> Result<Parsed, Diagnostics> {
     parse_policy_with(src, kind, &Limits::default())
 }
 
@@ -73,7 +73,7 @@ pub fn parse_policy(src: &SourceFile, kind: ast::PolicyKind) -> Result<Parsed, D
 /// error at the offending place naming the limit, before IAM validation.
 pub fn parse_policy_with(
     src: &SourceFile,
-    kind: ast::PolicyKind,
+    kind: ast::PolicyType,
     limits: &Limits,
 ) -> Result<Parsed, Diagnostics> {
     let root = parse_json_with(src, limits)?;
@@ -109,7 +109,7 @@ pub fn parse_policy_with(
 pub fn parse_policy_bytes(
     name: &str,
     bytes: &[u8],
-    kind: ast::PolicyKind,
+    kind: ast::PolicyType,
 ) -> Result<Parsed, Diagnostics> {
     match std::str::from_utf8(bytes) {
         Ok(text) => parse_policy(&SourceFile::new(name, text), kind),

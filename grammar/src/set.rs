@@ -1,6 +1,6 @@
 //! [`PolicySet`]: the policies that decide requests together, by type (spec 7.2).
 
-use crate::ast::{Policy, PolicyKind};
+use crate::ast::{Policy, PolicyType};
 
 /// The policies of every type that bear on a request: the principal's identity-based policies,
 /// boundary and session policy, the resource's resource-based policies (`resource`) or the
@@ -56,25 +56,25 @@ impl<T> Slots<T> {
     }
 
     /// Every item with the kind of its slot, in group order (levels root first).
-    pub fn iter(&self) -> impl Iterator<Item = (PolicyKind, &T)> {
-        let with = |kind: PolicyKind| move |t| (kind, t);
+    pub fn iter(&self) -> impl Iterator<Item = (PolicyType, &T)> {
+        let with = |kind: PolicyType| move |t| (kind, t);
         self.identity
             .iter()
-            .map(with(PolicyKind::Identity))
-            .chain(self.resource.iter().map(with(PolicyKind::Resource)))
-            .chain(self.trust.iter().map(with(PolicyKind::Trust)))
-            .chain(self.boundary.iter().map(with(PolicyKind::Boundary)))
-            .chain(self.session.iter().map(with(PolicyKind::Session)))
-            .chain(self.scp.iter().flatten().map(with(PolicyKind::Scp)))
-            .chain(self.rcp.iter().flatten().map(with(PolicyKind::Rcp)))
-            .chain(self.endpoint.iter().map(with(PolicyKind::Endpoint)))
+            .map(with(PolicyType::Identity))
+            .chain(self.resource.iter().map(with(PolicyType::Resource)))
+            .chain(self.trust.iter().map(with(PolicyType::Trust)))
+            .chain(self.boundary.iter().map(with(PolicyType::Boundary)))
+            .chain(self.session.iter().map(with(PolicyType::Session)))
+            .chain(self.scp.iter().flatten().map(with(PolicyType::Scp)))
+            .chain(self.rcp.iter().flatten().map(with(PolicyType::Rcp)))
+            .chain(self.endpoint.iter().map(with(PolicyType::Endpoint)))
     }
 }
 
 /// One group of a [`PolicySet`]: the policies of one kind, or of one organization level.
 #[derive(Debug, Clone, Copy)]
 pub struct Group<'a> {
-    pub kind: PolicyKind,
+    pub kind: PolicyType,
     /// The organization level of an SCP or RCP group (0 = root), else 0.
     pub level: u32,
     pub policies: &'a [Policy],
@@ -135,14 +135,14 @@ impl PolicySet {
             }
         };
         match policy.kind {
-            PolicyKind::Identity => self.identity.push(policy),
-            PolicyKind::Resource => self.resource.push(policy),
-            PolicyKind::Trust => self.trust.push(policy),
-            PolicyKind::Boundary => self.boundary.push(policy),
-            PolicyKind::Session => self.session.push(policy),
-            PolicyKind::Scp => org(&mut self.scp, policy),
-            PolicyKind::Rcp => org(&mut self.rcp, policy),
-            PolicyKind::Endpoint => self.endpoint.push(policy),
+            PolicyType::Identity => self.identity.push(policy),
+            PolicyType::Resource => self.resource.push(policy),
+            PolicyType::Trust => self.trust.push(policy),
+            PolicyType::Boundary => self.boundary.push(policy),
+            PolicyType::Session => self.session.push(policy),
+            PolicyType::Scp => org(&mut self.scp, policy),
+            PolicyType::Rcp => org(&mut self.rcp, policy),
+            PolicyType::Endpoint => self.endpoint.push(policy),
         }
     }
 
@@ -152,18 +152,18 @@ impl PolicySet {
     /// number even when a level ends up empty.
     pub fn from_slots<T>(
         slots: &Slots<T>,
-        mut load: impl FnMut(&T, PolicyKind) -> Option<Policy>,
+        mut load: impl FnMut(&T, PolicyType) -> Option<Policy>,
     ) -> PolicySet {
         let mut list = |items: &[T], kind| items.iter().filter_map(|t| load(t, kind)).collect();
         PolicySet {
-            identity: list(&slots.identity, PolicyKind::Identity),
-            resource: list(&slots.resource, PolicyKind::Resource),
-            trust: list(&slots.trust, PolicyKind::Trust),
-            boundary: list(&slots.boundary, PolicyKind::Boundary),
-            session: list(&slots.session, PolicyKind::Session),
-            scp: slots.scp.iter().map(|l| list(l, PolicyKind::Scp)).collect(),
-            rcp: slots.rcp.iter().map(|l| list(l, PolicyKind::Rcp)).collect(),
-            endpoint: list(&slots.endpoint, PolicyKind::Endpoint),
+            identity: list(&slots.identity, PolicyType::Identity),
+            resource: list(&slots.resource, PolicyType::Resource),
+            trust: list(&slots.trust, PolicyType::Trust),
+            boundary: list(&slots.boundary, PolicyType::Boundary),
+            session: list(&slots.session, PolicyType::Session),
+            scp: slots.scp.iter().map(|l| list(l, PolicyType::Scp)).collect(),
+            rcp: slots.rcp.iter().map(|l| list(l, PolicyType::Rcp)).collect(),
+            endpoint: list(&slots.endpoint, PolicyType::Endpoint),
         }
     }
 
@@ -173,7 +173,7 @@ impl PolicySet {
     /// # Errors
     /// The first policy out of place, by name.
     pub fn check(&self) -> Result<(), SetError> {
-        let slot = |ps: &[Policy], ok: &dyn Fn(PolicyKind) -> bool, what: &str| match ps
+        let slot = |ps: &[Policy], ok: &dyn Fn(PolicyType) -> bool, what: &str| match ps
             .iter()
             .find(|p| !ok(p.kind))
         {
@@ -184,33 +184,33 @@ impl PolicySet {
         };
         slot(
             &self.identity,
-            &|k| k == PolicyKind::Identity,
+            &|k| k == PolicyType::Identity,
             "an identity policy",
         )?;
         slot(
             &self.resource,
-            &|k| k == PolicyKind::Resource,
+            &|k| k == PolicyType::Resource,
             "a resource policy",
         )?;
-        slot(&self.trust, &|k| k == PolicyKind::Trust, "a trust policy")?;
+        slot(&self.trust, &|k| k == PolicyType::Trust, "a trust policy")?;
         slot(
             &self.boundary,
-            &|k| k == PolicyKind::Boundary,
+            &|k| k == PolicyType::Boundary,
             "a permissions boundary",
         )?;
         slot(
             &self.session,
-            &|k| k == PolicyKind::Session,
+            &|k| k == PolicyType::Session,
             "a session policy",
         )?;
         slot(
             &self.endpoint,
-            &|k| k == PolicyKind::Endpoint,
+            &|k| k == PolicyType::Endpoint,
             "an endpoint policy",
         )?;
         for (levels, kind, what) in [
-            (&self.scp, PolicyKind::Scp, "an SCP"),
-            (&self.rcp, PolicyKind::Rcp, "an RCP"),
+            (&self.scp, PolicyType::Scp, "an SCP"),
+            (&self.rcp, PolicyType::Rcp, "an RCP"),
         ] {
             if levels.len() > MAX_ORG_LEVELS {
                 return Err(SetError {
@@ -230,15 +230,15 @@ impl PolicySet {
     /// every organization level as listed.
     pub fn groups(&self) -> Vec<Group<'_>> {
         let mut out = vec![Group {
-            kind: PolicyKind::Identity,
+            kind: PolicyType::Identity,
             level: 0,
             policies: &self.identity,
         }];
         for (kind, ps) in [
-            (PolicyKind::Resource, &self.resource),
-            (PolicyKind::Trust, &self.trust),
-            (PolicyKind::Boundary, &self.boundary),
-            (PolicyKind::Session, &self.session),
+            (PolicyType::Resource, &self.resource),
+            (PolicyType::Trust, &self.trust),
+            (PolicyType::Boundary, &self.boundary),
+            (PolicyType::Session, &self.session),
         ] {
             if !ps.is_empty() {
                 out.push(Group {
@@ -248,7 +248,7 @@ impl PolicySet {
                 });
             }
         }
-        for (kind, levels) in [(PolicyKind::Scp, &self.scp), (PolicyKind::Rcp, &self.rcp)] {
+        for (kind, levels) in [(PolicyType::Scp, &self.scp), (PolicyType::Rcp, &self.rcp)] {
             for (level, ps) in levels.iter().enumerate() {
                 out.push(Group {
                     kind,
@@ -259,7 +259,7 @@ impl PolicySet {
         }
         if !self.endpoint.is_empty() {
             out.push(Group {
-                kind: PolicyKind::Endpoint,
+                kind: PolicyType::Endpoint,
                 level: 0,
                 policies: &self.endpoint,
             });
@@ -280,8 +280,8 @@ mod tests {
     use super::*;
     use crate::SourceFile;
 
-    fn policy(name: &str, kind: PolicyKind) -> Policy {
-        let text = if matches!(kind, PolicyKind::Rcp) {
+    fn policy(name: &str, kind: PolicyType) -> Policy {
+        let text = if matches!(kind, PolicyType::Rcp) {
             r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}"#
         } else {
             r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#
@@ -296,8 +296,8 @@ mod tests {
     #[test]
     fn push_fills_missing_levels_and_from_slots_keeps_them() {
         let mut set = PolicySet::default();
-        set.push(policy("scp.json", PolicyKind::Scp), 2);
-        set.push(policy("b.json", PolicyKind::Boundary), 7);
+        set.push(policy("scp.json", PolicyType::Scp), 2);
+        set.push(policy("b.json", PolicyType::Boundary), 7);
         assert_eq!(set.scp.len(), 3);
         assert!(set.scp[0].is_empty() && set.scp[1].is_empty());
         assert_eq!(set.scp[2][0].name, "scp.json");
@@ -309,13 +309,13 @@ mod tests {
             rcp: vec![vec![], vec!["rcp", "bad"]],
             ..Slots::default()
         };
-        let seen: Vec<(PolicyKind, &str)> = slots.iter().map(|(k, t)| (k, *t)).collect();
+        let seen: Vec<(PolicyType, &str)> = slots.iter().map(|(k, t)| (k, *t)).collect();
         assert_eq!(
             seen,
             [
-                (PolicyKind::Identity, "id"),
-                (PolicyKind::Rcp, "rcp"),
-                (PolicyKind::Rcp, "bad")
+                (PolicyType::Identity, "id"),
+                (PolicyType::Rcp, "rcp"),
+                (PolicyType::Rcp, "bad")
             ]
         );
         let set = PolicySet::from_slots(&slots, |name, kind| {

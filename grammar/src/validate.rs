@@ -15,7 +15,7 @@ mod statement;
 
 pub use conditions::{operator_suggestion, parse_operator, OperatorError};
 
-use crate::ast::{self, PolicyKind, Version};
+use crate::ast::{self, PolicyType, Version};
 use crate::diag::{path_to, suggest, Diagnostic, IssueCode, Severity};
 use crate::json::{Json, Member, Node};
 use crate::lexer::clip;
@@ -39,7 +39,7 @@ const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUse
 /// The validator's state: the diagnostics found so far.
 pub struct Validator<'a> {
     src: &'a SourceFile,
-    kind: PolicyKind,
+    kind: PolicyType,
     version: Version,
     diags: Vec<Diagnostic>,
     /// The most diagnostics kept ([`MAX_DIAGNOSTICS`] unless changed).
@@ -56,23 +56,23 @@ pub struct Validator<'a> {
 pub const MAX_DIAGNOSTICS: usize = 100;
 
 /// Identity, boundary, session and SCP policies: no `Principal`, `Resource` required.
-fn identity_like(kind: PolicyKind) -> bool {
+fn identity_like(kind: PolicyType) -> bool {
     matches!(
         kind,
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp
+        PolicyType::Identity | PolicyType::Boundary | PolicyType::Session | PolicyType::Scp
     )
 }
 
-fn kind_name(kind: PolicyKind) -> &'static str {
+fn kind_name(kind: PolicyType) -> &'static str {
     match kind {
-        PolicyKind::Identity => "identity policies",
-        PolicyKind::Resource => "resource policies",
-        PolicyKind::Trust => "trust policies",
-        PolicyKind::Boundary => "permissions boundaries",
-        PolicyKind::Session => "session policies",
-        PolicyKind::Scp => "service control policies",
-        PolicyKind::Rcp => "resource control policies",
-        PolicyKind::Endpoint => "VPC endpoint policies",
+        PolicyType::Identity => "identity policies",
+        PolicyType::Resource => "resource policies",
+        PolicyType::Trust => "trust policies",
+        PolicyType::Boundary => "permissions boundaries",
+        PolicyType::Session => "session policies",
+        PolicyType::Scp => "service control policies",
+        PolicyType::Rcp => "resource control policies",
+        PolicyType::Endpoint => "VPC endpoint policies",
     }
 }
 
@@ -83,7 +83,7 @@ fn did_you_mean(word: &str, candidates: &[&str]) -> Option<String> {
 }
 
 impl<'a> Validator<'a> {
-    pub fn new(src: &'a SourceFile, kind: PolicyKind) -> Validator<'a> {
+    pub fn new(src: &'a SourceFile, kind: PolicyType) -> Validator<'a> {
         Validator {
             src,
             kind,

@@ -74,7 +74,7 @@ fn policy(statements: Vec<ast::Statement>) -> ast::Policy {
         .collect();
     ast::Policy {
         name: "p.json".into(),
-        kind: ast::PolicyKind::Identity,
+        kind: ast::PolicyType::Identity,
         version: ast::Version::V2012_10_17,
         version_span: None,
         id: None,

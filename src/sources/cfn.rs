@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{Severity, Span};
 
 use super::doc::{Doc, Draft, Part, RValue, UnknownInfo};
@@ -24,7 +24,7 @@ pub(crate) type Note = (Severity, Problem);
 /// Where each resource type keeps its policies.
 enum Shape {
     /// One document property.
-    Document(&'static str, PolicyKind, Required),
+    Document(&'static str, PolicyType, Required),
     /// A role: its trust policy and inline policies.
     Role,
     /// A user or group: inline policies.
@@ -38,7 +38,7 @@ enum Required {
 }
 
 fn shape(resource_type: &str) -> Option<Shape> {
-    use PolicyKind::{Identity, Resource};
+    use PolicyType::{Identity, Resource};
     Some(match resource_type {
         "AWS::IAM::Policy"
         | "AWS::IAM::ManagedPolicy"
@@ -256,7 +256,7 @@ impl<'a> Cx<'a> {
                     id_span,
                     props,
                     "AssumeRolePolicyDocument",
-                    PolicyKind::Trust,
+                    PolicyType::Trust,
                     Required::Yes,
                 );
                 self.inline(id, props);
@@ -272,7 +272,7 @@ impl<'a> Cx<'a> {
         id_span: Span,
         props: Option<&'a Node>,
         prop: &str,
-        kind: PolicyKind,
+        kind: PolicyType,
         required: Required,
     ) {
         match props.and_then(|p| p.get(prop)) {
@@ -297,7 +297,7 @@ impl<'a> Cx<'a> {
                 if self.is_no_value(list) {
                     return;
                 }
-                self.draft(format!("{id}.Policies"), PolicyKind::Identity, list);
+                self.draft(format!("{id}.Policies"), PolicyType::Identity, list);
                 return;
             }
             _ => {
@@ -318,11 +318,11 @@ impl<'a> Cx<'a> {
                 continue;
             }
             if intrinsic(item).is_some() {
-                self.draft(name, PolicyKind::Identity, item);
+                self.draft(name, PolicyType::Identity, item);
                 continue;
             }
             match item.get("PolicyDocument") {
-                Some(doc) => self.draft(name, PolicyKind::Identity, doc),
+                Some(doc) => self.draft(name, PolicyType::Identity, doc),
                 None => self.error(Problem::new(
                     item.span,
                     format!("`{}` has no `PolicyDocument`", clip(&name)),
@@ -335,7 +335,7 @@ impl<'a> Cx<'a> {
         matches!(intrinsic(node), Some(("Ref", arg)) if arg.as_str() == Some("AWS::NoValue"))
     }
 
-    fn draft(&mut self, name: String, kind: PolicyKind, node: &'a Node) {
+    fn draft(&mut self, name: String, kind: PolicyType, node: &'a Node) {
         let Some(v) = self.value(node) else {
             return; // `Ref: AWS::NoValue`: no document.
         };

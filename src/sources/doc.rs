@@ -2,7 +2,7 @@
 //! parses: values whose strings may hold unknown parts (intrinsic functions that cannot be
 //! resolved, values known only after `terraform apply`).
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{Severity, Span};
 
 use super::map::Mapped;
@@ -86,7 +86,7 @@ pub(crate) enum Doc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Draft {
     pub name: String,
-    pub kind: PolicyKind,
+    pub kind: PolicyType,
     pub doc: Doc,
     /// The document's node in the template.
     pub span: Span,

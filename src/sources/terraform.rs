@@ -9,7 +9,7 @@
 //! `child_modules`. Data sources are skipped (an `aws_iam_policy_document` is attached to
 //! nothing by itself).
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::json::{Json, Node};
 use iamc_grammar::{Severity, Span};
 
@@ -105,15 +105,15 @@ impl Cx<'_> {
     fn resource(&mut self, r: &Node, values: &Node, unknown: Option<&Node>) {
         let ty = get(r, "type").and_then(as_str).unwrap_or("");
         let address = get(r, "address").and_then(as_str).unwrap_or("?").to_owned();
-        let attr = |name: &'static str, kind: PolicyKind| (name, kind);
+        let attr = |name: &'static str, kind: PolicyType| (name, kind);
         let (single, inline) = match ty {
             "aws_iam_policy"
             | "aws_iam_role_policy"
             | "aws_iam_user_policy"
-            | "aws_iam_group_policy" => (Some(attr("policy", PolicyKind::Identity)), false),
-            "aws_iam_role" => (Some(attr("assume_role_policy", PolicyKind::Trust)), true),
+            | "aws_iam_group_policy" => (Some(attr("policy", PolicyType::Identity)), false),
+            "aws_iam_role" => (Some(attr("assume_role_policy", PolicyType::Trust)), true),
             "aws_s3_bucket_policy" | "aws_sqs_queue_policy" | "aws_sns_topic_policy" => {
-                (Some(attr("policy", PolicyKind::Resource)), false)
+                (Some(attr("policy", PolicyType::Resource)), false)
             }
             "aws_kms_key" => {
                 // Optional: without one AWS sets its default key policy.
@@ -122,7 +122,7 @@ impl Cx<'_> {
                     values,
                     unknown,
                     "policy",
-                    PolicyKind::Resource,
+                    PolicyType::Resource,
                     false,
                 );
                 return;
@@ -159,7 +159,7 @@ impl Cx<'_> {
         values: &Node,
         unknown: Option<&Node>,
         name: &str,
-        kind: PolicyKind,
+        kind: PolicyType,
         required: bool,
     ) {
         let policy_name = format!("{address}.{name}");
@@ -197,7 +197,7 @@ impl Cx<'_> {
         if let Some(f) = flag.filter(|f| is_true(f)) {
             self.unknown_policy(
                 format!("{address}.inline_policy"),
-                PolicyKind::Identity,
+                PolicyType::Identity,
                 f.span,
                 "inline_policy",
             );
@@ -216,7 +216,7 @@ impl Cx<'_> {
                 .and_then(|f| get(f, "policy"))
                 .filter(|f| is_true(f));
             match (block_flag, get(block, "policy")) {
-                (Some(f), _) => self.unknown_policy(name, PolicyKind::Identity, f.span, "policy"),
+                (Some(f), _) => self.unknown_policy(name, PolicyType::Identity, f.span, "policy"),
                 (
                     None,
                     Some(
@@ -226,14 +226,14 @@ impl Cx<'_> {
                         },
                     ),
                 ) if !s.is_empty() => {
-                    self.known(name, PolicyKind::Identity, p);
+                    self.known(name, PolicyType::Identity, p);
                 }
                 _ => {}
             }
         }
     }
 
-    fn known(&mut self, name: String, kind: PolicyKind, literal: &Node) {
+    fn known(&mut self, name: String, kind: PolicyType, literal: &Node) {
         let m = map::json_string(self.text, literal.span);
         self.drafts.push(Draft {
             name,
@@ -243,7 +243,7 @@ impl Cx<'_> {
         });
     }
 
-    fn unknown_policy(&mut self, name: String, kind: PolicyKind, at: Span, attr: &str) {
+    fn unknown_policy(&mut self, name: String, kind: PolicyType, at: Span, attr: &str) {
         let info = UnknownInfo::warning(
             at,
             format!(

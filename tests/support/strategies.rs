@@ -1904,7 +1904,7 @@ pub mod to_ast {
             .collect();
         ast::Policy {
             name: name.to_owned(),
-            kind: ast::PolicyKind::Identity,
+            kind: ast::PolicyType::Identity,
             version: if subst {
                 ast::Version::V2012_10_17
             } else {

@@ -12,7 +12,7 @@ mod resources;
 mod statements;
 mod variables;
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::json::{Json, Node};
 use iamc_grammar::{SourceFile, Span as Bytes};
 
@@ -30,16 +30,16 @@ pub(crate) fn run(doc: &Document<'_>, options: &Options<'_>, out: &mut Findings<
 }
 
 /// I: identity policies, permissions boundaries and session policies.
-fn is_identity(kind: PolicyKind) -> bool {
+fn is_identity(kind: PolicyType) -> bool {
     matches!(
         kind,
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
+        PolicyType::Identity | PolicyType::Boundary | PolicyType::Session
     )
 }
 
 /// R: resource-based and VPC endpoint policies.
-fn is_resource(kind: PolicyKind) -> bool {
-    matches!(kind, PolicyKind::Resource | PolicyKind::Endpoint)
+fn is_resource(kind: PolicyType) -> bool {
+    matches!(kind, PolicyType::Resource | PolicyType::Endpoint)
 }
 
 /// The span of the characters `range` (byte offsets into the decoded string) of string node

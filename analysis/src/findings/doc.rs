@@ -4,7 +4,7 @@
 //! it), so every check still runs on the rest, as Access Analyzer reports every finding.
 //! Repeated member names: the first one counts (the grammar reports the others).
 
-use iamc_grammar::ast::{Effect, Operator, PolicyKind};
+use iamc_grammar::ast::{Effect, Operator, PolicyType};
 use iamc_grammar::json::{Json, Member, Node};
 use iamc_grammar::validate::parse_operator;
 use iamc_grammar::SourceFile;
@@ -13,14 +13,14 @@ use iamc_grammar::SourceFile;
 pub struct Document<'a> {
     src: &'a SourceFile,
     root: &'a Node,
-    kind: PolicyKind,
+    kind: PolicyType,
     version: Option<&'a Node>,
     statement: Option<&'a Member>,
     statements: Vec<Statement<'a>>,
 }
 
 impl<'a> Document<'a> {
-    pub fn new(src: &'a SourceFile, root: &'a Node, kind: PolicyKind) -> Document<'a> {
+    pub fn new(src: &'a SourceFile, root: &'a Node, kind: PolicyType) -> Document<'a> {
         let members: &[Member] = match &root.value {
             Json::Object(m) => m,
             _ => &[],
@@ -62,7 +62,7 @@ impl<'a> Document<'a> {
         self.root
     }
 
-    pub fn kind(&self) -> PolicyKind {
+    pub fn kind(&self) -> PolicyType {
         self.kind
     }
 

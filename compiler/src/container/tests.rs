@@ -106,7 +106,7 @@ fn no_dfas_and_empty_metadata() {
 fn unaligned_input_loads() {
     let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}}"#;
     let src = iamc_grammar::SourceFile::new("p.json", text);
-    let p = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyKind::Identity).unwrap();
+    let p = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity).unwrap();
     let set = iamc_grammar::PolicySet::from_policies(vec![p.policy]);
     let b = crate::compile_set(&set, &crate::Config::default()).unwrap();
     let mut shifted = vec![0u8; b.len() + 1];

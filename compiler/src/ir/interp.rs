@@ -15,10 +15,10 @@
 //! booleans), as the runtime does; the reference interpreter checks those independently.
 //!
 //! ```
-//! use iamc_grammar::{ast::PolicyKind, PolicySet, SourceFile};
+//! use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
 //! let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
 //!     {"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}}"#);
-//! let policy = iamc_grammar::parse_policy(&src, PolicyKind::Identity)?.policy;
+//! let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
 //! let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
 //! let req = iamc_runtime::Request::new("ecs:DescribeClusters", "*");
 //! assert!(iamc_compiler::ir::interp::authorize(&ir, &req).is_allowed());

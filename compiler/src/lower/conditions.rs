@@ -236,7 +236,7 @@ fn like(values: &[ast::Spanned<ast::ConditionValue>], arn: bool) -> Test {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
-    use iamc_grammar::{ast, ast::PolicyKind, SourceFile};
+    use iamc_grammar::{ast, ast::PolicyType, SourceFile};
 
     use super::*;
     use crate::ir::condition::Cidr;
@@ -255,7 +255,7 @@ mod tests {
     /// carries them.
     fn clauses() -> (Vec<Clause>, String) {
         let src = SourceFile::new("p.json", POLICY);
-        let mut p = iamc_grammar::parse_policy(&src, PolicyKind::Identity)
+        let mut p = iamc_grammar::parse_policy(&src, PolicyType::Identity)
             .unwrap()
             .policy;
         let conditions = &mut p.statements[0].conditions;

@@ -15,7 +15,7 @@ use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
 /// resource element, as in trust policies).
 pub fn lower_resources(
     block: Option<&ast::ResourceBlock>,
-    kind: ast::PolicyKind,
+    kind: ast::PolicyType,
 ) -> ResourceMatcher {
     let Some(block) = block else {
         // No resource element (trust policies, where it is prohibited): the statement is about
@@ -38,7 +38,7 @@ pub fn lower_resources(
             // Spec 3.4 (A5): in resource-based and endpoint policies a short ARN without `*`
             // matches nothing: the entry is dropped (it neither grants nor excludes).
             ast::ResourcePattern::Arn { raw, .. }
-                if matches!(kind, ast::PolicyKind::Resource | ast::PolicyKind::Endpoint)
+                if matches!(kind, ast::PolicyType::Resource | ast::PolicyType::Endpoint)
                     && raw.matches(':').count() < 5
                     && !raw.contains('*') => {}
             ast::ResourcePattern::Arn { raw, template } => globs.push(ArnGlob {

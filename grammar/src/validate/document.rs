@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Validator, TOP_LEVEL};
-use crate::ast::{self, PolicyKind, Spanned, Statement, Version};
+use crate::ast::{self, PolicyType, Spanned, Statement, Version};
 use crate::diag::IssueCode;
 use crate::json::{Json, Node};
 use crate::lexer::clip;
@@ -140,7 +140,7 @@ impl Validator<'_> {
     /// characters, but AWS's policy simulator answers Sids such as `identity#stmt:0`, which
     /// real tools send, so a policy breaking it still compiles).
     fn sids(&mut self, statements: &[Statement]) {
-        if self.kind != PolicyKind::Identity {
+        if self.kind != PolicyType::Identity {
             return;
         }
         let mut seen: HashMap<&str, ()> = HashMap::new();

@@ -1,7 +1,7 @@
 //! `Principal` / `NotPrincipal` by policy type (spec 4).
 
 use super::{identity_like, kind_name, Validator, PRINCIPAL_TYPES};
-use crate::ast::{PolicyKind, PrincipalBlock, PrincipalEntry, PrincipalKind, Principals, Spanned};
+use crate::ast::{PolicyType, PrincipalBlock, PrincipalEntry, PrincipalKind, Principals, Spanned};
 use crate::diag::IssueCode;
 use crate::json::{Json, Member, Node};
 use crate::lexer::clip;
@@ -15,7 +15,7 @@ impl Validator<'_> {
         not_principal: Option<&Member>,
     ) -> Option<PrincipalBlock> {
         if identity_like(self.kind) {
-            let code = if self.kind == PolicyKind::Scp {
+            let code = if self.kind == PolicyType::Scp {
                 IssueCode::ScpSyntaxErrorPrincipal
             } else {
                 IssueCode::UnsupportedPrincipal
@@ -29,9 +29,9 @@ impl Validator<'_> {
             }
             return None;
         }
-        if matches!(self.kind, PolicyKind::Trust | PolicyKind::Rcp) {
+        if matches!(self.kind, PolicyType::Trust | PolicyType::Rcp) {
             if let Some(m) = not_principal {
-                let code = if self.kind == PolicyKind::Trust {
+                let code = if self.kind == PolicyType::Trust {
                     IssueCode::RoleTrustPolicySyntaxErrorNotprincipal
                 } else {
                     IssueCode::RcpSyntaxErrorPrincipal
@@ -50,9 +50,9 @@ impl Validator<'_> {
             stmt,
             (principal, not_principal),
             ("Principal", "NotPrincipal"),
-            (self.kind != PolicyKind::Endpoint).then_some(IssueCode::MissingPrincipal),
+            (self.kind != PolicyType::Endpoint).then_some(IssueCode::MissingPrincipal),
         )?;
-        if self.kind == PolicyKind::Rcp && !matches!(&m.value.value, Json::String(s) if s == "*") {
+        if self.kind == PolicyType::Rcp && !matches!(&m.value.value, Json::String(s) if s == "*") {
             self.error(
                 m.value.span,
                 IssueCode::RcpSyntaxErrorPrincipal,

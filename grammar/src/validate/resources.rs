@@ -2,7 +2,7 @@
 //! ARNs by policy type, IAM's own ARN rules.
 
 use super::{identity_like, Validator};
-use crate::ast::{PolicyKind, ResourceBlock, ResourcePattern, Segment, Spanned, Version};
+use crate::ast::{PolicyType, ResourceBlock, ResourcePattern, Segment, Spanned, Version};
 use crate::diag::IssueCode;
 use crate::json::Member;
 use crate::lexer::clip;
@@ -92,7 +92,7 @@ impl Validator<'_> {
         // table): SCPs only with a trailing `*`, RCPs never; elsewhere they are padded (and in
         // resource-based and endpoint policies one without `*` matches nothing).
         if s.matches(':').count() < 5 {
-            if self.kind == PolicyKind::Scp && !s.ends_with('*') {
+            if self.kind == PolicyType::Scp && !s.ends_with('*') {
                 self.error_help(
                     span,
                     IssueCode::MissingArnField,
@@ -101,7 +101,7 @@ impl Validator<'_> {
                 );
                 return None;
             }
-            if self.kind == PolicyKind::Rcp {
+            if self.kind == PolicyType::Rcp {
                 self.error_help(
                     span,
                     IssueCode::MissingArnField,

@@ -1,7 +1,7 @@
 //! One statement: its members, `Effect`, and the `X` / `NotX` pairs.
 
 use super::{Validator, STATEMENT};
-use crate::ast::{Effect, PolicyKind, Spanned, Statement};
+use crate::ast::{Effect, PolicyType, Spanned, Statement};
 use crate::diag::IssueCode;
 use crate::json::{Json, Member, Node};
 use crate::lexer::clip;
@@ -82,7 +82,7 @@ impl Validator<'_> {
         };
 
         // Resource / NotResource.
-        let resource_block = if self.kind == PolicyKind::Trust {
+        let resource_block = if self.kind == PolicyType::Trust {
             for m in [resource, not_resource].into_iter().flatten() {
                 self.error(
                     m.key_span,

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use iamc_grammar::ast::{BaseOperator as B, Operator, PolicyKind, SetQualifier};
+use iamc_grammar::ast::{BaseOperator as B, Operator, PolicyType, SetQualifier};
 use iamc_grammar::json::Json;
 use iamc_grammar::values::parse_ip_range;
 
@@ -512,7 +512,7 @@ fn statement_keys(doc: &Document<'_>, st: &Statement<'_>, out: &mut Findings<'_>
                 }
             }
         }
-        if kind == PolicyKind::Rcp {
+        if kind == PolicyType::Rcp {
             let principal_key = name
                 .get(..13)
                 .is_some_and(|p| p.eq_ignore_ascii_case("aws:Principal"))

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::json::Json;
 
 use super::{clip, is_identity, is_resource};
@@ -118,17 +118,17 @@ fn size(doc: &Document<'_>, options: &Options<'_>, out: &mut Findings<'_>) {
             6_144,
             "characters without whitespace, more than a managed policy's quota of",
         ),
-        PolicyKind::Trust => (
+        PolicyType::Trust => (
             IssueCode::PolicySizeExceedsRoleTrustPolicyQuota,
             2_048,
             "characters without whitespace, more than the default trust policy quota of",
         ),
-        PolicyKind::Scp => (
+        PolicyType::Scp => (
             IssueCode::PolicySizeExceedsScpQuota,
             5_120,
             "characters, more than a service control policy's quota of",
         ),
-        PolicyKind::Rcp => (
+        PolicyType::Rcp => (
             IssueCode::PolicySizeExceedsRcpQuota,
             5_120,
             "characters, more than a resource control policy's quota of",
@@ -136,7 +136,7 @@ fn size(doc: &Document<'_>, options: &Options<'_>, out: &mut Findings<'_>) {
         _ => return,
     };
     let size = match doc.kind() {
-        PolicyKind::Scp | PolicyKind::Rcp => text.chars().count(),
+        PolicyType::Scp | PolicyType::Rcp => text.chars().count(),
         _ => chars_without_whitespace(text),
     };
     if size <= quota {

@@ -1,7 +1,7 @@
 //! `Principal` checks by policy type, and the rules of role trust policies (federation, GitHub
 //! and other OIDC providers, IAM Roles Anywhere, SAML).
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::json::Json;
 
 use super::{clip, is_resource, is_source_key};
@@ -28,11 +28,11 @@ pub(super) fn run(doc: &Document<'_>, out: &mut Findings<'_>) {
         }
         if matches!(
             kind,
-            PolicyKind::Resource | PolicyKind::Endpoint | PolicyKind::Trust
+            PolicyType::Resource | PolicyType::Endpoint | PolicyType::Trust
         ) {
             service_principal_format(st, out);
         }
-        if kind == PolicyKind::Trust {
+        if kind == PolicyType::Trust {
             trust_wildcard(st, out);
             federated(st, out);
             roles_anywhere(st, out);

@@ -1,6 +1,6 @@
 //! The shape of `Resource` / `NotResource` ARNs (I R S C), and redundant entries.
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 
 use super::statements::{cover_pairs, report};
 use super::{clip, sub_span};
@@ -9,7 +9,7 @@ use crate::findings::glob;
 use crate::findings::{Findings, IssueCode};
 
 pub(super) fn run(doc: &Document<'_>, out: &mut Findings<'_>) {
-    if doc.kind() == PolicyKind::Trust {
+    if doc.kind() == PolicyType::Trust {
         return;
     }
     for st in doc.statements() {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use iamc_grammar::ast::PolicyKind;
+use iamc_grammar::ast::PolicyType;
 use iamc_grammar::json::{Json, Node};
 
 use super::clip;
@@ -20,7 +20,7 @@ pub(super) fn run(doc: &Document<'_>, out: &mut Findings<'_>) {
     for st in doc.statements() {
         combinations(st, out);
         redundant_actions(st, out);
-        if doc.kind() == PolicyKind::Rcp {
+        if doc.kind() == PolicyType::Rcp {
             rcp_shape(st, out);
         }
     }
