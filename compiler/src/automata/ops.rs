@@ -17,6 +17,11 @@
 //! decoder, so every witness is valid UTF-8, and a byte string that is not UTF-8 is never a
 //! member, a witness or a counterexample.
 //!
+//! **Partitions.** [`match_sets`] lists the classes of strings a multi-pattern DFA cannot tell
+//! apart (the distinct sets of patterns some string matches), each with a shortest member:
+//! the analyses' finite view of an infinite set of actions, resources or condition values.
+//! [`matched_patterns`] names the class of one string.
+//!
 //! **Search.** Breadth-first over triples (state of A, state of B, UTF-8 decoder state), so a
 //! witness is a shortest one in bytes. From each triple one byte per joint class is tried (two
 //! bytes in the same class of A, of B and of the decoder lead to the same triple), the first in
@@ -281,6 +286,153 @@ pub fn intersecting_patterns<T: AsRef<[u32]>, U: AsRef<[u32]>>(
         }
     }
     Ok(pairs.into_iter().collect())
+}
+
+/// One class of strings a multi-pattern DFA cannot tell apart: exactly the patterns they all
+/// match (sorted; empty for the strings that match none), and one member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchSet {
+    pub patterns: Vec<PatternID>,
+    /// A shortest member, or a shortest one the preferred language accepts when there is one.
+    pub witness: String,
+}
+
+/// Every distinct set of patterns that some valid UTF-8 string matches in `dfa` (the empty set
+/// included when some string matches no pattern), each with a shortest member: the partition of
+/// all strings that `dfa` induces. With `prefer`, a class's witness is a shortest member that
+/// `prefer` accepts when the class has one (readable witnesses: an ARN-shaped resource rather
+/// than the empty string), otherwise a shortest member.
+///
+/// # Errors
+/// As [`intersection`] (the search visits every reachable product state, bounded by `limits`).
+pub fn match_sets<T: AsRef<[u32]>, U: AsRef<[u32]>>(
+    dfa: &dense::DFA<T>,
+    prefer: Option<&dense::DFA<U>>,
+    limits: &Limits,
+) -> Result<Vec<MatchSet>, OpsError> {
+    let a = Language::of(dfa);
+    let p = prefer.map(Language::of);
+    let classes = match prefer {
+        Some(pd) => joint_classes(dfa, pd),
+        None => joint_classes(dfa, dfa),
+    };
+    let p_start = match &p {
+        Some(p) => p.start()?,
+        None => StateID::ZERO,
+    };
+    let start = (a.start()?, p_start, UTF8_ACCEPT);
+    let mut index = FastMap::default();
+    let mut nodes = vec![Node {
+        state: start,
+        parent: 0,
+        byte: 0,
+    }];
+    index.insert(start, 0);
+    // Per match set: the first node reaching it, and the first one `prefer` accepts.
+    let mut found: HashMap<Vec<PatternID>, (usize, Option<usize>)> = HashMap::new();
+    let mut order: Vec<Vec<PatternID>> = Vec::new();
+    // INVARIANT (bfs-order): `nodes` is the breadth-first queue; node `i`'s parent is below `i`.
+    let mut i = 0;
+    while let Some(node) = nodes.get(i) {
+        let (sa, sp, u) = node.state;
+        if u == UTF8_ACCEPT {
+            let eoi = dfa.next_eoi_state(sa);
+            let mut set: Vec<PatternID> = if dfa.is_match_state(eoi) {
+                (0..dfa.match_len(eoi))
+                    .map(|k| dfa.match_pattern(eoi, k))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            set.sort_unstable();
+            set.dedup();
+            let preferred = p.as_ref().is_some_and(|p| p.accepts(sp));
+            match found.get_mut(&set) {
+                Some(slot) => {
+                    if preferred && slot.1.is_none() {
+                        slot.1 = Some(i);
+                    }
+                }
+                None => {
+                    order.push(set.clone());
+                    found.insert(set, (i, preferred.then_some(i)));
+                }
+            }
+        }
+        for &byte in &classes {
+            let next_p = match &p {
+                Some(p) => p.dfa.next_state(sp, byte),
+                None => sp,
+            };
+            let next = (dfa.next_state(sa, byte), next_p, utf8_next(u, byte));
+            if next.2 == UTF8_DEAD {
+                continue;
+            }
+            if dfa.is_quit_state(next.0) || p.as_ref().is_some_and(|p| p.dfa.is_quit_state(next.1))
+            {
+                return Err(OpsError {
+                    kind: OpsErrorKind::QuitState,
+                });
+            }
+            if index.contains_key(&next) {
+                continue;
+            }
+            if nodes.len() >= limits.max_states {
+                return Err(OpsError {
+                    kind: OpsErrorKind::TooManyStates(limits.max_states),
+                });
+            }
+            index.insert(next, nodes.len());
+            nodes.push(Node {
+                state: next,
+                parent: i,
+                byte,
+            });
+        }
+        i += 1;
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|set| {
+            let &(first, preferred) = found.get(&set)?;
+            Some(MatchSet {
+                witness: witness(&nodes, preferred.unwrap_or(first)),
+                patterns: set,
+            })
+        })
+        .collect())
+}
+
+/// The patterns of `dfa` that match all of `text` (sorted), walking from the anchored start.
+///
+/// # Errors
+/// The DFA has no anchored start, or gave up on a quit byte.
+pub fn matched_patterns<T: AsRef<[u32]>>(
+    dfa: &dense::DFA<T>,
+    text: &str,
+) -> Result<Vec<PatternID>, OpsError> {
+    let mut s = Language::of(dfa).start()?;
+    for &b in text.as_bytes() {
+        s = dfa.next_state(s, b);
+        if dfa.is_quit_state(s) {
+            return Err(OpsError {
+                kind: OpsErrorKind::QuitState,
+            });
+        }
+        if dfa.is_dead_state(s) {
+            return Ok(Vec::new());
+        }
+    }
+    let eoi = dfa.next_eoi_state(s);
+    if !dfa.is_match_state(eoi) {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<PatternID> = (0..dfa.match_len(eoi))
+        .map(|k| dfa.match_pattern(eoi, k))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 #[derive(Clone, Copy)]
@@ -807,6 +959,28 @@ mod tests {
             match intersection(Language::of(&a), b1, &lim()).unwrap() {
                 Some(w) => prop_assert!(matches(&g1, &w) && matches(&g3, &w), "bad witness {:?}", w),
                 None => prop_assert!(!all.iter().any(|s| matches(&g1, s) && matches(&g3, s))),
+            }
+
+            // The partition: every string's match set is a class, every class witness is in it.
+            let sets = match_sets(&b, Some(&a), &lim()).unwrap();
+            let set_of = |s: &str| -> Vec<PatternID> {
+                [(0usize, &g2), (1, &g3)]
+                    .iter()
+                    .filter(|(_, g)| matches(g, s))
+                    .map(|(i, _)| PatternID::new(*i).unwrap())
+                    .collect()
+            };
+            for m in &sets {
+                prop_assert_eq!(&set_of(&m.witness), &m.patterns, "witness {:?}", m.witness);
+                prop_assert_eq!(matched_patterns(&b, &m.witness).unwrap(), m.patterns.clone());
+                // Preferred: a member of `a` whenever the class has one within reach.
+                if !matches(&g1, &m.witness) {
+                    prop_assert!(!all.iter().any(|s| matches(&g1, s) && set_of(s) == m.patterns),
+                        "class {:?} has a member of `a` but the witness {:?} is not", m.patterns, m.witness);
+                }
+            }
+            for s in &all {
+                prop_assert!(sets.iter().any(|m| m.patterns == set_of(s)), "no class for {:?}", s);
             }
 
             let pairs = intersecting_patterns(&a, &b, &lim()).unwrap();
