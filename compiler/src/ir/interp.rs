@@ -46,11 +46,41 @@ pub fn authorize(set: &PolicySet, req: &Request) -> Decision {
 /// A set whose statements point at groups or policies it does not have (never one that
 /// [`crate::lower::lower`] made) denies, with [`Reason::Inconsistent`].
 pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
+    explain_over(set, req, &set.statements, |s| applies(s, req), true)
+}
+
+/// The decision for `req` when, of `statements` (statements of `set`), those `applies` accepts
+/// are the ones whose action, resource and conditions hold, and no other statement's do.
+/// Principal blocks are still matched against `req`'s caller and SCPs skipped for callers they
+/// do not bind, then the groups combine as in [`explain`], which is this with every statement
+/// and the real tests.
+///
+/// For analyses that decide statement applicability themselves: the diff bounds the decision
+/// over a set of requests from below and from above by forcing the statements it has not
+/// decided yet one way or the other (the combination is monotone in each statement).
+pub fn decide_with<'s>(
+    set: &PolicySet,
+    req: &Request,
+    statements: impl IntoIterator<Item = &'s Statement>,
+    applies: impl FnMut(&Statement) -> bool,
+) -> Decision {
+    explain_over(set, req, statements, applies, false).decision
+}
+
+/// [`explain`] over `statements` with `applies` as the action, resource and condition test;
+/// the applying statements are listed only when `record`.
+fn explain_over<'s>(
+    set: &PolicySet,
+    req: &Request,
+    statements: impl IntoIterator<Item = &'s Statement>,
+    mut applies: impl FnMut(&Statement) -> bool,
+    record: bool,
+) -> Explanation {
     let caller = Caller::of(req.principal.as_deref());
     // What each group said: an applying Deny, and the grants of its applying Allows.
     let mut said = vec![Said::default(); set.groups.len()];
-    let mut statements = Vec::new();
-    for s in &set.statements {
+    let mut listed = Vec::new();
+    for s in statements {
         let (Some(group), Some(policy), Some(slot)) = (
             set.group_of(s),
             set.policy_of(s),
@@ -66,14 +96,17 @@ pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
             None => Grant::Direct,
             Some(block) => principal::grant(block, &caller, s.effect == Effect::Deny),
         };
-        if grant == Grant::None || !applies(s, req) {
+        if grant == Grant::None || !applies(s) {
             continue;
         }
         match s.effect {
             Effect::Deny => slot.deny = true,
             Effect::Allow => slot.allow(grant),
         }
-        statements.push(MatchedStatement {
+        if !record {
+            continue;
+        }
+        listed.push(MatchedStatement {
             policy_type: group.policy_type,
             level: group.level,
             policy: policy.to_owned(),
@@ -85,7 +118,7 @@ pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
     let (decision, reason) = combine(set, &said, &caller, req);
     Explanation {
         decision,
-        statements,
+        statements: listed,
         reason,
     }
 }
