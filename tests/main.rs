@@ -5,6 +5,7 @@ mod conditions;
 mod conformance;
 mod core_engine;
 mod corpus;
+mod diff;
 mod differential;
 mod fuzz_replay;
 mod grammar;

@@ -10,4 +10,5 @@
 //! through [`findings::CatalogChecks`]; every other check of `../shared/spec/findings.md` is
 //! implemented here.
 
+pub mod diff;
 pub mod findings;

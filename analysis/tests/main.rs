@@ -9,5 +9,6 @@
 
 mod check_table;
 mod corpus;
+mod diff;
 mod render;
 mod validate_policy;

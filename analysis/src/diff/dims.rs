@@ -1,0 +1,700 @@
+//! The dimensions of the request space: action classes, resource classes (with the catalog's
+//! resource types when asked), caller classes and condition keys; and, for the search, each
+//! relevant statement's patterns and clauses by their ids in those dimensions.
+
+use std::collections::{BTreeSet, HashMap};
+
+use iamc_catalog::Catalog;
+use iamc_compiler::automata::glob::{build_glob_dfa, glob_hir, Semantics};
+use iamc_compiler::automata::ops;
+use iamc_compiler::ir::{self, Glob, Piece};
+use regex_syntax::hir::Hir;
+
+use super::callers::Callers;
+use super::classes::{Bits, Partition};
+use super::keys::Domain;
+use super::stmts::{Entry, Table};
+use super::{Budget, Limits, Options, Universe};
+
+/// One action class of the universe: a class of the action partition, and with
+/// `--catalog-resources` only the catalog actions of it that take the same resource types.
+#[derive(Debug, Clone)]
+pub(crate) struct ActionClass {
+    /// The class in [`ActionDim::part`].
+    pub part: usize,
+    /// Catalog actions (`service:Name`) in the class.
+    pub known: Vec<String>,
+    /// Only `known` belong to the class (`--catalog-resources`).
+    pub restricted: bool,
+    /// With `restricted`: the resource-format patterns its actions take, and whether they take
+    /// the `*` request.
+    pub formats: Bits,
+    pub star_ok: bool,
+    pub witness: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct ActionDim {
+    pub part: Partition,
+    /// Pattern `i < globs.len()` is a policy pattern; helper patterns follow.
+    pub globs: Vec<Glob>,
+    pub classes: Vec<ActionClass>,
+    by_part: HashMap<usize, Vec<usize>>,
+}
+
+impl ActionDim {
+    /// The class of a request action, if it is in the universe.
+    pub(crate) fn class_of(&self, action: &str) -> Option<usize> {
+        let p = self.part.class_of(action)?;
+        let cands = self.by_part.get(&p)?;
+        cands.iter().copied().find(|&c| {
+            self.classes.get(c).is_some_and(|ac| {
+                !ac.restricted || ac.known.iter().any(|k| k.eq_ignore_ascii_case(action))
+            })
+        })
+    }
+
+    pub(crate) fn bits(&self, class: usize) -> Option<&Bits> {
+        let c = self.classes.get(class)?;
+        Some(&self.part.classes.get(c.part)?.bits)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct ResourceDim {
+    pub part: Partition,
+    /// Policy patterns (policy-variable holes as `*`).
+    pub globs: Vec<Glob>,
+    /// Each pattern as first written.
+    pub raw: Vec<String>,
+    /// The pattern matching exactly the request `*`.
+    pub star: usize,
+    /// `arn:*:kms:*:*:key/*` (the combination treats KMS keys apart).
+    pub kms: usize,
+    /// Partition classes inside the universe.
+    pub classes: Vec<usize>,
+    in_universe: Vec<bool>,
+}
+
+impl ResourceDim {
+    /// The partition class of a request resource, if in the universe.
+    pub(crate) fn class_of(&self, resource: &str) -> Option<usize> {
+        let c = self.part.class_of(resource)?;
+        self.in_universe
+            .get(c)
+            .copied()
+            .unwrap_or(false)
+            .then_some(c)
+    }
+
+    pub(crate) fn is_star(&self, class: usize) -> bool {
+        self.part
+            .classes
+            .get(class)
+            .is_some_and(|c| c.bits.get(self.star))
+    }
+}
+
+/// Everything a region refers to, shared by the regions of one analysis.
+#[derive(Debug)]
+pub(crate) struct Space {
+    pub actions: ActionDim,
+    pub resources: ResourceDim,
+    pub callers: Callers,
+    pub keys: Vec<Domain>,
+    pub key_index: HashMap<String, usize>,
+    /// Approximations that may matter (policy variables, mixed families, long lists).
+    pub approximations: Vec<String>,
+}
+
+/// A relevant statement with its patterns and clauses by their ids in the dimensions.
+#[derive(Debug)]
+pub(crate) struct Stmt<'a> {
+    pub entry: Entry<'a>,
+    pub actions: Vec<usize>,
+    /// Resource pattern ids, and whether the pattern has a policy variable (then its class
+    /// bit is a superset of what it matches).
+    pub resources: Vec<(usize, bool)>,
+    /// Per clause, in order: (key, the clause's index in that key's domain).
+    pub clauses: Vec<(usize, usize)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Model<'a> {
+    pub stmts: Vec<Stmt<'a>>,
+    pub restricted: bool,
+}
+
+fn star() -> Piece {
+    Piece::Star { colon: true }
+}
+
+fn aux_glob(pieces: Vec<Piece>) -> Glob {
+    let mut g = Glob::default();
+    for p in pieces {
+        g.push(p);
+    }
+    g
+}
+
+/// Distinct globs in first-seen order, with the id of each.
+#[derive(Default)]
+struct Globs {
+    list: Vec<Glob>,
+    ids: HashMap<Glob, usize>,
+}
+
+impl Globs {
+    fn id(&mut self, g: &Glob) -> usize {
+        if let Some(&i) = self.ids.get(g) {
+            return i;
+        }
+        let i = self.list.len();
+        self.list.push(g.clone());
+        self.ids.insert(g.clone(), i);
+        i
+    }
+}
+
+/// The patterns among `candidates` that meet the language of `delta` (all of them when it
+/// cannot be decided within the limits: the filter only saves work).
+fn meeting(
+    candidates: &[Glob],
+    delta: &[Glob],
+    semantics: Semantics,
+    limits: &Limits,
+) -> Vec<bool> {
+    let all = vec![true; candidates.len()];
+    let Ok(d) = build_glob_dfa(delta, semantics, &limits.config) else {
+        return all;
+    };
+    let mut keep = vec![false; candidates.len()];
+    let mut wild = Vec::new();
+    let mut wild_ix = Vec::new();
+    for (i, g) in candidates.iter().enumerate() {
+        match g.as_literal() {
+            Some(text) => {
+                if let Some(k) = keep.get_mut(i) {
+                    *k = ops::matched_patterns(&d.dfa, &text).map_or(true, |m| !m.is_empty());
+                }
+            }
+            None => {
+                wild.push(g.clone());
+                wild_ix.push(i);
+            }
+        }
+    }
+    if !wild.is_empty() {
+        let hit = build_glob_dfa(&wild, semantics, &limits.config)
+            .ok()
+            .and_then(|w| ops::intersecting_patterns(&w.dfa, &d.dfa, &limits.ops).ok());
+        match hit {
+            Some(pairs) => {
+                for (p, _) in pairs {
+                    if let Some(&i) = wild_ix.get(p.as_usize()) {
+                        if let Some(k) = keep.get_mut(i) {
+                            *k = true;
+                        }
+                    }
+                }
+            }
+            None => {
+                for i in wild_ix {
+                    if let Some(k) = keep.get_mut(i) {
+                        *k = true;
+                    }
+                }
+            }
+        }
+    }
+    keep
+}
+
+/// A loose language for one catalog ARN format: placeholders and `*` are any run of characters
+/// without `:` before the resource part and any run at all in it, so every real ARN of the type
+/// is in it (the catalog's own, tighter, reading is for findings).
+fn format_hir(text: &str) -> Hir {
+    let mut g = Glob::default();
+    let mut colons = 0usize;
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("${") {
+            let end = after.find('}').map_or(after.len(), |e| e + 1);
+            g.push(Piece::Star { colon: colons >= 5 });
+            rest = after.get(end..).unwrap_or("");
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        if c == '*' {
+            g.push(Piece::Star { colon: colons >= 5 });
+        } else {
+            if c == ':' {
+                colons += 1;
+            }
+            let mut buf = [0u8; 4];
+            g.push_lit(c.encode_utf8(&mut buf));
+        }
+        rest = chars.as_str();
+    }
+    glob_hir(&g, false)
+}
+
+/// Whether an action takes the `*` request: it has no resource type, or an optional one.
+fn takes_star(a: &iamc_catalog::Action<'_>) -> bool {
+    let mut types = a.resource_types().peekable();
+    types.peek().is_none() || a.resource_types().any(|t| !t.required())
+}
+
+impl Space {
+    /// The dimensions of `pair` restricted to `universe` (and to the changed statements'
+    /// actions and resources when `table` allows).
+    pub(crate) fn build<'a>(
+        table: &Table<'a>,
+        universe: &Universe,
+        catalog: Option<&'static Catalog>,
+        opts: &Options<'_>,
+    ) -> Result<(Space, Model<'a>), Budget> {
+        let limits = &opts.limits;
+        // 1. Which patterns can matter: those meeting the changed statements' languages.
+        let delta: Vec<&Entry<'a>> = table.entries.iter().filter(|e| e.delta).collect();
+        let restricted = table.restricted;
+        let delta_actions: Option<Vec<Glob>> = (restricted
+            && delta
+                .iter()
+                .all(|e| !e.st.action.any && !e.st.action.negated))
+        .then(|| {
+            delta
+                .iter()
+                .flat_map(|e| e.st.action.patterns.iter().cloned())
+                .collect()
+        });
+        let delta_resources: Option<Vec<Glob>> = (restricted
+            && delta
+                .iter()
+                .all(|e| !e.st.resource.any && !e.st.resource.negated))
+        .then(|| {
+            delta
+                .iter()
+                .flat_map(|e| e.st.resource.patterns.iter().map(|p| p.glob.clone()))
+                .collect()
+        });
+        let mut all_actions = Globs::default();
+        let mut all_resources = Globs::default();
+        for e in &table.entries {
+            for g in &e.st.action.patterns {
+                all_actions.id(g);
+            }
+            for p in &e.st.resource.patterns {
+                all_resources.id(&p.glob);
+            }
+        }
+        let keep_action = match &delta_actions {
+            Some(d) => meeting(&all_actions.list, d, Semantics::Action, limits),
+            None => vec![true; all_actions.list.len()],
+        };
+        let keep_resource = match &delta_resources {
+            Some(d) => meeting(&all_resources.list, d, Semantics::Resource, limits),
+            None => vec![true; all_resources.list.len()],
+        };
+        let kept = |globs: &Globs, keep: &[bool], g: &Glob| {
+            globs
+                .ids
+                .get(g)
+                .and_then(|&i| keep.get(i))
+                .copied()
+                .unwrap_or(false)
+        };
+        // 2. The relevant statements: those whose action and resource can hold in the universe.
+        let mut actions = Globs::default();
+        let mut resources = Globs::default();
+        let mut raw: Vec<String> = Vec::new();
+        let mut stmts = Vec::new();
+        for e in &table.entries {
+            let a: Vec<&Glob> =
+                e.st.action
+                    .patterns
+                    .iter()
+                    .filter(|g| kept(&all_actions, &keep_action, g))
+                    .collect();
+            let r: Vec<&ir::ArnGlob> =
+                e.st.resource
+                    .patterns
+                    .iter()
+                    .filter(|p| kept(&all_resources, &keep_resource, &p.glob))
+                    .collect();
+            let action_can = e.st.action.any || e.st.action.negated || !a.is_empty();
+            let resource_can = e.st.resource.any || e.st.resource.negated || !r.is_empty();
+            if !(action_can && resource_can) {
+                continue;
+            }
+            let mut rids = Vec::with_capacity(r.len());
+            for p in &r {
+                let id = resources.id(&p.glob);
+                if id == raw.len() {
+                    raw.push(p.raw.clone());
+                }
+                rids.push((id, p.glob.has_vars()));
+            }
+            stmts.push(Stmt {
+                entry: *e,
+                actions: a.iter().map(|g| actions.id(g)).collect(),
+                resources: rids,
+                clauses: Vec::new(),
+            });
+        }
+        // 3. Action classes.
+        let mut aglobs = actions.list.clone();
+        let colon = aglobs.len();
+        aglobs.push(aux_glob(vec![star(), Piece::Lit(":".into()), star()]));
+        for prefix in ["sts:", "sts:assumerole", "kms:"] {
+            aglobs.push(aux_glob(vec![Piece::Lit(prefix.into()), star()]));
+        }
+        let universe_actions: Option<Vec<usize>> = universe.actions.as_ref().map(|u| {
+            u.iter()
+                .map(|g| {
+                    aglobs.push(g.clone());
+                    aglobs.len() - 1
+                })
+                .collect()
+        });
+        let adfa = build_glob_dfa(&aglobs, Semantics::Action, &limits.config).map_err(|e| {
+            Budget::new(format!(
+                "the automaton of {} action patterns: {e}",
+                aglobs.len()
+            ))
+        })?;
+        let prefer = aux_glob(vec![
+            Piece::One { colon: false },
+            star(),
+            Piece::Lit(":".into()),
+            Piece::One { colon: true },
+            star(),
+        ]);
+        let apart = Partition::from_dfa(
+            adfa.dfa,
+            Some(&glob_hir(&prefer, false)),
+            limits,
+            (limits.max_action_classes, "max_action_classes"),
+            "the actions",
+        )?;
+        let delta_stmts: Vec<usize> = stmts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.entry.delta)
+            .map(|(i, _)| i)
+            .collect();
+        let action_holds = |s: &Stmt<'_>, bits: &Bits| {
+            (s.entry.st.action.any || s.actions.iter().any(|&p| bits.get(p)))
+                != s.entry.st.action.negated
+        };
+        let mut universe_parts = Vec::new();
+        for (i, c) in apart.classes.iter().enumerate() {
+            if !c.bits.get(colon) {
+                continue;
+            }
+            if let Some(u) = &universe_actions {
+                if !u.iter().any(|&p| c.bits.get(p)) {
+                    continue;
+                }
+            }
+            if restricted
+                && !delta_stmts.iter().any(|&d| {
+                    stmts
+                        .get(d)
+                        .is_some_and(|s: &Stmt<'_>| action_holds(s, &c.bits))
+                })
+            {
+                continue;
+            }
+            universe_parts.push(i);
+        }
+        // 4. Catalog actions of each class. A class matching a policy pattern lies in that
+        // pattern's service; the others (NotAction, unrestricted sets) may lie in any, and are
+        // scanned whole only when the catalog restricts the universe.
+        let mut known: HashMap<usize, Vec<(String, iamc_catalog::Action<'static>)>> =
+            HashMap::new();
+        let mut other_witness: HashMap<usize, String> = HashMap::new();
+        if let Some(cat) = catalog {
+            let wanted: BTreeSet<usize> = universe_parts.iter().copied().collect();
+            let mut services: BTreeSet<String> = BTreeSet::new();
+            let mut others = false;
+            for &pc in &universe_parts {
+                let bits = apart.classes.get(pc).map(|c| &c.bits);
+                let first = bits.and_then(|b| b.iter().find(|&p| p < actions.list.len()));
+                match first.and_then(|p| actions.list.get(p)) {
+                    Some(g) => {
+                        let text = g.to_string();
+                        if let Some((svc, _)) = text.split_once(':') {
+                            services.insert(svc.to_owned());
+                        }
+                    }
+                    None => others = true,
+                }
+            }
+            let mut take = |a: iamc_catalog::Action<'static>| {
+                let name = format!("{}:{}", a.service().prefix(), a.name());
+                if let Some(pc) = apart.class_of(&name) {
+                    if wanted.contains(&pc) {
+                        known.entry(pc).or_default().push((name, a));
+                    }
+                }
+            };
+            if others && opts.catalog_resources {
+                cat.actions().for_each(&mut take);
+            } else {
+                for svc in &services {
+                    if let Some(service) = cat.service(svc) {
+                        service.actions().for_each(&mut take);
+                    }
+                }
+                if others {
+                    // A real action as the witness of each class no pattern names: the first
+                    // action of a service no pattern names, where it falls in the class.
+                    for service in cat.services() {
+                        if services.contains(&service.prefix().to_ascii_lowercase()) {
+                            continue;
+                        }
+                        let Some(a) = service.actions().next() else {
+                            continue;
+                        };
+                        let name = format!("{}:{}", service.prefix(), a.name());
+                        if let Some(pc) = apart.class_of(&name) {
+                            if wanted.contains(&pc) && !known.contains_key(&pc) {
+                                other_witness.entry(pc).or_insert(name);
+                            }
+                        }
+                        if other_witness.len() >= 4 {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        // 5. Resource classes: the patterns, the aux ones, and the formats the universe's
+        // catalog actions take.
+        let mut rhirs: Vec<Hir> = resources.list.iter().map(|g| glob_hir(g, false)).collect();
+        let star_pat = rhirs.len();
+        rhirs.push(glob_hir(&Glob::literal("*"), false));
+        let kms_pat = rhirs.len();
+        rhirs.push(glob_hir(
+            &aux_glob(vec![
+                Piece::Lit("arn:".into()),
+                Piece::Star { colon: false },
+                Piece::Lit(":kms:".into()),
+                Piece::Star { colon: false },
+                Piece::Lit(":".into()),
+                Piece::Star { colon: false },
+                Piece::Lit(":key/".into()),
+                star(),
+            ]),
+            false,
+        ));
+        let universe_resources: Option<(Vec<usize>, bool)> = universe.resources.as_ref().map(|u| {
+            let any = u.iter().any(|g| *g == Glob::any());
+            let ids = u
+                .iter()
+                .filter(|g| **g != Glob::any())
+                .map(|g| {
+                    rhirs.push(glob_hir(g, false));
+                    rhirs.len() - 1
+                })
+                .collect();
+            (ids, any)
+        });
+        let mut format_ids: HashMap<&'static str, usize> = HashMap::new();
+        if opts.catalog_resources {
+            for list in known.values() {
+                for (_, a) in list {
+                    for t in a.resource_types() {
+                        for f in t.resource_type().formats() {
+                            let text = f.text();
+                            if !format_ids.contains_key(text) {
+                                format_ids.insert(text, rhirs.len());
+                                rhirs.push(format_hir(text));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let rprefer = aux_glob(vec![
+            Piece::Lit("arn:aws:".into()),
+            Piece::One { colon: false },
+            Piece::Star { colon: false },
+            Piece::Lit(":".into()),
+            Piece::Star { colon: false },
+            Piece::Lit(":".into()),
+            Piece::Star { colon: false },
+            Piece::Lit(":".into()),
+            Piece::One { colon: true },
+            star(),
+        ]);
+        let rpart = Partition::build(
+            &rhirs,
+            Some(&glob_hir(&rprefer, false)),
+            limits,
+            (limits.max_resource_classes, "max_resource_classes"),
+            "the resources",
+        )?;
+        let resource_may_hold = |s: &Stmt<'_>, bits: &Bits| {
+            let star_req = bits.get(star_pat);
+            let hit = s.entry.st.resource.any
+                || (!star_req && s.resources.iter().any(|&(p, _)| bits.get(p)));
+            // A variable's pattern may match less than its bit says: as a NotResource entry it
+            // may exclude nothing.
+            let hit_lo = s.entry.st.resource.any
+                || (!star_req && s.resources.iter().any(|&(p, v)| !v && bits.get(p)));
+            if s.entry.st.resource.negated {
+                !hit_lo
+            } else {
+                hit
+            }
+        };
+        let mut in_universe = vec![false; rpart.classes.len()];
+        let mut rclasses = Vec::new();
+        for (i, c) in rpart.classes.iter().enumerate() {
+            if let Some((ids, any)) = &universe_resources {
+                let ok = if c.bits.get(star_pat) {
+                    *any
+                } else {
+                    *any || ids.iter().any(|&p| c.bits.get(p))
+                };
+                if !ok {
+                    continue;
+                }
+            }
+            if restricted
+                && !delta_stmts.iter().any(|&d| {
+                    stmts
+                        .get(d)
+                        .is_some_and(|s: &Stmt<'_>| resource_may_hold(s, &c.bits))
+                })
+            {
+                continue;
+            }
+            if let Some(slot) = in_universe.get_mut(i) {
+                *slot = true;
+            }
+            rclasses.push(i);
+        }
+        // 6. The action classes of the universe, split by resource signature when the catalog
+        // restricts them.
+        let mut aclasses = Vec::new();
+        let mut by_part: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &pc in &universe_parts {
+            let Some(class) = apart.classes.get(pc) else {
+                continue;
+            };
+            let members = known.get(&pc);
+            if opts.catalog_resources {
+                let mut by_sig: Vec<((Bits, bool), Vec<String>)> = Vec::new();
+                for (name, a) in members.into_iter().flatten() {
+                    let mut fb = Bits::default();
+                    for t in a.resource_types() {
+                        for f in t.resource_type().formats() {
+                            if let Some(&id) = format_ids.get(f.text()) {
+                                fb.set(id);
+                            }
+                        }
+                    }
+                    let sig = (fb, takes_star(a));
+                    match by_sig.iter_mut().find(|(s, _)| *s == sig) {
+                        Some((_, v)) => v.push(name.clone()),
+                        None => by_sig.push((sig, vec![name.clone()])),
+                    }
+                }
+                for ((fb, star_ok), names) in by_sig {
+                    let witness = names.first().cloned().unwrap_or_default();
+                    by_part.entry(pc).or_default().push(aclasses.len());
+                    aclasses.push(ActionClass {
+                        part: pc,
+                        known: names,
+                        restricted: true,
+                        formats: fb,
+                        star_ok,
+                        witness,
+                    });
+                }
+            } else {
+                let names: Vec<String> = members
+                    .into_iter()
+                    .flatten()
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                let witness = names
+                    .first()
+                    .cloned()
+                    .or_else(|| other_witness.get(&pc).cloned())
+                    .unwrap_or_else(|| class.witness.clone());
+                by_part.entry(pc).or_default().push(aclasses.len());
+                aclasses.push(ActionClass {
+                    part: pc,
+                    known: names,
+                    restricted: false,
+                    formats: Bits::default(),
+                    star_ok: true,
+                    witness,
+                });
+            }
+        }
+        if aclasses.len() > limits.max_action_classes {
+            return Err(Budget::new(format!(
+                "the actions fall into {} classes, more than the limit of {} (`max_action_classes`)",
+                aclasses.len(),
+                limits.max_action_classes
+            )));
+        }
+        // 7. Callers and condition keys of the relevant statements.
+        let callers = Callers::build(
+            stmts.iter().filter_map(|s| s.entry.st.principal.as_ref()),
+            universe.no_root,
+            limits,
+        )?;
+        let (keys, key_index, approximations) = super::keys::build_domains(&mut stmts, limits);
+        Ok((
+            Space {
+                actions: ActionDim {
+                    part: apart,
+                    globs: actions.list,
+                    classes: aclasses,
+                    by_part,
+                },
+                resources: ResourceDim {
+                    part: rpart,
+                    globs: resources.list,
+                    raw,
+                    star: star_pat,
+                    kms: kms_pat,
+                    classes: rclasses,
+                    in_universe,
+                },
+                callers,
+                keys,
+                key_index,
+                approximations,
+            },
+            Model { stmts, restricted },
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use iamc_compiler::automata::build::DfaBuilder;
+
+    #[test]
+    fn formats_are_read_loosely() {
+        let h = format_hir("arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}");
+        let d = DfaBuilder::new(&iamc_compiler::Config::default())
+            .try_build(&[h])
+            .unwrap();
+        let m = |s: &str| !ops::matched_patterns(&d, s).unwrap().is_empty();
+        assert!(m("arn:aws:ecs:us-east-1:123456789012:cluster/a/b:c"));
+        assert!(m("arn:aws:ecs:::cluster/"));
+        assert!(!m("arn:aws:ecs:us:east:1:cluster/a"));
+        assert!(!m("arn:aws:s3:::cluster/a"));
+    }
+}
