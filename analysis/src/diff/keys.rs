@@ -1289,16 +1289,11 @@ fn finish(
                         if_present,
                     } = c.test
                     {
-                        let v = match c.qualifier {
-                            Some(Qualifier::ForAllValues) => true,
-                            Some(Qualifier::ForAnyValue) => false,
-                            None => {
-                                if *s == State::Absent {
-                                    if_absent
-                                } else {
-                                    if_present
-                                }
-                            }
+                        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+                        let v = if *s == State::Absent {
+                            if_absent
+                        } else {
+                            if_present
                         };
                         return (v, v);
                     }
