@@ -435,6 +435,324 @@ pub fn matched_patterns<T: AsRef<[u32]>>(
     Ok(out)
 }
 
+/// A shortest valid UTF-8 string in every language of `all` and in no language of `none`, or
+/// `None` when there is none: one product search over all the automata at once (n-ary
+/// [`intersection`] and [`inclusion`]). The diff decides its resource classes this way, one
+/// combination of patterns at a time, instead of determinizing every pattern together (whose
+/// states multiply with the number of patterns that have wildcards).
+///
+/// Subtrees no member can lie in are cut: where an automaton of `all` is dead, and where one of
+/// `none` accepts every continuation (a state that loops to itself on every byte and accepts).
+///
+/// # Errors
+/// As [`intersection`].
+pub fn boolean_member<T: AsRef<[u32]>>(
+    all: &[Language<'_, T>],
+    none: &[Language<'_, T>],
+    limits: &Limits,
+) -> Result<Option<String>, OpsError> {
+    boolean_search(all, none, limits, true)
+}
+
+/// Some valid UTF-8 string in every language of `all` and in none of `none` (not always a
+/// shortest one), or `None` when there is none. The product is walked best first: the state
+/// nearest to being accepted by every automaton of `all` (each automaton's own distance to a
+/// match, computed once), readable bytes first; this reaches a member of a non-empty
+/// combination long before a breadth-first walk would, and states from which some automaton of
+/// `all` can never match are cut. For deciding emptiness; [`boolean_member`] for a shortest
+/// witness.
+///
+/// # Errors
+/// As [`intersection`].
+pub fn boolean_nonempty<T: AsRef<[u32]>>(
+    all: &[Language<'_, T>],
+    none: &[Language<'_, T>],
+    limits: &Limits,
+) -> Result<Option<String>, OpsError> {
+    boolean_search(all, none, limits, false)
+}
+
+/// For each state of `dfa` reachable from its anchored start: the fewest bytes to a match
+/// (states from which no match is reachable are left out).
+fn distances<T: AsRef<[u32]>>(
+    l: &Language<'_, T>,
+    limits: &Limits,
+) -> Result<HashMap<StateID, u32, BuildHasherDefault<StateHasher>>, OpsError> {
+    let reps: Vec<u8> = l
+        .dfa
+        .byte_classes()
+        .representatives(0..=255)
+        .filter_map(|u| u.as_u8())
+        .collect();
+    let start = l.start()?;
+    let mut seen: HashMap<StateID, usize, BuildHasherDefault<StateHasher>> = HashMap::default();
+    let mut states = vec![start];
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new()];
+    seen.insert(start, 0);
+    let mut i = 0;
+    while let Some(&s) = states.get(i) {
+        for &b in &reps {
+            let t = l.dfa.next_state(s, b);
+            if l.is_dead(t) || l.dfa.is_quit_state(t) {
+                continue;
+            }
+            let j = match seen.get(&t) {
+                Some(&j) => j,
+                None => {
+                    if states.len() >= limits.max_states {
+                        return Err(OpsError {
+                            kind: OpsErrorKind::TooManyStates(limits.max_states),
+                        });
+                    }
+                    seen.insert(t, states.len());
+                    states.push(t);
+                    preds.push(Vec::new());
+                    states.len() - 1
+                }
+            };
+            if let Some(p) = preds.get_mut(j) {
+                p.push(i);
+            }
+        }
+        i += 1;
+    }
+    // Backwards from the accepting states, breadth first.
+    let mut dist: Vec<Option<u32>> = vec![None; states.len()];
+    let mut queue = std::collections::VecDeque::new();
+    for (j, &s) in states.iter().enumerate() {
+        if l.accepts(s) {
+            if let Some(d) = dist.get_mut(j) {
+                *d = Some(0);
+            }
+            queue.push_back(j);
+        }
+    }
+    while let Some(j) = queue.pop_front() {
+        let d = dist.get(j).copied().flatten().unwrap_or(0);
+        for &p in preds.get(j).map_or(&[][..], Vec::as_slice) {
+            if let Some(slot) = dist.get_mut(p) {
+                if slot.is_none() {
+                    *slot = Some(d + 1);
+                    queue.push_back(p);
+                }
+            }
+        }
+    }
+    Ok(states
+        .into_iter()
+        .zip(dist)
+        .filter_map(|(s, d)| Some((s, d?)))
+        .collect())
+}
+
+fn boolean_search<T: AsRef<[u32]>>(
+    all: &[Language<'_, T>],
+    none: &[Language<'_, T>],
+    limits: &Limits,
+    shortest: bool,
+) -> Result<Option<String>, OpsError> {
+    let langs: Vec<Language<'_, T>> = all.iter().chain(none.iter()).copied().collect();
+    let (n_all, k) = (all.len(), langs.len());
+    let classes = joint_classes_of(&langs);
+    // Per automaton of `none`: whether a state accepts every continuation.
+    let mut universal: Vec<HashMap<StateID, bool, BuildHasherDefault<StateHasher>>> =
+        vec![HashMap::default(); none.len()];
+    let mut is_universal = |j: usize, s: StateID| -> bool {
+        let (Some(l), Some(cache)) = (none.get(j), universal.get_mut(j)) else {
+            return false;
+        };
+        *cache
+            .entry(s)
+            .or_insert_with(|| l.accepts(s) && (0..=255u8).all(|b| l.dfa.next_state(s, b) == s))
+    };
+    // Best first: each automaton of `all`'s distance to a match (none: cut).
+    let guide = if shortest {
+        Vec::new()
+    } else {
+        let mut g = Vec::with_capacity(n_all);
+        for l in all {
+            g.push(distances(l, limits)?);
+        }
+        g
+    };
+    let h_of = |states: &[StateID]| -> Option<u32> {
+        let mut h = 0;
+        for (d, s) in guide.iter().zip(states) {
+            h = h.max(*d.get(s)?);
+        }
+        Some(h)
+    };
+    // The product states, `k` automaton states and a decoder state per node, in one arena;
+    // nodes with equal states are found through a table of hashes with collision chains.
+    let mut arena: Vec<StateID> = Vec::with_capacity(k * 64);
+    let mut decoder: Vec<u8> = Vec::new();
+    let mut parent: Vec<(usize, u8)> = Vec::new();
+    let mut chain: Vec<usize> = Vec::new();
+    let mut heads: HashMap<u64, usize, BuildHasherDefault<StateHasher>> = HashMap::default();
+    let hash_of = |states: &[StateID], u: u8| {
+        let mut h = StateHasher::default();
+        for s in states {
+            h.add(u64::from(s.as_u32()));
+        }
+        h.add(u64::from(u));
+        h.finish()
+    };
+    for l in &langs {
+        arena.push(l.start()?);
+    }
+    decoder.push(UTF8_ACCEPT);
+    parent.push((0, 0));
+    chain.push(usize::MAX);
+    heads.insert(hash_of(&arena, UTF8_ACCEPT), 0);
+    let mut succ: Vec<StateID> = Vec::with_capacity(k);
+    // INVARIANT (bfs-order): node `i`'s parent is below `i` (children are appended). Breadth
+    // first, the work list is the nodes themselves in order (`next`); best first, a heap by
+    // (distance, depth, order of creation).
+    let mut next = 0;
+    let mut heap = std::collections::BinaryHeap::new();
+    let mut depth: Vec<u32> = vec![0];
+    if !shortest {
+        match h_of(&arena) {
+            Some(h) => heap.push(std::cmp::Reverse((h, 0u32, 0usize))),
+            None => return Ok(None),
+        }
+    }
+    loop {
+        let i = if shortest {
+            next += 1;
+            next - 1
+        } else {
+            match heap.pop() {
+                Some(std::cmp::Reverse((_, _, i))) => i,
+                None => break,
+            }
+        };
+        let (Some(&u), Some(states)) = (decoder.get(i), arena.get(i * k..(i + 1) * k)) else {
+            break;
+        };
+        if u == UTF8_ACCEPT
+            && langs
+                .iter()
+                .zip(states)
+                .enumerate()
+                .all(|(j, (l, &s))| l.accepts(s) == (j < n_all))
+        {
+            return Ok(Some(path_of(&parent, i)));
+        }
+        let d = depth.get(i).copied().unwrap_or(0).saturating_add(1);
+        'bytes: for &byte in &classes {
+            let nu = utf8_next(u, byte);
+            if nu == UTF8_DEAD {
+                continue;
+            }
+            succ.clear();
+            for j in 0..k {
+                let (Some(l), Some(&s)) = (langs.get(j), arena.get(i * k + j)) else {
+                    continue 'bytes;
+                };
+                let t = l.dfa.next_state(s, byte);
+                if l.dfa.is_quit_state(t) {
+                    return Err(OpsError {
+                        kind: OpsErrorKind::QuitState,
+                    });
+                }
+                if j < n_all {
+                    if l.is_dead(t) {
+                        continue 'bytes;
+                    }
+                } else if is_universal(j - n_all, t) {
+                    continue 'bytes;
+                }
+                succ.push(t);
+            }
+            let h = hash_of(&succ, nu);
+            let mut at = heads.get(&h).copied().unwrap_or(usize::MAX);
+            while at != usize::MAX {
+                if decoder.get(at) == Some(&nu)
+                    && arena.get(at * k..(at + 1) * k) == Some(&succ[..])
+                {
+                    continue 'bytes;
+                }
+                at = chain.get(at).copied().unwrap_or(usize::MAX);
+            }
+            let guided = if shortest {
+                None
+            } else {
+                match h_of(&succ) {
+                    Some(h) => Some(h),
+                    // Some automaton of `all` can never match from here.
+                    None => continue,
+                }
+            };
+            if decoder.len() >= limits.max_states {
+                return Err(OpsError {
+                    kind: OpsErrorKind::TooManyStates(limits.max_states),
+                });
+            }
+            let id = decoder.len();
+            chain.push(heads.insert(h, id).unwrap_or(usize::MAX));
+            arena.extend_from_slice(&succ);
+            decoder.push(nu);
+            parent.push((i, byte));
+            depth.push(d);
+            if let Some(h) = guided {
+                heap.push(std::cmp::Reverse((h, d, id)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The bytes on the path from the start to node `i` of [`boolean_search`]'s nodes.
+fn path_of(parent: &[(usize, u8)], mut i: usize) -> String {
+    let mut bytes = Vec::new();
+    // INVARIANT (bfs-order): parents are strictly smaller, so this walk ends at node 0.
+    while i != 0 {
+        let Some(&(p, byte)) = parent.get(i) else {
+            break;
+        };
+        bytes.push(byte);
+        i = p;
+    }
+    bytes.reverse();
+    // The decoder accepted the path, so it is UTF-8; a lossy conversion changes nothing.
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// [`joint_classes`] over any number of automata. Each automaton's byte classes are ranges of
+/// consecutive bytes (regex-automata cuts them at boundaries), and so are the decoder's: the
+/// joint classes are the ranges between every boundary, one byte of each, in readability
+/// order.
+fn joint_classes_of<T: AsRef<[u32]>>(langs: &[Language<'_, T>]) -> Vec<u8> {
+    let mut starts = [false; 256];
+    for (b, slot) in starts.iter_mut().enumerate().skip(1) {
+        let (Ok(byte), Ok(prev)) = (u8::try_from(b), u8::try_from(b - 1)) else {
+            continue;
+        };
+        *slot = utf8_class(byte) != utf8_class(prev)
+            || langs
+                .iter()
+                .any(|l| l.dfa.byte_classes().get(byte) != l.dfa.byte_classes().get(prev));
+    }
+    // The range of each byte: the number of boundaries up to it.
+    let mut range = [0u16; 256];
+    let mut r = 0u16;
+    for (b, slot) in range.iter_mut().enumerate() {
+        if starts.get(b).copied().unwrap_or(false) {
+            r += 1;
+        }
+        *slot = r;
+    }
+    let mut seen = [false; 257];
+    preference_order()
+        .filter(|&byte| {
+            let r = range.get(usize::from(byte)).copied().unwrap_or(0);
+            seen.get_mut(usize::from(r))
+                .is_some_and(|s| !std::mem::replace(s, true))
+        })
+        .collect()
+}
+
 #[derive(Clone, Copy)]
 enum Goal {
     /// A string both languages accept.
@@ -981,6 +1299,32 @@ mod tests {
             }
             for s in &all {
                 prop_assert!(sets.iter().any(|m| m.patterns == set_of(s)), "no class for {:?}", s);
+            }
+
+            // Boolean combinations: in `a` and the first of `b`'s patterns, not in the second.
+            let b0 = Language::of_pattern(&b, PatternID::ZERO);
+            let b1 = Language::of_pattern(&b, PatternID::new(1).unwrap());
+            let m = boolean_member(&[Language::of(&a), b0], &[b1], &lim()).unwrap();
+            let fits = |s: &str| matches(&g1, s) && matches(&g2, s) && !matches(&g3, s);
+            match &m {
+                Some(w) => {
+                    prop_assert!(fits(w), "bad member {:?}", w);
+                    prop_assert!(all.iter().all(|s| s.len() >= w.len() || !fits(s)));
+                }
+                None => prop_assert!(!all.iter().any(|s| fits(s)), "missed a member"),
+            }
+            let m = boolean_member(&[], &[Language::of(&a), b1], &lim()).unwrap();
+            let fits = |s: &str| !matches(&g1, s) && !matches(&g3, s);
+            match &m {
+                Some(w) => prop_assert!(fits(w), "bad member {:?}", w),
+                None => prop_assert!(!all.iter().any(|s| fits(s)), "missed a member"),
+            }
+            // Depth first: some member exactly when there is one.
+            let n = boolean_nonempty(&[Language::of(&a), b0], &[b1], &lim()).unwrap();
+            let fits = |s: &str| matches(&g1, s) && matches(&g2, s) && !matches(&g3, s);
+            match &n {
+                Some(w) => prop_assert!(fits(w), "bad member {:?}", w),
+                None => prop_assert!(!all.iter().any(|s| fits(s)), "missed a member"),
             }
 
             let pairs = intersecting_patterns(&a, &b, &lim()).unwrap();

@@ -67,6 +67,37 @@ pub fn decide_with<'s>(
     explain_over(set, req, statements, applies, false).decision
 }
 
+/// What [`decide_with`] reads of `req`'s caller over `statements`: two requests with the same
+/// action and resource and equal profiles get the same decision from it for every `applies`
+/// (the caller's kind as the combination reads it, whether the resource is in its account, and
+/// how each statement's principal block names it). The diff searches one caller per profile.
+pub fn caller_profile<'s>(
+    req: &Request,
+    statements: impl IntoIterator<Item = &'s Statement>,
+) -> Vec<u8> {
+    let caller = Caller::of(req.principal.as_deref());
+    let mut profile = vec![
+        u8::from(caller.bound_by_scps()),
+        u8::from(caller.is_anonymous_or_service()),
+        u8::from(caller.is_federated()),
+        u8::from(caller.is_root()),
+        u8::from(caller.same_account(req)),
+    ];
+    for s in statements {
+        if let Some(block) = &s.principal {
+            profile.push(
+                match principal::grant(block, &caller, s.effect == Effect::Deny) {
+                    Grant::None => 0,
+                    Grant::Direct => 1,
+                    Grant::ViaRole => 2,
+                    Grant::ViaAccount => 3,
+                },
+            );
+        }
+    }
+    profile
+}
+
 /// [`explain`] over `statements` with `applies` as the action, resource and condition test;
 /// the applying statements are listed only when `record`.
 fn explain_over<'s>(
