@@ -17,25 +17,32 @@
 //!    never meet them are dropped; the rest of the sets still decide).
 //! 2. **Finite classes.** Action patterns (plus the prefixes the combination reads: `sts:`,
 //!    `sts:AssumeRole`, `kms:`) make one DFA whose distinct match sets are the action classes
-//!    ([`ops::match_sets`](iamc_compiler::automata::ops::match_sets)); resource patterns
-//!    likewise, with the engines' field-wise semantics, the request `*` a class of its own;
-//!    callers are classed by what principal entries can tell apart (kind, named identity,
-//!    account, partition, role) and by whether the resource is in their account; each
-//!    condition key's values are cut into classes by every value both sets compare it with
-//!    (a DFA over the String/Arn/Bool/Binary values, intervals for Numeric and Date, address
-//!    ranges for IP), and a key's state is absent, one value of a class, or a list (of
-//!    classes, for `ForAllValues`/`ForAnyValue`).
-//! 3. **Search.** For each (action class, resource class, caller class) on which a changed
-//!    statement may apply, the keys the live statements test are assigned one at a time;
-//!    after each assignment both decisions are bounded from below and above with the
-//!    engines' own combination (`ir::interp::decide_with`), undecided statements forced off or
-//!    on: the combination is monotone in every Allow and antitone in every Deny. A subtree
-//!    where NEW surely allows and OLD surely does not is a region; one where NEW cannot allow or
-//!    OLD surely allows is dropped.
-//! 4. **Regions** are merged where they differ in one dimension only, so each stays a product
-//!    (membership [`Region::contains`] is exact), and each gets a witness request built from the
-//!    class members, checked with the compiled engine, the IR interpreter and every
-//!    [`Judge`] given (the reference interpreter, from the command line).
+//!    ([`ops::match_sets`](iamc_compiler::automata::ops::match_sets)); callers are classed by
+//!    what principal entries can tell apart (kind, named identity, account, partition, role)
+//!    and by whether the resource is in their account; each condition key's values are cut
+//!    into classes by every value both sets compare it with (a DFA over the
+//!    String/Arn/Bool/Binary values, intervals for Numeric and Date, address ranges for IP),
+//!    and a key's state is absent, one value of a class, or a list (of classes, for
+//!    `ForAllValues`/`ForAnyValue`). Resources are not partitioned up front (one automaton
+//!    over every resource pattern multiplies states with each wildcard): each pattern keeps
+//!    its own automaton, and a set of resources is a conjunction of patterns matched and not
+//!    matched, decided non-empty by one product search
+//!    ([`ops::boolean_nonempty`](iamc_compiler::automata::ops::boolean_nonempty)).
+//! 3. **Search.** For each group of action classes the same statements apply to, the
+//!    resource patterns and keys the live statements test are assigned one at a time (a key
+//!    to a set of states those statements cannot tell apart, a pattern to "matches" or "does
+//!    not"); after each assignment both decisions are bounded from below and above with the
+//!    engines' own combination (`ir::interp::decide_with`), undecided statements forced off
+//!    or on: the combination is monotone in every Allow and antitone in every Deny. Statuses
+//!    do not depend on the caller, decisions do: every caller group
+//!    ([`ir::interp::caller_profile`](iamc_compiler::ir::interp::caller_profile)) is bounded
+//!    at each node, those where NEW surely allows and OLD surely does not make a region, those
+//!    where NEW cannot allow or OLD surely allows are dropped, the others go on down.
+//! 4. **Regions**: sibling results that differ in one assignment only are joined on the way
+//!    up, then regions are merged where they differ in one dimension only, so each stays a
+//!    product (membership [`Region::contains`] is exact), and each gets a witness request
+//!    built from the class members, checked with the compiled engine, the IR interpreter and
+//!    every [`Judge`] given (the reference interpreter, from the command line).
 //!
 //! # Exact, and sound where not
 //! Exact for actions, resources, principals and condition values without policy variables.
@@ -53,6 +60,7 @@ mod dims;
 mod keys;
 mod region;
 pub mod render;
+mod resources;
 mod search;
 mod stmts;
 mod values;
@@ -188,6 +196,9 @@ pub struct Access {
     /// The regions are exactly that access (no approximation was needed) and every one has a
     /// witness both engines confirmed.
     pub exact: bool,
+    /// Every request of the access lies in some region (`false` when a budget stopped the
+    /// analysis before it listed them all: beyond the regions the answer is "may allow").
+    pub complete: bool,
     /// Why the answer is not exact (approximations, budgets), each once.
     pub reasons: Vec<String>,
     pub regions: Vec<Region>,
@@ -384,6 +395,7 @@ fn analyse(
         return Ok(Access {
             any: false,
             exact: true,
+            complete: true,
             reasons: Vec::new(),
             regions: Vec::new(),
         });
@@ -402,6 +414,7 @@ fn analyse(
             return Ok(Access {
                 any: true,
                 exact: false,
+                complete: false,
                 reasons: vec![format!("may allow: {}", b.message)],
                 regions: Vec::new(),
             })
@@ -439,6 +452,7 @@ fn analyse(
     Ok(Access {
         any: !out.is_empty() || found.gave_up,
         exact,
+        complete: !found.truncated,
         reasons,
         regions: out,
     })

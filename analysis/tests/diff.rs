@@ -2,6 +2,7 @@
 
 use iamc_analysis::diff::{self, render, AccessQuery, Options};
 use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+use iamc_runtime::{Decision, Request, Scalar, Value};
 
 fn set(docs: &[(&str, PolicyType)]) -> PolicySet {
     let mut s = PolicySet::default();
@@ -19,45 +20,109 @@ fn identity(text: &str) -> PolicySet {
     set(&[(text, PolicyType::Identity)])
 }
 
-fn show(old: &PolicySet, new: &PolicySet) -> diff::Report {
+fn report(old: &PolicySet, new: &PolicySet) -> diff::Report {
     let r = diff::diff(old, new, &Options::default()).unwrap();
     eprintln!("{}", render::text(&r, &render::RenderOptions::default()));
     r
 }
 
+const GET_OBJECT: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#;
+const GET_ANY: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}}"#;
+
+fn compiled(s: &PolicySet) -> iamc_runtime::Artifact {
+    iamc_compiler::compile_set_artifact(s, &iamc_compiler::Config::default())
+        .unwrap()
+        .0
+}
+
 #[test]
-fn scratch() {
-    let old = identity(
-        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#,
-    );
-    let new = identity(
-        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}}"#,
-    );
-    show(&old, &new);
-    let new2 = identity(
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"StringLike":{"aws:PrincipalTag/team":["a*","ab"]}}}]}"#,
-    );
-    show(&old, &new2);
-    let q = AccessQuery {
-        actions: vec!["s3:PutObject".into()],
-        resources: vec![],
-    };
-    let a = diff::check_access(&new2, &q, &Options::default()).unwrap();
-    eprintln!(
-        "{}",
-        render::access_text_report(&a, &render::RenderOptions::default())
-    );
-    let a = diff::check_access(
-        &new2,
-        &AccessQuery {
-            actions: vec!["s3:GetObject".into()],
-            resources: vec![],
+fn a_widened_action_is_the_new_access_and_nothing_else() {
+    let (old, new) = (identity(GET_OBJECT), identity(GET_ANY));
+    let r = report(&old, &new);
+    assert!(r.new_access() && r.exact() && r.added.complete);
+    assert_eq!(r.added.regions.len(), 1);
+    let region = &r.added.regions[0];
+    assert!(region.certain);
+    assert_eq!(region.actions[0].matches, vec!["s3:get*"]);
+    assert_eq!(region.actions[0].except, vec!["s3:getobject"]);
+    assert_eq!(region.resources[0].matches, vec!["arn:aws:s3:::b/*"]);
+    assert!(region.conditions.is_empty());
+    // The witness: allowed by NEW, not by OLD, inside the region.
+    let w = &region.witnesses[0];
+    assert_eq!(compiled(&new).authorize(w), Decision::Allow);
+    assert_ne!(compiled(&old).authorize(w), Decision::Allow);
+    assert!(region.contains(w));
+    // Membership is exact: the old action, another bucket and another service are outside.
+    for (a, res) in [
+        ("s3:GetObject", "arn:aws:s3:::b/k"),
+        ("s3:GetBucketPolicy", "arn:aws:s3:::c/k"),
+        ("s3:PutObject", "arn:aws:s3:::b/k"),
+    ] {
+        assert!(!region.contains(&Request::new(a, res)), "{a} {res}");
+    }
+    assert!(region.contains(&Request::new("s3:GetBucketPolicy", "arn:aws:s3:::b/k")));
+    // Nothing was taken away; the reverse diff is the same region.
+    let both = diff::diff(
+        &old,
+        &new,
+        &Options {
+            removed: true,
+            ..Options::default()
         },
-        &Options::default(),
     )
     .unwrap();
+    assert!(!both.removed.as_ref().unwrap().any);
+    let back = diff::diff(&new, &old, &Options::default()).unwrap();
+    assert!(!back.new_access() && back.exact());
+}
+
+#[test]
+fn conditions_are_constraints_of_the_region() {
+    let new = identity(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"StringLike":{"aws:PrincipalTag/team":["a*","ab"]}}}]}"#,
+    );
+    let r = report(&identity(GET_OBJECT), &new);
+    assert!(r.new_access() && r.exact());
+    let region = &r.added.regions[0];
+    let keys: Vec<&str> = region.conditions.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(keys, vec!["aws:PrincipalTag/team", "aws:SourceIp"]);
+    let w = &region.witnesses[0];
+    assert_eq!(compiled(&new).authorize(w), Decision::Allow);
+    // The same request from outside the address range is not in the region.
+    let mut outside = w.clone();
+    outside.context.insert(
+        "aws:SourceIp",
+        Value::Single(Scalar::String("192.168.0.1".into())),
+    );
+    assert!(!region.contains(&outside));
+}
+
+#[test]
+fn check_access_answers_with_a_witness() {
+    let set = identity(GET_ANY);
+    let ask = |actions: &[&str], resources: &[&str]| {
+        diff::check_access(
+            &set,
+            &AccessQuery {
+                actions: actions.iter().map(|s| (*s).to_owned()).collect(),
+                resources: resources.iter().map(|s| (*s).to_owned()).collect(),
+            },
+            &Options::default(),
+        )
+        .unwrap()
+    };
+    let no = ask(&["s3:PutObject"], &[]);
+    assert!(!no.any && no.exact);
+    let no = ask(&["s3:GetObject"], &["arn:aws:s3:::other/*"]);
+    assert!(!no.any && no.exact);
+    let yes = ask(&["s3:GetObject"], &["arn:aws:s3:::b/k"]);
+    assert!(yes.any && yes.exact);
+    let w = &yes.regions[0].witnesses[0];
+    assert!(w.action.eq_ignore_ascii_case("s3:GetObject"));
+    assert_eq!(w.resource, "arn:aws:s3:::b/k");
+    assert_eq!(compiled(&set).authorize(w), Decision::Allow);
     eprintln!(
         "{}",
-        render::access_text_report(&a, &render::RenderOptions::default())
+        render::access_text_report(&yes, &render::RenderOptions::default())
     );
 }

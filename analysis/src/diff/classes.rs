@@ -65,10 +65,6 @@ impl Bits {
         Bits(v)
     }
 
-    pub(crate) fn intersects(&self, other: &Bits) -> bool {
-        self.0.iter().zip(other.0.iter()).any(|(a, b)| a & b != 0)
-    }
-
     /// Whether every member of `self` is in `other`.
     pub(crate) fn subset_of(&self, other: &Bits) -> bool {
         self.0

@@ -1,4 +1,4 @@
-//! The dimensions of the request space: action classes, resource classes (with the catalog's
+//! The dimensions of the request space: action classes, resource patterns (with the catalog's
 //! resource types when asked), caller classes and condition keys; and, for the search, each
 //! relevant statement's patterns and clauses by their ids in those dimensions.
 
@@ -13,6 +13,7 @@ use regex_syntax::hir::Hir;
 use super::callers::Callers;
 use super::classes::{Bits, Partition};
 use super::keys::Domain;
+use super::resources::Resources;
 use super::stmts::{Entry, Table};
 use super::{Budget, Limits, Options, Universe};
 
@@ -26,10 +27,9 @@ pub(crate) struct ActionClass {
     pub known: Vec<String>,
     /// Only `known` belong to the class (`--catalog-resources`).
     pub restricted: bool,
-    /// With `restricted`: the resource-format patterns its actions take, and whether they take
-    /// the `*` request.
-    pub formats: Bits,
-    pub star_ok: bool,
+    /// With `restricted`: the resources its actions take (a restriction of [`Resources`]: the
+    /// catalog's ARN formats of their resource types, and `*` where they take it).
+    pub within: Option<usize>,
     pub witness: String,
 }
 
@@ -58,40 +58,13 @@ impl ActionDim {
         let c = self.classes.get(class)?;
         Some(&self.part.classes.get(c.part)?.bits)
     }
-}
 
-#[derive(Debug)]
-pub(crate) struct ResourceDim {
-    pub part: Partition,
-    /// Policy patterns (policy-variable holes as `*`).
-    pub globs: Vec<Glob>,
-    /// Each pattern as first written.
-    pub raw: Vec<String>,
-    /// The pattern matching exactly the request `*`.
-    pub star: usize,
-    /// `arn:*:kms:*:*:key/*` (the combination treats KMS keys apart).
-    pub kms: usize,
-    /// Partition classes inside the universe.
-    pub classes: Vec<usize>,
-    in_universe: Vec<bool>,
-}
-
-impl ResourceDim {
-    /// The partition class of a request resource, if in the universe.
-    pub(crate) fn class_of(&self, resource: &str) -> Option<usize> {
-        let c = self.part.class_of(resource)?;
-        self.in_universe
-            .get(c)
-            .copied()
-            .unwrap_or(false)
-            .then_some(c)
-    }
-
-    pub(crate) fn is_star(&self, class: usize) -> bool {
-        self.part
-            .classes
-            .get(class)
-            .is_some_and(|c| c.bits.get(self.star))
+    /// Which prefixes the combination reads the class's actions have: `sts:`,
+    /// `sts:assumerole`, `kms:` (helper patterns `globs.len() + 1..`).
+    pub(crate) fn prefixes(&self, class: usize) -> [bool; 3] {
+        let n = self.globs.len();
+        self.bits(class)
+            .map_or([false; 3], |b| [b.get(n + 1), b.get(n + 2), b.get(n + 3)])
     }
 }
 
@@ -99,7 +72,7 @@ impl ResourceDim {
 #[derive(Debug)]
 pub(crate) struct Space {
     pub actions: ActionDim,
-    pub resources: ResourceDim,
+    pub resources: Resources,
     pub callers: Callers,
     pub keys: Vec<Domain>,
     pub key_index: HashMap<String, usize>,
@@ -112,8 +85,8 @@ pub(crate) struct Space {
 pub(crate) struct Stmt<'a> {
     pub entry: Entry<'a>,
     pub actions: Vec<usize>,
-    /// Resource pattern ids, and whether the pattern has a policy variable (then its class
-    /// bit is a superset of what it matches).
+    /// Resource pattern ids ([`Resources`]), and whether the pattern has a policy variable
+    /// (then its automaton matches a superset of what it matches).
     pub resources: Vec<(usize, bool)>,
     /// Per clause, in order: (key, the clause's index in that key's domain).
     pub clauses: Vec<(usize, usize)>,
@@ -156,58 +129,58 @@ impl Globs {
     }
 }
 
-/// The patterns among `candidates` that meet the language of `delta` (all of them when it
-/// cannot be decided within the limits: the filter only saves work).
+/// The literal text a glob starts with (up to its first wildcard or variable).
+fn literal_head(g: &Glob) -> &str {
+    match g.pieces.first() {
+        Some(Piece::Lit(t)) => t,
+        _ => "",
+    }
+}
+
+/// The patterns among `candidates` that meet the language of some pattern of `delta` (kept
+/// when that cannot be decided within the limits: the filter only saves work). Pairs whose
+/// literal heads differ are apart; the others are decided by the product of their two
+/// automata (one automaton per pattern: a joint one multiplies states).
 fn meeting(
     candidates: &[Glob],
     delta: &[Glob],
     semantics: Semantics,
     limits: &Limits,
 ) -> Vec<bool> {
-    let all = vec![true; candidates.len()];
-    let Ok(d) = build_glob_dfa(delta, semantics, &limits.config) else {
-        return all;
-    };
-    let mut keep = vec![false; candidates.len()];
-    let mut wild = Vec::new();
-    let mut wild_ix = Vec::new();
-    for (i, g) in candidates.iter().enumerate() {
-        match g.as_literal() {
-            Some(text) => {
-                if let Some(k) = keep.get_mut(i) {
-                    *k = ops::matched_patterns(&d.dfa, &text).map_or(true, |m| !m.is_empty());
+    let one = |g: &Glob| build_glob_dfa(std::slice::from_ref(g), semantics, &limits.config).ok();
+    let mut delta_dfas: HashMap<usize, Option<iamc_compiler::automata::glob::GlobDfa>> =
+        HashMap::new();
+    candidates
+        .iter()
+        .map(|g| {
+            let head = literal_head(g);
+            let mut own = None;
+            delta.iter().enumerate().any(|(j, d)| {
+                let other = literal_head(d);
+                if !(head.starts_with(other) || other.starts_with(head)) {
+                    return false;
                 }
-            }
-            None => {
-                wild.push(g.clone());
-                wild_ix.push(i);
-            }
-        }
-    }
-    if !wild.is_empty() {
-        let hit = build_glob_dfa(&wild, semantics, &limits.config)
-            .ok()
-            .and_then(|w| ops::intersecting_patterns(&w.dfa, &d.dfa, &limits.ops).ok());
-        match hit {
-            Some(pairs) => {
-                for (p, _) in pairs {
-                    if let Some(&i) = wild_ix.get(p.as_usize()) {
-                        if let Some(k) = keep.get_mut(i) {
-                            *k = true;
-                        }
-                    }
+                if g == d {
+                    return true;
                 }
-            }
-            None => {
-                for i in wild_ix {
-                    if let Some(k) = keep.get_mut(i) {
-                        *k = true;
-                    }
+                let Some(dd) = delta_dfas.entry(j).or_insert_with(|| one(d)).as_ref() else {
+                    return true;
+                };
+                if let Some(text) = g.as_literal() {
+                    return ops::matched_patterns(&dd.dfa, &text).map_or(true, |m| !m.is_empty());
                 }
-            }
-        }
-    }
-    keep
+                let Some(gd) = own.get_or_insert_with(|| one(g)).as_ref() else {
+                    return true;
+                };
+                ops::intersection(
+                    ops::Language::of(&gd.dfa),
+                    ops::Language::of(&dd.dfa),
+                    &limits.ops,
+                )
+                .map_or(true, |w| w.is_some())
+            })
+        })
+        .collect()
 }
 
 /// A loose language for one catalog ARN format: placeholders and `*` are any run of characters
@@ -471,113 +444,21 @@ impl Space {
                 }
             }
         }
-        // 5. Resource classes: the patterns, the aux ones, and the formats the universe's
-        // catalog actions take.
-        let mut rhirs: Vec<Hir> = resources.list.iter().map(|g| glob_hir(g, false)).collect();
-        let star_pat = rhirs.len();
-        rhirs.push(glob_hir(&Glob::literal("*"), false));
-        let kms_pat = rhirs.len();
-        rhirs.push(glob_hir(
-            &aux_glob(vec![
-                Piece::Lit("arn:".into()),
-                Piece::Star { colon: false },
-                Piece::Lit(":kms:".into()),
-                Piece::Star { colon: false },
-                Piece::Lit(":".into()),
-                Piece::Star { colon: false },
-                Piece::Lit(":key/".into()),
-                star(),
-            ]),
-            false,
-        ));
-        let universe_resources: Option<(Vec<usize>, bool)> = universe.resources.as_ref().map(|u| {
-            let any = u.iter().any(|g| *g == Glob::any());
-            let ids = u
-                .iter()
-                .filter(|g| **g != Glob::any())
-                .map(|g| {
-                    rhirs.push(glob_hir(g, false));
-                    rhirs.len() - 1
-                })
-                .collect();
-            (ids, any)
-        });
-        let mut format_ids: HashMap<&'static str, usize> = HashMap::new();
-        if opts.catalog_resources {
-            for list in known.values() {
-                for (_, a) in list {
-                    for t in a.resource_types() {
-                        for f in t.resource_type().formats() {
-                            let text = f.text();
-                            if !format_ids.contains_key(text) {
-                                format_ids.insert(text, rhirs.len());
-                                rhirs.push(format_hir(text));
-                            }
-                        }
-                    }
-                }
+        // 5. Resource patterns, and the restrictions of the universe and the catalog.
+        let patterns: Vec<(Glob, String)> = resources
+            .list
+            .iter()
+            .cloned()
+            .zip(raw.iter().cloned())
+            .collect();
+        let mut rdim = Resources::build(&patterns, limits)?;
+        if let Some(u) = &universe.resources {
+            if !u.iter().any(|g| *g == Glob::any()) {
+                let hirs = u.iter().map(|g| glob_hir(g, false)).collect();
+                rdim.universe = Some(rdim.restriction(hirs, false, "the resources asked about")?);
             }
         }
-        let rprefer = aux_glob(vec![
-            Piece::Lit("arn:aws:".into()),
-            Piece::One { colon: false },
-            Piece::Star { colon: false },
-            Piece::Lit(":".into()),
-            Piece::Star { colon: false },
-            Piece::Lit(":".into()),
-            Piece::Star { colon: false },
-            Piece::Lit(":".into()),
-            Piece::One { colon: true },
-            star(),
-        ]);
-        let rpart = Partition::build(
-            &rhirs,
-            Some(&glob_hir(&rprefer, false)),
-            limits,
-            (limits.max_resource_classes, "max_resource_classes"),
-            "the resources",
-        )?;
-        let resource_may_hold = |s: &Stmt<'_>, bits: &Bits| {
-            let star_req = bits.get(star_pat);
-            let hit = s.entry.st.resource.any
-                || (!star_req && s.resources.iter().any(|&(p, _)| bits.get(p)));
-            // A variable's pattern may match less than its bit says: as a NotResource entry it
-            // may exclude nothing.
-            let hit_lo = s.entry.st.resource.any
-                || (!star_req && s.resources.iter().any(|&(p, v)| !v && bits.get(p)));
-            if s.entry.st.resource.negated {
-                !hit_lo
-            } else {
-                hit
-            }
-        };
-        let mut in_universe = vec![false; rpart.classes.len()];
-        let mut rclasses = Vec::new();
-        for (i, c) in rpart.classes.iter().enumerate() {
-            if let Some((ids, any)) = &universe_resources {
-                let ok = if c.bits.get(star_pat) {
-                    *any
-                } else {
-                    *any || ids.iter().any(|&p| c.bits.get(p))
-                };
-                if !ok {
-                    continue;
-                }
-            }
-            if restricted
-                && !delta_stmts.iter().any(|&d| {
-                    stmts
-                        .get(d)
-                        .is_some_and(|s: &Stmt<'_>| resource_may_hold(s, &c.bits))
-                })
-            {
-                continue;
-            }
-            if let Some(slot) = in_universe.get_mut(i) {
-                *slot = true;
-            }
-            rclasses.push(i);
-        }
+        let mut restrictions: HashMap<(BTreeSet<&'static str>, bool), usize> = HashMap::new();
         // 6. The action classes of the universe, split by resource signature when the catalog
         // restricts them.
         let mut aclasses = Vec::new();
@@ -588,31 +469,37 @@ impl Space {
             };
             let members = known.get(&pc);
             if opts.catalog_resources {
-                let mut by_sig: Vec<((Bits, bool), Vec<String>)> = Vec::new();
+                type Sig = (BTreeSet<&'static str>, bool);
+                let mut by_sig: Vec<(Sig, Vec<String>)> = Vec::new();
                 for (name, a) in members.into_iter().flatten() {
-                    let mut fb = Bits::default();
-                    for t in a.resource_types() {
-                        for f in t.resource_type().formats() {
-                            if let Some(&id) = format_ids.get(f.text()) {
-                                fb.set(id);
-                            }
-                        }
-                    }
-                    let sig = (fb, takes_star(a));
+                    let formats: BTreeSet<&'static str> = a
+                        .resource_types()
+                        .flat_map(|t| t.resource_type().formats().map(|f| f.text()))
+                        .collect();
+                    let sig = (formats, takes_star(a));
                     match by_sig.iter_mut().find(|(s, _)| *s == sig) {
                         Some((_, v)) => v.push(name.clone()),
                         None => by_sig.push((sig, vec![name.clone()])),
                     }
                 }
-                for ((fb, star_ok), names) in by_sig {
+                for (sig, names) in by_sig {
+                    let within = match restrictions.get(&sig) {
+                        Some(&id) => id,
+                        None => {
+                            let hirs = sig.0.iter().map(|f| format_hir(f)).collect();
+                            let id =
+                                rdim.restriction(hirs, sig.1, "the resource types of the actions")?;
+                            restrictions.insert(sig, id);
+                            id
+                        }
+                    };
                     let witness = names.first().cloned().unwrap_or_default();
                     by_part.entry(pc).or_default().push(aclasses.len());
                     aclasses.push(ActionClass {
                         part: pc,
                         known: names,
                         restricted: true,
-                        formats: fb,
-                        star_ok,
+                        within: Some(within),
                         witness,
                     });
                 }
@@ -632,8 +519,7 @@ impl Space {
                     part: pc,
                     known: names,
                     restricted: false,
-                    formats: Bits::default(),
-                    star_ok: true,
+                    within: None,
                     witness,
                 });
             }
@@ -660,15 +546,7 @@ impl Space {
                     classes: aclasses,
                     by_part,
                 },
-                resources: ResourceDim {
-                    part: rpart,
-                    globs: resources.list,
-                    raw,
-                    star: star_pat,
-                    kms: kms_pat,
-                    classes: rclasses,
-                    in_universe,
-                },
+                resources: rdim,
                 callers,
                 keys,
                 key_index,

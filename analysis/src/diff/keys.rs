@@ -102,7 +102,7 @@ pub(crate) enum State {
 #[derive(Debug)]
 enum Reader {
     /// String family: the class is the partition class.
-    Str(Partition),
+    Str(Box<Partition>),
     /// Numeric: sorted constants; class = the position among points and gaps.
     Num(Vec<Decimal>),
     Date(Vec<Instant>),
@@ -123,8 +123,6 @@ pub(crate) struct Domain {
     pub states: Vec<State>,
     /// `table[clause][state]`: the clause's truth, bounded.
     table: Vec<Vec<(bool, bool)>>,
-    /// Whether a clause is bounded rather than decided in some state.
-    pub approx: Vec<bool>,
     /// Atom index of each class of the reader (numeric positions, partition classes, ...).
     atom_of_class: HashMap<usize, usize>,
     reader: Reader,
@@ -931,7 +929,7 @@ fn str_classes(written: &str, clauses: &[&Clause], limits: &Limits) -> Result<Cl
         atoms,
         kinds,
         atom_of_class,
-        reader: Reader::Str(part),
+        reader: Reader::Str(Box::new(part)),
         operands,
         aux,
         cidrs: Vec::new(),
@@ -1157,7 +1155,7 @@ fn typed_classes(main: Family, clauses: &[&Clause]) -> Result<Classes, String> {
 
 fn gap(lo: Option<String>, hi: Option<String>, what: &str) -> String {
     match (lo, hi) {
-        (None, None) => format!("{what}"),
+        (None, None) => what.to_owned(),
         (None, Some(h)) => format!("{what} < {h}"),
         (Some(l), None) => format!("{what} > {l}"),
         (Some(l), Some(h)) => format!("{what} > {l} and < {h}"),
@@ -1336,17 +1334,12 @@ fn finish(
                 .collect()
         })
         .collect();
-    let approx = table
-        .iter()
-        .map(|row| row.iter().any(|(lo, hi)| lo != hi))
-        .collect();
     Domain {
         key: key.to_owned(),
         written: written.to_owned(),
         atoms,
         states,
         table,
-        approx,
         atom_of_class,
         reader,
         group_of,

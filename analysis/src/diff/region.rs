@@ -9,6 +9,7 @@ use iamc_runtime::Request;
 
 use super::classes::Bits;
 use super::dims::Space;
+use super::resources::{Answer, Constraint};
 use super::search::Cell;
 
 /// A class of actions or resources as a reviewer reads it: the policy patterns its members
@@ -53,10 +54,11 @@ pub struct Region {
     pub notes: Vec<String>,
     space: Arc<Space>,
     action_ids: BTreeSet<usize>,
-    resource_ids: BTreeSet<usize>,
+    resource_set: Vec<Constraint>,
     caller_ids: BTreeSet<usize>,
     keys: BTreeMap<usize, BTreeSet<usize>>,
-    pub(crate) candidates: Vec<Request>,
+    /// Cells whose requests are witness candidates.
+    pub(crate) candidates: Vec<Cell>,
     pub(crate) approx: bool,
     pub(crate) gave_up: Option<String>,
 }
@@ -72,10 +74,11 @@ impl Region {
         if !self.action_ids.contains(&a) {
             return false;
         }
-        let Some(r) = s.resources.class_of(&req.resource) else {
-            return false;
-        };
-        if !self.resource_ids.contains(&r) {
+        if !self
+            .resource_set
+            .iter()
+            .any(|c| s.resources.contains(c, &req.resource))
+        {
             return false;
         }
         let Some(c) = s.callers.cell_of(req) else {
@@ -109,7 +112,7 @@ impl Region {
 #[derive(Debug, Clone)]
 struct Raw {
     actions: BTreeSet<usize>,
-    resources: BTreeSet<usize>,
+    resources: BTreeSet<Constraint>,
     callers: BTreeSet<usize>,
     keys: BTreeMap<usize, BTreeSet<usize>>,
     cells: Vec<Cell>,
@@ -117,37 +120,85 @@ struct Raw {
     gave_up: Option<String>,
 }
 
-type Shape = (
-    BTreeSet<usize>,
-    BTreeSet<usize>,
-    BTreeSet<usize>,
-    BTreeMap<usize, BTreeSet<usize>>,
-);
+/// The dimension a merge unites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    Actions,
+    Resources,
+    Callers,
+    Key(usize),
+}
 
-/// Merges regions equal in every dimension but the one `pick` blanks out, uniting that one.
-fn merge_on(
-    raws: Vec<Raw>,
-    pick: impl Fn(&Raw) -> Shape,
-    unite: impl Fn(&mut Raw, Raw),
-) -> Vec<Raw> {
-    let mut out: Vec<Raw> = Vec::new();
-    let mut index: HashMap<Shape, usize> = HashMap::new();
+/// Witness candidates kept per region (a region merges many cells; a few suffice).
+const MAX_CANDIDATES: usize = 16;
+
+/// A fingerprint of every dimension of `r` but `dim`.
+fn fingerprint(r: &Raw, dim: Dim) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    if dim != Dim::Actions {
+        r.actions.hash(&mut h);
+    }
+    if dim != Dim::Resources {
+        r.resources.hash(&mut h);
+    }
+    if dim != Dim::Callers {
+        r.callers.hash(&mut h);
+    }
+    for (k, states) in &r.keys {
+        if dim != Dim::Key(*k) {
+            (k, states).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+fn same_except(a: &Raw, b: &Raw, dim: Dim) -> bool {
+    fn keys(r: &Raw, dim: Dim) -> impl Iterator<Item = (&usize, &BTreeSet<usize>)> {
+        r.keys.iter().filter(move |(k, _)| dim != Dim::Key(**k))
+    }
+    (dim == Dim::Actions || a.actions == b.actions)
+        && (dim == Dim::Resources || a.resources == b.resources)
+        && (dim == Dim::Callers || a.callers == b.callers)
+        && keys(a, dim).eq(keys(b, dim))
+}
+
+/// Merges regions equal in every dimension but `dim`, uniting that one (for a key, only
+/// regions that constrain it).
+fn merge_on(raws: Vec<Raw>, dim: Dim) -> Vec<Raw> {
+    let mut out: Vec<Raw> = Vec::with_capacity(raws.len());
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
     for r in raws {
-        let k = pick(&r);
-        match index.get(&k) {
-            Some(&i) => {
-                if let Some(into) = out.get_mut(i) {
-                    into.approx |= r.approx;
-                    if into.gave_up.is_none() {
-                        into.gave_up.clone_from(&r.gave_up);
-                    }
-                    into.cells.extend(r.cells.iter().cloned());
-                    unite(into, r);
-                }
-            }
-            None => {
-                index.insert(k, out.len());
+        if let Dim::Key(k) = dim {
+            if !r.keys.contains_key(&k) {
                 out.push(r);
+                continue;
+            }
+        }
+        let slot = index.entry(fingerprint(&r, dim)).or_default();
+        let found = slot
+            .iter()
+            .copied()
+            .find(|&i| out.get(i).is_some_and(|o| same_except(o, &r, dim)));
+        let Some(into) = found.and_then(|i| out.get_mut(i)) else {
+            slot.push(out.len());
+            out.push(r);
+            continue;
+        };
+        into.approx |= r.approx;
+        if into.gave_up.is_none() {
+            into.gave_up.clone_from(&r.gave_up);
+        }
+        let room = MAX_CANDIDATES.saturating_sub(into.cells.len());
+        into.cells.extend(r.cells.into_iter().take(room));
+        match dim {
+            Dim::Actions => into.actions.extend(r.actions),
+            Dim::Resources => into.resources.extend(r.resources),
+            Dim::Callers => into.callers.extend(r.callers),
+            Dim::Key(k) => {
+                if let (Some(a), Some(b)) = (into.keys.get_mut(&k), r.keys.get(&k)) {
+                    a.extend(b.iter().copied());
+                }
             }
         }
     }
@@ -169,27 +220,7 @@ fn merge_keys(space: &Space, mut raws: Vec<Raw>) -> Vec<Raw> {
     loop {
         let before = raws.len();
         for &k in &all_keys {
-            raws = merge_on(
-                raws,
-                |r| {
-                    let mut keys = r.keys.clone();
-                    // The key must be constrained in both to merge on it.
-                    if keys.remove(&k).is_none() {
-                        keys.insert(usize::MAX, BTreeSet::new());
-                    }
-                    (
-                        r.actions.clone(),
-                        r.resources.clone(),
-                        r.callers.clone(),
-                        keys,
-                    )
-                },
-                |into, r| {
-                    if let (Some(a), Some(b)) = (into.keys.get_mut(&k), r.keys.get(&k)) {
-                        a.extend(b.iter().copied());
-                    }
-                },
-            );
+            raws = merge_on(raws, Dim::Key(k));
             for r in &mut raws {
                 normalize(space, r);
             }
@@ -205,13 +236,13 @@ pub(crate) fn merge(space: &Arc<Space>, cells: Vec<Cell>) -> Vec<Region> {
     let mut raws: Vec<Raw> = cells
         .into_iter()
         .map(|c| Raw {
-            actions: BTreeSet::from([c.action]),
-            resources: c.resources.iter().copied().collect(),
-            callers: BTreeSet::from([c.caller]),
+            actions: c.actions.iter().copied().collect(),
+            resources: BTreeSet::from([c.resource.clone()]),
+            callers: c.callers.iter().copied().collect(),
             keys: c
                 .keys
                 .iter()
-                .map(|&(k, s)| (k, BTreeSet::from([s])))
+                .map(|(k, s)| (*k, s.iter().copied().collect()))
                 .collect(),
             approx: c.approx,
             gave_up: c.gave_up.clone(),
@@ -219,42 +250,9 @@ pub(crate) fn merge(space: &Arc<Space>, cells: Vec<Cell>) -> Vec<Region> {
         })
         .collect();
     raws = merge_keys(space, raws);
-    raws = merge_on(
-        raws,
-        |r| {
-            (
-                r.actions.clone(),
-                r.resources.clone(),
-                BTreeSet::new(),
-                r.keys.clone(),
-            )
-        },
-        |into, r| into.callers.extend(r.callers),
-    );
-    raws = merge_on(
-        raws,
-        |r| {
-            (
-                r.actions.clone(),
-                BTreeSet::new(),
-                r.callers.clone(),
-                r.keys.clone(),
-            )
-        },
-        |into, r| into.resources.extend(r.resources),
-    );
-    raws = merge_on(
-        raws,
-        |r| {
-            (
-                BTreeSet::new(),
-                r.resources.clone(),
-                r.callers.clone(),
-                r.keys.clone(),
-            )
-        },
-        |into, r| into.actions.extend(r.actions),
-    );
+    raws = merge_on(raws, Dim::Callers);
+    raws = merge_on(raws, Dim::Resources);
+    raws = merge_on(raws, Dim::Actions);
     raws = merge_keys(space, raws);
     raws.into_iter().map(|r| describe(space, r)).collect()
 }
@@ -376,30 +374,15 @@ fn describe(space: &Arc<Space>, r: Raw) -> Region {
             actions.push(d);
         }
     }
-    let rd = &s.resources;
-    let shown_resources = Bits::with(0..rd.globs.len());
-    let resource_name = |p: usize| rd.raw.get(p).cloned().unwrap_or_default();
-    let mut resources = Vec::new();
-    let (cover, rest) = covering(&rd.part, &r.resources, &shown_resources);
-    for p in cover {
-        resources.push(Described {
-            matches: vec![resource_name(p)],
-            except: Vec::new(),
-        });
-    }
-    for c in rest {
-        let d = if rd.is_star(c) {
-            Described {
-                matches: vec!["*".to_owned()],
-                except: Vec::new(),
+    let resources = simplify(s, &r.resources)
+        .iter()
+        .map(|c| described_resources(s, c))
+        .fold(Vec::new(), |mut v, d| {
+            if !v.contains(&d) {
+                v.push(d);
             }
-        } else {
-            described(&rd.part, c, &shown_resources, resource_name)
-        };
-        if !resources.contains(&d) {
-            resources.push(d);
-        }
-    }
+            v
+        });
     let callers = if r.callers.len() == s.callers.cells.len() {
         vec!["any caller".to_owned()]
     } else {
@@ -439,7 +422,6 @@ fn describe(space: &Arc<Space>, r: Raw) -> Region {
             })
         })
         .collect();
-    let candidates = r.cells.iter().map(|c| witness_of(s, c)).collect();
     Region {
         actions,
         known_actions: known.into_iter().collect(),
@@ -452,38 +434,106 @@ fn describe(space: &Arc<Space>, r: Raw) -> Region {
         notes: Vec::new(),
         space: Arc::clone(space),
         action_ids: r.actions,
-        resource_ids: r.resources,
+        resource_set: r.resources.into_iter().collect(),
         caller_ids: r.callers,
         keys: r.keys,
-        candidates,
+        candidates: r.cells,
         approx: r.approx,
         gave_up: r.gave_up,
     }
 }
 
 /// The request a cell stands for: its classes' members, its keys' states (others absent).
-fn witness_of(s: &Space, c: &Cell) -> Request {
-    let action = s
+pub(crate) fn witness_of(s: &Space, c: &Cell) -> Request {
+    let action = c
         .actions
-        .classes
-        .get(c.action)
-        .map_or_else(String::new, |a| a.witness.clone());
-    let resource = c
-        .resources
         .first()
-        .and_then(|&r| s.resources.part.classes.get(r))
-        .map_or_else(|| "*".to_owned(), |r| r.witness.clone());
+        .and_then(|&a| s.actions.classes.get(a))
+        .map_or_else(String::new, |a| a.witness.clone());
+    let resource = match s.resources.member(&c.resource) {
+        Answer::Member(w) => w,
+        Answer::Empty | Answer::Unknown(_) => "*".to_owned(),
+    };
     let mut req = Request::new(action, resource);
-    if let Some(cell) = s.callers.cells.get(c.caller) {
+    if let Some(cell) = c.callers.first().and_then(|&k| s.callers.cells.get(k)) {
         req.principal = cell.principal.clone();
         req.resource_account = cell.resource_account.clone();
     }
-    for &(k, st) in &c.keys {
-        if let Some(d) = s.keys.get(k) {
-            if let Some(v) = d.value_of(st) {
-                req.context.insert(&d.written, v);
-            }
+    for (k, states) in &c.keys {
+        // Every state of the set gives the region's clauses the same truth: the first will do.
+        let (Some(d), Some(&st)) = (s.keys.get(*k), states.first()) else {
+            continue;
+        };
+        if let Some(v) = d.value_of(st) {
+            req.context.insert(&d.written, v);
         }
     }
     req
+}
+
+/// The same union of resource sets, shorter: two sets that differ only in whether they match
+/// one pattern become one without it, and a "does not match `p`" is dropped where another set
+/// of the union holds the resources that match `p` (every `p` resource of it is covered).
+/// Each step keeps the union exactly.
+fn simplify(s: &Space, set: &BTreeSet<Constraint>) -> Vec<Constraint> {
+    let mut v: Vec<Constraint> = set.iter().cloned().collect();
+    loop {
+        let before = v.clone();
+        // Absorption of a negated pattern.
+        for i in 0..v.len() {
+            let Some(b) = v.get(i).cloned() else { continue };
+            for &p in &b.exc {
+                let mut without = b.clone();
+                without.exc.retain(|&q| q != p);
+                let flipped = without.with(p, true);
+                let covered = v.iter().enumerate().any(|(j, a)| {
+                    j != i
+                        && a.inc.iter().all(|q| flipped.inc.contains(q))
+                        && a.exc.iter().all(|q| flipped.exc.contains(q))
+                });
+                if covered {
+                    if let Some(slot) = v.get_mut(i) {
+                        *slot = without;
+                    }
+                    break;
+                }
+            }
+        }
+        // Sets one another contains go; equal ones merge.
+        v.sort();
+        v.dedup();
+        let all = v.clone();
+        v.retain(|b| {
+            !all.iter().any(|a| {
+                a != b
+                    && a.inc.iter().all(|q| b.inc.contains(q))
+                    && a.exc.iter().all(|q| b.exc.contains(q))
+            })
+        });
+        if v == before {
+            break;
+        }
+    }
+    // Patterns no member could match anyway are not worth saying.
+    for c in &mut v {
+        let base = Constraint {
+            inc: c.inc.clone(),
+            exc: Vec::new(),
+        };
+        c.exc
+            .retain(|&p| s.resources.decide(&base.with(p, true)) != Answer::Empty);
+    }
+    v
+}
+
+fn described_resources(s: &Space, c: &Constraint) -> Described {
+    let names = |ids: &[usize]| -> Vec<String> {
+        ids.iter()
+            .filter_map(|&p| s.resources.name(p).map(str::to_owned))
+            .collect()
+    };
+    Described {
+        matches: names(&c.inc),
+        except: names(&c.exc),
+    }
 }

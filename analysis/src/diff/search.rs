@@ -1,32 +1,40 @@
-//! The search: for each (action class, resource group, caller class) where a changed statement
-//! may apply, assign the tested keys one at a time and bound both decisions.
+//! The search: for each (action class, caller class) where a changed statement may apply,
+//! assign resource patterns and condition keys one at a time and bound both decisions.
 //!
-//! A statement's status is True, False or Unknown (a clause on a key not assigned yet). The
-//! target set *surely allows* when its decision is `Allow` with Unknown Allows off and Unknown
-//! Denies on, *may allow* with them the other way round (`ir::interp::decide_with`: the
-//! combination is monotone in Allows and antitone in Denies). A subtree is a region when the
-//! target surely allows and the base cannot; it is dropped when the target cannot allow or the
-//! base surely allows; otherwise the key most Unknown statements wait for is assigned next.
+//! A statement's status is True, False or Unknown (a resource pattern or a key it tests not
+//! assigned yet). The target set *surely allows* when its decision is `Allow` with Unknown
+//! Allows off and Unknown Denies on, *may allow* with them the other way round
+//! (`ir::interp::decide_with`: the combination is monotone in Allows and antitone in Denies).
+//! A subtree is a region when the target surely allows and the base cannot; it is dropped when
+//! the target cannot allow, the base surely allows, or (both sets having the same groups) no
+//! changed statement can apply; otherwise the resource pattern or key most Unknown statements
+//! wait for is assigned next. A resource pattern is assigned "matches" or "does not match",
+//! each branch kept only when some resource is in every pattern assigned "matches" and in none
+//! assigned "does not" ([`Resources::decide`]).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use iamc_compiler::ir::{self, interp, Effect, StmtId};
 use iamc_runtime::{Decision, Request};
 
 use super::classes::Bits;
 use super::dims::{Model, Space, Stmt};
+use super::resources::{Answer, Constraint, Resources};
 use super::stmts::Which;
 use super::{Limits, Pair};
 
-/// One region as the search found it: a product of one action class, a group of resource
-/// classes, one caller class and one state for each assigned key (other keys: any state).
+/// One region as the search found it: a product of action classes, one set of resources,
+/// caller classes and a set of states for each assigned key (other keys: any state).
 #[derive(Debug, Clone)]
 pub(crate) struct Cell {
-    pub action: usize,
-    pub resources: Vec<usize>,
-    pub caller: usize,
-    /// (key, state), sorted by key.
-    pub keys: Vec<(usize, usize)>,
+    /// Action classes the search cannot tell apart (the same statements apply to them).
+    pub actions: Vec<usize>,
+    pub resource: Constraint,
+    /// Caller classes the decisions cannot tell apart here.
+    pub callers: Vec<usize>,
+    /// (key, states), sorted by key.
+    pub keys: Vec<(usize, Vec<usize>)>,
     /// Found with an approximated statement: may be wider than the access.
     pub approx: bool,
     /// The search gave up here (a budget): everything in it may be allowed.
@@ -38,6 +46,8 @@ pub(crate) struct Found {
     pub cells: Vec<Cell>,
     pub reasons: Vec<String>,
     pub gave_up: bool,
+    /// Regions past `max_regions` were not listed.
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,50 +57,114 @@ enum Status {
     Unknown,
 }
 
-/// A statement live in one cell.
-struct Live<'m, 'a> {
-    stmt: &'m Stmt<'a>,
+/// What the search has assigned on one path.
+#[derive(Debug, Clone)]
+struct Node {
+    /// Per key: the states it may be in (every clause of a live statement on the key is
+    /// alike in all of them), or `None` before it is assigned.
+    keys: Vec<Option<Rc<[usize]>>>,
+    resource: Constraint,
+    /// What is known of `resource`: decided only where the search goes on or emits (a node
+    /// the bounds prune needs no member).
+    check: Check,
+}
+
+#[derive(Debug, Clone)]
+enum Check {
+    Unchecked,
+    Member(String),
+    /// The product search gave up: kept, as may-allow.
+    Unknown(String),
+}
+
+/// Caller classes the decisions read alike, with the requests the combination reads (the
+/// action and caller; the resource a KMS key or not).
+struct Group {
+    callers: Vec<usize>,
+    req: Request,
+    kms_req: Request,
 }
 
 struct Cx<'p, 'm, 'a> {
     pair: &'p Pair<'a>,
     space: &'p Space,
-    req: Request,
-    base: Vec<Live<'m, 'a>>,
-    target: Vec<Live<'m, 'a>>,
-    action: usize,
-    resources: Vec<usize>,
-    caller: usize,
-    approx: bool,
+    base: Vec<&'m Stmt<'a>>,
+    target: Vec<&'m Stmt<'a>>,
+    actions: Vec<usize>,
+    groups: Vec<Group>,
+    restricted: bool,
 }
 
-fn status(s: &Stmt<'_>, space: &Space, assigned: &HashMap<usize, usize>) -> Status {
-    let mut unknown = false;
-    for &(k, c) in &s.clauses {
-        let Some(&state) = assigned.get(&k) else {
-            unknown = true;
+/// A part of a statement's test: decided `(lo, hi)`, or waiting for an assignment.
+fn resource_part(s: &Stmt<'_>, res: &Constraint) -> Option<(bool, bool)> {
+    let m = &s.entry.st.resource;
+    let hit = if m.any {
+        (true, true)
+    } else {
+        let (mut lo, mut hi, mut open) = (false, false, false);
+        for &(p, var) in &s.resources {
+            match res.get(p) {
+                Some(true) => {
+                    hi = true;
+                    // A pattern with a variable matches a subset of its automaton.
+                    lo |= !var;
+                }
+                Some(false) => {}
+                None => open = true,
+            }
+        }
+        if lo {
+            (true, true)
+        } else if open {
+            return None;
+        } else {
+            (lo, hi)
+        }
+    };
+    Some(if m.negated { (!hit.1, !hit.0) } else { hit })
+}
+
+/// The statement's status under `node`, and whether an approximated part decided it.
+fn status(s: &Stmt<'_>, space: &Space, node: &Node) -> (Status, bool) {
+    let (mut open, mut approx, mut approx_false) = (false, false, false);
+    let parts =
+        std::iter::once(resource_part(s, &node.resource)).chain(s.clauses.iter().map(|&(k, c)| {
+            let state = *node.keys.get(k)?.as_ref()?.first()?;
+            Some(
+                space
+                    .keys
+                    .get(k)
+                    .map_or((false, true), |d| d.truth(c, state)),
+            )
+        }));
+    for part in parts {
+        let Some((lo, hi)) = part else {
+            open = true;
             continue;
         };
-        let Some(d) = space.keys.get(k) else {
-            unknown = true;
-            continue;
-        };
-        let (lo, hi) = d.truth(c, state);
-        if !(if s.entry.widen { hi } else { lo }) {
-            return Status::False;
+        let v = if s.entry.widen { hi } else { lo };
+        if lo == hi {
+            if !v {
+                return (Status::False, false);
+            }
+        } else {
+            approx = true;
+            approx_false |= !v;
         }
     }
-    if unknown {
-        Status::Unknown
+    if approx_false {
+        (Status::False, true)
+    } else if open {
+        (Status::Unknown, approx)
     } else {
-        Status::True
+        (Status::True, approx)
     }
 }
 
 /// (surely allows, may allow) of one set over its live statements.
 fn bounds(
     set: Option<&ir::PolicySet>,
-    live: &[Live<'_, '_>],
+    live: &[&Stmt<'_>],
     statuses: &[(StmtId, Status)],
     req: &Request,
 ) -> (bool, bool) {
@@ -104,31 +178,20 @@ fn bounds(
             .and_then(|i| statuses.get(i))
             .map_or(Status::False, |(_, st)| *st)
     };
-    let stmts = || live.iter().map(|l| l.stmt.entry.st);
-    let lower = interp::decide_with(set, req, stmts(), |s| match (look(s), s.effect) {
-        (Status::True, _) => true,
-        (Status::Unknown, Effect::Deny) => true,
-        _ => false,
+    let stmts = || live.iter().map(|l| l.entry.st);
+    let lower = interp::decide_with(set, req, stmts(), |s| {
+        matches!(
+            (look(s), s.effect),
+            (Status::True, _) | (Status::Unknown, Effect::Deny)
+        )
     });
-    let upper = interp::decide_with(set, req, stmts(), |s| match (look(s), s.effect) {
-        (Status::True, _) => true,
-        (Status::Unknown, Effect::Allow) => true,
-        _ => false,
+    let upper = interp::decide_with(set, req, stmts(), |s| {
+        matches!(
+            (look(s), s.effect),
+            (Status::True, _) | (Status::Unknown, Effect::Allow)
+        )
     });
     (lower == Decision::Allow, upper == Decision::Allow)
-}
-
-fn statuses(
-    live: &[Live<'_, '_>],
-    space: &Space,
-    assigned: &HashMap<usize, usize>,
-) -> Vec<(StmtId, Status)> {
-    let mut v: Vec<(StmtId, Status)> = live
-        .iter()
-        .map(|l| (l.stmt.entry.st.id, status(l.stmt, space, assigned)))
-        .collect();
-    v.sort_unstable_by_key(|(id, _)| *id);
-    v
 }
 
 struct Run<'l> {
@@ -138,10 +201,16 @@ struct Run<'l> {
 }
 
 impl Run<'_> {
+    fn full(&self) -> bool {
+        self.found.gave_up && self.found.cells.len() >= self.limits.max_regions
+    }
+
     fn emit(
         &mut self,
         cx: &Cx<'_, '_, '_>,
-        assigned: &HashMap<usize, usize>,
+        node: &Node,
+        groups: &[usize],
+        approx: bool,
         gave_up: Option<String>,
     ) {
         if self.found.cells.len() >= self.limits.max_regions {
@@ -152,40 +221,114 @@ impl Run<'_> {
                 ));
             }
             self.found.gave_up = true;
+            self.found.truncated = true;
             return;
         }
-        let mut keys: Vec<(usize, usize)> = assigned.iter().map(|(k, s)| (*k, *s)).collect();
-        keys.sort_unstable();
+        let keys: Vec<(usize, Vec<usize>)> = node
+            .keys
+            .iter()
+            .enumerate()
+            .filter_map(|(k, s)| s.as_ref().map(|s| (k, s.to_vec())))
+            .collect();
+        let gave_up = gave_up.or_else(|| match &node.check {
+            Check::Unknown(why) => Some(why.clone()),
+            _ => None,
+        });
         if gave_up.is_some() {
             self.found.gave_up = true;
         }
+        let mut callers: Vec<usize> = groups
+            .iter()
+            .filter_map(|&g| cx.groups.get(g))
+            .flat_map(|g| g.callers.iter().copied())
+            .collect();
+        callers.sort_unstable();
         self.found.cells.push(Cell {
-            action: cx.action,
-            resources: cx.resources.clone(),
-            caller: cx.caller,
+            actions: cx.actions.clone(),
+            resource: node.resource.clone(),
+            callers,
             keys,
-            approx: cx.approx,
+            approx,
             gave_up,
         });
     }
 
-    fn search(&mut self, cx: &Cx<'_, '_, '_>, assigned: &mut HashMap<usize, usize>) {
-        if self.found.gave_up && self.found.cells.len() >= self.limits.max_regions {
+    /// The subtree below `node` for the caller groups `alive` (those not decided above it).
+    fn search(&mut self, cx: &Cx<'_, '_, '_>, node: &mut Node, alive: &[usize]) {
+        if self.full() {
             return;
         }
         self.nodes += 1;
-        let ts = statuses(&cx.target, cx.space, assigned);
-        let (t_sure, t_may) = bounds(Some(cx.pair.target), &cx.target, &ts, &cx.req);
-        if !t_may {
+        let mut approx = false;
+        let mut statuses = |live: &[&Stmt<'_>]| {
+            let mut v: Vec<(StmtId, Status)> = live
+                .iter()
+                .map(|s| {
+                    let (st, a) = status(s, cx.space, node);
+                    approx |= a;
+                    (s.entry.st.id, st)
+                })
+                .collect();
+            v.sort_unstable_by_key(|(id, _)| *id);
+            v
+        };
+        let ts = statuses(&cx.target);
+        let bs = statuses(&cx.base);
+        if cx.restricted {
+            // No changed statement can apply: both sides decide alike (DESIGN.md "Diff").
+            let changed_may_apply = cx.target.iter().chain(cx.base.iter()).any(|s| {
+                s.entry.delta && {
+                    let list = match s.entry.which {
+                        Which::Target => &ts,
+                        Which::Base => &bs,
+                    };
+                    list.binary_search_by_key(&s.entry.st.id, |(id, _)| *id)
+                        .ok()
+                        .and_then(|i| list.get(i))
+                        .is_some_and(|(_, st)| *st != Status::False)
+                }
+            });
+            if !changed_may_apply {
+                return;
+            }
+        }
+        // Statuses do not depend on the caller; decisions do: each group is a region here,
+        // dropped here, or still open.
+        let kms = node.resource.get(cx.space.resources.kms) == Some(true);
+        let (mut done, mut open) = (Vec::new(), Vec::new());
+        for &g in alive {
+            let Some(group) = cx.groups.get(g) else {
+                continue;
+            };
+            let req = if kms { &group.kms_req } else { &group.req };
+            let (t_sure, t_may) = bounds(Some(cx.pair.target), &cx.target, &ts, req);
+            if !t_may {
+                continue;
+            }
+            let (b_sure, b_may) = bounds(cx.pair.base, &cx.base, &bs, req);
+            if b_sure {
+                continue;
+            }
+            if t_sure && !b_may {
+                done.push(g);
+            } else {
+                open.push(g);
+            }
+        }
+        if done.is_empty() && open.is_empty() {
             return;
         }
-        let bs = statuses(&cx.base, cx.space, assigned);
-        let (b_sure, b_may) = bounds(cx.pair.base, &cx.base, &bs, &cx.req);
-        if b_sure {
-            return;
+        if matches!(node.check, Check::Unchecked) {
+            node.check = match cx.space.resources.decide(&node.resource) {
+                Answer::Empty => return,
+                Answer::Member(w) => Check::Member(w),
+                Answer::Unknown(why) => Check::Unknown(why),
+            };
         }
-        if t_sure && !b_may {
-            self.emit(cx, assigned, None);
+        if !done.is_empty() {
+            self.emit(cx, node, &done, approx, None);
+        }
+        if open.is_empty() {
             return;
         }
         if self.nodes > self.limits.max_search_nodes {
@@ -196,61 +339,206 @@ impl Run<'_> {
             if !self.found.reasons.contains(&reason) {
                 self.found.reasons.push(reason.clone());
             }
-            self.emit(cx, assigned, Some(reason));
+            self.emit(cx, node, &open, approx, Some(reason));
             return;
         }
-        // The key most undecided statements test.
-        let mut votes: HashMap<usize, usize> = HashMap::new();
+        // The resource pattern or key most undecided statements wait for (patterns first).
+        let mut votes: HashMap<(bool, usize), usize> = HashMap::new();
         for (live, st) in [(&cx.target, &ts), (&cx.base, &bs)] {
-            for l in live.iter() {
-                let id = l.stmt.entry.st.id;
+            for s in live.iter() {
                 let undecided = st
-                    .binary_search_by_key(&id, |(i, _)| *i)
+                    .binary_search_by_key(&s.entry.st.id, |(i, _)| *i)
                     .ok()
                     .and_then(|i| st.get(i))
                     .is_some_and(|(_, s)| *s == Status::Unknown);
                 if !undecided {
                     continue;
                 }
-                for &(k, _) in &l.stmt.clauses {
-                    if !assigned.contains_key(&k) {
-                        *votes.entry(k).or_default() += 1;
+                if resource_part(s, &node.resource).is_none() {
+                    for &(p, _) in &s.resources {
+                        if node.resource.get(p).is_none() {
+                            *votes.entry((true, p)).or_default() += 1;
+                        }
+                    }
+                }
+                for &(k, _) in &s.clauses {
+                    if node.keys.get(k).is_some_and(Option::is_none) {
+                        *votes.entry((false, k)).or_default() += 1;
                     }
                 }
             }
         }
-        let Some(key) = votes
+        let Some((is_resource, id)) = votes
             .iter()
-            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+            .max_by_key(|((r, k), n)| (**n, *r, std::cmp::Reverse(*k)))
             .map(|(k, _)| *k)
         else {
             // Every status is decided, so the bounds agree: nothing left to split.
             return;
         };
-        let n_states = cx.space.keys.get(key).map_or(0, |d| d.states.len());
-        for s in 0..n_states {
-            assigned.insert(key, s);
-            self.search(cx, assigned);
-            assigned.remove(&key);
-            if self.found.gave_up && self.found.cells.len() >= self.limits.max_regions {
-                return;
+        let start = self.found.cells.len();
+        if is_resource {
+            for yes in [true, false] {
+                // The parent's member settles the side it lies on.
+                let check = match &node.check {
+                    Check::Member(w) if cx.space.resources.matches(id, w) == yes => {
+                        Check::Member(w.clone())
+                    }
+                    Check::Unknown(why) => Check::Unknown(why.clone()),
+                    _ => Check::Unchecked,
+                };
+                let mut child = Node {
+                    keys: node.keys.clone(),
+                    resource: node.resource.with(id, yes),
+                    check,
+                };
+                self.search(cx, &mut child, &open);
+                if self.full() {
+                    return;
+                }
+            }
+            self.merge_resource(start, id);
+        } else {
+            for states in key_groups(cx, id) {
+                if let Some(slot) = node.keys.get_mut(id) {
+                    *slot = Some(states);
+                }
+                self.search(cx, node, &open);
+                if let Some(slot) = node.keys.get_mut(id) {
+                    *slot = None;
+                }
+                if self.full() {
+                    return;
+                }
+            }
+            let n_states = cx.space.keys.get(id).map_or(0, |d| d.states.len());
+            self.merge_key(start, id, n_states);
+        }
+    }
+
+    /// The cells from `start` on (one subtree, which assigned key `k`) that differ only in
+    /// `k`'s states become one with their union (`k` dropped when that is every state).
+    fn merge_key(&mut self, start: usize, k: usize, n_states: usize) {
+        let cells = self
+            .found
+            .cells
+            .split_off(start.min(self.found.cells.len()));
+        let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
+        let mut index: HashMap<SiblingKey, usize> = HashMap::new();
+        for mut c in cells {
+            let Some(pos) = c.keys.iter().position(|(key, _)| *key == k) else {
+                out.push(c);
+                continue;
+            };
+            let (_, states) = c.keys.remove(pos);
+            let key = (
+                c.resource.clone(),
+                c.keys.clone(),
+                c.callers.clone(),
+                c.approx,
+                c.gave_up.clone(),
+            );
+            match index.get(&key).and_then(|&i| out.get_mut(i)) {
+                Some(into) => {
+                    if let Some((_, s)) = into.keys.iter_mut().find(|(key, _)| *key == k) {
+                        s.extend(states);
+                        s.sort_unstable();
+                        s.dedup();
+                    }
+                }
+                None => {
+                    index.insert(key, out.len());
+                    c.keys.insert(pos, (k, states));
+                    out.push(c);
+                }
             }
         }
+        for c in &mut out {
+            c.keys
+                .retain(|(key, states)| *key != k || states.len() < n_states);
+        }
+        self.found.cells.extend(out);
+    }
+
+    /// The cells from `start` on (one subtree, which assigned resource pattern `p`) that
+    /// differ only in whether they match `p` become one without `p`.
+    fn merge_resource(&mut self, start: usize, p: usize) {
+        let cells = self
+            .found
+            .cells
+            .split_off(start.min(self.found.cells.len()));
+        let mut out: Vec<Option<Cell>> = Vec::with_capacity(cells.len());
+        let mut index: HashMap<SiblingKey, (usize, Option<bool>)> = HashMap::new();
+        for c in cells {
+            let Some(yes) = c.resource.get(p) else {
+                out.push(Some(c));
+                continue;
+            };
+            let mut without = c.resource.clone();
+            without.inc.retain(|&q| q != p);
+            without.exc.retain(|&q| q != p);
+            let key = (
+                without.clone(),
+                c.keys.clone(),
+                c.callers.clone(),
+                c.approx,
+                c.gave_up.clone(),
+            );
+            match index.get_mut(&key) {
+                Some((i, side)) if *side == Some(!yes) => {
+                    if let Some(Some(into)) = out.get_mut(*i) {
+                        into.resource = without;
+                    }
+                    *side = None;
+                }
+                Some(_) => out.push(Some(c)),
+                None => {
+                    index.insert(key, (out.len(), Some(yes)));
+                    out.push(Some(c));
+                }
+            }
+        }
+        self.found.cells.extend(out.into_iter().flatten());
     }
 }
 
-/// Whether a statement's resource test may hold on a resource class with these bits, bounded:
-/// (lo, hi). Policy variables make a pattern's bit an upper bound of what it matches.
-fn resource_test(s: &Stmt<'_>, bits: &Bits, star: usize) -> (bool, bool) {
-    let m = &s.entry.st.resource;
-    let star_req = bits.get(star);
-    let hi = m.any || (!star_req && s.resources.iter().any(|&(p, _)| bits.get(p)));
-    let lo = m.any || (!star_req && s.resources.iter().any(|&(p, v)| !v && bits.get(p)));
-    if m.negated {
-        (!hi, !lo)
-    } else {
-        (lo, hi)
+/// What sibling cells must share to merge: the resources, the keys, the callers, how exact
+/// they are.
+type SiblingKey = (
+    Constraint,
+    Vec<(usize, Vec<usize>)>,
+    Vec<usize>,
+    bool,
+    Option<String>,
+);
+
+/// The states of key `k` grouped by the truth of every clause of the live statements on it:
+/// one branch per group instead of one per state.
+fn key_groups(cx: &Cx<'_, '_, '_>, k: usize) -> Vec<Rc<[usize]>> {
+    let Some(d) = cx.space.keys.get(k) else {
+        return Vec::new();
+    };
+    let clauses: Vec<usize> = cx
+        .target
+        .iter()
+        .chain(cx.base.iter())
+        .flat_map(|s| {
+            s.clauses
+                .iter()
+                .filter(|(key, _)| *key == k)
+                .map(|(_, c)| *c)
+        })
+        .collect();
+    type Row = Vec<(bool, bool)>;
+    let mut groups: Vec<(Row, Vec<usize>)> = Vec::new();
+    for state in 0..d.states.len() {
+        let row: Vec<(bool, bool)> = clauses.iter().map(|&c| d.truth(c, state)).collect();
+        match groups.iter_mut().find(|(r, _)| *r == row) {
+            Some((_, v)) => v.push(state),
+            None => groups.push((row, vec![state])),
+        }
     }
+    groups.into_iter().map(|(_, v)| Rc::from(v)).collect()
 }
 
 fn action_holds(s: &Stmt<'_>, bits: &Bits) -> bool {
@@ -258,118 +546,128 @@ fn action_holds(s: &Stmt<'_>, bits: &Bits) -> bool {
     (m.any || s.actions.iter().any(|&p| bits.get(p))) != m.negated
 }
 
-/// Searches every cell of the universe.
+/// The constraints every resource of an action class starts from: the universe's and the
+/// class's restrictions, split on KMS keys for KMS actions.
+fn roots(res: &Resources, within: Option<usize>, kms: bool) -> Vec<Node> {
+    let mut c = Constraint::default();
+    for r in res.universe.iter().chain(within.iter()) {
+        c = c.with(*r, true);
+    }
+    let cs = if kms {
+        vec![c.with(res.kms, true), c.with(res.kms, false)]
+    } else {
+        vec![c]
+    };
+    cs.into_iter()
+        .map(|c| Node {
+            keys: Vec::new(),
+            resource: c,
+            check: Check::Unchecked,
+        })
+        .collect()
+}
+
+/// Searches every cell of the universe: once per group of action classes the same statements
+/// apply to (and the combination reads alike), once per group of callers the decisions read
+/// alike ([`interp::caller_profile`]).
 pub(crate) fn run(pair: &Pair<'_>, space: &Space, model: &Model<'_>, limits: &Limits) -> Found {
     let mut run = Run {
         limits,
         nodes: 0,
         found: Found::default(),
     };
-    let res = &space.resources;
+    type ActionKey = (Vec<usize>, [bool; 3], Option<usize>);
+    let mut action_groups: Vec<(ActionKey, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<ActionKey, usize> = HashMap::new();
     for (ai, ac) in space.actions.classes.iter().enumerate() {
         let Some(abits) = space.actions.bits(ai) else {
             continue;
         };
-        let live_a: Vec<&Stmt<'_>> = model
+        let live: Vec<usize> = model
             .stmts
             .iter()
-            .filter(|s| action_holds(s, abits))
+            .enumerate()
+            .filter(|(_, s)| action_holds(s, abits))
+            .map(|(i, _)| i)
             .collect();
-        if model.restricted && !live_a.iter().any(|s| s.entry.delta) {
+        if model.restricted
+            && !live
+                .iter()
+                .any(|&i| model.stmts.get(i).is_some_and(|s| s.entry.delta))
+        {
             continue;
         }
-        // Resource classes that the live statements cannot tell apart.
-        let mut mask = Bits::with([res.star, res.kms]);
-        for s in &live_a {
-            for &(p, _) in &s.resources {
-                mask.set(p);
-            }
-        }
-        let mut groups: Vec<(Bits, Vec<usize>)> = Vec::new();
-        let mut index: HashMap<Bits, usize> = HashMap::new();
-        for &rc in &res.classes {
-            let Some(class) = res.part.classes.get(rc) else {
-                continue;
-            };
-            if ac.restricted {
-                let ok = if class.bits.get(res.star) {
-                    ac.star_ok
-                } else {
-                    class.bits.intersects(&ac.formats)
-                };
-                if !ok {
-                    continue;
+        let key = (live, space.actions.prefixes(ai), ac.within);
+        match index.get(&key) {
+            Some(&g) => {
+                if let Some((_, v)) = action_groups.get_mut(g) {
+                    v.push(ai);
                 }
             }
-            let key = class.bits.and(&mask);
-            match index.get(&key) {
-                Some(&g) => {
-                    if let Some((_, v)) = groups.get_mut(g) {
-                        v.push(rc);
+            None => {
+                index.insert(key.clone(), action_groups.len());
+                action_groups.push((key, vec![ai]));
+            }
+        }
+    }
+    for ((live, prefixes, within), actions) in action_groups {
+        let Some(ac) = actions.first().and_then(|&a| space.actions.classes.get(a)) else {
+            continue;
+        };
+        let live: Vec<&Stmt<'_>> = live.iter().filter_map(|&i| model.stmts.get(i)).collect();
+        let (base, target): (Vec<&Stmt<'_>>, Vec<&Stmt<'_>>) =
+            live.iter().partition(|s| s.entry.which == Which::Base);
+        let roots = roots(&space.resources, within, prefixes[2]);
+        let request = |caller: &super::callers::Cell, resource: &str| {
+            let mut req = Request::new(ac.witness.clone(), resource);
+            req.principal = caller.principal.clone();
+            req.resource_account = caller.resource_account.clone();
+            req
+        };
+        let mut profiles: Vec<Vec<u8>> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        for (ci, caller) in space.callers.cells.iter().enumerate() {
+            let req = request(caller, "*");
+            let mut profile = interp::caller_profile(&req, target.iter().map(|s| s.entry.st));
+            profile.push(u8::MAX);
+            profile.extend(interp::caller_profile(
+                &req,
+                base.iter().map(|s| s.entry.st),
+            ));
+            match profiles.iter().position(|p| *p == profile) {
+                Some(g) => {
+                    if let Some(group) = groups.get_mut(g) {
+                        group.callers.push(ci);
                     }
                 }
                 None => {
-                    index.insert(key.clone(), groups.len());
-                    groups.push((key, vec![rc]));
+                    profiles.push(profile);
+                    groups.push(Group {
+                        callers: vec![ci],
+                        req,
+                        kms_req: request(caller, "arn:aws:kms:us-east-1:111122223333:key/iamc"),
+                    });
                 }
             }
         }
-        for (rbits, classes) in groups {
-            let mut approx = false;
-            let mut base = Vec::new();
-            let mut target = Vec::new();
-            for s in &live_a {
-                let (lo, hi) = resource_test(s, &rbits, res.star);
-                if !(if s.entry.widen { hi } else { lo }) {
-                    continue;
-                }
-                if lo != hi {
-                    approx = true;
-                }
-                match s.entry.which {
-                    Which::Base => base.push(Live { stmt: s }),
-                    Which::Target => target.push(Live { stmt: s }),
-                }
-            }
-            if model.restricted && !base.iter().chain(target.iter()).any(|l| l.stmt.entry.delta) {
-                continue;
-            }
-            if target.is_empty() && !pair.base.is_some_and(|b| b.groups != pair.target.groups) {
-                // Nothing of the target applies: only the root user could be allowed, and the
-                // same groups allow it on both sides unless a Deny changed; keep searching.
-            }
-            for l in base.iter().chain(target.iter()) {
-                if l.stmt.clauses.iter().any(|&(k, c)| {
-                    space
-                        .keys
-                        .get(k)
-                        .is_some_and(|d| d.approx.get(c) == Some(&true))
-                }) {
-                    approx = true;
-                }
-            }
-            let Some(rep) = classes.first().and_then(|&c| res.part.classes.get(c)) else {
-                continue;
+        let alive: Vec<usize> = (0..groups.len()).collect();
+        let cx = Cx {
+            pair,
+            space,
+            base,
+            target,
+            actions,
+            groups,
+            restricted: model.restricted,
+        };
+        for root in &roots {
+            let mut node = Node {
+                keys: vec![None; space.keys.len()],
+                ..root.clone()
             };
-            for (ci, caller) in space.callers.cells.iter().enumerate() {
-                let mut req = Request::new(ac.witness.clone(), rep.witness.clone());
-                req.principal = caller.principal.clone();
-                req.resource_account = caller.resource_account.clone();
-                let cx = Cx {
-                    pair,
-                    space,
-                    req,
-                    base: base.iter().map(|l| Live { stmt: l.stmt }).collect(),
-                    target: target.iter().map(|l| Live { stmt: l.stmt }).collect(),
-                    action: ai,
-                    resources: classes.clone(),
-                    caller: ci,
-                    approx,
-                };
-                run.search(&cx, &mut HashMap::new());
-                if run.found.gave_up && run.found.cells.len() >= limits.max_regions {
-                    return run.found;
-                }
+            run.search(&cx, &mut node, &alive);
+            if run.full() {
+                return run.found;
             }
         }
     }

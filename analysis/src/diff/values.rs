@@ -93,7 +93,8 @@ pub(crate) fn decimal_between(lo: Option<&Decimal>, hi: Option<&Decimal>) -> Str
         (None, None) => "0".to_owned(),
         // Below `hi`: 0 when `hi` is positive, else `hi - 1`.
         (None, Some(h)) => {
-            if !h.negative && !(h.int.is_empty() && h.frac.is_empty()) {
+            let zero = h.int.is_empty() && h.frac.is_empty();
+            if !h.negative && !zero {
                 "0".to_owned()
             } else {
                 format!("-{}", increment(&h.int))

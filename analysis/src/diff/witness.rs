@@ -274,7 +274,8 @@ pub(crate) fn confirm(
     let mut first_problem: Option<Vec<String>> = None;
     let mut confirmed_but_odd: Option<(Request, Vec<String>)> = None;
     let candidates = std::mem::take(&mut region.candidates);
-    for mut req in candidates.into_iter().take(limits.max_witness_tries.max(1)) {
+    for cell in candidates.iter().take(limits.max_witness_tries.max(1)) {
+        let mut req = super::region::witness_of(space, cell);
         repair(&region, space, &mut req);
         let problems = disagreements(engines, target, &req);
         if !problems.is_empty() {
