@@ -449,9 +449,11 @@ fn analyse(
             }
         }
     }
+    let any = !out.is_empty() || found.gave_up;
     Ok(Access {
-        any: !out.is_empty() || found.gave_up,
-        exact,
+        any,
+        // No region and no budget: none even of the over-approximated access, a proof.
+        exact: exact || !any,
         complete: !found.truncated,
         reasons,
         regions: out,

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use iamc_catalog::Catalog;
 use iamc_compiler::automata::glob::{build_glob_dfa, glob_hir, Semantics};
 use iamc_compiler::automata::ops;
+use iamc_compiler::automata::OwnedDfa;
 use iamc_compiler::ir::{self, Glob, Piece};
 use regex_syntax::hir::Hir;
 
@@ -137,49 +138,70 @@ fn literal_head(g: &Glob) -> &str {
     }
 }
 
+/// One automaton per glob, built once (the meeting filter and the resource dimension share
+/// them).
+pub(crate) struct GlobDfas<'l> {
+    semantics: Semantics,
+    limits: &'l Limits,
+    built: HashMap<Glob, Option<OwnedDfa>>,
+}
+
+impl<'l> GlobDfas<'l> {
+    fn new(semantics: Semantics, limits: &'l Limits) -> GlobDfas<'l> {
+        GlobDfas {
+            semantics,
+            limits,
+            built: HashMap::new(),
+        }
+    }
+
+    /// The automaton of `g` (`None` past the size limits).
+    fn get(&mut self, g: &Glob) -> Option<&OwnedDfa> {
+        let (semantics, config) = (self.semantics, &self.limits.config);
+        self.built
+            .entry(g.clone())
+            .or_insert_with(|| {
+                build_glob_dfa(std::slice::from_ref(g), semantics, config)
+                    .ok()
+                    .map(|d| d.dfa)
+            })
+            .as_ref()
+    }
+
+    /// Whether `a` and `b` share a string (`true` when that cannot be decided).
+    fn meet(&mut self, a: &Glob, b: &Glob) -> bool {
+        let (ha, hb) = (literal_head(a), literal_head(b));
+        if !(ha.starts_with(hb) || hb.starts_with(ha)) {
+            return false;
+        }
+        if a == b {
+            return true;
+        }
+        if let Some(text) = a.as_literal() {
+            return self
+                .get(b)
+                .is_none_or(|d| ops::matched_patterns(d, &text).map_or(true, |m| !m.is_empty()));
+        }
+        let ops_limits = self.limits.ops;
+        let Some(da) = self.get(a).cloned() else {
+            return true;
+        };
+        let Some(db) = self.get(b) else {
+            return true;
+        };
+        ops::intersection(ops::Language::of(&da), ops::Language::of(db), &ops_limits)
+            .map_or(true, |w| w.is_some())
+    }
+}
+
 /// The patterns among `candidates` that meet the language of some pattern of `delta` (kept
 /// when that cannot be decided within the limits: the filter only saves work). Pairs whose
 /// literal heads differ are apart; the others are decided by the product of their two
 /// automata (one automaton per pattern: a joint one multiplies states).
-fn meeting(
-    candidates: &[Glob],
-    delta: &[Glob],
-    semantics: Semantics,
-    limits: &Limits,
-) -> Vec<bool> {
-    let one = |g: &Glob| build_glob_dfa(std::slice::from_ref(g), semantics, &limits.config).ok();
-    let mut delta_dfas: HashMap<usize, Option<iamc_compiler::automata::glob::GlobDfa>> =
-        HashMap::new();
+fn meeting(candidates: &[Glob], delta: &[Glob], dfas: &mut GlobDfas<'_>) -> Vec<bool> {
     candidates
         .iter()
-        .map(|g| {
-            let head = literal_head(g);
-            let mut own = None;
-            delta.iter().enumerate().any(|(j, d)| {
-                let other = literal_head(d);
-                if !(head.starts_with(other) || other.starts_with(head)) {
-                    return false;
-                }
-                if g == d {
-                    return true;
-                }
-                let Some(dd) = delta_dfas.entry(j).or_insert_with(|| one(d)).as_ref() else {
-                    return true;
-                };
-                if let Some(text) = g.as_literal() {
-                    return ops::matched_patterns(&dd.dfa, &text).map_or(true, |m| !m.is_empty());
-                }
-                let Some(gd) = own.get_or_insert_with(|| one(g)).as_ref() else {
-                    return true;
-                };
-                ops::intersection(
-                    ops::Language::of(&gd.dfa),
-                    ops::Language::of(&dd.dfa),
-                    &limits.ops,
-                )
-                .map_or(true, |w| w.is_some())
-            })
-        })
+        .map(|g| delta.iter().any(|d| dfas.meet(g, d)))
         .collect()
 }
 
@@ -262,12 +284,14 @@ impl Space {
                 all_resources.id(&p.glob);
             }
         }
+        let mut action_dfas = GlobDfas::new(Semantics::Action, limits);
+        let mut resource_dfas = GlobDfas::new(Semantics::Resource, limits);
         let keep_action = match &delta_actions {
-            Some(d) => meeting(&all_actions.list, d, Semantics::Action, limits),
+            Some(d) => meeting(&all_actions.list, d, &mut action_dfas),
             None => vec![true; all_actions.list.len()],
         };
         let keep_resource = match &delta_resources {
-            Some(d) => meeting(&all_resources.list, d, Semantics::Resource, limits),
+            Some(d) => meeting(&all_resources.list, d, &mut resource_dfas),
             None => vec![true; all_resources.list.len()],
         };
         let kept = |globs: &Globs, keep: &[bool], g: &Glob| {
@@ -445,13 +469,16 @@ impl Space {
             }
         }
         // 5. Resource patterns, and the restrictions of the universe and the catalog.
-        let patterns: Vec<(Glob, String)> = resources
-            .list
-            .iter()
-            .cloned()
-            .zip(raw.iter().cloned())
-            .collect();
-        let mut rdim = Resources::build(&patterns, limits)?;
+        let mut patterns: Vec<(String, OwnedDfa)> = Vec::with_capacity(raw.len());
+        for (g, r) in resources.list.iter().zip(&raw) {
+            let dfa = resource_dfas.get(g).cloned().ok_or_else(|| {
+                Budget::new(format!(
+                    "the automaton of resource `{r}` exceeds the compiler's size limits (`dfa_size_limit`)"
+                ))
+            })?;
+            patterns.push((r.clone(), dfa));
+        }
+        let mut rdim = Resources::build(patterns, limits)?;
         if let Some(u) = &universe.resources {
             if !u.iter().any(|g| *g == Glob::any()) {
                 let hirs = u.iter().map(|g| glob_hir(g, false)).collect();

@@ -69,6 +69,14 @@ struct Auto {
     dfa: OwnedDfa,
     /// How a description names it (`None`: a restriction, not shown).
     shown: Option<String>,
+    /// The literal text every member starts with (two automata whose heads are not prefixes
+    /// of one another share no member).
+    head: String,
+}
+
+/// The literal text before a pattern's first wildcard or variable, as written.
+fn head_of(raw: &str) -> String {
+    raw.split(['*', '?', '$']).next().unwrap_or("").to_owned()
 }
 
 /// The resource patterns of the relevant statements, the helper patterns, and the decided
@@ -114,14 +122,19 @@ fn build(hirs: &[Hir], limits: &Limits, what: &str) -> Result<OwnedDfa, Budget> 
 }
 
 impl Resources {
-    /// One automaton per pattern (`(glob, as written)`, holes read as `*`), then the KMS key
+    /// The patterns (as written, and their automata: holes read as `*`), then the KMS key
     /// helper.
-    pub(crate) fn build(patterns: &[(Glob, String)], limits: &Limits) -> Result<Resources, Budget> {
+    pub(crate) fn build(
+        patterns: Vec<(String, OwnedDfa)>,
+        limits: &Limits,
+    ) -> Result<Resources, Budget> {
         let mut autos = Vec::with_capacity(patterns.len() + 1);
-        for (g, raw) in patterns {
+        for (raw, dfa) in patterns {
+            let head = head_of(&raw);
             autos.push(Auto {
-                dfa: build(&[glob_hir(g, false)], limits, &format!("resource `{raw}`"))?,
-                shown: Some(raw.clone()),
+                dfa,
+                shown: Some(raw),
+                head,
             });
         }
         let kms = glob(vec![
@@ -137,6 +150,7 @@ impl Resources {
         autos.push(Auto {
             dfa: build(&[glob_hir(&kms, false)], limits, "KMS keys")?,
             shown: Some("arn:*:kms:*:*:key/*".to_owned()),
+            head: "arn:".to_owned(),
         });
         let prefer = glob(vec![
             Piece::Lit("arn:aws:".into()),
@@ -174,7 +188,11 @@ impl Resources {
             hirs.push(Hir::literal(&b"*"[..]));
         }
         let dfa = build(&hirs, &self.limits, what)?;
-        self.autos.push(Auto { dfa, shown: None });
+        self.autos.push(Auto {
+            dfa,
+            shown: None,
+            head: String::new(),
+        });
         Ok(self.autos.len() - 1)
     }
 
@@ -214,6 +232,9 @@ impl Resources {
             return r;
         }
         let r = match (self.autos.get(a), self.autos.get(b)) {
+            (Some(x), Some(y)) if !(x.head.starts_with(&y.head) || y.head.starts_with(&x.head)) => {
+                (true, false)
+            }
             (Some(x), Some(y)) => {
                 let (lx, ly) = (Language::of(&x.dfa), Language::of(&y.dfa));
                 (
@@ -322,16 +343,18 @@ mod tests {
     use iamc_runtime::PolicyType;
 
     fn resources(patterns: &[&str]) -> Resources {
-        let globs: Vec<(Glob, String)> = patterns
+        let limits = Limits::default();
+        let globs: Vec<(String, OwnedDfa)> = patterns
             .iter()
             .map(|p| {
                 let g = resource_glob(p, PolicyType::Identity, Version::V2012_10_17)
                     .unwrap()
                     .unwrap();
-                (g, (*p).to_owned())
+                let dfa = build(&[glob_hir(&g, false)], &limits, p).unwrap();
+                ((*p).to_owned(), dfa)
             })
             .collect();
-        Resources::build(&globs, &Limits::default()).unwrap()
+        Resources::build(globs, &limits).unwrap()
     }
 
     #[test]
