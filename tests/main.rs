@@ -6,6 +6,7 @@ mod conformance;
 mod core_engine;
 mod corpus;
 mod differential;
+mod explain;
 mod fuzz_replay;
 mod grammar;
 mod hostile;

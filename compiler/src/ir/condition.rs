@@ -34,6 +34,10 @@ pub struct Clause {
     pub written: String,
     /// The key's bytes in its policy file.
     pub span: Span,
+    /// The operator as written (`ForAnyValue:StringLikeIfExists`), for explanations.
+    pub operator: String,
+    /// The policy values as written (their JSON text), in document order, for explanations.
+    pub texts: Vec<String>,
     /// `ForAllValues:` / `ForAnyValue:`, or neither.
     pub qualifier: Option<Qualifier>,
     /// `...IfExists`. A plain operator on an absent key then holds; with a qualifier it
