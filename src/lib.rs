@@ -9,4 +9,5 @@
 pub mod explain;
 pub mod io;
 pub mod reference;
+pub mod simulate;
 pub mod sources;

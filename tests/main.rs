@@ -12,6 +12,7 @@ mod grammar;
 mod hostile;
 mod props;
 mod reference_cases;
+mod simulate;
 mod sources;
 #[path = "support/strategies.rs"]
 mod strategies;
