@@ -11,3 +11,4 @@ pub mod io;
 pub mod reference;
 pub mod simulate;
 pub mod sources;
+pub mod testfile;

@@ -29,8 +29,8 @@ mod cfn;
 mod doc;
 mod map;
 mod terraform;
-mod tree;
-mod yaml;
+pub(crate) mod tree;
+pub(crate) mod yaml;
 
 pub use map::{PositionMap, TemplateSpan};
 

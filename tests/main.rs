@@ -17,4 +17,5 @@ mod sources;
 #[path = "support/strategies.rs"]
 mod strategies;
 mod support;
+mod testfile;
 mod whole_decision;
