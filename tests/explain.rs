@@ -271,10 +271,16 @@ fn explain_failures_are_exact_for_each_operator_form() {
             vec![],
             Some(Failure::Missing),
         ),
+        // A set qualifier does not change Null (A18), and `True` reads as true.
         (
             r#"{"ForAnyValue:Null":{"aws:TokenIssueTime":"false"}}"#,
             vec![],
-            Some(Failure::NeverHolds),
+            Some(Failure::Missing),
+        ),
+        (
+            r#"{"ForAllValues:Null":{"aws:TokenIssueTime":"True"}}"#,
+            vec![("aws:TokenIssueTime", list(&[]))],
+            Some(Failure::Present),
         ),
         // Policy variables: unresolved counts as different.
         (

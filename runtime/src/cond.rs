@@ -96,17 +96,12 @@ fn holds(c: &Clause, ctx: &Context, dfas: &[Dfa]) -> Res<bool> {
             if_absent,
             if_present,
         } => {
-            return Ok(match c.quantifier {
-                Quantifier::ForAllValues => true,
-                Quantifier::ForAnyValue => false,
-                Quantifier::Plain { .. } => {
-                    if value.is_none() {
-                        *if_absent
-                    } else {
-                        *if_present
-                    }
-                }
-            })
+            // A set qualifier does not change `Null` (spec 5.4.4, A18).
+            return Ok(if value.is_none() {
+                *if_absent
+            } else {
+                *if_present
+            });
         }
         Test::Compare {
             negated,
@@ -363,11 +358,12 @@ pub(crate) fn diagnose(
 fn failure(c: &Clause, ctx: &Context, dfas: &[Dfa]) -> Failure {
     let value = ctx.get(&c.key);
     let (negated, static_error, m) = match &c.test {
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
         Test::Null { .. } => {
-            return match (c.quantifier, value) {
-                (Quantifier::ForAnyValue | Quantifier::ForAllValues, _) => Failure::NeverHolds,
-                (Quantifier::Plain { .. }, None) => Failure::Missing,
-                (Quantifier::Plain { .. }, Some(_)) => Failure::Present,
+            return if value.is_none() {
+                Failure::Missing
+            } else {
+                Failure::Present
             }
         }
         Test::Compare {

@@ -95,7 +95,8 @@ pub struct FailedCondition {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Failure {
     /// The request does not carry the key, and the operator needs it: a plain operator without
-    /// `IfExists` that is not negated, any `ForAnyValue:` operator, or `Null` with `false`.
+    /// `IfExists` that is not negated, any `ForAnyValue:` operator, or `Null` with `false`
+    /// (with or without a set qualifier, which does not change `Null`).
     Missing,
     /// `Null` with `true`, and the request carries the key.
     Present,
@@ -104,8 +105,6 @@ pub enum Failure {
     MultiValued,
     /// `ForAnyValue:`, and the request's list holds no value but empty strings (or nothing).
     NoValues,
-    /// `ForAnyValue:Null`, which never holds.
-    NeverHolds,
     /// The request value that failed: the single value of a plain operator, or the first value
     /// of the list (in request order, empty strings skipped) that fails under `ForAllValues:`.
     Value {
@@ -153,7 +152,6 @@ impl Failure {
                 "the request gives a list of values, which an operator without `ForAllValues:` or `ForAnyValue:` never matches".to_owned()
             }
             Failure::NoValues => "the request's list holds no value".to_owned(),
-            Failure::NeverHolds => "`ForAnyValue:Null` never holds".to_owned(),
             Failure::Value { value, outcome } => match outcome {
                 Outcome::NoMatch => format!("`{value}` matches none of them"),
                 Outcome::Matched => format!("`{value}` matches one of them"),
@@ -167,15 +165,13 @@ impl Failure {
     }
 
     /// A short name for scripts: `missing`, `present`, `multi-valued`, `no-values`,
-    /// `never-holds`, `no-match`, `matched`, `not-comparable`, `no-value-passes`,
-    /// `unevaluable`.
+    /// `no-match`, `matched`, `not-comparable`, `no-value-passes`, `unevaluable`.
     pub fn kind(&self) -> &'static str {
         match self {
             Failure::Missing => "missing",
             Failure::Present => "present",
             Failure::MultiValued => "multi-valued",
             Failure::NoValues => "no-values",
-            Failure::NeverHolds => "never-holds",
             Failure::Value { outcome, .. } => match outcome {
                 Outcome::NoMatch => "no-match",
                 Outcome::Matched => "matched",

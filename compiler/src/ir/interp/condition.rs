@@ -40,11 +40,11 @@ pub(super) fn holds(c: &Clause, ctx: &Context) -> bool {
         if_present,
     } = c.test
     {
-        return match c.qualifier {
-            Some(Qualifier::ForAllValues) => true,
-            Some(Qualifier::ForAnyValue) => false,
-            None if value.is_none() => if_absent,
-            None => if_present,
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+        return if value.is_none() {
+            if_absent
+        } else {
+            if_present
         };
     }
     let Some(q) = c.qualifier else {
@@ -76,10 +76,11 @@ pub(super) fn failure(c: &Clause, ctx: &Context) -> Option<Failure> {
     }
     let value = ctx.get(&c.key);
     if let Test::Null { .. } = c.test {
-        return Some(match (c.qualifier, value) {
-            (Some(_), _) => Failure::NeverHolds,
-            (None, None) => Failure::Missing,
-            (None, Some(_)) => Failure::Present,
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+        return Some(if value.is_none() {
+            Failure::Missing
+        } else {
+            Failure::Present
         });
     }
     let value_failure = |x: &str| {
