@@ -26,6 +26,8 @@ mod input;
 mod inspect;
 mod output;
 mod policies;
+mod simulate;
+mod test;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -67,6 +69,8 @@ enum Command {
     Compile(compile::Args),
     Eval(eval::Args),
     Inspect(inspect::Args),
+    Simulate(simulate::Args),
+    Test(test::Args),
 }
 
 impl Command {
@@ -77,6 +81,8 @@ impl Command {
             Command::Compile(_) => "compile",
             Command::Eval(_) => "eval",
             Command::Inspect(_) => "inspect",
+            Command::Simulate(_) => "simulate",
+            Command::Test(_) => "test",
         }
     }
 }
@@ -88,6 +94,8 @@ fn dispatch(cli: &Cli, io: &mut Streams<'_>) -> Result<u8, CliError> {
         Command::Compile(args) => compile::run(args, io),
         Command::Eval(args) => eval::run(args, io),
         Command::Inspect(args) => inspect::run(args, io),
+        Command::Simulate(args) => simulate::run(args, io),
+        Command::Test(args) => test::run(args, io),
     }
 }
 

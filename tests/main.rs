@@ -1,6 +1,7 @@
 mod artifact_compat;
 mod artifact_integrity;
 mod cli;
+mod cli_explain;
 mod conditions;
 mod conformance;
 mod core_engine;

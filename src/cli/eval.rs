@@ -4,12 +4,13 @@ mod lines;
 
 use std::io::{self, Write};
 
+use iamc::explain::{diagnosis_to_json, Texts};
 use iamc::io::{error_to_json, explanation_to_json, request_from_json, MAX_REQUEST_BYTES};
 use iamc::reference::PolicySet as Reference;
-use iamc_grammar::PolicySet;
-use iamc_runtime::{Artifact, Explanation, Request};
+use iamc_grammar::{PolicySet, SourceFile};
+use iamc_runtime::{Artifact, Diagnosis, Explanation, Request};
 
-use super::input::{read_capped, MAX_ARTIFACT_FILE_BYTES};
+use super::input::{max_policy_file_bytes, read_capped, MAX_ARTIFACT_FILE_BYTES};
 use super::output::stdout_error;
 use super::policies::{load_set, TypedArgs};
 use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
@@ -27,6 +28,12 @@ use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 /// {"decision":"Allow","statements":[{"policy":"p.json","index":0,"sid":null,"effect":"Allow","type":"identity"}],"reason":"allowed by the identity-based policies"}
 /// A malformed request gives {"error":"LINE:COL: MESSAGE"} on its line and the others are
 /// still answered.
+///
+/// With --explain each line also says where each statement is (`at`: file, line and column;
+/// with --artifact the byte offset), the statements that came closest (`near_misses`: action,
+/// resource and principal matched, a condition did not, with each failed condition's operator,
+/// key, policy values, the request's value and why it failed) and `missing_context_values`
+/// (the condition keys and policy variables the policies reference that the request lacks).
 ///
 /// Exit status: 0 every request decided, 1 some request was malformed, 2 usage, I/O error,
 /// invalid policy or invalid artifact.
@@ -48,6 +55,9 @@ pub struct Args {
     /// Which engine decides
     #[arg(long, value_enum, default_value_t = Engine::Compiled)]
     engine: Engine,
+    /// Explain each decision: places, near misses, missing context keys
+    #[arg(long)]
+    explain: bool,
     // Last: its heading applies to the arguments after it.
     #[command(flatten)]
     typed: TypedArgs,
@@ -65,11 +75,15 @@ enum Engine {
 /// Decides requests: the compiled artifact or the reference interpreter.
 trait Decider {
     fn explain(&self, req: &Request) -> Explanation;
+    fn diagnose(&self, req: &Request) -> Diagnosis;
 }
 
 impl Decider for Reference {
     fn explain(&self, req: &Request) -> Explanation {
         Reference::explain(self, req)
+    }
+    fn diagnose(&self, req: &Request) -> Diagnosis {
+        Reference::diagnose(self, req)
     }
 }
 
@@ -77,6 +91,26 @@ impl Decider for Artifact {
     fn explain(&self, req: &Request) -> Explanation {
         Artifact::explain(self, req)
     }
+    fn diagnose(&self, req: &Request) -> Diagnosis {
+        Artifact::diagnose(self, req)
+    }
+}
+
+/// The texts of the policy files, for the places `--explain` prints (a file that cannot be
+/// read again is left out: its places are then byte offsets).
+fn texts(args: &Args) -> Texts {
+    let mut texts = Texts::new();
+    if args.explain && args.artifact.is_none() {
+        for (_, path) in args.typed.files(&args.policies).iter() {
+            let Ok(bytes) = read_capped(path, max_policy_file_bytes(), "a policy file") else {
+                continue;
+            };
+            if let Ok(text) = String::from_utf8(bytes) {
+                texts.add_file(SourceFile::new(path.as_str(), text));
+            }
+        }
+    }
+    texts
 }
 
 /// Reads and validates an artifact file.
@@ -128,6 +162,7 @@ fn build_decider(args: &Args, stderr: &mut dyn Write) -> Result<Box<dyn Decider>
 /// 0 every request decided, 1 some line malformed, 2 usage, I/O or invalid policy.
 pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let decider = build_decider(args, io.stderr)?;
+    let texts = texts(args);
     let out_err = |e: io::Error| stdout_error(&e);
     let mut status = EXIT_OK;
     // `line`: the request text and its line number in the input (errors say `LINE:COL`).
@@ -136,6 +171,7 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
             let request =
                 line.and_then(|(n, l)| request_from_json(l).map_err(|e| e.on_line(n).to_string()));
             let text = match request {
+                Ok(req) if args.explain => diagnosis_to_json(&decider.diagnose(&req), &texts),
                 Ok(req) => explanation_to_json(&decider.explain(&req)),
                 Err(msg) => {
                     status = EXIT_INVALID;
