@@ -108,13 +108,13 @@ fn check_exit_statuses() {
     let o = iamc(&["check", DEV, MFA], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = iamc(
-        &["check", DEV, "examples/policies/invalid-effect.json"],
+        &["check", DEV, "examples/invalid/invalid-effect.json"],
         None,
     );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.starts_with("examples/policies/invalid-effect.json:3:"),
+        err.starts_with("examples/invalid/invalid-effect.json:3:"),
         "{err}"
     );
     assert!(err.contains(": error: "), "{err}");
@@ -265,7 +265,7 @@ fn eval_with_an_invalid_policy_decides_nothing() {
             "reference",
             "--policy",
             DEV,
-            "examples/policies/invalid-effect.json",
+            "examples/invalid/invalid-effect.json",
         ],
         Some(b"{\"action\":\"ecs:ListTasks\"}\n"),
     );
@@ -444,7 +444,7 @@ fn compile_with_an_invalid_policy_writes_nothing_and_exits_1() {
         &[
             "compile",
             DEV,
-            "examples/policies/invalid-effect.json",
+            "examples/invalid/invalid-effect.json",
             "-o",
             out.to_str().unwrap(),
         ],
@@ -452,7 +452,7 @@ fn compile_with_an_invalid_policy_writes_nothing_and_exits_1() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("examples/policies/invalid-effect.json:3:28: error: invalid `Effect`"),
+        stderr(&o).contains("examples/invalid/invalid-effect.json:3:28: error: invalid `Effect`"),
         "{}",
         stderr(&o)
     );

@@ -392,7 +392,7 @@ fn terraform_planned_values_walk_child_modules() {
 
 #[test]
 fn plain_policy_files_read_as_before() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/policies/invalid-effect.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/invalid/invalid-effect.json");
     let bytes = std::fs::read(&path).unwrap();
     let s = sources::read("invalid-effect.json", &bytes, &Options::default()).unwrap();
     assert_eq!(s.format(), Format::Policy);
