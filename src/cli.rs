@@ -50,9 +50,9 @@ const HELP_TEMPLATE: &str = "\
     version,
     help_template = HELP_TEMPLATE,
     subcommand_required = true,
-    after_help = "Exit status: 0 success, 1 an invalid policy (check, compile) or a malformed request \
-(eval), 2 usage or I/O error (and an invalid policy for eval, a bad artifact for eval and \
-inspect). `iamc help COMMAND` describes a command."
+    after_help = "Exit status: 0 success, 1 a finding or an invalid policy (check, compile), a malformed \
+request (eval), 2 usage or I/O error (and an invalid \
+policy for eval, a bad artifact for eval and inspect). `iamc help COMMAND` describes a command."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -224,5 +224,15 @@ fn describe(e: &clap::Error) -> (String, Option<String>) {
             let _ = write!(text, "{}", other.as_str().unwrap_or("invalid arguments"));
             (text.to_lowercase(), None)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own checks of the definition (unique ids, valid references between arguments),
+    /// which a release build skips.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::command().debug_assert();
     }
 }

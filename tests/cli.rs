@@ -1,5 +1,5 @@
 //! The `iamc` binary on the files of `examples/`: exit statuses, decision lines, malformed
-//! request lines, help and version.
+//! request lines, help and version here; each newer command and option in its module.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,14 +8,26 @@
     clippy::panic
 )]
 
+mod check;
+mod eval;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn iamc(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    iamc_env(args, stdin, &[])
+}
+
+/// Runs the binary with `env` set on top of an environment without the colour variables (the
+/// caller's `NO_COLOR` or `CLICOLOR_FORCE` must not change what the tests see).
+fn iamc_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iamc"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -132,7 +144,8 @@ fn check_reports_non_utf8_with_its_position() {
     let o = iamc(&["check", path.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains(":2:14: error: the policy is not valid UTF-8 (byte 29)"),
+        stderr(&o)
+            .contains(":2:14: error: JSON_SYNTAX_ERROR: the policy is not valid UTF-8 (byte 29)"),
         "{}",
         stderr(&o)
     );
@@ -660,7 +673,7 @@ fn trust_policies_grant_service_principals_and_typed_flags_validate_by_type() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(
-            "ecs-task-trust.json:5:5: error: `Principal` is not allowed in identity policies"
+            "ecs-task-trust.json:5:5: error: UNSUPPORTED_PRINCIPAL: `Principal` is not allowed in identity policies"
         ),
         "{}",
         stderr(&o)
