@@ -146,10 +146,9 @@ fn requests(args: &Args, policies: &[&Input]) -> Result<Requests, CliError> {
         } else {
             "`-` (standard input) is given more than once"
         };
-        return Err(CliError::usage(message).with_help_opt(Some(
-            "give the requests with `--request FILE`, `--requests FILE` or `--action ...`"
-                .to_owned(),
-        )));
+        return Err(CliError::usage(message).with_help(
+            "give the requests with `--request FILE`, `--requests FILE` or `--action ...`",
+        ));
     }
     Ok(requests)
 }

@@ -195,7 +195,7 @@ pub fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> Result<(),
     if inputs.into_iter().filter(|i| i.is_stdin()).count() > 1 {
         return Err(
             CliError::usage("`-` (standard input) is given more than once")
-                .with_help_opt(Some("standard input can be read only once".to_owned())),
+                .with_help("standard input can be read only once"),
         );
     }
     Ok(())

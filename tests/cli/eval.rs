@@ -523,3 +523,37 @@ fn empty_input_says_so() {
         stderr(&o)
     );
 }
+
+#[test]
+fn compile_reads_templates_and_directories_as_eval_does() {
+    let o = iamc(
+        &[
+            "compile",
+            STACK,
+            "--param",
+            "AWS::Region=us-east-1",
+            "--param",
+            "AWS::AccountId=111122223333",
+            "--emit",
+            "ir",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ir = stdout(&o);
+    assert!(
+        ir.contains("# examples/templates/ecs-stack.yaml#TaskRole.Policies[0] statement 0 sid \"StopClusterTasks\""),
+        "{ir}"
+    );
+    assert!(ir.contains("group trust\n"), "{ir}");
+    // Without the values, nothing is compiled (status 1, as for an invalid policy).
+    let out = std::env::temp_dir().join(format!("iamc-cli-{}-stack.iamc", std::process::id()));
+    let o = iamc(&["compile", STACK, "-o", out.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+    // A directory compiles as its files, sorted.
+    let dir = iamc(&["compile", "examples/policies", "--emit", "ir"], None);
+    let files = iamc(&["compile", MFA, DEV, "--emit", "ir"], None);
+    assert_eq!(dir.status.code(), Some(0));
+    assert_eq!(stdout(&dir), stdout(&files));
+}

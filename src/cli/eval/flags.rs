@@ -75,9 +75,9 @@ impl RequestArgs {
                 return Err(CliError::usage(format!(
                     "`--context {key}` is given twice (as `{prev}` before)"
                 ))
-                .with_help_opt(Some(format!(
+                .with_help(format!(
                     "give several values as one JSON list: `--context '{key}:=[\"a\",\"b\"]'`"
-                ))));
+                )));
             }
             context.insert(key, value.clone());
         }
