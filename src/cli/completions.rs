@@ -10,7 +10,7 @@ use super::{CliError, Streams, EXIT_OK};
 /// values. For example:
 ///
 ///   iamc completions bash > ~/.local/share/bash-completion/completions/iamc
-///   iamc completions zsh > "${fpath[1]}/_iamc"
+///   iamc completions zsh > ~/.zfunc/_iamc   (with ~/.zfunc in $fpath)
 ///   iamc completions fish > ~/.config/fish/completions/iamc.fish
 ///
 /// Exit status: 0 printed, 2 usage or I/O error.
