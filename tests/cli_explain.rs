@@ -79,6 +79,28 @@ fn cli_eval_explain_names_the_failed_condition_with_its_place() {
         out(&o)
     );
     std::fs::remove_dir_all(&dir).unwrap();
+    // A policy read from a CloudFormation template: places in the template.
+    let o = iamc(
+        &[
+            "eval",
+            "--policy",
+            "examples/templates/stack.yaml",
+            "--action",
+            "s3:PutObject",
+            "--resource",
+            "arn:aws:s3:::reports-bucket/reports/x",
+            "--context",
+            "aws:RequestedRegion=eu-west-1",
+            "--explain",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains(r#""key":"aws:RequestedRegion","values":["us-east-1"],"request":"eu-west-1","failure":"no-match","message":"`eu-west-1` matches none of them","at":{"file":"examples/templates/stack.yaml","line":32,"column":34}"#),
+        "{}",
+        out(&o)
+    );
 }
 
 #[test]
@@ -121,7 +143,7 @@ fn cli_simulate_prints_the_aws_answer_and_warns() {
     );
     assert_eq!(
         err(&o),
-        "standard input:5:3: warning: `MaxItems` is ignored: iamc returns every result at once\n"
+        "<stdin>:5:3: warning: `MaxItems` is ignored: iamc returns every result at once\n"
     );
     let o = iamc(
         &["simulate", "--cli-input-json", "-"],
@@ -129,8 +151,7 @@ fn cli_simulate_prints_the_aws_answer_and_warns() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o)
-            .starts_with("iamc: error: InvalidInput: standard input:1:58: unknown parameter `Foo`"),
+        err(&o).starts_with("iamc: error: InvalidInput: <stdin>:1:58: unknown parameter `Foo`"),
         "{}",
         err(&o)
     );

@@ -1,10 +1,8 @@
 //! `iamc simulate`: IAM's `SimulateCustomPolicy`, offline (`iamc::simulate`).
 
-use std::io::Read;
-
 use iamc::simulate::{run as simulate, Engine as SimEngine, Options, Semantics as SimSemantics};
 
-use super::input::read_capped;
+use super::input::Input;
 use super::output::write_raw;
 use super::{CliError, Streams, EXIT_OK};
 
@@ -61,19 +59,9 @@ const MAX_INPUT_BYTES: u64 = iamc::simulate::input::MAX_INPUT_BYTES as u64;
 
 pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let path = args.input.strip_prefix("file://").unwrap_or(&args.input);
-    let (name, bytes) = if path == "-" {
-        let mut bytes = Vec::new();
-        io.stdin
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::Fatal(format!("cannot read standard input: {e}")))?;
-        ("standard input".to_owned(), bytes)
-    } else {
-        (
-            path.to_owned(),
-            read_capped(path, MAX_INPUT_BYTES, "a request document")?,
-        )
-    };
+    let input = Input::parse(path).map_err(CliError::usage)?;
+    let bytes = input.read(io.stdin, MAX_INPUT_BYTES, "a request document")?;
+    let name = input.name().to_owned();
     let text = String::from_utf8(bytes).map_err(|e| {
         CliError::Fatal(format!(
             "`{name}` is not valid utf-8 (byte {})",

@@ -1,10 +1,8 @@
 //! `iamc test`: run policy test files (`iamc::testfile`).
 
-use std::io::Read;
-
 use iamc::testfile::{junit, read, run as run_file, Engine as TestEngine, Options, TestFileError};
 
-use super::input::read_capped;
+use super::input::Input;
 use super::output::{stdout_error, write_raw};
 use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 
@@ -25,9 +23,9 @@ use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Test files (JSON or YAML)
-    #[arg(value_name = "FILE", required = true)]
-    files: Vec<String>,
+    /// Test files (JSON or YAML; `-` for standard input)
+    #[arg(value_name = "FILE", required = true, value_parser = Input::parse)]
+    files: Vec<Input>,
     /// Which engine decides
     #[arg(long, value_enum, default_value_t = Engine::Compiled)]
     engine: Engine,
@@ -66,17 +64,10 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     };
     let mut runs = Vec::with_capacity(args.files.len());
     let (mut errors, mut failed, mut short) = (false, false, false);
-    for path in &args.files {
-        let bytes = if path == "-" {
-            let mut bytes = Vec::new();
-            io.stdin
-                .take(MAX_TEST_FILE_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| CliError::Fatal(format!("cannot read standard input: {e}")))?;
-            bytes
-        } else {
-            read_capped(path, MAX_TEST_FILE_BYTES, "a test file")?
-        };
+    super::input::stdin_once(&args.files)?;
+    for input in &args.files {
+        let bytes = input.read(io.stdin, MAX_TEST_FILE_BYTES, "a test file")?;
+        let path = input.name();
         let result: Result<_, TestFileError> =
             read(path, &bytes).and_then(|file| run_file(&file, &options));
         match &result {
@@ -100,7 +91,7 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
                 let _ = writeln!(io.stderr, "iamc: error: `{path}` could not be run");
             }
         }
-        runs.push((path.clone(), result));
+        runs.push((path.to_owned(), result));
     }
     if let Some(out) = &args.junit {
         std::fs::write(out, junit(&runs))
