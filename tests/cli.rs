@@ -1,13 +1,6 @@
 //! The `iamc` binary on the files of `examples/`: exit statuses, decision lines, malformed
 //! request lines, help and version.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};

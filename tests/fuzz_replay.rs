@@ -1,45 +1,23 @@
 //! Replays every minimized fuzz crasher (`tests/data/fuzz/<target>-<id>`) through the same
-//! target body the fuzzer ran (`fuzz/src/targets.rs`, included here by path), forever: a crash
-//! that comes back fails the default test run.
+//! target body the fuzzer ran (`iamc_testkit::fuzz`), forever: a crash that comes back fails the
+//! default test run.
 //!
 //! Each target also runs over a few hundred fixed pseudo-random inputs, so the target bodies
 //! keep compiling and passing between fuzz campaigns. The `load_artifact` and `authorize`
-//! targets need the ECS policy set in `../shared`: without it they skip, except under `CI`,
-//! where a missing `../shared` fails.
+//! targets attack the ECS policy set of `tests/data/policies/ecs`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    dead_code
-)]
+use std::path::PathBuf;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-#[path = "../fuzz/src/gen.rs"]
-mod gen;
-#[path = "../fuzz/src/targets.rs"]
-mod targets;
-
-const TARGETS: [&str; 5] = [
-    "parse",
-    "compile_differential",
-    "load_artifact",
-    "authorize",
-    "sources",
-];
+use iamc_testkit::fuzz as targets;
+use iamc_testkit::fuzz::TARGETS;
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz")
+    iamc_testkit::data::data_dir().join("fuzz")
 }
 
 /// The committed crashers of `target`, sorted by name.
 fn crashers(target: &str) -> Vec<(String, Vec<u8>)> {
-    let Ok(entries) = std::fs::read_dir(data_dir()) else {
-        return Vec::new();
-    };
+    let entries = std::fs::read_dir(data_dir()).unwrap();
     let prefix = format!("{target}-");
     let mut out: Vec<(String, Vec<u8>)> = entries
         .map(|e| e.unwrap().path())
@@ -56,16 +34,16 @@ fn crashers(target: &str) -> Vec<(String, Vec<u8>)> {
 /// Every file of the folder belongs to a known target (a typo would silently never replay).
 #[test]
 fn fuzz_replay_files_name_a_target() {
-    let Ok(entries) = std::fs::read_dir(data_dir()) else {
-        return;
-    };
-    for e in entries {
+    let mut files = 0;
+    for e in std::fs::read_dir(data_dir()).unwrap() {
+        files += 1;
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
             name == "README.md" || TARGETS.iter().any(|t| name.starts_with(&format!("{t}-"))),
             "tests/data/fuzz/{name} names no fuzz target"
         );
     }
+    assert!(files > 0, "tests/data/fuzz is empty (its README is missing)");
 }
 
 /// Fixed pseudo-random inputs (xorshift), so every target runs even with no crasher.
@@ -83,23 +61,6 @@ fn smoke_inputs(n: usize, len: usize) -> Vec<Vec<u8>> {
                 .collect()
         })
         .collect()
-}
-
-fn fixture() -> Option<&'static targets::Fixture> {
-    static FX: OnceLock<Option<targets::Fixture>> = OnceLock::new();
-    FX.get_or_init(|| {
-        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-        if !shared.join("policies/ecs").is_dir() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "../shared/policies/ecs is missing (required under CI)"
-            );
-            eprintln!("skipping: ../shared/policies/ecs is missing");
-            return None;
-        }
-        Some(targets::Fixture::new(&shared))
-    })
-    .as_ref()
 }
 
 #[test]
@@ -135,7 +96,7 @@ fn fuzz_replay_compile_differential() {
 
 #[test]
 fn fuzz_replay_load_artifact() {
-    let Some(fx) = fixture() else { return };
+    let fx = targets::fixture();
     for (name, data) in crashers("load_artifact") {
         eprintln!("replaying {name}");
         targets::load_artifact(fx, &data);
@@ -143,7 +104,7 @@ fn fuzz_replay_load_artifact() {
     // The forger's checksums are the container's: forging an untouched artifact changes
     // nothing (otherwise modes 0, 3 and 4 would never get past the checksums).
     let mut forged = fx.small_bytes.clone();
-    targets::forge_checksums(&mut forged);
+    iamc_testkit::artifact::forge_checksums(&mut forged);
     assert!(
         forged == fx.small_bytes,
         "forge_checksums disagrees with the container"
@@ -161,7 +122,7 @@ fn fuzz_replay_load_artifact() {
 
 #[test]
 fn fuzz_replay_authorize() {
-    let Some(fx) = fixture() else { return };
+    let fx = targets::fixture();
     for (name, data) in crashers("authorize") {
         eprintln!("replaying {name}");
         targets::authorize(fx, &data);
@@ -184,7 +145,7 @@ fn fuzz_replay_sources() {
         eprintln!("replaying {name}");
         targets::sources(&data);
     }
-    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/templates");
+    let templates = iamc_testkit::data::data_dir().join("templates");
     for entry in std::fs::read_dir(templates).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         for mode in [0u8, 0x10] {
@@ -205,5 +166,27 @@ fn fuzz_replay_sources() {
     }
     for data in smoke_inputs(200, 96) {
         targets::sources(&data);
+    }
+}
+
+#[test]
+fn fuzz_replay_check() {
+    for (name, data) in crashers("check") {
+        eprintln!("replaying {name}");
+        targets::check(&data);
+    }
+    for (_, text) in iamc_testkit::data::load_dir(&iamc_testkit::data::policies_dir().join("ecs")) {
+        targets::check(text.as_bytes());
+    }
+    let seeds: &[&[u8]] = &[
+        br#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}}"#,
+        b"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:\xc3\xa9\",\"Resource\":\"a\nb\"}]}",
+        b"",
+    ];
+    for s in seeds {
+        targets::check(s);
+    }
+    for data in smoke_inputs(200, 96) {
+        targets::check(&data);
     }
 }

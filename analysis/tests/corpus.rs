@@ -1,4 +1,4 @@
-//! The real corpus (`../shared/policies`, 1,533 AWS managed and documentation policies), each
+//! The real corpus (`tests/data/policies`, 1,533 AWS managed and documentation policies), each
 //! checked as an identity policy: no panic, every finding follows the general rules (spans
 //! inside the document, in order), and no ERROR on AWS's own policies except the ones listed in
 //! [`EXPECTED_ERRORS`] with the reason. Prints the count of findings per issue code.
@@ -26,15 +26,9 @@ const EXPECTED_ERRORS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// `../shared/policies` beside the repository.
+/// The repository's copy of the corpus.
 fn corpus_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/policies");
-    assert!(
-        dir.is_dir(),
-        "`{}` is missing: the shared corpus must sit beside the repository",
-        dir.display()
-    );
-    dir
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/policies")
 }
 
 /// Every `.json` file under `dir`, recursively, sorted.
