@@ -52,10 +52,6 @@ impl CompileError {
         }
     }
 
-    #[allow(
-        dead_code,
-        reason = "used once policy parsing is wired into compile_files"
-    )]
     pub(crate) fn invalid(path: &std::path::Path, message: String) -> CompileError {
         CompileError {
             kind: ErrorKind::Invalid {

@@ -218,7 +218,6 @@ fn json_string(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

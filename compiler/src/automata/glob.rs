@@ -301,7 +301,6 @@ pub fn resource_form(g: &Glob) -> DfaForm {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use iamc_grammar::ast::Version;
     use iamc_runtime::PolicyType;
     use regex_automata::dfa::Automaton;

@@ -464,12 +464,6 @@ fn utf8_class(byte: u8) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
     use proptest::prelude::*;
     use regex_automata::dfa::StartKind;

@@ -235,7 +235,6 @@ fn like(values: &[ast::Spanned<ast::ConditionValue>], arn: bool) -> Test {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use iamc_grammar::{ast, ast::PolicyType, SourceFile};
 
     use super::*;

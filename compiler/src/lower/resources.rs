@@ -115,7 +115,6 @@ pub fn arn_glob(template: &ast::Template) -> Glob {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn text(s: &str) -> ast::Template {
