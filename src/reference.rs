@@ -67,8 +67,8 @@ impl PolicySet {
                 PolicyType::Endpoint => said.endpoint = Some(false),
                 PolicyType::Trust => said.trust = true,
                 PolicyType::Scp => said.scp.push(false),
-                PolicyType::Rcp => said.rcp.push(false),
-                PolicyType::Identity | PolicyType::Resource => {}
+                // An RCP level always allows (A21): nothing to record but its Denies.
+                PolicyType::Identity | PolicyType::Resource | PolicyType::Rcp => {}
             }
             // SCPs bind principals of member accounts only: not anonymous or service callers.
             if ty == PolicyType::Scp && matches!(who, Who::Anonymous | Who::Service(_)) {
@@ -130,9 +130,8 @@ struct Said {
     boundary: Option<bool>,
     session: Option<bool>,
     endpoint: Option<bool>,
-    /// One entry per level: whether it has an applying Allow.
+    /// One entry per SCP level: whether it has an applying Allow.
     scp: Vec<bool>,
-    rcp: Vec<bool>,
 }
 
 impl Said {
@@ -153,11 +152,7 @@ impl Said {
                     *last = true;
                 }
             }
-            PolicyType::Rcp => {
-                if let Some(last) = self.rcp.last_mut() {
-                    *last = true;
-                }
-            }
+            PolicyType::Rcp => {}
         }
     }
 }
@@ -168,9 +163,8 @@ fn decide(said: &Said, who: &Who, req: &Request) -> (Decision, Reason) {
     if let Some(&t) = said.denied.iter().min() {
         return (Decision::ExplicitDeny, Reason::ExplicitDeny(t));
     }
-    if let Some(level) = said.rcp.iter().position(|&allowed| !allowed) {
-        return implicit(Reason::NoAllowAtLevel(PolicyType::Rcp, level as u32));
-    }
+    // RCP levels never deny by lack of an Allow: each holds RCPFullAWSAccess, which cannot be
+    // detached (spec 7.3 step 2, A21); only their Deny statements act.
     if !matches!(who, Who::Anonymous | Who::Service(_)) {
         if let Some(level) = said.scp.iter().position(|&allowed| !allowed) {
             return implicit(Reason::NoAllowAtLevel(PolicyType::Scp, level as u32));

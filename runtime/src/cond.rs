@@ -94,17 +94,12 @@ fn holds(c: &Clause, ctx: &Context, dfas: &[Dfa]) -> Res<bool> {
             if_absent,
             if_present,
         } => {
-            return Ok(match c.quantifier {
-                Quantifier::ForAllValues => true,
-                Quantifier::ForAnyValue => false,
-                Quantifier::Plain { .. } => {
-                    if value.is_none() {
-                        *if_absent
-                    } else {
-                        *if_present
-                    }
-                }
-            })
+            // A set qualifier does not change `Null` (spec 5.4.4, A18).
+            return Ok(if value.is_none() {
+                *if_absent
+            } else {
+                *if_present
+            });
         }
         Test::Compare {
             negated,

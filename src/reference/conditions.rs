@@ -45,8 +45,8 @@ pub(super) fn clause_holds(
 
 /// `eval_op` of spec 5.3.1 for one key, with DESIGN.md's choices: a plain operator against a
 /// multi-valued key is false (A8), `IfExists` included; set qualifiers drop empty-string values
-/// first; `ForAnyValue:...IfExists` on an absent key is false (A9); `ForAllValues:Null` is true,
-/// `ForAnyValue:Null` false.
+/// first; `ForAnyValue:...IfExists` on an absent key is false (A9); a set qualifier does not change
+/// `Null` (spec 5.4.4, A18).
 fn key_holds(
     version: ast::Version,
     op: ast::Operator,
@@ -55,11 +55,7 @@ fn key_holds(
 ) -> bool {
     let value = ctx.get(&key.key.node);
     if op.base == Op::Null {
-        return match op.qualifier {
-            Some(ast::SetQualifier::ForAllValues) => true,
-            Some(ast::SetQualifier::ForAnyValue) => false,
-            None => null_holds(key, value.is_some()),
-        };
+        return null_holds(key, value.is_some());
     }
     match (op.qualifier, value) {
         (None, None) => op.if_exists || op.base.is_negated(),
@@ -84,12 +80,18 @@ fn key_holds(
     }
 }
 
-/// `Null` (spec 5.4): a value `"true"` holds when the key is absent, any other value when it is
-/// present; the values OR.
+/// `Null` (spec 5.4): a value `true` holds when the key is absent, `false` when it is present,
+/// both read ignoring case (5.4.6: `"True"` is true); the values OR. Any other value never holds
+/// (the grammar refuses it, A19).
 fn null_holds(key: &ast::ConditionKey, present: bool) -> bool {
-    key.values
-        .iter()
-        .any(|v| (v.node.text == "true") != present)
+    key.values.iter().any(|v| {
+        let text = v.node.text.as_str();
+        if present {
+            text.eq_ignore_ascii_case("false")
+        } else {
+            text.eq_ignore_ascii_case("true")
+        }
+    })
 }
 
 /// `per_value` of spec 5.3.1: positive operators need one `Match`; negated operators need every

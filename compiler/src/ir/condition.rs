@@ -99,13 +99,13 @@ pub enum Qualifier {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Test {
-    /// `Null`: `if_absent` = some value is `"true"` (the key must be absent), `if_present` =
-    /// some value is not (the key must be present). With a qualifier: `ForAllValues:Null` is
-    /// always true, `ForAnyValue:Null` always false.
+    /// `Null`: `if_absent` = some value is `true` (the key must be absent), `if_present` =
+    /// some value is `false` (the key must be present), both read ignoring case. A set
+    /// qualifier does not change it (spec 5.4.4, A18).
     Null {
-        /// Some value is `"true"`.
+        /// Some value is `true`.
         if_absent: bool,
-        /// Some value is not `"true"`.
+        /// Some value is `false`.
         if_present: bool,
     },
     /// `StringEquals` / `StringEqualsIgnoreCase` (and `Not`): constants exact, or folded by

@@ -187,10 +187,9 @@ fn combine(set: &PolicySet, said: &[Said], caller: &Caller, req: &Request) -> (D
     if let Some((g, _)) = groups().find(|(_, s)| s.deny) {
         return (Decision::ExplicitDeny, Reason::ExplicitDeny(g.policy_type));
     }
-    // 2. RCP levels, 3. SCP levels (for the callers SCPs bind): the first without an Allow.
-    if let Some((g, _)) = of_type(PolicyType::Rcp).find(|(_, s)| !s.allow) {
-        return implicit(Reason::NoAllowAtLevel(PolicyType::Rcp, g.level));
-    }
+    // 2. RCP levels: each holds RCPFullAWSAccess, which cannot be detached (spec 7.3 step 2,
+    // A21), so none lacks an Allow. 3. SCP levels (for the callers SCPs bind): the first
+    // without an Allow.
     if caller.bound_by_scps() {
         if let Some((g, _)) = of_type(PolicyType::Scp).find(|(_, s)| !s.allow) {
             return implicit(Reason::NoAllowAtLevel(PolicyType::Scp, g.level));

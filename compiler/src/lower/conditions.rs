@@ -64,9 +64,15 @@ pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
 fn lower_test(base: BaseOperator, values: &[ast::Spanned<ast::ConditionValue>]) -> Test {
     use BaseOperator as B;
     match base {
+        // Spec 5.4.6: `true`/`false` read ignoring case; any other value never holds (the
+        // grammar refuses it, A19).
         B::Null => Test::Null {
-            if_absent: values.iter().any(|v| v.node.text == "true"),
-            if_present: values.iter().any(|v| v.node.text != "true"),
+            if_absent: values
+                .iter()
+                .any(|v| v.node.text.eq_ignore_ascii_case("true")),
+            if_present: values
+                .iter()
+                .any(|v| v.node.text.eq_ignore_ascii_case("false")),
         },
         B::StringEquals | B::StringNotEquals => equals(values, false),
         B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => equals(values, true),

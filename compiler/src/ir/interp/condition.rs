@@ -39,11 +39,11 @@ pub(super) fn holds(c: &Clause, ctx: &Context) -> bool {
         if_present,
     } = c.test
     {
-        return match c.qualifier {
-            Some(Qualifier::ForAllValues) => true,
-            Some(Qualifier::ForAnyValue) => false,
-            None if value.is_none() => if_absent,
-            None => if_present,
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+        return if value.is_none() {
+            if_absent
+        } else {
+            if_present
         };
     }
     let Some(q) = c.qualifier else {
