@@ -7,8 +7,8 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use iamc_grammar::{ast, SourceFile};
 use iamc_compiler::container::reseal;
+use iamc_grammar::{ast, SourceFile};
 use iamc_runtime::{Artifact, Explanation, LoadError, Request};
 use iamc_testkit::artifact::crc32_bitwise as crc32;
 

@@ -5,7 +5,10 @@
 //! A separate test binary with its own `main` (`harness = false`), so no test-harness thread
 //! allocates while the counter is armed.
 
-#![allow(clippy::unwrap_used, reason = "a test binary: a panic is how a check fails")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test binary: a panic is how a check fails"
+)]
 
 use std::alloc::System;
 

@@ -8,11 +8,14 @@
 use iamc_grammar::ast::{self, BaseOperator};
 use iamc_runtime::{Decision, Request, Scalar, Value};
 use iamc_testkit::builder::{allow, clause, policy, sp, template};
-use iamc_testkit::Engine;
 use iamc_testkit::cases::conditions::{check, policies, request_with, rows, Row};
+use iamc_testkit::Engine;
 
 fn check_version(version: ast::Version) {
-    let rows: Vec<Row> = rows().into_iter().filter(|r| r.version == version).collect();
+    let rows: Vec<Row> = rows()
+        .into_iter()
+        .filter(|r| r.version == version)
+        .collect();
     assert!(rows.len() > 4, "only {} rows for {version:?}", rows.len());
     let failures = check(&rows, &iamc_testkit::engines());
     assert!(
@@ -56,7 +59,8 @@ fn conditions_table_covers_every_operator() {
     assert!(rows.len() > 200, "only {} rows", rows.len());
     for base in BaseOperator::ALL {
         assert!(
-            rows.iter().any(|r| iamc_testkit::builder::operator(&r.op).base == base),
+            rows.iter()
+                .any(|r| iamc_testkit::builder::operator(&r.op).base == base),
             "no row for {}",
             base.name()
         );
@@ -74,7 +78,11 @@ fn conditions_clauses_and_keys_combine_with_and() {
     let mut b = clause("StringLike", "b", r#"["x*","y*","*z","w?w"]"#, true);
     let extra = clause("StringLike", "c", r#"["q"]"#, true);
     b.keys.extend(extra.keys);
-    let p = policy("row", ast::Version::V2012_10_17, vec![allow().when(a).when(b)]);
+    let p = policy(
+        "row",
+        ast::Version::V2012_10_17,
+        vec![allow().when(a).when(b)],
+    );
     let (art, _) = iamc_compiler::compile_artifact(&[p], &Default::default()).unwrap();
     let decide = |ctx: &str| art.authorize(&request_with(ctx));
     assert_eq!(decide(r#"{"a":"1","b":"yy","c":"q"}"#), Decision::Allow);
@@ -383,20 +391,7 @@ fn derived_contexts(stmt: &ast::Statement) -> Vec<iamc_runtime::Context> {
 
 #[test]
 fn conditions_corpus_agrees_with_reference() {
-    let root = iamc_testkit::data::policies_dir();
-    let mut files = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let files = iamc_testkit::data::json_files(&iamc_testkit::data::policies_dir());
     let (mut statements, mut decisions, mut held, mut unparsed) = (0usize, 0usize, 0usize, 0usize);
     let mut failures = Vec::new();
     for f in &files {

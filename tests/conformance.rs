@@ -10,9 +10,9 @@
 //! The cases are AGPL and not vendored: the test is `#[ignore]`d, and fails when
 //! `../shared/conformance` is absent; `.ci/run` runs it with `--include-ignored`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use iamc_testkit::cases::divergences;
+use iamc_testkit::cases::divergences::{self, Outcome};
 use iamc_testkit::data::{conformance_dir, parse_identity};
 use iamc_testkit::engines;
 use serde_json::value::RawValue;
@@ -52,9 +52,7 @@ fn identity_only_cases_agree_except_the_listed_divergences() {
     let listed = divergences::of_suite("identity-only");
     assert_eq!(cases.len(), 174, "the conformance file changed");
     for engine in engines() {
-        let mut rejected = BTreeSet::new();
-        let mut divergent = BTreeMap::new();
-        let mut agreed = 0usize;
+        let mut outcome = Outcome::default();
         for case in &cases {
             let names: Vec<String> = (0..case.policies.len())
                 .map(|i| format!("policy{i}.json"))
@@ -64,8 +62,7 @@ fn identity_only_cases_agree_except_the_listed_divergences() {
                 .zip(&case.policies)
                 .find_map(|(n, p)| parse_identity(n, p).err())
             {
-                rejected.insert(case.id.clone());
-                eprintln!("rejected {}: {err}", case.id);
+                outcome.rejected.insert(case.id.clone(), err);
                 continue;
             }
             let req = iamc::io::request_from_json(&case.request)
@@ -77,39 +74,27 @@ fn identity_only_cases_agree_except_the_listed_divergences() {
                 .collect();
             let got = engine.explain(&refs, &req).decision.as_str();
             if got == case.expect {
-                agreed += 1;
+                outcome.agreed += 1;
             } else {
-                divergent.insert(
+                outcome.divergent.insert(
                     case.id.clone(),
                     format!("got {got}, iam-simulate {}", case.expect),
                 );
             }
         }
         eprintln!(
-            "engine {}: {agreed} agree, {} diverge, {} rejected",
+            "engine {}: {} agree, {} diverge, {} rejected",
             engine.name(),
-            divergent.len(),
-            rejected.len()
+            outcome.agreed,
+            outcome.divergent.len(),
+            outcome.rejected.len()
         );
-        let want_rejected: BTreeSet<String> = listed.rejected.keys().cloned().collect();
-        let want_divergent: BTreeSet<String> = listed.divergent.keys().cloned().collect();
-        let got_divergent: BTreeSet<String> = divergent.keys().cloned().collect();
-        let unexpected: Vec<String> = got_divergent
-            .difference(&want_divergent)
-            .map(|id| format!("{id}: {}", divergent[id]))
-            .collect();
-        let fixed: Vec<&String> = want_divergent.difference(&got_divergent).collect();
+        let problems = listed.compare(&outcome);
         assert!(
-            unexpected.is_empty() && fixed.is_empty(),
-            "engine {}: new divergences:\n{}\nlisted divergences that now agree: {fixed:?}",
+            problems.is_empty(),
+            "engine {}:\n{}",
             engine.name(),
-            unexpected.join("\n")
-        );
-        assert_eq!(
-            rejected,
-            want_rejected,
-            "engine {}: rejected policies",
-            engine.name()
+            problems.join("\n")
         );
     }
 }

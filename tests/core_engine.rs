@@ -20,7 +20,7 @@
 //! The cases are AGPL and not vendored: the test is `#[ignore]`d, and fails when
 //! `../shared/conformance` is absent; `.ci/run` runs it with `--include-ignored`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use iamc_grammar::ast::PolicyType;
@@ -28,7 +28,7 @@ use iamc_grammar::PolicySet;
 use iamc_runtime::Request;
 use serde_json::Value as Json;
 
-use iamc_testkit::cases::divergences;
+use iamc_testkit::cases::divergences::{self, Outcome};
 use iamc_testkit::data::{conformance_dir, parse_kind};
 use iamc_testkit::engines;
 
@@ -200,26 +200,21 @@ fn core_engine_cases_agree_except_the_listed_divergences() {
     let ids: BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.len(), cases.len(), "case ids are unique");
     let listed = divergences::of_suite("core-engine");
-    let want_rejected: BTreeSet<String> = listed.rejected.keys().cloned().collect();
-    let want_divergent: BTreeSet<String> = listed.divergent.keys().cloned().collect();
-    let verbose = std::env::var_os("IAMC_CONFORMANCE_VERBOSE").is_some();
     for engine in engines() {
-        let mut rejected = BTreeMap::new();
-        let mut divergent = BTreeMap::new();
-        let mut agreed = 0usize;
+        let mut outcome = Outcome::default();
         for case in &cases {
             let set = match &case.set {
                 Ok(set) => set,
                 Err(e) => {
-                    rejected.insert(case.id.clone(), e.clone());
+                    outcome.rejected.insert(case.id.clone(), e.clone());
                     continue;
                 }
             };
             let got = engine.explain_set(set, &case.request);
             if got.decision.as_str() == case.expect {
-                agreed += 1;
+                outcome.agreed += 1;
             } else {
-                divergent.insert(
+                outcome.divergent.insert(
                     case.id.clone(),
                     format!(
                         "got {} ({}), iam-simulate {}",
@@ -231,37 +226,18 @@ fn core_engine_cases_agree_except_the_listed_divergences() {
             }
         }
         eprintln!(
-            "core-engine, engine {}: {agreed} agree, {} diverge, {} rejected",
+            "core-engine, engine {}: {} agree, {} diverge, {} rejected",
             engine.name(),
-            divergent.len(),
-            rejected.len()
+            outcome.agreed,
+            outcome.divergent.len(),
+            outcome.rejected.len()
         );
-        let got_divergent: BTreeSet<String> = divergent.keys().cloned().collect();
-        let got_rejected: BTreeSet<String> = rejected.keys().cloned().collect();
-        let unexpected: Vec<String> = got_divergent
-            .difference(&want_divergent)
-            .map(|id| format!("{id}: {}", divergent[id]))
-            .collect();
-        let fixed: Vec<&String> = want_divergent.difference(&got_divergent).collect();
-        let new_rejected: Vec<String> = got_rejected
-            .difference(&want_rejected)
-            .map(|id| format!("{id}: {}", rejected[id].lines().next().unwrap_or("")))
-            .collect();
-        let unrejected: Vec<&String> = want_rejected.difference(&got_rejected).collect();
-        if verbose {
-            for id in &unexpected {
-                eprintln!("DIVERGE {id}");
-            }
-            for id in &new_rejected {
-                eprintln!("REJECT {id}");
-            }
-        }
+        let problems = listed.compare(&outcome);
         assert!(
-            unexpected.is_empty() && fixed.is_empty() && new_rejected.is_empty() && unrejected.is_empty(),
-            "engine {}: new divergences:\n{}\nlisted divergences that now agree: {fixed:?}\nnew rejections:\n{}\nlisted rejections now accepted: {unrejected:?}",
+            problems.is_empty(),
+            "engine {}:\n{}",
             engine.name(),
-            unexpected.join("\n"),
-            new_rejected.join("\n"),
+            problems.join("\n")
         );
     }
 }

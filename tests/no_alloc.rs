@@ -65,11 +65,9 @@ fn main() {
         allow()
             .actions(&["s3:Get*", "s3:List*"])
             .not_resources(vec![arn("arn:aws:s3:::secret/*")]),
-        allow()
-            .actions(&["ec2:*"])
-            .resources(vec![arn_with_vars(
-                "arn:aws:ec2:*:*:instance/${aws:username, 'x'}-*",
-            )]),
+        allow().actions(&["ec2:*"]).resources(vec![arn_with_vars(
+            "arn:aws:ec2:*:*:instance/${aws:username, 'x'}-*",
+        )]),
         allow().actions(&["iam:Get*"]).resources(vec![arn("*")]),
         // Confirmed at run time: a restricted `*` (NFA bitset path), a cut floating literal.
         allow().actions(&["ec2:Describe*"]).resources(vec![

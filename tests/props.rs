@@ -106,6 +106,25 @@ fn lower(set: &iamc_grammar::PolicySet) -> Result<iamc_compiler::ir::PolicySet, 
         .map_err(|e| TestCaseError::fail(format!("lowering failed: {e}")))
 }
 
+/// Which engine disagrees on one request, if one does: the IR interpreter's and the compiled
+/// explanation must equal the reference's, and `authorize` give its decision.
+fn disagreement(
+    want: &Explanation,
+    interpreted: &Explanation,
+    got: &Explanation,
+    decision: Decision,
+) -> Option<&'static str> {
+    if interpreted != want {
+        Some("IR interpreter explain differs from the reference")
+    } else if got != want {
+        Some("compiled explain differs from the reference")
+    } else if decision != want.decision {
+        Some("compiled authorize differs from its explain")
+    } else {
+        None
+    }
+}
+
 /// Property 1 for one request; on failure the message is the whole report.
 fn compare(
     case: &Case,
@@ -128,14 +147,8 @@ fn compare(
             decision.as_str()
         ))
     };
-    if interpreted != want {
-        return Err(report("IR interpreter explain differs from the reference"));
-    }
-    if got != want {
-        return Err(report("compiled explain differs from the reference"));
-    }
-    if decision != want.decision {
-        return Err(report("compiled authorize differs from its explain"));
+    if let Some(what) = disagreement(&want, &interpreted, &got, decision) {
+        return Err(report(what));
     }
     if implied(&want) != want.decision {
         return Err(report(
@@ -498,14 +511,8 @@ proptest! {
                     "{what}\n{case:?}\nset: {set:#?}\nrequest:   {}\nreference: {}\nir:        {}\ncompiled:  {} (authorize: {})",
                     request_json(&r), iamc::io::explanation_to_json(&want), iamc::io::explanation_to_json(&interpreted), iamc::io::explanation_to_json(&got), decision.as_str()
                 ));
-                if interpreted != want {
-                    return Err(report("IR interpreter explain differs from the reference"));
-                }
-                if got != want {
-                    return Err(report("compiled explain differs from the reference"));
-                }
-                if decision != want.decision {
-                    return Err(report("compiled authorize differs from its explain"));
+                if let Some(what) = disagreement(&want, &interpreted, &got, decision) {
+                    return Err(report(what));
                 }
                 if std::env::var_os("IAMC_PROPS_STATS").is_some() {
                     eprintln!("STAT {}", want.reason.message());

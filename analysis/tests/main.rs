@@ -1,7 +1,8 @@
 //! iamc-analysis's integration tests, one binary: the check table, the real corpus, the
 //! renderers, and Access Analyzer's recorded ValidatePolicy answers.
-// Clippy's `allow-*-in-tests` settings (clippy.toml) reach `#[test]` functions, not the helper
-// functions of these modules: one allow for the whole test binary.
+// One allow for the test binary: clippy.toml lets `#[test]` functions unwrap and index, but the
+// helpers of these modules (the check table's general rules, the corpus walk) are not tests to
+// clippy.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,7 +1,6 @@
 //! Known facts of the data, the lookups' case rules, the loader's errors, and properties tying
 //! the automata answers to direct computations.
 
-
 use proptest::prelude::*;
 
 use crate::*;

@@ -6,7 +6,9 @@
 use iamc_format::container::{header_len, offset, MAX_SECTIONS};
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// The section count and header length of a container, when the count field is readable and
@@ -68,8 +70,8 @@ mod tests {
     #[test]
     fn forging_a_sealed_artifact_changes_nothing() {
         let set = iamc_grammar::PolicySet::default();
-        let bytes = iamc_compiler::compile_set(&set, &iamc_compiler::Config::default())
-            .unwrap_or_default();
+        let bytes =
+            iamc_compiler::compile_set(&set, &iamc_compiler::Config::default()).unwrap_or_default();
         let mut forged = bytes.clone();
         forge_checksums(&mut forged);
         assert!(!bytes.is_empty());

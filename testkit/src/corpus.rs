@@ -53,9 +53,7 @@ fn glob_instance(text: &str, rng: &mut Tape<'_>, out: &mut String) {
 /// A request action matching (most of the time) `p`.
 fn action_instance(p: &ast::ActionPattern, rng: &mut Tape<'_>) -> String {
     match p {
-        ast::ActionPattern::Any => {
-            rng.pick_str(&["s3:GetObject", "ecs:RunTask", "iam:PassRole"])
-        }
+        ast::ActionPattern::Any => rng.pick_str(&["s3:GetObject", "ecs:RunTask", "iam:PassRole"]),
         ast::ActionPattern::Service { service, name } => {
             let mut n = String::new();
             glob_instance(name, rng, &mut n);

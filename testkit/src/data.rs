@@ -51,10 +51,12 @@ pub fn conformance_dir() -> PathBuf {
 /// # Panics
 /// When `dir` cannot be read.
 pub fn load_dir(dir: &Path) -> Vec<(String, String)> {
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()));
     let mut paths: Vec<PathBuf> = entries
-        .map(|e| e.unwrap_or_else(|e| panic!("`{}`: {e}", dir.display())).path())
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()))
+                .path()
+        })
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
@@ -72,13 +74,33 @@ pub fn load_dir(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every `.json` file below `dir`, at any depth, sorted by path.
+///
+/// # Panics
+/// When a directory cannot be read.
+pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).unwrap_or_else(|e| panic!("`{}`: {e}", d.display()));
+        for p in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The subdirectories of `dir`, sorted.
 ///
 /// # Panics
 /// When `dir` cannot be read.
 pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()));
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())

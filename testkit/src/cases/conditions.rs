@@ -89,11 +89,7 @@ pub fn request_with(context: &str) -> Request {
 pub fn policies(version: ast::Version, conditions: Vec<ast::ConditionClause>) -> [ast::Policy; 2] {
     [
         policy("row", version, vec![allow().conditions(conditions.clone())]),
-        policy(
-            "row",
-            version,
-            vec![deny().conditions(conditions), allow()],
-        ),
+        policy("row", version, vec![deny().conditions(conditions), allow()]),
     ]
 }
 

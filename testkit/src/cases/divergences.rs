@@ -49,15 +49,55 @@ pub fn of_suite(suite: &str) -> Divergences {
                 continue;
             }
             let reason = file.reasons.get(&e.reason).unwrap_or_else(|| {
-                panic!("divergences.toml: `{}` names the unknown reason `{}`", e.id, e.reason)
+                panic!(
+                    "divergences.toml: `{}` names the unknown reason `{}`",
+                    e.id, e.reason
+                )
             });
             let before = out.insert(e.id.clone(), reason.clone());
-            assert!(before.is_none(), "divergences.toml: `{}` is listed twice", e.id);
+            assert!(
+                before.is_none(),
+                "divergences.toml: `{}` is listed twice",
+                e.id
+            );
         }
         out
     };
     Divergences {
         divergent: select(&file.divergent),
         rejected: select(&file.rejected),
+    }
+}
+
+/// What one engine did on a suite: the cases it disagreed on and the cases whose policies it
+/// refused, each with a line saying how.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Cases that agreed with iam-simulate.
+    pub agreed: usize,
+    /// Case id → what the engine decided and what iam-simulate expects.
+    pub divergent: BTreeMap<String, String>,
+    /// Case id → why a policy was refused.
+    pub rejected: BTreeMap<String, String>,
+}
+
+impl Divergences {
+    /// Where `outcome` differs from the listed cases: new divergences, listed ones that now
+    /// agree, new rejections, listed rejections now accepted; empty when it matches exactly.
+    pub fn compare(&self, outcome: &Outcome) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut differ =
+            |what: &str, got: &BTreeMap<String, String>, want: &BTreeMap<String, String>| {
+                for (id, how) in got.iter().filter(|(id, _)| !want.contains_key(*id)) {
+                    let first = how.lines().next().unwrap_or_default();
+                    problems.push(format!("new {what}: {id}: {first}"));
+                }
+                for id in want.keys().filter(|id| !got.contains_key(*id)) {
+                    problems.push(format!("listed {what} no longer seen: {id}"));
+                }
+            };
+        differ("divergence", &outcome.divergent, &self.divergent);
+        differ("rejection", &outcome.rejected, &self.rejected);
+        problems
     }
 }

@@ -1,7 +1,6 @@
 //! The alphabets of the generators: tiny on purpose, so that patterns, keys and values
 //! collide and most requests hit some statement.
 
-
 pub const SERVICES: &[&str] = &["ecs", "ECS", "Ecs", "s3", "S3", "iam"];
 pub const ACTION_LITS: &[&str] = &["Get", "get", "GET", "Obj", "obj", "a", "A", "é", "É"];
 pub const ACTION_ODD_LITS: &[&str] = &[" ", ",", "-"];

@@ -159,7 +159,9 @@ pub fn arn_frags(fields: &[Vec<Frag>]) -> Vec<Frag> {
 }
 
 fn clause(t: &mut Tape<'_>, s: &Settings) -> GenClause {
-    let base = *t.pick(&BaseOperator::ALL).unwrap_or(&BaseOperator::StringEquals);
+    let base = *t
+        .pick(&BaseOperator::ALL)
+        .unwrap_or(&BaseOperator::StringEquals);
     let qualifier = match t.weighted(&[6, 1, 1]) {
         0 => None,
         1 => Some(Qualifier::ForAllValues),

@@ -167,11 +167,7 @@ fn context(t: &mut Tape<'_>, keys: &[String], values: &[String], req: &mut Reque
 pub fn pooled_request(t: &mut Tape<'_>, pools: &Pools) -> Request {
     let action = match t.pick(&pools.actions) {
         Some(a) if !t.one_in(10) => instantiate(t, a),
-        _ => format!(
-            "{}:{}",
-            t.pick_str(SERVICES),
-            concat(t, ACTION_FRAGS, 3)
-        ),
+        _ => format!("{}:{}", t.pick_str(SERVICES), concat(t, ACTION_FRAGS, 3)),
     };
     let action = flip_case(t, &action);
     let resource = match t.below(8) {

@@ -149,4 +149,3 @@ pub fn render_policy(p: &GenPolicy) -> String {
         format!("{{{}}}", members.join(sep))
     }
 }
-

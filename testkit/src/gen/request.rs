@@ -5,8 +5,8 @@ use iamc_grammar::ast::BaseOperator;
 use iamc_runtime::{Context, Request, Scalar, Value};
 
 use super::alphabet::*;
-use super::render::frags_text;
 use super::model::*;
+use super::render::frags_text;
 use super::Settings;
 use crate::json::is_json_number;
 use crate::tape::Tape;
@@ -201,7 +201,11 @@ fn instantiate(
             // Mostly exactly one character; sometimes none or two (a near miss that tells
             // `?` from `*`).
             Frag::Quest if glob => {
-                let n = if tape.chance(10) { 2 * tape.below(2) } else { 1 };
+                let n = if tape.chance(10) {
+                    2 * tape.below(2)
+                } else {
+                    1
+                };
                 for _ in 0..n {
                     out.push_str(&tape.pick_str(one));
                 }
