@@ -165,21 +165,8 @@ fn adapt(file: &str, case: &Json) -> Case {
 }
 
 fn load_cases(dir: &Path) -> Vec<Case> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
     let mut cases = Vec::new();
-    for f in files {
+    for f in iamc_testkit::data::json_files(dir) {
         let rel = f
             .strip_prefix(dir)
             .unwrap()

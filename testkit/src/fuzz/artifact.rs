@@ -91,7 +91,7 @@ fn apply_edits(bytes: &mut Vec<u8>, payload: &[u8], skip: usize) {
 /// `load_artifact`: the first byte picks a mode, the rest is the payload.
 /// - 0: a real header (of the small artifact: label, version, section table) followed by the
 ///   payload, checksums forged ([`forge_checksums`]);
-/// - 1: the small artifact edited by the payload ([`apply_edits`]), checksums left alone: if it
+/// - 1: the small artifact edited by the payload (`apply_edits`), checksums left alone: if it
 ///   loads anyway, it must decide 64 probe requests exactly like the original (every byte is
 ///   covered by a checksum or must be zero);
 /// - 2: the payload itself (the seed corpus holds whole artifacts for libFuzzer to mutate);

@@ -7,7 +7,7 @@ use super::render::{frags_text, resource_text};
 use iamc_grammar::ast;
 use iamc_grammar::Span;
 
-use crate::builder::sp;
+use crate::builder::{allow, deny, sp};
 
 /// Template segments with empty texts dropped and adjacent texts merged (the grammar may
 /// cut text differently; this is the comparable form).
@@ -45,82 +45,75 @@ pub fn template(frags: &[Frag], substitutes: bool) -> ast::Template {
     }
 }
 
+/// The actions of a statement, as the grammar reads them.
+fn action_block(s: &GenStatement) -> ast::ActionBlock {
+    let patterns = s.actions.iter().map(|a| match a {
+        GenAction::Any => ast::ActionPattern::Any,
+        GenAction::Svc { service, name } => ast::ActionPattern::Service {
+            service: service.clone(),
+            name: frags_text(name),
+        },
+    });
+    ast::ActionBlock {
+        negated: s.not_action,
+        patterns: patterns.map(sp).collect(),
+        span: Span::new(0, 0),
+    }
+}
+
+/// The resources of a statement of a policy that substitutes variables or not.
+fn resource_block(s: &GenStatement, subst: bool) -> ast::ResourceBlock {
+    let patterns = s.resources.iter().map(|r| match r {
+        GenResource::Any => ast::ResourcePattern::Any,
+        GenResource::Arn { fields } => ast::ResourcePattern::Arn {
+            raw: resource_text(r),
+            template: template(&arn_frags(fields), subst),
+        },
+    });
+    ast::ResourceBlock {
+        negated: s.not_resource,
+        patterns: patterns.map(sp).collect(),
+        span: Span::new(0, 0),
+    }
+}
+
+/// One condition block entry (operator and keys).
+fn clause(c: &GenClause, subst: bool) -> ast::ConditionClause {
+    let operator = ast::Operator {
+        qualifier: c.qualifier.map(|q| match q {
+            Qualifier::ForAllValues => ast::SetQualifier::ForAllValues,
+            Qualifier::ForAnyValue => ast::SetQualifier::ForAnyValue,
+        }),
+        base: c.base,
+        if_exists: c.if_exists,
+    };
+    let vars = subst && c.base.admits_variables();
+    let keys = c.keys.iter().map(|k| ast::ConditionKey {
+        key: sp(k.key.clone()),
+        values: k.values.iter().map(|v| sp(value(v, vars))).collect(),
+    });
+    ast::ConditionClause {
+        operator: sp(operator),
+        keys: keys.collect(),
+    }
+}
+
+/// The AST of a generated policy named `name`.
 pub fn policy(g: &GenPolicy, name: &str) -> ast::Policy {
     let subst = g.version.substitutes();
     let statements = g
         .statements
         .iter()
         .enumerate()
-        .map(|(index, s)| ast::Statement {
-            index,
-            sid: s.sid.clone().map(sp),
-            effect: sp(if s.deny {
-                ast::Effect::Deny
-            } else {
-                ast::Effect::Allow
-            }),
-            principal: None,
-            action: ast::ActionBlock {
-                negated: s.not_action,
-                patterns: s
-                    .actions
-                    .iter()
-                    .map(|a| {
-                        sp(match a {
-                            GenAction::Any => ast::ActionPattern::Any,
-                            GenAction::Svc { service, name } => ast::ActionPattern::Service {
-                                service: service.clone(),
-                                name: frags_text(name),
-                            },
-                        })
-                    })
-                    .collect(),
-                span: Span::new(0, 0),
-            },
-            resource: Some(ast::ResourceBlock {
-                negated: s.not_resource,
-                patterns: s
-                    .resources
-                    .iter()
-                    .map(|r| {
-                        sp(match r {
-                            GenResource::Any => ast::ResourcePattern::Any,
-                            GenResource::Arn { fields } => ast::ResourcePattern::Arn {
-                                raw: resource_text(r),
-                                template: template(&arn_frags(fields), subst),
-                            },
-                        })
-                    })
-                    .collect(),
-                span: Span::new(0, 0),
-            }),
-            conditions: s
-                .conditions
-                .iter()
-                .map(|c| ast::ConditionClause {
-                    operator: sp(ast::Operator {
-                        qualifier: c.qualifier.map(|q| match q {
-                            Qualifier::ForAllValues => ast::SetQualifier::ForAllValues,
-                            Qualifier::ForAnyValue => ast::SetQualifier::ForAnyValue,
-                        }),
-                        base: c.base,
-                        if_exists: c.if_exists,
-                    }),
-                    keys: c
-                        .keys
-                        .iter()
-                        .map(|k| ast::ConditionKey {
-                            key: sp(k.key.clone()),
-                            values: k
-                                .values
-                                .iter()
-                                .map(|v| sp(value(v, subst && c.base.admits_variables())))
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            span: Span::new(0, 0),
+        .map(|(index, s)| {
+            let effect = if s.deny { deny() } else { allow() };
+            let conditions = s.conditions.iter().map(|c| clause(c, subst)).collect();
+            let mut st = effect.conditions(conditions).build();
+            st.index = index;
+            st.sid = s.sid.clone().map(sp);
+            st.action = action_block(s);
+            st.resource = Some(resource_block(s, subst));
+            st
         })
         .collect();
     ast::Policy {
