@@ -33,7 +33,9 @@ use iamc_grammar::SourceFile;
 use iamc_runtime::diagnosis::{FailedCondition, Span};
 use iamc_runtime::{Diagnosis, MatchedStatement, Scalar, Value};
 
-use crate::io::write_json_string;
+use iamc_grammar::json::write_array;
+
+use crate::io::{write_json_string, write_statement};
 use crate::sources::ExtractedPolicy;
 
 /// A place in a file: 1-based line and column (in characters).
@@ -152,49 +154,12 @@ fn write_value(out: &mut String, v: Option<&Value>) {
     match v {
         None => out.push_str("null"),
         Some(Value::Single(s)) => scalar(out, s),
-        Some(Value::Multi(list)) => {
-            out.push('[');
-            for (i, s) in list.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                scalar(out, s);
-            }
-            out.push(']');
-        }
+        Some(Value::Multi(list)) => write_array(out, list, scalar),
     }
 }
 
 fn write_strings(out: &mut String, list: &[String]) {
-    out.push('[');
-    for (i, s) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_json_string(out, s);
-    }
-    out.push(']');
-}
-
-/// The statement fields of the decision line (`policy`, `index`, `sid`, `effect`, `type`,
-/// `level`), without braces.
-fn write_statement(out: &mut String, s: &MatchedStatement) {
-    out.push_str("\"policy\":");
-    write_json_string(out, &s.policy);
-    let _ = write!(out, ",\"index\":{},\"sid\":", s.index);
-    match &s.sid {
-        Some(sid) => write_json_string(out, sid),
-        None => out.push_str("null"),
-    }
-    let _ = write!(
-        out,
-        ",\"effect\":\"{}\",\"type\":\"{}\"",
-        s.effect.as_str(),
-        s.policy_type.as_str()
-    );
-    if s.policy_type.is_org() {
-        let _ = write!(out, ",\"level\":{}", s.level);
-    }
+    write_array(out, list, |out, s| write_json_string(out, s));
 }
 
 fn write_failed(out: &mut String, f: &FailedCondition, policy: &str, at: &dyn Locate) {
@@ -220,41 +185,35 @@ fn write_failed(out: &mut String, f: &FailedCondition, policy: &str, at: &dyn Lo
 pub fn diagnosis_to_json(d: &Diagnosis, at: &dyn Locate) -> String {
     let e = &d.explanation;
     let mut out = String::with_capacity(256);
-    out.push_str("{\"decision\":\"");
-    out.push_str(e.decision.as_str());
-    out.push_str("\",\"statements\":[");
-    for (i, s) in e.statements.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    let _ = write!(
+        out,
+        "{{\"decision\":\"{}\",\"statements\":",
+        e.decision.as_str()
+    );
+    let mut spans = d.statement_spans.iter();
+    write_array(&mut out, &e.statements, |out, s| {
         out.push('{');
-        write_statement(&mut out, s);
+        write_statement(out, s);
         out.push(',');
-        let span = d.statement_spans.get(i).copied().unwrap_or_default();
-        write_at(&mut out, at, &s.policy, span);
+        let span = spans.next().copied().unwrap_or_default();
+        write_at(out, at, &s.policy, span);
         out.push('}');
-    }
-    out.push_str("],\"reason\":");
+    });
+    out.push_str(",\"reason\":");
     write_json_string(&mut out, &e.reason.message());
-    out.push_str(",\"near_misses\":[");
-    for (i, m) in d.near_misses.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    out.push_str(",\"near_misses\":");
+    write_array(&mut out, &d.near_misses, |out, m| {
         out.push('{');
-        write_statement(&mut out, &m.statement);
+        write_statement(out, &m.statement);
         out.push(',');
-        write_at(&mut out, at, &m.statement.policy, m.span);
-        out.push_str(",\"failed\":[");
-        for (j, f) in m.failed.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            write_failed(&mut out, f, &m.statement.policy, at);
-        }
-        out.push_str("]}");
-    }
-    out.push_str("],\"missing_context_values\":");
+        write_at(out, at, &m.statement.policy, m.span);
+        out.push_str(",\"failed\":");
+        write_array(out, &m.failed, |out, f| {
+            write_failed(out, f, &m.statement.policy, at);
+        });
+        out.push('}');
+    });
+    out.push_str(",\"missing_context_values\":");
     write_strings(&mut out, &d.missing_context_values);
     out.push('}');
     out

@@ -21,10 +21,11 @@
 //! ```
 
 use std::fmt;
+use std::fmt::Write as _;
 
-use iamc_grammar::json::{Json, Member, Node};
+use iamc_grammar::json::{write_array, Json, Member, Node};
 use iamc_grammar::{SourceFile, Span};
-use iamc_runtime::{Context, Explanation, Request, Scalar, Value};
+use iamc_runtime::{Context, Explanation, MatchedStatement, Request, Scalar, Value};
 
 /// Largest request text accepted, in bytes (one JSON Lines line, or one `--request` file).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
@@ -596,30 +597,15 @@ fn scalar(node: &Node) -> Option<Scalar> {
     }
 }
 
-/// Appends `s` as a JSON string literal.
+/// Appends `s` as a JSON string literal (the workspace's one writer,
+/// [`iamc_grammar::json::write_string`]).
 ///
 /// ```
 /// let mut out = String::new();
 /// iamc::io::write_json_string(&mut out, "a\"b\n");
 /// assert_eq!(out, r#""a\"b\n""#);
 /// ```
-pub fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+pub use iamc_grammar::json::write_string as write_json_string;
 
 /// The decision line of `spec/io.md`, extended with each statement's policy `type` (and
 /// `level` for SCPs and RCPs) and the decision's `reason`:
@@ -636,37 +622,41 @@ pub fn write_json_string(out: &mut String, s: &str) {
 /// ```
 pub fn explanation_to_json(e: &Explanation) -> String {
     let mut out = String::with_capacity(64 + 80 * e.statements.len());
-    out.push_str("{\"decision\":\"");
-    out.push_str(e.decision.as_str());
-    out.push_str("\",\"statements\":[");
-    for (i, s) in e.statements.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"policy\":");
-        write_json_string(&mut out, &s.policy);
-        out.push_str(",\"index\":");
-        out.push_str(&s.index.to_string());
-        out.push_str(",\"sid\":");
-        match &s.sid {
-            Some(sid) => write_json_string(&mut out, sid),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"effect\":\"");
-        out.push_str(s.effect.as_str());
-        out.push_str("\",\"type\":\"");
-        out.push_str(s.policy_type.as_str());
-        out.push('"');
-        if s.policy_type.is_org() {
-            out.push_str(",\"level\":");
-            out.push_str(&s.level.to_string());
-        }
+    let _ = write!(
+        out,
+        "{{\"decision\":\"{}\",\"statements\":",
+        e.decision.as_str()
+    );
+    write_array(&mut out, &e.statements, |out, s| {
+        out.push('{');
+        write_statement(out, s);
         out.push('}');
-    }
-    out.push_str("],\"reason\":");
+    });
+    out.push_str(",\"reason\":");
     write_json_string(&mut out, &e.reason.message());
     out.push('}');
     out
+}
+
+/// The fields of one statement of a decision line (`policy`, `index`, `sid`, `effect`, `type`,
+/// and `level` for SCPs and RCPs), without braces: shared by `iamc eval` and its `--explain`.
+pub(crate) fn write_statement(out: &mut String, s: &MatchedStatement) {
+    out.push_str("\"policy\":");
+    write_json_string(out, &s.policy);
+    let _ = write!(out, ",\"index\":{},\"sid\":", s.index);
+    match &s.sid {
+        Some(sid) => write_json_string(out, sid),
+        None => out.push_str("null"),
+    }
+    let _ = write!(
+        out,
+        ",\"effect\":\"{}\",\"type\":\"{}\"",
+        s.effect.as_str(),
+        s.policy_type.as_str()
+    );
+    if s.policy_type.is_org() {
+        let _ = write!(out, ",\"level\":{}", s.level);
+    }
 }
 
 /// The line `iamc eval` prints for a request it could not read: `{"error":"MESSAGE"}`.

@@ -197,7 +197,7 @@ fn single_statement(
     doc.push('"');
     doc.push_str(element);
     doc.push_str("\":");
-    json_string(&mut doc, pattern);
+    iamc_grammar::json::write_string(&mut doc, pattern);
     if element != "Action" {
         doc.push_str(",\"Action\":\"*\"");
     }
@@ -212,23 +212,6 @@ fn single_statement(
             let messages: Vec<&str> = diags.errors().map(|d| d.message()).collect();
             CompileError::pattern(pattern, messages.join("; "))
         })
-}
-
-/// Appends `s` as a JSON string literal.
-fn json_string(out: &mut String, s: &str) {
-    use std::fmt::Write as _;
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

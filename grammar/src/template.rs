@@ -1,8 +1,8 @@
 //! Policy-variable syntax (spec 6): `${key}`, `${key, 'default'}`, `${*}`, `${?}`, `${$}`.
 
 use crate::ast::{Segment, Template};
+use crate::diag::clip;
 use crate::diag::IssueCode;
-use crate::lexer::clip;
 
 /// A malformed variable: Access Analyzer's code for it and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,9 +16,9 @@ mod statement;
 pub use conditions::{operator_suggestion, parse_operator, OperatorError};
 
 use crate::ast::{self, PolicyType, Version};
+use crate::diag::clip;
 use crate::diag::{path_to, suggest, Diagnostic, IssueCode, Severity};
 use crate::json::{Json, Member, Node};
-use crate::lexer::clip;
 use crate::span::{SourceFile, Span};
 use crate::template;
 

@@ -3,6 +3,9 @@
 
 use std::fmt::Write as _;
 
+// Python's `json.dumps(ensure_ascii=False)` escapes strings as this writer does.
+use iamc_grammar::json::write_string;
+
 /// A JSON value of the response, members in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum J {
@@ -15,27 +18,6 @@ pub(crate) enum J {
     Map(Vec<(String, J)>),
 }
 
-/// A string as Python's `json.dumps(ensure_ascii=False)` writes it.
-fn string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 fn indent(out: &mut String, level: usize) {
     out.push('\n');
     for _ in 0..level {
@@ -46,7 +28,7 @@ fn indent(out: &mut String, level: usize) {
 /// Writes `v` at nesting `level` (4 spaces per level, `": "` between key and value).
 pub(crate) fn write(out: &mut String, v: &J, level: usize) {
     match v {
-        J::Str(s) => string(out, s),
+        J::Str(s) => write_string(out, s),
         J::Num(n) => {
             let _ = write!(out, "{n}");
         }
@@ -86,7 +68,7 @@ fn object(out: &mut String, members: &[(&str, &J)], level: usize) {
             out.push(',');
         }
         indent(out, level + 1);
-        string(out, k);
+        write_string(out, k);
         out.push_str(": ");
         write(out, v, level + 1);
     }

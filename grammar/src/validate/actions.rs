@@ -2,9 +2,9 @@
 
 use super::Validator;
 use crate::ast::{ActionBlock, ActionPattern, Spanned};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::Member;
-use crate::lexer::clip;
 use crate::span::Span;
 
 impl Validator<'_> {

@@ -7,9 +7,9 @@ use crate::ast::{
     BaseOperator, ConditionClause, ConditionKey, ConditionValue, Operator, SetQualifier, Spanned,
     ValueKind, Version,
 };
+use crate::diag::clip;
 use crate::diag::{suggest, IssueCode};
 use crate::json::{Json, Member, Node};
-use crate::lexer::clip;
 use crate::span::Span;
 use crate::template;
 use crate::values;

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use super::{Validator, TOP_LEVEL};
 use crate::ast::{self, PolicyType, Spanned, Statement, Version};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::{Json, Node};
-use crate::lexer::clip;
 
 impl Validator<'_> {
     /// Reports every repeated member name of every object in the tree. Iterative: no recursion.

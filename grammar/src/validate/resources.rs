@@ -3,9 +3,9 @@
 
 use super::{identity_like, Validator};
 use crate::ast::{PolicyType, ResourceBlock, ResourcePattern, Segment, Spanned, Version};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::Member;
-use crate::lexer::clip;
 use crate::span::Span;
 use crate::template;
 

@@ -2,9 +2,9 @@
 
 use super::{Validator, STATEMENT};
 use crate::ast::{Effect, PolicyType, Spanned, Statement};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::{Json, Member, Node};
-use crate::lexer::clip;
 
 use super::did_you_mean;
 
