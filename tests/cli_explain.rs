@@ -1,31 +1,9 @@
 //! The commands of issue 14's explanations: `iamc eval --explain`, `iamc simulate` and
 //! `iamc test`, run as a user runs them (the built binary, its streams and exit status).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use iamc_testkit::assert_contains;
 
-fn iamc(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iamc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::cli::{iamc, stderr, stdout};
 
 const ECS: [&str; 2] = [
     "examples/policies/ecs-dev.json",
@@ -48,28 +26,27 @@ fn cli_eval_explain_names_the_failed_condition_with_its_place() {
             ],
             Some(req),
         );
-        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert_eq!(
-            out(&o).trim_end(),
+            stdout(&o).trim_end(),
             r#"{"decision":"ImplicitDeny","statements":[],"reason":"implicitly denied: no identity-based or resource-based policy allows the request","near_misses":[{"policy":"examples/policies/ecs-dev.json","index":0,"sid":"RunWebOnDev","effect":"Allow","type":"identity","at":{"file":"examples/policies/ecs-dev.json","line":4,"column":5},"failed":[{"operator":"ArnEquals","key":"ecs:cluster","values":["arn:aws:ecs:us-east-1:111122223333:cluster/dev"],"request":"arn:aws:ecs:us-east-1:111122223333:cluster/prod","failure":"no-match","message":"`arn:aws:ecs:us-east-1:111122223333:cluster/prod` matches none of them","at":{"file":"examples/policies/ecs-dev.json","line":10,"column":23}}]}],"missing_context_values":["aws:MultiFactorAuthPresent"]}"#
         );
     }
     // Without --explain the line is unchanged.
     let o = iamc(&["eval", "--policy", ECS[0], ECS[1]], Some(req));
-    assert!(!out(&o).contains("near_misses"));
+    assert!(!stdout(&o).contains("near_misses"));
     // With an artifact, places are byte offsets.
     let dir = std::env::temp_dir().join(format!("iamc-cli-explain-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let art = dir.join("ecs.iamc");
     let art = art.to_str().unwrap();
     let o = iamc(&["compile", ECS[0], ECS[1], "-o", art], None);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = iamc(&["eval", "--artifact", art, "--explain"], Some(req));
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(
-        out(&o).contains(r#""key":"ecs:cluster","values":["arn:aws:ecs:us-east-1:111122223333:cluster/dev"],"request":"arn:aws:ecs:us-east-1:111122223333:cluster/prod","failure":"no-match","message":"`arn:aws:ecs:us-east-1:111122223333:cluster/prod` matches none of them","at":{"offset":257}"#),
-        "{}",
-        out(&o)
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        r#""key":"ecs:cluster","values":["arn:aws:ecs:us-east-1:111122223333:cluster/dev"],"request":"arn:aws:ecs:us-east-1:111122223333:cluster/prod","failure":"no-match","message":"`arn:aws:ecs:us-east-1:111122223333:cluster/prod` matches none of them","at":{"offset":257}"#,
     );
     std::fs::remove_dir_all(&dir).unwrap();
     // A policy read from a CloudFormation template: places in the template.
@@ -88,11 +65,10 @@ fn cli_eval_explain_names_the_failed_condition_with_its_place() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(
-        out(&o).contains(r#""key":"aws:RequestedRegion","values":["us-east-1"],"request":"eu-west-1","failure":"no-match","message":"`eu-west-1` matches none of them","at":{"file":"examples/templates/stack.yaml","line":32,"column":34}"#),
-        "{}",
-        out(&o)
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        r#""key":"aws:RequestedRegion","values":["us-east-1"],"request":"eu-west-1","failure":"no-match","message":"`eu-west-1` matches none of them","at":{"file":"examples/templates/stack.yaml","line":32,"column":34}"#,
     );
 }
 
@@ -105,9 +81,9 @@ fn cli_simulate_prints_the_aws_answer_and_warns() {
   "MaxItems": 100
 }"#;
     let o = iamc(&["simulate", "--cli-input-json", "-"], Some(input));
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
-        out(&o),
+        stdout(&o),
         r#"{
     "EvaluationResults": [
         {
@@ -135,7 +111,7 @@ fn cli_simulate_prints_the_aws_answer_and_warns() {
 "#
     );
     assert_eq!(
-        err(&o),
+        stderr(&o),
         "<stdin>:5:3: warning: `MaxItems` is ignored: iamc returns every result at once\n"
     );
     let o = iamc(
@@ -144,13 +120,13 @@ fn cli_simulate_prints_the_aws_answer_and_warns() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o).starts_with("iamc: error: InvalidInput: <stdin>:1:58: unknown parameter `Foo`"),
+        stderr(&o).starts_with("iamc: error: InvalidInput: <stdin>:1:58: unknown parameter `Foo`"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
     let o = iamc(&["simulate"], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("--cli-input-json"), "{}", err(&o));
+    assert_contains(&stderr(&o), "--cli-input-json");
 }
 
 #[test]
@@ -166,8 +142,8 @@ fn cli_test_runs_files_with_coverage_and_junit() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
-    assert!(out(&o).contains("examples/tests/ecs.yaml: 8 cases, 8 passed, 0 failed\n"));
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("examples/tests/ecs.yaml: 8 cases, 8 passed, 0 failed\n"));
     let dir = std::env::temp_dir().join(format!("iamc-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
@@ -189,18 +165,11 @@ fn cli_test_runs_files_with_coverage_and_junit() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
-    assert!(out(&o).contains("  FAIL  delete ("), "{}", out(&o));
-    assert!(
-        out(&o).contains("expected Allow, got ImplicitDeny"),
-        "{}",
-        out(&o)
-    );
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert_contains(&stdout(&o), "  FAIL  delete (");
+    assert_contains(&stdout(&o), "expected Allow, got ImplicitDeny");
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert!(
-        xml.contains("tests=\"1\" failures=\"1\" errors=\"0\""),
-        "{xml}"
-    );
+    assert_contains(&xml, "tests=\"1\" failures=\"1\" errors=\"0\"");
     // Coverage below the bar: status 1 even when every case passes.
     let o = iamc(
         &["test", "examples/tests/ecs.yaml", "--min-coverage", "101"],
@@ -223,21 +192,13 @@ fn cli_test_runs_files_with_coverage_and_junit() {
         &["test", partial.to_str().unwrap(), "--min-coverage", "50"],
         None,
     );
-    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
-    assert!(
-        out(&o).contains("coverage 33.3% is below --min-coverage 50%"),
-        "{}",
-        out(&o)
-    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_contains(&stdout(&o), "coverage 33.3% is below --min-coverage 50%");
     // A file that cannot be run: status 2, the error at its place.
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, "policies: {identity: nope.json}\ncases: []\n").unwrap();
     let o = iamc(&["test", bad.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        err(&o).contains("bad.yaml:1:22: error: cannot read `nope.json`"),
-        "{}",
-        err(&o)
-    );
+    assert_contains(&stderr(&o), "bad.yaml:1:22: error: cannot read `nope.json`");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -10,6 +10,7 @@ use iamc_grammar::ast::{self, PolicyType as K};
 use iamc_grammar::SourceFile;
 use iamc_runtime::diagnosis::{Failure, Outcome};
 use iamc_runtime::{Artifact, Diagnosis, Request, Scalar, Value};
+use iamc_testkit::assert_contains;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestRunner};
@@ -360,23 +361,23 @@ fn explain_reports_every_failed_clause_as_written_with_its_place() {
     let mut texts = iamc::explain::Texts::new();
     texts.add_file(src);
     let line = iamc::explain::diagnosis_to_json(&d, &texts);
-    assert!(
-        line.contains(r#""operator":"StringEquals","key":"aws:PrincipalTag/team","values":["web","ops"],"request":"dev","failure":"no-match","message":"`dev` matches none of them","at":{"file":"p0.json","line":4,"column":33}"#),
-        "{line}"
+    assert_contains(
+        &line,
+        r#""operator":"StringEquals","key":"aws:PrincipalTag/team","values":["web","ops"],"request":"dev","failure":"no-match","message":"`dev` matches none of them","at":{"file":"p0.json","line":4,"column":33}"#,
     );
-    assert!(line.contains(r#""sid":"Read","effect":"Allow","type":"identity","at":{"file":"p0.json","line":3,"column":3}"#), "{line}");
+    assert_contains(
+        &line,
+        r#""sid":"Read","effect":"Allow","type":"identity","at":{"file":"p0.json","line":3,"column":3}"#,
+    );
     let text_out = iamc::explain::diagnosis_to_text(&d, &texts);
-    assert!(
-        text_out.contains("  closest: p0.json:3:3: Allow statement 1 `Read` (identity)\n"),
-        "{text_out}"
+    assert_contains(
+        &text_out,
+        "  closest: p0.json:3:3: Allow statement 1 `Read` (identity)\n",
     );
-    assert!(text_out.contains("    p0.json:5:51: ForAnyValue:StringLikeIfExists `aws:TagKeys` [\"env*\"], request null: the request has no value for the key\n"), "{text_out}");
+    assert_contains(&text_out, "    p0.json:5:51: ForAnyValue:StringLikeIfExists `aws:TagKeys` [\"env*\"], request null: the request has no value for the key\n");
     // Without the texts (an artifact alone): byte offsets.
     let bare = iamc::explain::diagnosis_to_json(&d, &iamc::explain::NoTexts);
-    assert!(
-        bare.contains(&format!("\"at\":{{\"offset\":{}}}", key.span.start)),
-        "{bare}"
-    );
+    assert_contains(&bare, &format!("\"at\":{{\"offset\":{}}}", key.span.start));
 }
 
 #[test]

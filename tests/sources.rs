@@ -3,6 +3,7 @@
 //! in the template; intrinsic functions resolved or reported; hostile input refused at its
 //! place.
 
+use iamc_testkit::assert_contains;
 use std::path::Path;
 
 use iamc::sources::{self, ExtractedPolicy, Format, Options, Source};
@@ -108,9 +109,9 @@ fn cloudformation_yaml_every_resource_type() {
     );
     // The rendering shows the template's line with carets under the value.
     let first = s.check(&Limits::default())[0].to_string();
-    assert!(
-        first.contains("30 |           - Effect: allow\n   |                     ^^^^^\n"),
-        "{first}"
+    assert_contains(
+        &first,
+        "30 |           - Effect: allow\n   |                     ^^^^^\n",
     );
 }
 
@@ -515,7 +516,7 @@ fn intrinsic_functions_in_detail() {
     let text = yaml_policy(doc).replace("Resources:", "Parameters:\n  Svc: {Type: String, Default: s3}\n  Prefix: {Type: String}\nResources:\n  Bucket: {Type: AWS::S3::Bucket}");
     let s = read_text(&text).unwrap();
     let p = &s.policies()[0];
-    assert!(p.text().contains(r#""Action":"s3:Get*""#), "{}", p.text());
+    assert_contains(&p.text(), r#""Action":"s3:Get*""#);
     assert_eq!(
         p.text(),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":["arn:aws:s3:::*/literal","arn:aws:s3:::*","arn:aws:iam::*:user/*","*x","*","*","*","${Literal}"]}]}"#
@@ -610,12 +611,9 @@ fn yaml_scalars_are_never_retyped() {
             StringEquals: {k1: no, k2: 01, k3: 0x1F, k4: on, k5: True, k6: 1.5e3, k7: ~, k8: '1', k9: 1_000}
 ";
     let s = read_text(&yaml_policy(doc)).unwrap();
-    assert!(
-        s.policies()[0].text().contains(
-            r#"{"k1":"no","k2":"01","k3":"0x1F","k4":"on","k5":"True","k6":1.5e3,"k7":null,"k8":"1","k9":"1_000"}"#
-        ),
-        "{}",
-        s.policies()[0].text()
+    assert_contains(
+        &s.policies()[0].text(),
+        r#"{"k1":"no","k2":"01","k3":"0x1F","k4":"on","k5":"True","k6":1.5e3,"k7":null,"k8":"1","k9":"1_000"}"#,
     );
 }
 

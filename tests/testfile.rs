@@ -3,6 +3,7 @@
 //! coverage lists what no case exercised; schema errors point at their line and column in the
 //! test file (JSON and YAML); JUnit XML carries the same.
 
+use iamc_testkit::assert_contains;
 use std::path::{Path, PathBuf};
 
 use iamc::testfile::{junit, read, run, Engine, Options, Report, TestFileError};
@@ -78,41 +79,26 @@ cases:
         out.starts_with(&format!("{path}: 2 cases, 0 passed, 2 failed\n")),
         "{out}"
     );
-    assert!(
-        out.contains(&format!("  FAIL  run on prod ({path}:4:5)\n        expected Allow, got ImplicitDeny (implicitly denied: no identity-based or resource-based policy allows the request)\n")),
-        "{out}"
-    );
+    assert_contains(&out, &format!("  FAIL  run on prod ({path}:4:5)\n        expected Allow, got ImplicitDeny (implicitly denied: no identity-based or resource-based policy allows the request)\n"));
     // The explanation names the clause that failed, at its place in the policy file.
-    assert!(
-        out.contains("closest: ../../examples/policies/ecs-dev.json:4:5: Allow statement 0 `RunWebOnDev` (identity)"),
-        "{out}"
-    );
-    assert!(
-        out.contains("../../examples/policies/ecs-dev.json:10:23: ArnEquals `ecs:cluster` [\"arn:aws:ecs:us-east-1:111122223333:cluster/dev\"], request \"arn:aws:ecs:us-east-1:111122223333:cluster/prod\": `arn:aws:ecs:us-east-1:111122223333:cluster/prod` matches none of them"),
-        "{out}"
-    );
-    assert!(
-        out.contains("expected `List` to apply; applied: `StopOwnClusterTasks`"),
-        "{out}"
+    assert_contains(&out, "closest: ../../examples/policies/ecs-dev.json:4:5: Allow statement 0 `RunWebOnDev` (identity)");
+    assert_contains(&out, "../../examples/policies/ecs-dev.json:10:23: ArnEquals `ecs:cluster` [\"arn:aws:ecs:us-east-1:111122223333:cluster/dev\"], request \"arn:aws:ecs:us-east-1:111122223333:cluster/prod\": `arn:aws:ecs:us-east-1:111122223333:cluster/prod` matches none of them");
+    assert_contains(
+        &out,
+        "expected `List` to apply; applied: `StopOwnClusterTasks`",
     );
     // Coverage: RunWebOnDev never applied, nor the MFA Deny, nor List.
     assert_eq!((report.coverage.covered, report.coverage.total), (1, 4));
-    assert!(
-        out.contains("  coverage: 1 of 4 statements (25.0%)\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("    not exercised: ../../examples/policies/deny-without-mfa.json:4:5: Deny statement 0 `DenyStopWithoutMfa` (identity)\n"),
-        "{out}"
-    );
+    assert_contains(&out, "  coverage: 1 of 4 statements (25.0%)\n");
+    assert_contains(&out, "    not exercised: ../../examples/policies/deny-without-mfa.json:4:5: Deny statement 0 `DenyStopWithoutMfa` (identity)\n");
     // JUnit: one suite, two failures with their messages.
     let xml = junit(&[(path.to_string(), Ok(report))]);
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"iamc test\" tests=\"2\" failures=\"2\" errors=\"0\">\n"), "{xml}");
-    assert!(xml.contains("<testcase name=\"run on prod\""), "{xml}");
-    assert!(xml.contains("<failure message=\"expected Allow, got ImplicitDeny (implicitly denied: no identity-based or resource-based policy allows the request)\">"), "{xml}");
-    assert!(
-        xml.contains("<system-out>coverage: 1 of 4 statements (25.0%)</system-out>"),
-        "{xml}"
+    assert_contains(&xml, "<testcase name=\"run on prod\"");
+    assert_contains(&xml, "<failure message=\"expected Allow, got ImplicitDeny (implicitly denied: no identity-based or resource-based policy allows the request)\">");
+    assert_contains(
+        &xml,
+        "<system-out>coverage: 1 of 4 statements (25.0%)</system-out>",
     );
     assert!(xml.ends_with("</testsuites>\n"));
 }
@@ -121,15 +107,9 @@ cases:
 fn testfile_junit_reports_files_that_could_not_run_as_errors() {
     let err = run_text("bad.yaml", "policies: {identity: nope.json}\ncases: []\n").unwrap_err();
     let xml = junit(&[("bad.yaml".into(), Err(err))]);
-    assert!(
-        xml.contains("tests=\"1\" failures=\"0\" errors=\"1\""),
-        "{xml}"
-    );
-    assert!(
-        xml.contains("<error message=\"the test file could not be run\">"),
-        "{xml}"
-    );
-    assert!(xml.contains("cannot read `nope.json`"), "{xml}");
+    assert_contains(&xml, "tests=\"1\" failures=\"0\" errors=\"1\"");
+    assert_contains(&xml, "<error message=\"the test file could not be run\">");
+    assert_contains(&xml, "cannot read `nope.json`");
 }
 
 #[test]

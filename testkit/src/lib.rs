@@ -10,7 +10,8 @@
 //!   [`cases`]: the case tables of `tests/data/cases` and the conformance divergences;
 //!   [`corpus`]: requests derived from real policies and the agreement check;
 //! - [`artifact`]: forging checksums with the format's own layout;
-//! - [`fuzz`]: the bodies of the fuzz targets, which the replay test runs too.
+//! - [`fuzz`]: the bodies of the fuzz targets, which the replay test runs too;
+//! - [`assert_contains`]: the text assertion of the command-line and report tests.
 
 // Test support: a failed check panics (that is how a test fails), and fixtures that must be
 // there are unwrapped with a message. Clippy's `allow-*-in-tests` settings (clippy.toml) cover
@@ -24,6 +25,7 @@
 )]
 
 pub mod artifact;
+mod assert;
 pub mod builder;
 pub mod cases;
 pub mod corpus;
@@ -36,5 +38,6 @@ pub mod json;
 pub mod strategy;
 pub mod tape;
 
+pub use assert::assert_contains;
 pub use engine::{engines, Decide, Engine};
 pub use tape::Tape;

@@ -1,6 +1,7 @@
 //! `iamc check`: findings as text, JSON and SARIF, `--fail-on`, `--type`, `--managed`,
 //! standard input, directories, templates and plans at their positions.
 
+use iamc_testkit::assert_contains;
 use serde_json::Value;
 
 use super::{iamc, stderr, stdout, temp_file, DEV};
@@ -122,11 +123,7 @@ fn fail_on_lowers_the_bar() {
     );
     let suggestion = suggestion.to_str().unwrap();
     let o = iamc(&["check", suggestion], None);
-    assert!(
-        stderr(&o).contains(":1:48: note: EMPTY_SID_VALUE: "),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), ":1:48: note: EMPTY_SID_VALUE: ");
     // (file, --fail-on, status)
     for (file, level, want) in [
         (BOUNDARY, None, 0),
@@ -157,10 +154,9 @@ fn a_file_that_is_not_json_is_a_finding_not_a_usage_error() {
     let empty = temp_file("empty.json", b"");
     let o = iamc(&["check", empty.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains(":1:1: error: JSON_SYNTAX_ERROR: the policy is empty"),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        ":1:1: error: JSON_SYNTAX_ERROR: the policy is empty",
     );
 }
 
@@ -184,18 +180,10 @@ fn type_and_managed() {
     let p = path.to_str().unwrap();
     let o = iamc(&["check", p], None);
     assert_eq!(o.status.code(), Some(0));
-    assert!(
-        stderr(&o).contains("warning: MISSING_VERSION"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "warning: MISSING_VERSION");
     let o = iamc(&["check", "--managed", p], None);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("error: MISSING_VERSION"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "error: MISSING_VERSION");
 }
 
 #[test]
@@ -210,11 +198,7 @@ fn stdin_is_a_dash() {
     );
     let o = iamc(&["check", "-", "--boundary", "-"], Some(&bytes));
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("given more than once"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "given more than once");
 }
 
 #[test]
@@ -254,11 +238,7 @@ fn directories_stand_for_the_policy_files_below_them() {
     std::fs::create_dir_all(&empty).unwrap();
     let o = iamc(&["check", empty.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("holds no policy file"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "holds no policy file");
     // The repository's examples check clean.
     let o = iamc(&["check", "examples/policies"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -305,16 +285,13 @@ fn templates_and_plans_report_at_their_own_positions() {
     // A Terraform plan: a policy written as a JSON string, mapped through its escapes.
     let o = iamc(&["check", "tests/data/templates/plan.json"], None);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("tests/data/templates/plan.json:16:184: error: INVALID_EFFECT: "),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        "tests/data/templates/plan.json:16:184: error: INVALID_EFFECT: ",
     );
-    assert!(
-        stderr(&o)
-            .contains(": warning: IAMC_TEMPLATE: the policy of `aws_ecr_repository_policy.repo`"),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        ": warning: IAMC_TEMPLATE: the policy of `aws_ecr_repository_policy.repo`",
     );
 }
 

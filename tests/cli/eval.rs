@@ -2,6 +2,7 @@
 //! `--format pretty` and its colour, request errors at their line and column, empty input.
 
 use super::{iamc, iamc_env, stderr, stdout, temp_file, DEV, MFA};
+use iamc_testkit::assert_contains;
 
 const STOP: &str = "examples/requests/stop-task.json";
 const TASK: &str = "arn:aws:ecs:us-east-1:111122223333:task/dev/abc123";
@@ -253,15 +254,13 @@ fn a_dash_is_standard_input_for_every_file() {
     assert_eq!(stdout(&o), super::ECS_DECISIONS);
     let o = iamc(&["inspect", "-"], Some(&artifact));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("policies: 2\n"), "{}", stdout(&o));
+    assert_contains(&stdout(&o), "policies: 2\n");
     // Standard input holds one thing.
     let o = iamc(&["eval", "--policy", "-"], Some(&policy));
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o)
-            .contains("standard input holds a policy (`-`), so it cannot hold the requests too"),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        "standard input holds a policy (`-`), so it cannot hold the requests too",
     );
     let o = iamc(&["eval", "--policy", "-", "--requests", "-"], Some(&policy));
     assert_eq!(o.status.code(), Some(2));
@@ -314,14 +313,8 @@ fn templates_decide_once_their_values_are_known() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty());
     let err = stderr(&o);
-    assert!(
-        err.contains("examples/templates/ecs-stack.yaml:33:44: error: `${AWS::Region}`: the pseudo parameter has no value here"),
-        "{err}"
-    );
-    assert!(
-        err.contains("give it one with `--param AWS::Region=VALUE`"),
-        "{err}"
-    );
+    assert_contains(&err, "examples/templates/ecs-stack.yaml:33:44: error: `${AWS::Region}`: the pseudo parameter has no value here");
+    assert_contains(&err, "give it one with `--param AWS::Region=VALUE`");
     let o = both_engines(&args(true), None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
@@ -349,10 +342,9 @@ fn templates_decide_once_their_values_are_known() {
         ],
         None,
     );
-    assert!(
-        stdout(&o).contains(r#""sid":"EcsTasks","effect":"Allow","type":"trust"}"#),
-        "{}",
-        stdout(&o)
+    assert_contains(
+        &stdout(&o),
+        r#""sid":"EcsTasks","effect":"Allow","type":"trust"}"#,
     );
 }
 
@@ -517,11 +509,7 @@ fn empty_input_says_so() {
         None,
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains(":1:1: error: the policy is empty"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), ":1:1: error: the policy is empty");
 }
 
 #[test]
@@ -541,11 +529,8 @@ fn compile_reads_templates_and_directories_as_eval_does() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let ir = stdout(&o);
-    assert!(
-        ir.contains("# examples/templates/ecs-stack.yaml#TaskRole.Policies[0] statement 0 sid \"StopClusterTasks\""),
-        "{ir}"
-    );
-    assert!(ir.contains("group trust\n"), "{ir}");
+    assert_contains(&ir, "# examples/templates/ecs-stack.yaml#TaskRole.Policies[0] statement 0 sid \"StopClusterTasks\"");
+    assert_contains(&ir, "group trust\n");
     // Without the values, nothing is compiled (status 1, as for an invalid policy).
     let out = std::env::temp_dir().join(format!("iamc-cli-{}-stack.iamc", std::process::id()));
     let o = iamc(&["compile", STACK, "-o", out.to_str().unwrap()], None);

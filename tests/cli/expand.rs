@@ -1,6 +1,7 @@
 //! `iamc expand`: the actions a pattern matches, with their access levels.
 
 use super::{iamc, stderr, stdout};
+use iamc_testkit::assert_contains;
 
 #[test]
 fn patterns_expand_to_catalog_actions() {
@@ -61,7 +62,7 @@ fn access_level_and_json() {
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("iam:PutRolePolicy"), "{}", stdout(&o));
+    assert_contains(&stdout(&o), "iam:PutRolePolicy");
 }
 
 #[test]
@@ -82,10 +83,9 @@ fn a_pattern_matching_nothing_exits_1_with_a_suggestion() {
     );
     let o = iamc(&["expand", "--access-level", "write", "ecs:List*"], None);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("`ecs:List*` matches no action of access level `Write`"),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        "`ecs:List*` matches no action of access level `Write`",
     );
     for args in [
         &["expand"][..],

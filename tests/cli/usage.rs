@@ -2,6 +2,7 @@
 //! scripts, help of every command.
 
 use super::{iamc, stderr, stdout, DEV};
+use iamc_testkit::assert_contains;
 
 #[test]
 fn did_you_mean_for_commands_options_and_values() {
@@ -39,7 +40,7 @@ fn did_you_mean_for_commands_options_and_values() {
             err.starts_with(&format!("iamc: error: {message}\n  = help: {help}\n")),
             "{args:?}: {err}"
         );
-        assert!(err.contains("\nUsage: iamc"), "{err}");
+        assert_contains(&err, "\nUsage: iamc");
         assert!(stdout(&o).is_empty());
     }
 }
@@ -98,10 +99,6 @@ fn every_command_has_help() {
         "expand",
         "completions",
     ] {
-        assert!(
-            stdout(&o).contains(&format!("\n  {command} ")),
-            "{}",
-            stdout(&o)
-        );
+        assert_contains(&stdout(&o), &format!("\n  {command} "));
     }
 }

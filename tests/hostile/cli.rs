@@ -1,9 +1,7 @@
 //! `iamc eval` over hostile JSON Lines.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use super::*;
+use crate::cli::iamc;
 
 /// `iamc eval` over JSON Lines on standard input: every malformed line (invalid UTF-8, NUL
 /// bytes, broken JSON, wrong types, over-long, too deep, too many keys) gets its own
@@ -71,21 +69,11 @@ fn hostile_cli_answers_each_malformed_line() {
         input.extend_from_slice(l);
         input.push(b'\n');
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iamc"))
-        .args(["eval", "--engine", "reference"])
-        .arg("--policy")
-        .arg(&policy)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let policy = policy.to_str().unwrap();
+    let out = iamc(
+        &["eval", "--engine", "reference", "--policy", policy],
+        Some(&input),
+    );
     std::fs::remove_dir_all(&dir).ok();
     let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
     let answers: Vec<&str> = stdout.lines().collect();

@@ -1,6 +1,7 @@
 //! Requests: bad values fail closed, huge ones decide, hostile request JSON errors or decides.
 
 use super::*;
+use iamc_testkit::assert_contains;
 
 /// The positive cases hold, so the fail-closed assertions below are not vacuous.
 #[test]
@@ -235,9 +236,9 @@ fn hostile_request_json_errors_or_decides() {
     let too_big = iamc::io::request_from_json(&texts[3])
         .unwrap_err()
         .to_string();
-    assert!(too_big.contains("limit"), "{too_big}");
+    assert_contains(&too_big, "limit");
     let deep = iamc::io::request_from_json(&texts[5])
         .unwrap_err()
         .to_string();
-    assert!(deep.contains("limit"), "{deep}");
+    assert_contains(&deep, "limit");
 }
