@@ -516,7 +516,7 @@ fn intrinsic_functions_in_detail() {
     let text = yaml_policy(doc).replace("Resources:", "Parameters:\n  Svc: {Type: String, Default: s3}\n  Prefix: {Type: String}\nResources:\n  Bucket: {Type: AWS::S3::Bucket}");
     let s = read_text(&text).unwrap();
     let p = &s.policies()[0];
-    assert_contains(&p.text(), r#""Action":"s3:Get*""#);
+    assert_contains(p.text(), r#""Action":"s3:Get*""#);
     assert_eq!(
         p.text(),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":["arn:aws:s3:::*/literal","arn:aws:s3:::*","arn:aws:iam::*:user/*","*x","*","*","*","${Literal}"]}]}"#
@@ -612,7 +612,7 @@ fn yaml_scalars_are_never_retyped() {
 ";
     let s = read_text(&yaml_policy(doc)).unwrap();
     assert_contains(
-        &s.policies()[0].text(),
+        s.policies()[0].text(),
         r#"{"k1":"no","k2":"01","k3":"0x1F","k4":"on","k5":"True","k6":1.5e3,"k7":null,"k8":"1","k9":"1_000"}"#,
     );
 }
