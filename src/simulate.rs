@@ -32,10 +32,13 @@ use std::fmt;
 use iamc_grammar::ast::{self, PolicyType};
 use iamc_grammar::json::Json;
 use iamc_grammar::{IssueCode, SourceFile};
-use iamc_runtime::{Artifact, Decision, Diagnosis, Effect, MatchedStatement, Request};
+use iamc_runtime::{Decision, Effect, MatchedStatement, Request};
 
 pub use input::{read, ContextEntry, Input, KeyType, Located};
 use output::J;
+
+use crate::engine::Decider;
+pub use crate::engine::Engine;
 
 /// Why a simulation could not run: the error code AWS would answer with (`InvalidInput`,
 /// `PolicyEvaluation`) and the message.
@@ -82,16 +85,6 @@ pub enum Semantics {
     Simulator,
     /// As IAM decides: the role's trust policy must grant (DESIGN.md "Whole decision").
     Iam,
-}
-
-/// Which engine decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Engine {
-    /// The compiled artifact, through the runtime.
-    #[default]
-    Compiled,
-    /// The reference interpreter.
-    Reference,
 }
 
 /// How to simulate.
@@ -356,20 +349,6 @@ fn parse_given(
 /// The typed set decided for one action, and its engine.
 struct Prepared {
     decider: Decider,
-}
-
-enum Decider {
-    Compiled(Box<Artifact>),
-    Reference(Box<crate::reference::PolicySet>),
-}
-
-impl Decider {
-    fn diagnose(&self, req: &Request) -> Diagnosis {
-        match self {
-            Decider::Compiled(a) => a.diagnose(req),
-            Decider::Reference(r) => r.diagnose(req),
-        }
-    }
 }
 
 /// The account of `arn:PARTITION:iam::ACCOUNT:root` (or of any ARN with a 12-digit account).
@@ -777,20 +756,10 @@ fn typed_set(
 }
 
 fn prepare(set: iamc_grammar::PolicySet, engine: Engine) -> Result<Prepared, SimulateError> {
-    let decider = match engine {
-        Engine::Compiled => {
-            let (artifact, _) =
-                iamc_compiler::compile_set_artifact(&set, &iamc_compiler::Config::default())
-                    .map_err(|e| SimulateError {
-                        code: "PolicyEvaluation",
-                        message: format!("the policies do not compile: {e}"),
-                    })?;
-            Decider::Compiled(Box::new(artifact))
-        }
-        Engine::Reference => {
-            Decider::Reference(Box::new(crate::reference::PolicySet::from_set(set)))
-        }
-    };
+    let decider = engine.prepare(set).map_err(|e| SimulateError {
+        code: "PolicyEvaluation",
+        message: format!("the policies do not compile: {e}"),
+    })?;
     Ok(Prepared { decider })
 }
 

@@ -33,8 +33,9 @@ use std::path::{Path, PathBuf};
 
 use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{SourceFile, Span};
-use iamc_runtime::{Artifact, Decision, Diagnosis, MatchedStatement, Request};
+use iamc_runtime::{Decision, Diagnosis, MatchedStatement};
 
+pub use crate::engine::Engine;
 use crate::explain::{Locate, Location, Texts};
 pub use schema::{read, Case, Named, PolicySpec, TemplateSpec, TestFile};
 
@@ -121,14 +122,6 @@ impl fmt::Display for TestFileError {
 }
 
 impl std::error::Error for TestFileError {}
-
-/// Which engine decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Engine {
-    #[default]
-    Compiled,
-    Reference,
-}
 
 /// How to run a test file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -331,20 +324,6 @@ fn load(file: &TestFile) -> Result<Loaded, TestFileError> {
     Ok(Loaded { set, texts })
 }
 
-enum Decider {
-    Compiled(Box<Artifact>),
-    Reference(Box<crate::reference::PolicySet>),
-}
-
-impl Decider {
-    fn diagnose(&self, req: &Request) -> Diagnosis {
-        match self {
-            Decider::Compiled(a) => a.diagnose(req),
-            Decider::Reference(r) => r.diagnose(req),
-        }
-    }
-}
-
 /// Every statement of the set, in listing order.
 fn statements(set: &iamc_grammar::PolicySet) -> Vec<(MatchedStatement, Span)> {
     let mut out = Vec::new();
@@ -395,23 +374,13 @@ fn label(m: &MatchedStatement) -> String {
 pub fn run(file: &TestFile, options: &Options) -> Result<Report, TestFileError> {
     let Loaded { set, texts } = load(file)?;
     let all = statements(&set);
-    let decider = match options.engine {
-        Engine::Compiled => {
-            let (artifact, _) =
-                iamc_compiler::compile_set_artifact(&set, &iamc_compiler::Config::default())
-                    .map_err(|e| {
-                        TestFileError::at(
-                            &file.source,
-                            Span::new(0, 0),
-                            format!("the policies do not compile: {e}"),
-                        )
-                    })?;
-            Decider::Compiled(Box::new(artifact))
-        }
-        Engine::Reference => {
-            Decider::Reference(Box::new(crate::reference::PolicySet::from_set(set.clone())))
-        }
-    };
+    let decider = options.engine.prepare(set.clone()).map_err(|e| {
+        TestFileError::at(
+            &file.source,
+            Span::new(0, 0),
+            format!("the policies do not compile: {e}"),
+        )
+    })?;
     for case in &file.cases {
         for n in case.matched.iter().flatten() {
             if !all.iter().any(|(m, _)| names(&n.text, m)) {

@@ -6,15 +6,14 @@ mod pretty;
 
 use std::io::{self, Write};
 
+use iamc::engine::Decider;
 use iamc::explain::{diagnosis_to_json, diagnosis_to_text, Texts};
 use iamc::io::{error_to_json, explanation_to_json, request_from_json, MAX_REQUEST_BYTES};
-use iamc::reference::PolicySet as Reference;
-use iamc_grammar::PolicySet;
 use iamc_runtime::{Artifact, Diagnosis, Explanation, Request};
 
 use super::input::{stdin_once, Input, MAX_ARTIFACT_FILE_BYTES};
 use super::output::{stdout_error, ColorChoice, Paint};
-use super::policies::{load_set_with_texts, TypedArgs};
+use super::policies::{load_set_with_texts, Engine, TypedArgs};
 use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 
 /// Decide requests against a policy set or an artifact
@@ -74,15 +73,6 @@ pub struct Args {
     typed: TypedArgs,
 }
 
-/// Which engine answers `eval`.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Engine {
-    /// The automata of the runtime crate
-    Compiled,
-    /// The interpreter that walks the policies
-    Reference,
-}
-
 /// How `eval` prints its answers.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -102,32 +92,8 @@ enum Requests {
     Flags(Request),
 }
 
-/// Decides requests: the compiled artifact or the reference interpreter.
-trait Decider {
-    fn explain(&self, req: &Request) -> Explanation;
-    fn diagnose(&self, req: &Request) -> Diagnosis;
-}
-
-impl Decider for Reference {
-    fn explain(&self, req: &Request) -> Explanation {
-        Reference::explain(self, req)
-    }
-    fn diagnose(&self, req: &Request) -> Diagnosis {
-        Reference::diagnose(self, req)
-    }
-}
-
-impl Decider for Artifact {
-    fn explain(&self, req: &Request) -> Explanation {
-        Artifact::explain(self, req)
-    }
-    fn diagnose(&self, req: &Request) -> Diagnosis {
-        Artifact::diagnose(self, req)
-    }
-}
-
 /// The answer to one request: the explanation, and the diagnosis with `--explain`.
-fn decide<'r>(decider: &dyn Decider, req: &'r Request, explain: bool) -> Answer<'r> {
+fn decide<'r>(decider: &Decider, req: &'r Request, explain: bool) -> Answer<'r> {
     if explain {
         let d = decider.diagnose(req);
         Answer::Decided(req, d.explanation.clone(), Some(d))
@@ -145,11 +111,6 @@ fn load_artifact(input: &Input, io: &mut Streams<'_>) -> Result<Artifact, CliErr
             input.name()
         ))
     })
-}
-
-/// Compiles a parsed set into a loaded artifact.
-fn compile_policies(set: &PolicySet) -> Result<Artifact, iamc_compiler::CompileError> {
-    iamc_compiler::compile_set_artifact(set, &iamc_compiler::Config::default()).map(|(a, _)| a)
 }
 
 /// Where the requests come from, checking that standard input is read at most once.
@@ -181,7 +142,7 @@ fn requests(args: &Args, policies: &[&Input]) -> Result<Requests, CliError> {
 }
 
 /// Builds the engine `eval` answers with, and the texts of its policies (for `--explain`).
-fn build_decider(args: &Args, io: &mut Streams<'_>) -> Result<(Box<dyn Decider>, Texts), CliError> {
+fn build_decider(args: &Args, io: &mut Streams<'_>) -> Result<(Decider, Texts), CliError> {
     let named = !args.policies.is_empty() || !args.typed.is_empty();
     if !named && args.artifact.is_none() {
         return Err(CliError::usage(
@@ -199,18 +160,15 @@ fn build_decider(args: &Args, io: &mut Streams<'_>) -> Result<(Box<dyn Decider>,
         ));
     }
     if let Some(input) = &args.artifact {
-        return Ok((Box::new(load_artifact(input, io)?), Texts::new()));
+        let artifact = load_artifact(input, io)?;
+        return Ok((Decider::Compiled(Box::new(artifact)), Texts::new()));
     }
     let files = args.typed.files(&args.policies)?;
     let (policies, texts) = load_set_with_texts(&args.typed, &files, io)?;
-    match args.engine {
-        Engine::Compiled => {
-            let artifact = compile_policies(&policies)
-                .map_err(|e| CliError::Fatal(format!("the policies do not compile: {e}")))?;
-            Ok((Box::new(artifact), texts))
-        }
-        Engine::Reference => Ok((Box::new(Reference::from_set(policies)), texts)),
-    }
+    let decider = iamc::engine::Engine::from(args.engine)
+        .prepare(policies)
+        .map_err(|e| CliError::Fatal(format!("the policies do not compile: {e}")))?;
+    Ok((decider, texts))
 }
 
 /// One answer to print.
@@ -300,7 +258,7 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     )?;
     let requests = requests(args, &args.policies.iter().collect::<Vec<_>>())?;
     let (decider, texts) = build_decider(args, io)?;
-    let decider = &*decider;
+    let decider = &decider;
     let mut printer = Printer {
         format: args.format,
         paint: Paint::new(args.format == Format::Pretty && args.color.colors(io)),

@@ -13,6 +13,24 @@ use super::input::{expand_dirs, max_policy_file_bytes, skip_found, Input};
 use super::output::report;
 use super::{CliError, Streams};
 
+/// `--engine`: which engine decides the policy set (`eval`, `simulate`, `test`).
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// The automata of the runtime crate
+    Compiled,
+    /// The interpreter that walks the policies
+    Reference,
+}
+
+impl From<Engine> for iamc::engine::Engine {
+    fn from(e: Engine) -> iamc::engine::Engine {
+        match e {
+            Engine::Compiled => iamc::engine::Engine::Compiled,
+            Engine::Reference => iamc::engine::Engine::Reference,
+        }
+    }
+}
+
 /// The policy files of a typed set, by type (spec 7.2), as the flags name them: one SCP or
 /// RCP level per `--scp` / `--rcp` flag, root first.
 pub type Files = Slots<Input>;

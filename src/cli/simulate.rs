@@ -1,9 +1,10 @@
 //! `iamc simulate`: IAM's `SimulateCustomPolicy`, offline (`iamc::simulate`).
 
-use iamc::simulate::{run as simulate, Engine as SimEngine, Options, Semantics as SimSemantics};
+use iamc::simulate::{run as simulate, Options, Semantics as SimSemantics};
 
 use super::input::Input;
 use super::output::write_raw;
+use super::policies::Engine;
 use super::{CliError, Streams, EXIT_OK};
 
 /// Answer an `aws iam simulate-custom-policy` request offline
@@ -46,14 +47,6 @@ enum Semantics {
     Iam,
 }
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Engine {
-    /// The automata of the runtime crate
-    Compiled,
-    /// The interpreter that walks the policies
-    Reference,
-}
-
 /// The largest request document read.
 const MAX_INPUT_BYTES: u64 = iamc::simulate::input::MAX_INPUT_BYTES as u64;
 
@@ -73,10 +66,7 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
             Semantics::Simulator => SimSemantics::Simulator,
             Semantics::Iam => SimSemantics::Iam,
         },
-        engine: match args.engine {
-            Engine::Compiled => SimEngine::Compiled,
-            Engine::Reference => SimEngine::Reference,
-        },
+        engine: args.engine.into(),
     };
     let sim = simulate(&name, &text, &options).map_err(|e| CliError::Fatal(e.to_string()))?;
     for w in &sim.warnings {

@@ -1,9 +1,10 @@
 //! `iamc test`: run policy test files (`iamc::testfile`).
 
-use iamc::testfile::{junit, read, run as run_file, Engine as TestEngine, Options, TestFileError};
+use iamc::testfile::{junit, read, run as run_file, Options, TestFileError};
 
 use super::input::Input;
 use super::output::{stdout_error, write_raw};
+use super::policies::Engine;
 use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 
 /// Run policy test files
@@ -37,14 +38,6 @@ pub struct Args {
     min_coverage: Option<f64>,
 }
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Engine {
-    /// The automata of the runtime crate
-    Compiled,
-    /// The interpreter that walks the policies
-    Reference,
-}
-
 fn percent(s: &str) -> Result<f64, String> {
     match s.trim_end_matches('%').parse::<f64>() {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
@@ -57,10 +50,7 @@ const MAX_TEST_FILE_BYTES: u64 = iamc::testfile::schema::MAX_TEST_FILE_BYTES as 
 
 pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let options = Options {
-        engine: match args.engine {
-            Engine::Compiled => TestEngine::Compiled,
-            Engine::Reference => TestEngine::Reference,
-        },
+        engine: args.engine.into(),
     };
     let mut runs = Vec::with_capacity(args.files.len());
     let (mut errors, mut failed, mut short) = (false, false, false);
