@@ -103,14 +103,7 @@ pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
             Effect::Deny => slot.deny = true,
             Effect::Allow => slot.allow(grant),
         }
-        statements.push(MatchedStatement {
-            policy_type: group.policy_type,
-            level: group.level,
-            policy: policy.to_owned(),
-            index: s.provenance.index,
-            sid: s.provenance.sid.clone(),
-            effect: s.effect,
-        });
+        statements.push(matched(group, policy, s));
     }
     let (decision, reason) = combine(set, &said, &caller, req);
     Explanation {
@@ -191,14 +184,7 @@ pub fn diagnose(set: &PolicySet, req: &Request) -> Diagnosis {
             continue;
         }
         near_misses.push(NearMiss {
-            statement: MatchedStatement {
-                policy_type: group.policy_type,
-                level: group.level,
-                policy: policy.to_owned(),
-                index: s.provenance.index,
-                sid: s.provenance.sid.clone(),
-                effect: s.effect,
-            },
+            statement: matched(group, policy, s),
             span: span(s),
             failed,
         });
@@ -208,6 +194,18 @@ pub fn diagnose(set: &PolicySet, req: &Request) -> Diagnosis {
         statement_spans,
         near_misses,
         missing_context_values,
+    }
+}
+
+/// Statement `s` of `group`, in the policy named `policy`, as an explanation names it.
+fn matched(group: super::Group, policy: &str, s: &Statement) -> MatchedStatement {
+    MatchedStatement {
+        policy_type: group.policy_type,
+        level: group.level,
+        policy: policy.to_owned(),
+        index: s.provenance.index,
+        sid: s.provenance.sid.clone(),
+        effect: s.effect,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use iamc_format::program::{Program, StatementMeta};
 
-use super::explain::explain;
+use super::explain::{explain, matched_statement};
 use super::{Cx, Inconsistent, Res, Setting};
 use crate::diagnosis::{Diagnosis, NearMiss, Span};
 use crate::principal::block_class;
@@ -90,18 +90,7 @@ fn near_misses(
             continue;
         }
         out.push(NearMiss {
-            statement: MatchedStatement {
-                policy_type: g.policy_type,
-                level: g.level,
-                policy: p
-                    .policies
-                    .get(s.policy as usize)
-                    .ok_or(Inconsistent)?
-                    .clone(),
-                index: s.index,
-                sid: s.sid.clone(),
-                effect: s.effect,
-            },
+            statement: matched_statement(p, s, g)?,
             span: span(s),
             failed,
         });

@@ -1,6 +1,6 @@
 //! `explain`: the decision with every applying statement and the reason.
 
-use iamc_format::program::Program;
+use iamc_format::program::{Group, Program, StatementMeta};
 
 use super::action::action_hit;
 use super::combine::{combine, verdicts, MAX_GROUPS};
@@ -33,6 +33,26 @@ pub(super) fn candidates(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Vec<u3
     Ok(ids)
 }
 
+/// Statement `s` of group `g` as an explanation (or a near miss) names it.
+pub(super) fn matched_statement(
+    p: &Program,
+    s: &StatementMeta,
+    g: &Group,
+) -> Res<MatchedStatement> {
+    Ok(MatchedStatement {
+        policy_type: g.policy_type,
+        level: g.level,
+        policy: p
+            .policies
+            .get(s.policy as usize)
+            .ok_or(Inconsistent)?
+            .clone(),
+        index: s.index,
+        sid: s.sid.clone(),
+        effect: s.effect,
+    })
+}
+
 fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     if p.groups.len() > MAX_GROUPS {
         return Err(Inconsistent);
@@ -50,28 +70,13 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
         }
         let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
         let g = p.groups.get(s.group as usize).ok_or(Inconsistent)?;
-        let effect = match s.effect {
-            Effect::Allow => {
-                *allow.get_mut(s.group as usize).ok_or(Inconsistent)? |= c;
-                Effect::Allow
-            }
+        match s.effect {
+            Effect::Allow => *allow.get_mut(s.group as usize).ok_or(Inconsistent)? |= c,
             Effect::Deny => {
                 first_deny = Some(first_deny.map_or(g.policy_type, |t| t.min(g.policy_type)));
-                Effect::Deny
             }
-        };
-        statements.push(MatchedStatement {
-            policy_type: g.policy_type,
-            level: g.level,
-            policy: p
-                .policies
-                .get(s.policy as usize)
-                .ok_or(Inconsistent)?
-                .clone(),
-            index: s.index,
-            sid: s.sid.clone(),
-            effect,
-        });
+        }
+        statements.push(matched_statement(p, s, g)?);
     }
     // Statements are numbered by group already; keep that order stable by type and level.
     statements.sort_by_key(|m| (m.policy_type, m.level));
