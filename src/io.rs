@@ -299,15 +299,22 @@ pub fn request_from_json_with(text: &str, limits: &RequestLimits) -> Result<Requ
         });
     }
     let src = SourceFile::new("request", text);
-    check_depth(&src)?;
-    let root = iamc_grammar::parse_json(&src).map_err(|d| RequestError {
-        message: format!("invalid json: {}", d.message()),
-        at: Some((d.line(), d.col())),
-    })?;
-    check_counts(&src, &root)?;
+    let root = read_bounded(&src)?;
     let (req, spans) = request(&src, root)?;
     limits.check_at(&req, Some((&src, &spans)))?;
     Ok(req)
+}
+
+/// The JSON tree of `src`, its nesting and counts bounded ([`MAX_DEPTH`],
+/// [`MAX_OBJECT_MEMBERS`], [`MAX_ARRAY_ELEMENTS`]).
+fn read_bounded(src: &SourceFile) -> Result<Node, RequestError> {
+    check_depth(src)?;
+    let root = iamc_grammar::parse_json(src).map_err(|d| RequestError {
+        message: format!("invalid json: {}", d.message()),
+        at: Some((d.line(), d.col())),
+    })?;
+    check_counts(src, &root)?;
+    Ok(root)
 }
 
 /// The first bracket or brace nested deeper than [`MAX_DEPTH`], before the text is read (the
@@ -563,12 +570,7 @@ pub fn context_value_from_json(text: &str) -> Result<Value, RequestError> {
         )));
     }
     let src = SourceFile::new("value", text);
-    check_depth(&src)?;
-    let root = iamc_grammar::parse_json(&src).map_err(|d| RequestError {
-        message: format!("invalid json: {}", d.message()),
-        at: Some((d.line(), d.col())),
-    })?;
-    check_counts(&src, &root)?;
+    let root = read_bounded(&src)?;
     let bad = |span: Span| {
         RequestError::at(
             &src,
