@@ -24,22 +24,18 @@ use crate::ir::{ActionMatcher, Glob, Piece};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
-    let mut m = ActionMatcher {
+    let globs = block.patterns.iter().filter_map(|p| match &p.node {
+        ast::ActionPattern::Any => None,
+        ast::ActionPattern::Service { service, name } => Some(service_glob(service, name)),
+    });
+    ActionMatcher {
         negated: block.negated,
-        any: false,
-        patterns: Vec::new(),
-    };
-    let mut globs = Vec::with_capacity(block.patterns.len());
-    for p in &block.patterns {
-        match &p.node {
-            ast::ActionPattern::Any => m.any = true,
-            ast::ActionPattern::Service { service, name } => {
-                globs.push(service_glob(service, name))
-            }
-        }
+        any: block
+            .patterns
+            .iter()
+            .any(|p| p.node == ast::ActionPattern::Any),
+        patterns: super::first_seen(globs.collect(), |g| g),
     }
-    m.patterns = super::first_seen(globs, |g| g);
-    m
 }
 
 /// `service:name` as a lowercased glob; wildcards appear only in the name (INVARIANT

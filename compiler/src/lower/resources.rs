@@ -39,29 +39,30 @@ pub fn lower_resources(
             patterns: Vec::new(),
         };
     };
-    let mut m = ResourceMatcher {
-        negated: block.negated,
-        any: false,
-        patterns: Vec::new(),
-    };
-    let mut globs = Vec::with_capacity(block.patterns.len());
-    for p in &block.patterns {
-        match &p.node {
-            ast::ResourcePattern::Any => m.any = true,
-            // Spec 3.4 (A5): in resource-based and endpoint policies a short ARN without `*`
-            // matches nothing: the entry is dropped (it neither grants nor excludes).
-            ast::ResourcePattern::Arn { raw, .. }
-                if matches!(kind, ast::PolicyType::Resource | ast::PolicyType::Endpoint)
-                    && raw.matches(':').count() < 5
-                    && !raw.contains('*') => {}
-            ast::ResourcePattern::Arn { raw, template } => globs.push(ArnGlob {
-                raw: raw.clone(),
-                glob: arn_glob(template),
-            }),
+    let globs = block.patterns.iter().filter_map(|p| match &p.node {
+        ast::ResourcePattern::Any => None,
+        // Spec 3.4 (A5): in resource-based and endpoint policies a short ARN without `*`
+        // matches nothing: the entry is dropped (it neither grants nor excludes).
+        ast::ResourcePattern::Arn { raw, .. }
+            if matches!(kind, ast::PolicyType::Resource | ast::PolicyType::Endpoint)
+                && raw.matches(':').count() < 5
+                && !raw.contains('*') =>
+        {
+            None
         }
+        ast::ResourcePattern::Arn { raw, template } => Some(ArnGlob {
+            raw: raw.clone(),
+            glob: arn_glob(template),
+        }),
+    });
+    ResourceMatcher {
+        negated: block.negated,
+        any: block
+            .patterns
+            .iter()
+            .any(|p| p.node == ast::ResourcePattern::Any),
+        patterns: super::first_seen(globs.collect(), |g| &g.glob),
     }
-    m.patterns = super::first_seen(globs, |g| &g.glob);
-    m
 }
 
 /// One unit of a template before wildcard classification.
