@@ -192,25 +192,23 @@ mod tests {
 
     #[test]
     fn rejects_malformed_variables() {
-        assert_eq!(
-            parse("a${}").unwrap_err().message,
-            "empty policy variable `${}`"
-        );
-        assert_eq!(
-            parse("a${aws:username").unwrap_err().message,
-            "unclosed policy variable `${aws:username`"
-        );
-        assert_eq!(
-            parse("${aws:username, x}").unwrap_err().message,
-            "the default of policy variable `${aws:username` must be in single quotes"
-        );
-        assert_eq!(
-            parse("${aws: username}").unwrap_err().message,
-            "policy variable key `aws: username` contains spaces"
-        );
-        assert_eq!(
-            parse("${k, 'x'").unwrap_err().message,
-            "unclosed policy variable `${k, 'x'`"
-        );
+        for (text, message) in [
+            ("a${}", "empty policy variable `${}`"),
+            (
+                "a${aws:username",
+                "unclosed policy variable `${aws:username`",
+            ),
+            (
+                "${aws:username, x}",
+                "the default of policy variable `${aws:username` must be in single quotes",
+            ),
+            (
+                "${aws: username}",
+                "policy variable key `aws: username` contains spaces",
+            ),
+            ("${k, 'x'", "unclosed policy variable `${k, 'x'`"),
+        ] {
+            assert_eq!(parse(text).unwrap_err().message, message, "{text}");
+        }
     }
 }
