@@ -50,6 +50,7 @@ fn assert_decides_without_allocating(
 }
 
 fn main() {
+    use Decision::{Allow, ExplicitDeny, ImplicitDeny};
     // Enough overlapping resource patterns to overflow the matched-pattern buffer.
     let long_key: String = "0123456789".repeat(40);
     let many: Vec<ast::ResourcePattern> = (0..400)
@@ -79,66 +80,55 @@ fn main() {
     let policy = policy("p.json", ast::Version::V2012_10_17, statements);
     let (artifact, _) =
         iamc_compiler::compile_artifact(&[policy], &iamc_compiler::Config::default()).unwrap();
-    let requests = vec![
+    let rows = [
+        ("s3:GetObject", "arn:aws:s3:::data/k", Allow),
+        ("s3:GetObject", "arn:aws:s3:::secret/k", ImplicitDeny),
+        ("S3:DELETEBUCKET", "arn:aws:s3:::prod-x", ExplicitDeny),
+        ("iam:PassRole", "arn:aws:iam::1:role/admin-x", ExplicitDeny),
+        ("iam:GetRole", "*", Allow),
         (
-            Request::new("s3:GetObject", "arn:aws:s3:::data/k"),
-            Decision::Allow,
+            "ec2:StartInstances",
+            "arn:aws:ec2:r:1:instance/bob-1",
+            ImplicitDeny,
+        ),
+        ("ec2:StartInstances", "arn:aws:ec2:r:1:instance/x-1", Allow),
+        ("s3:PutObject", "arn:aws:s3:::c", ImplicitDeny),
+        ("nocolon", "*", ImplicitDeny),
+        (
+            "ec2:DescribeTags",
+            "arn:aws:ec2:us-east-1:1:instance/i-1",
+            Allow,
         ),
         (
-            Request::new("s3:GetObject", "arn:aws:s3:::secret/k"),
-            Decision::ImplicitDeny,
+            "ec2:DescribeTags",
+            "arn:aws:ec2:us-east-2:1:instance/i-1",
+            ImplicitDeny,
         ),
         (
-            Request::new("S3:DELETEBUCKET", "arn:aws:s3:::prod-x"),
-            Decision::ExplicitDeny,
+            "ec2:DescribeTags",
+            "arn:aws:logs:r:1:log-group:ab:log-stream:s",
+            Allow,
         ),
         (
-            Request::new("iam:PassRole", "arn:aws:iam::1:role/admin-x"),
-            Decision::ExplicitDeny,
-        ),
-        (Request::new("iam:GetRole", "*"), Decision::Allow),
-        (
-            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1"),
-            Decision::ImplicitDeny,
-        ),
-        (
-            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1")
-                .with_context("aws:username", Value::Single(Scalar::String("bob".into()))),
-            Decision::Allow,
-        ),
-        (
-            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/x-1"),
-            Decision::Allow,
-        ),
-        (
-            Request::new("s3:PutObject", format!("arn:aws:s3:::b{long_key}")),
-            Decision::Allow,
-        ),
-        (
-            Request::new("s3:PutObject", "arn:aws:s3:::c"),
-            Decision::ImplicitDeny,
-        ),
-        (Request::new("nocolon", "*"), Decision::ImplicitDeny),
-        (
-            Request::new("ec2:DescribeTags", "arn:aws:ec2:us-east-1:1:instance/i-1"),
-            Decision::Allow,
-        ),
-        (
-            Request::new("ec2:DescribeTags", "arn:aws:ec2:us-east-2:1:instance/i-1"),
-            Decision::ImplicitDeny,
-        ),
-        (
-            Request::new(
-                "ec2:DescribeTags",
-                "arn:aws:logs:r:1:log-group:ab:log-stream:s",
-            ),
-            Decision::Allow,
-        ),
-        (
-            Request::new("ec2:DescribeTags", "arn:aws:logs:r:1:log-group:ab"),
-            Decision::ImplicitDeny,
+            "ec2:DescribeTags",
+            "arn:aws:logs:r:1:log-group:ab",
+            ImplicitDeny,
         ),
     ];
+    let mut requests: Vec<(Request, Decision)> = rows
+        .iter()
+        .map(|&(action, resource, want)| (Request::new(action, resource), want))
+        .collect();
+    // A variable's value from the context, and a resource as long as the longest pattern.
+    requests.push((
+        Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1")
+            .with_context("aws:username", Value::Single(Scalar::String("bob".into()))),
+        Allow,
+    ));
+    requests.push((
+        Request::new("s3:PutObject", format!("arn:aws:s3:::b{long_key}")),
+        Allow,
+    ));
     assert_decides_without_allocating(&artifact, &requests);
     let typed = typed_set_authorize_allocates_nothing();
     // The counter does see allocations: `explain` builds a list.
@@ -165,6 +155,7 @@ fn parse(name: &str, kind: ast::PolicyType, text: &str) -> ast::Policy {
 /// Returns how many requests it decided.
 fn typed_set_authorize_allocates_nothing() -> usize {
     use ast::PolicyType as K;
+    use Decision::{Allow, ExplicitDeny, ImplicitDeny};
     let set = iamc_grammar::PolicySet {
         identity: vec![parse(
             "id.json",
@@ -209,52 +200,25 @@ fn typed_set_authorize_allocates_nothing() -> usize {
     let alice = "arn:aws:iam::111122223333:user/alice";
     let session = "arn:aws:sts::111122223333:assumed-role/dev/s1";
     let eve = "arn:aws:iam::444455556666:user/eve";
-    let requests = [
+    let rows = [
+        ("s3:GetObject", "arn:aws:s3:::b/k", alice, Allow),
+        ("s3:ListBucket", "arn:aws:s3:::b", alice, ImplicitDeny),
+        ("s3:PutBucketPolicy", "arn:aws:s3:::b", alice, ExplicitDeny),
+        ("s3:DeleteObject", "arn:aws:s3:::b/k", alice, Allow),
+        ("s3:DeleteObject", "arn:aws:s3:::b/k", session, ExplicitDeny),
+        ("s3:GetObject", "arn:aws:s3:::b/k", session, Allow),
+        ("s3:GetObject", "arn:aws:s3:::b/k", eve, Allow),
+        ("s3:PutObject", "arn:aws:s3:::b/k", eve, ImplicitDeny),
+        ("s3:GetObject", "arn:aws:s3:::b/k", "*", ImplicitDeny),
         (
-            req("s3:GetObject", "arn:aws:s3:::b/k", alice),
-            Decision::Allow,
-        ),
-        (
-            req("s3:ListBucket", "arn:aws:s3:::b", alice),
-            Decision::ImplicitDeny,
-        ),
-        (
-            req("s3:PutBucketPolicy", "arn:aws:s3:::b", alice),
-            Decision::ExplicitDeny,
-        ),
-        (
-            req("s3:DeleteObject", "arn:aws:s3:::b/k", alice),
-            Decision::Allow,
-        ),
-        (
-            req("s3:DeleteObject", "arn:aws:s3:::b/k", session),
-            Decision::ExplicitDeny,
-        ),
-        (
-            req("s3:GetObject", "arn:aws:s3:::b/k", session),
-            Decision::Allow,
-        ),
-        (
-            req("s3:GetObject", "arn:aws:s3:::b/k", eve),
-            Decision::Allow,
-        ),
-        (
-            req("s3:PutObject", "arn:aws:s3:::b/k", eve),
-            Decision::ImplicitDeny,
-        ),
-        (
-            req("s3:GetObject", "arn:aws:s3:::b/k", "*"),
-            Decision::ImplicitDeny,
-        ),
-        (
-            req(
-                "s3:GetObject",
-                "arn:aws:s3:::b/k",
-                "ecs-tasks.amazonaws.com",
-            ),
-            Decision::ImplicitDeny,
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            "ecs-tasks.amazonaws.com",
+            ImplicitDeny,
         ),
     ];
+    let requests =
+        rows.map(|(action, resource, principal, want)| (req(action, resource, principal), want));
     assert_decides_without_allocating(&artifact, &requests);
     requests.len()
 }

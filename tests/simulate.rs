@@ -23,23 +23,26 @@ struct Case {
     json: Json,
 }
 
+fn data_dir() -> PathBuf {
+    iamc_testkit::data::data_dir().join("simulate")
+}
+
 fn cases() -> Vec<Case> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/simulate/cases");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    paths
+    iamc_testkit::data::load_dir(&data_dir().join("cases"))
         .into_iter()
-        .map(|p| {
-            let json: Json = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        .map(|(name, text)| {
+            let json: Json = serde_json::from_str(&text).unwrap();
             let id = json["id"].as_str().unwrap().to_owned();
-            assert_eq!(Some(id.as_str()), p.file_stem().and_then(|s| s.to_str()));
+            assert_eq!(Some(id.as_str()), name.strip_suffix(".json"));
             Case { id, json }
         })
         .collect()
+}
+
+/// The request of the recorded case `id`, as `--cli-input-json` text.
+fn request_of(id: &str) -> String {
+    let case = cases().into_iter().find(|c| c.id == id).unwrap();
+    serde_json::to_string(&case.json["request"]).unwrap()
 }
 
 fn compare_list(case: &Json) -> Vec<String> {
@@ -226,11 +229,7 @@ fn simulate_iam_semantics_differs_exactly_on_the_quirk() {
 
 #[test]
 fn simulate_warns_where_iam_would_answer_otherwise() {
-    let case = cases()
-        .into_iter()
-        .find(|c| c.id == "trust-gap-explicit-deny")
-        .unwrap();
-    let input = serde_json::to_string(&case.json["request"]).unwrap();
+    let input = request_of("trust-gap-explicit-deny");
     let sim = run("in.json", &input, &Options::default()).unwrap();
     assert_eq!(sim.results[0].decision.as_str(), "allowed");
     assert_eq!(
@@ -246,11 +245,7 @@ fn simulate_warns_where_iam_would_answer_otherwise() {
     );
     // The NotPrincipal trust policy: accepted with a warning by the simulator's rules, an
     // error under IAM's.
-    let case = cases()
-        .into_iter()
-        .find(|c| c.id == "trust-gap-not-principal-excludes-caller")
-        .unwrap();
-    let input = serde_json::to_string(&case.json["request"]).unwrap();
+    let input = request_of("trust-gap-not-principal-excludes-caller");
     let sim = run("in.json", &input, &Options::default()).unwrap();
     assert!(
         sim.warnings.iter().any(|w| w.contains("ResourcePolicy:1:")
@@ -287,112 +282,10 @@ fn simulate_prints_the_aws_cli_shape() {
   "MaxItems": 10
 }"#;
     let sim = run("in.json", input, &Options::default()).unwrap();
+    // The full answer, byte for byte: every result repeats its statements per resource.
     assert_eq!(
         sim.to_json(),
-        r#"{
-    "EvaluationResults": [
-        {
-            "EvalActionName": "s3:GetObject",
-            "EvalResourceName": "arn:aws:s3:::b/k",
-            "EvalDecision": "allowed",
-            "MatchedStatements": [
-                {
-                    "SourcePolicyId": "PolicyInputList.1",
-                    "SourcePolicyType": "IAM Policy",
-                    "StartPosition": {
-                        "Line": 1,
-                        "Column": 41
-                    },
-                    "EndPosition": {
-                        "Line": 1,
-                        "Column": 186
-                    }
-                },
-                {
-                    "SourcePolicyId": "PermissionsBoundaryPolicyInputList.1",
-                    "SourcePolicyType": "Permissions Boundary Policy",
-                    "StartPosition": {
-                        "Line": 1,
-                        "Column": 41
-                    },
-                    "EndPosition": {
-                        "Line": 1,
-                        "Column": 94
-                    }
-                },
-                {
-                    "SourcePolicyId": "OrderedOrganizationPolicyInputList.1.ServiceControlPolicyInputList.1",
-                    "SourcePolicyType": "Service Control Policy",
-                    "StartPosition": {
-                        "Line": 1,
-                        "Column": 41
-                    },
-                    "EndPosition": {
-                        "Line": 1,
-                        "Column": 91
-                    }
-                }
-            ],
-            "MissingContextValues": [],
-            "OrganizationsDecisionDetail": {
-                "AllowedByOrganizations": true
-            },
-            "PermissionsBoundaryDecisionDetail": {
-                "AllowedByPermissionsBoundary": true
-            },
-            "EvalDecisionDetails": {},
-            "ResourceSpecificResults": [
-                {
-                    "EvalResourceName": "arn:aws:s3:::b/k",
-                    "EvalResourceDecision": "allowed",
-                    "MatchedStatements": [
-                        {
-                            "SourcePolicyId": "PolicyInputList.1",
-                            "SourcePolicyType": "IAM Policy",
-                            "StartPosition": {
-                                "Line": 1,
-                                "Column": 41
-                            },
-                            "EndPosition": {
-                                "Line": 1,
-                                "Column": 186
-                            }
-                        },
-                        {
-                            "SourcePolicyId": "PermissionsBoundaryPolicyInputList.1",
-                            "SourcePolicyType": "Permissions Boundary Policy",
-                            "StartPosition": {
-                                "Line": 1,
-                                "Column": 41
-                            },
-                            "EndPosition": {
-                                "Line": 1,
-                                "Column": 94
-                            }
-                        },
-                        {
-                            "SourcePolicyId": "OrderedOrganizationPolicyInputList.1.ServiceControlPolicyInputList.1",
-                            "SourcePolicyType": "Service Control Policy",
-                            "StartPosition": {
-                                "Line": 1,
-                                "Column": 41
-                            },
-                            "EndPosition": {
-                                "Line": 1,
-                                "Column": 91
-                            }
-                        }
-                    ],
-                    "MissingContextValues": [],
-                    "PermissionsBoundaryDecisionDetail": {
-                        "AllowedByPermissionsBoundary": true
-                    }
-                }
-            ]
-        }
-    ]
-}
-"#
+        std::fs::read_to_string(data_dir().join("golden/three-policy-types.json")).unwrap()
     );
     assert_eq!(sim.warnings.len(), 1);
     assert!(
