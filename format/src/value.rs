@@ -555,8 +555,11 @@ mod tests {
         assert_eq!(num("-2").cmp_num(num("-10")), Ordering::Greater);
         assert_eq!(num("0.45").cmp_num(num("0.5")), Ordering::Less);
         assert_eq!(num("007.50").to_owned_decimal().int, "7");
+        for good in ["1", "1024.0", "-2", "007.50", "-0", "0.30000000000000004"] {
+            assert!(parse_decimal(good).is_some(), "{good}");
+        }
         for bad in [
-            "", "-", "1.", ".5", "+1", "1e3", "1.2.3", " 1", "0x10", "--1", "١",
+            "", "-", "1.", ".5", "+1", "1e3", "1.2.3", " 1", "0x10", "--1", "١", "abc", "1h",
         ] {
             assert!(parse_decimal(bad).is_none(), "{bad}");
         }
@@ -572,6 +575,15 @@ mod tests {
         assert_eq!(d("2020-01-01T01:00+01:00"), d("2020-01-01T00:00:00"));
         assert_eq!(d("2020-01-01T00:00:00.5Z").nanos, 500_000_000);
         assert_eq!(d("1969-12-31T23:59:59Z").secs, -1);
+        for good in [
+            "2020-01-01T00:00:00",
+            "2016-12-13T21:20:37.593194+00:00",
+            "2019-07-01T13:20:15Z",
+            "9223372036854775807",
+            "2020",
+        ] {
+            assert!(parse_date(good).is_some(), "{good}");
+        }
         for bad in [
             "2023-02-29",
             "2020-13-01",
@@ -581,15 +593,16 @@ mod tests {
             "2020-01-01T00:00:00.1234567890Z",
             "2020-01-01T00:00z",
             "2020-01-01T00:00+0100",
+            "2020-01-01T00:00+01:60",
+            "9223372036854775808",
             "99999999999999999999",
             "",
-            "2020", // 2020 is epoch, not bad: checked below
+            "sdfdsf",
+            "234-13",
+            "2016-12-13t2:00:00.593194+1",
+            "2016-12-13t2:00:00.1999999999+10:59",
         ] {
-            if bad == "2020" {
-                assert!(parse_date(bad).is_some());
-            } else {
-                assert!(parse_date(bad).is_none(), "{bad}");
-            }
+            assert!(parse_date(bad).is_none(), "{bad}");
         }
     }
 
@@ -607,6 +620,7 @@ mod tests {
             Some(Cidr::V4(Cidr4 { net: 0, len: 0 }))
         );
         assert!(matches!(parse_cidr("2001:db8::1/32"), Some(Cidr::V6(c)) if c.len == 32));
+        assert!(matches!(parse_cidr("10.0.0.0/0008"), Some(Cidr::V4(c)) if c.len == 8));
         for bad in [
             "10.0.0.0/33",
             "::/129",
@@ -614,6 +628,9 @@ mod tests {
             "10.0.0.0/+8",
             "10.0.0",
             "01.0.0.0",
+            "10.0.0.300/8",
+            "fe80::1%eth0",
+            "",
         ] {
             assert!(parse_cidr(bad).is_none(), "{bad}");
         }
@@ -630,6 +647,9 @@ mod tests {
         assert!(!base64_equals("aGVsbG8=", b"hell"));
         assert!(!base64_equals("aGVsbA==", b"hello"));
         assert!(base64_equals("", b""));
+        for good in ["", "aGVsbG8=", "aGk=", "AAEC", "YQ==", "YWI="] {
+            assert!(base64_valid(good), "{good}");
+        }
         for bad in [
             "aGVsbG8",
             "aGVsbG9=",
@@ -637,8 +657,25 @@ mod tests {
             "a===",
             "aGVsbG8=\n",
             "aGV-bG8=",
+            "aGl=",
+            "====",
+            "YQ==YQ==",
         ] {
             assert!(!base64_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bools_ignore_ascii_case() {
+        for (text, want) in [
+            ("true", Some(true)),
+            ("FALSE", Some(false)),
+            ("True", Some(true)),
+        ] {
+            assert_eq!(parse_bool(text), want, "{text}");
+        }
+        for bad in ["yes", "1", "", "true "] {
+            assert_eq!(parse_bool(bad), None, "{bad}");
         }
     }
 

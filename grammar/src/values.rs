@@ -137,53 +137,14 @@ pub fn is_base64(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The predicates are the engines' parsers: the cases of each value syntax are in
+    /// `iamc_format::value`'s tests, here only that each predicate says what its parser says.
     #[test]
-    fn decimals() {
-        for good in ["1", "1024.0", "-2", "007.50", "-0", "0.30000000000000004"] {
-            assert!(is_decimal(good), "{good}");
-        }
-        for bad in [
-            "", "-", "1.", ".5", "+1", "1e3", "1.2.3", " 1", "0x10", "--1", "١", "abc", "1h",
-        ] {
-            assert!(!is_decimal(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn dates() {
-        for good in [
-            "1970-01-01T00:00:00Z",
-            "2030",
-            "2024-02-29",
-            "2024-02",
-            "2020-01-01T01:00+01:00",
-            "2020-01-01T00:00:00.5Z",
-            "2020-01-01T00:00:00",
-            "2016-12-13T21:20:37.593194+00:00",
-            "2019-07-01T13:20:15Z",
-            "9223372036854775807",
-        ] {
-            assert!(is_date(good), "{good}");
-        }
-        for bad in [
-            "2023-02-29",
-            "2020-13-01",
-            "2020-1-01",
-            "2020-01-01t00:00Z",
-            "2020-01-01T24:00Z",
-            "2020-01-01T00:00:00.1234567890Z",
-            "2020-01-01T00:00z",
-            "2020-01-01T00:00+0100",
-            "2020-01-01T00:00+01:60",
-            "9223372036854775808",
-            "",
-            "sdfdsf",
-            "234-13",
-            "2016-12-13t2:00:00.593194+1",
-            "2016-12-13t2:00:00.1999999999+10:59",
-        ] {
-            assert!(!is_date(bad), "{bad}");
-        }
+    fn predicates_are_the_engines_parsers() {
+        assert!(is_decimal("007.50") && !is_decimal("1e3"));
+        assert!(is_date("2024-02-29") && !is_date("2023-02-29"));
+        assert!(is_base64("aGk=") && !is_base64("aGl="));
+        assert!(is_bool("True") && !is_bool("true "));
         assert!(is_epoch("1798761600") && !is_epoch("2030-01-01") && !is_epoch(""));
     }
 
@@ -214,44 +175,7 @@ mod tests {
         assert_eq!(parse_ip_range("::1").unwrap().len, 128);
         assert_eq!(parse_ip_range("10.0.0.0/0008").unwrap().len, 8);
         assert!(parse_ip_range("2001:db8::1/32").unwrap().has_host_bits());
-        for bad in [
-            "10.0.0.0/33",
-            "::/129",
-            "10.0.0.0/",
-            "10.0.0.0/+8",
-            "10.0.0",
-            "01.0.0.0",
-            "10.0.0.300/8",
-            "fe80::1%eth0",
-            "",
-        ] {
-            assert!(parse_ip_range(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn base64() {
-        for good in ["", "aGVsbG8=", "aGk=", "AAEC", "YQ==", "YWI="] {
-            assert!(is_base64(good), "{good}");
-        }
-        for bad in [
-            "aGVsbG8",
-            "aGVsbG9=",
-            "aGVs=G8=",
-            "a===",
-            "aGVsbG8=\n",
-            "aGV-bG8=",
-            "aGl=",
-            "====",
-            "YQ==YQ==",
-        ] {
-            assert!(!is_base64(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn bools() {
-        assert!(is_bool("true") && is_bool("FALSE") && is_bool("True"));
-        assert!(!is_bool("yes") && !is_bool("1") && !is_bool("") && !is_bool("true "));
+        // What the engines' CIDR parser refuses is refused (its cases: `iamc_format::value`).
+        assert!(parse_ip_range("10.0.0.300/8").is_none());
     }
 }
