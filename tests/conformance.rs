@@ -82,19 +82,6 @@ fn identity_only_cases_agree_except_the_listed_divergences() {
                 );
             }
         }
-        eprintln!(
-            "engine {}: {} agree, {} diverge, {} rejected",
-            engine.name(),
-            outcome.agreed,
-            outcome.divergent.len(),
-            outcome.rejected.len()
-        );
-        let problems = listed.compare(&outcome);
-        assert!(
-            problems.is_empty(),
-            "engine {}:\n{}",
-            engine.name(),
-            problems.join("\n")
-        );
+        listed.assert_listed("identity-only", engine.name(), &outcome);
     }
 }

@@ -212,19 +212,6 @@ fn core_engine_cases_agree_except_the_listed_divergences() {
                 );
             }
         }
-        eprintln!(
-            "core-engine, engine {}: {} agree, {} diverge, {} rejected",
-            engine.name(),
-            outcome.agreed,
-            outcome.divergent.len(),
-            outcome.rejected.len()
-        );
-        let problems = listed.compare(&outcome);
-        assert!(
-            problems.is_empty(),
-            "engine {}:\n{}",
-            engine.name(),
-            problems.join("\n")
-        );
+        listed.assert_listed("core-engine", engine.name(), &outcome);
     }
 }

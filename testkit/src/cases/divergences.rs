@@ -100,4 +100,24 @@ impl Divergences {
         differ("rejection", &outcome.rejected, &self.rejected);
         problems
     }
+
+    /// Reports what `engine` did on `suite` (on stderr) and asserts that it is exactly what is
+    /// listed.
+    ///
+    /// # Panics
+    /// When [`Divergences::compare`] finds a difference.
+    pub fn assert_listed(&self, suite: &str, engine: &str, outcome: &Outcome) {
+        eprintln!(
+            "{suite}, engine {engine}: {} agree, {} diverge, {} rejected",
+            outcome.agreed,
+            outcome.divergent.len(),
+            outcome.rejected.len()
+        );
+        let problems = self.compare(outcome);
+        assert!(
+            problems.is_empty(),
+            "engine {engine}:\n{}",
+            problems.join("\n")
+        );
+    }
 }
