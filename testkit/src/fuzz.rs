@@ -36,6 +36,18 @@ pub const TARGETS: [&str; 8] = [
     "testfile",
 ];
 
+/// `prefix`, then every line of `body` after `pad`: the fuzzer's bytes placed inside a YAML
+/// document at some nesting.
+fn indented(prefix: &str, pad: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = prefix.as_bytes().to_vec();
+    for line in body.split(|&b| b == b'\n') {
+        out.extend_from_slice(pad.as_bytes());
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+    out
+}
+
 /// Parses `text` as a policy of `kind` through the grammar.
 pub fn parse_one(name: &str, text: &str, kind: PolicyType) -> Option<ast::Policy> {
     let file = SourceFile::new(name, text);

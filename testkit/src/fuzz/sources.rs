@@ -103,15 +103,7 @@ pub fn sources(data: &[u8]) {
 
 /// The file `sources` reads for `mode` and the fuzzer's bytes.
 fn sources_input(mode: u8, rest: &[u8]) -> Vec<u8> {
-    let indent = |prefix: &str, pad: &str| {
-        let mut out = prefix.as_bytes().to_vec();
-        for line in rest.split(|&b| b == b'\n') {
-            out.extend_from_slice(pad.as_bytes());
-            out.extend_from_slice(line);
-            out.push(b'\n');
-        }
-        out
-    };
+    let indent = |prefix: &str, pad: &str| super::indented(prefix, pad, rest);
     match mode % 4 {
         0 => rest.to_vec(),
         1 => indent(

@@ -10,15 +10,7 @@ pub fn testfile(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let indent = |prefix: &str, pad: &str| {
-        let mut out = prefix.as_bytes().to_vec();
-        for line in rest.split(|&b| b == b'\n') {
-            out.extend_from_slice(pad.as_bytes());
-            out.extend_from_slice(line);
-            out.push(b'\n');
-        }
-        out
-    };
+    let indent = |prefix: &str, pad: &str| super::indented(prefix, pad, rest);
     let input = match mode % 4 {
         0 => rest.to_vec(),
         1 => indent("policies: {identity: p.json}\ncases:\n  - ", "    "),
