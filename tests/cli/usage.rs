@@ -66,7 +66,7 @@ fn completion_scripts_for_each_shell() {
     assert_eq!(iamc(&["completions", "tcsh"], None).status.code(), Some(2));
 }
 
-/// The commands whose help is checked (the newer ones have their own modules).
+/// The commands whose help and listing are checked here.
 const COMMANDS: [&str; 6] = [
     "check",
     "compile",
