@@ -158,12 +158,29 @@ pub struct PrincipalEntry {
     pub value: Spanned<String>,
 }
 
+/// The key a principal entry is listed under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrincipalKind {
+    /// `AWS`: accounts, users, roles, sessions.
     Aws,
+    /// `Service`: an AWS service principal.
     Service,
+    /// `Federated`: an identity provider.
     Federated,
+    /// `CanonicalUser`: an S3 canonical user id.
     CanonicalUser,
+}
+
+impl PrincipalKind {
+    /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::Aws => "AWS",
+            PrincipalKind::Service => "Service",
+            PrincipalKind::Federated => "Federated",
+            PrincipalKind::CanonicalUser => "CanonicalUser",
+        }
+    }
 }
 
 /// One `Operator: { key: values, ... }` member of a `Condition` block.

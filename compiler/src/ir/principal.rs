@@ -51,32 +51,10 @@ pub struct PrincipalEntry {
     pub value: String,
 }
 
-/// The key an entry is listed under.
+/// The key an entry is listed under: the grammar's vocabulary (as the effect and the policy
+/// type are one type across the layers).
 ///
 /// ```
 /// assert_eq!(iamc_compiler::ir::PrincipalKind::Service.as_str(), "Service");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PrincipalKind {
-    /// `AWS`: accounts, users, roles, sessions.
-    Aws,
-    /// `Service`: an AWS service principal.
-    Service,
-    /// `Federated`: an identity provider.
-    Federated,
-    /// `CanonicalUser`: an S3 canonical user id.
-    CanonicalUser,
-}
-
-impl PrincipalKind {
-    /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser` (see
-    /// [`PrincipalKind`]'s example).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PrincipalKind::Aws => "AWS",
-            PrincipalKind::Service => "Service",
-            PrincipalKind::Federated => "Federated",
-            PrincipalKind::CanonicalUser => "CanonicalUser",
-        }
-    }
-}
+pub use iamc_grammar::ast::PrincipalKind;

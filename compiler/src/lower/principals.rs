@@ -32,17 +32,11 @@ pub fn lower_principal(b: &ast::PrincipalBlock) -> ir::PrincipalBlock {
         ast::Principals::Any => out.any = true,
         ast::Principals::Map(entries) => {
             for e in entries {
-                let kind = match e.kind {
-                    ast::PrincipalKind::Aws => ir::PrincipalKind::Aws,
-                    ast::PrincipalKind::Service => ir::PrincipalKind::Service,
-                    ast::PrincipalKind::Federated => ir::PrincipalKind::Federated,
-                    ast::PrincipalKind::CanonicalUser => ir::PrincipalKind::CanonicalUser,
-                };
-                if kind == ir::PrincipalKind::Aws && e.value.node == "*" {
+                if e.kind == ast::PrincipalKind::Aws && e.value.node == "*" {
                     out.any = true;
                 } else {
                     out.entries.push(ir::PrincipalEntry {
-                        kind,
+                        kind: e.kind,
                         value: e.value.node.clone(),
                     });
                 }
