@@ -238,6 +238,12 @@ impl Stmt {
         s
     }
 
+    /// `Sid: sid`.
+    pub fn sid(mut self, sid: &str) -> Stmt {
+        self.0.sid = Some(sp(sid.to_owned()));
+        self
+    }
+
     /// One more condition block (blocks AND).
     pub fn when(mut self, clause: ast::ConditionClause) -> Stmt {
         self.0.conditions.push(clause);
