@@ -384,18 +384,8 @@ impl Reader<'_> {
             "resource-account",
             "context",
         ];
-        const KNOWN: [&str; 10] = [
-            "name",
-            "request",
-            "expect",
-            "matched",
-            "action",
-            "resource",
-            "principal",
-            "resourceAccount",
-            "resource-account",
-            "context",
-        ];
+        // Besides the request's own members (the short form).
+        const CASE: [&str; 4] = ["name", "request", "expect", "matched"];
         let entries = self.map(node, "a case")?;
         let (mut name, mut request_node, mut expect, mut matched) = (None, None, None, None);
         let mut short: Vec<&Entry> = Vec::new();
@@ -417,7 +407,10 @@ impl Reader<'_> {
                 }
                 "matched" => matched = Some(self.strings(&e.value, "`matched`")?),
                 k if REQUEST.contains(&k) => short.push(e),
-                _ => return Err(self.unknown(e, &KNOWN, "a case")),
+                _ => {
+                    let known: Vec<&str> = CASE.iter().chain(&REQUEST).copied().collect();
+                    return Err(self.unknown(e, &known, "a case"));
+                }
             }
         }
         let request = match (request_node, short.first()) {
