@@ -17,11 +17,7 @@ use crate::values;
 impl Validator<'_> {
     pub(super) fn conditions(&mut self, v: &Node) -> Vec<ConditionClause> {
         let Json::Object(ops) = &v.value else {
-            self.error(
-                v.span,
-                IssueCode::DataTypeMismatch,
-                format!("`Condition` must be an object, found {}", v.describe()),
-            );
+            self.mismatch(v, "`Condition` must be an object");
             return Vec::new();
         };
         let mut clauses = Vec::with_capacity(ops.len());
@@ -85,13 +81,11 @@ impl Validator<'_> {
         base: Option<BaseOperator>,
     ) -> Option<Vec<ConditionKey>> {
         let Json::Object(members) = &m.value.value else {
-            self.error(
-                m.value.span,
-                IssueCode::DataTypeMismatch,
+            self.mismatch(
+                &m.value,
                 format!(
-                    "the block of condition operator `{}` must be an object, found {}",
-                    clip(&m.key),
-                    m.value.describe()
+                    "the block of condition operator `{}` must be an object",
+                    clip(&m.key)
                 ),
             );
             return None;
@@ -195,14 +189,7 @@ impl Validator<'_> {
                 return None;
             }
             Json::Array(_) | Json::Object(_) => {
-                self.error(
-                    v.span,
-                    IssueCode::DataTypeMismatch,
-                    format!(
-                        "a condition value must be a string, number or boolean, found {}",
-                        v.describe()
-                    ),
-                );
+                self.mismatch(v, "a condition value must be a string, number or boolean");
                 return None;
             }
         };

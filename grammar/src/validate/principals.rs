@@ -149,15 +149,7 @@ impl Validator<'_> {
                 None
             }
             _ => {
-                self.error(
-                    v.span,
-                    IssueCode::DataTypeMismatch,
-                    format!(
-                        "`{}` must be `\"*\"` or an object, found {}",
-                        m.key,
-                        v.describe()
-                    ),
-                );
+                self.mismatch(v, format!("`{}` must be `\"*\"` or an object", m.key));
                 None
             }
         }
