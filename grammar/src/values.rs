@@ -106,25 +106,12 @@ impl IpRange {
 /// `/` and a prefix length of ASCII digits (leading zeros allowed) within the family's width;
 /// the address is kept as written (host bits included).
 pub fn parse_ip_range(s: &str) -> Option<IpRange> {
-    let (len, addr) = match value::parse_cidr(s)? {
-        value::Cidr::V4(c) => (
-            c.len,
-            s.split('/')
-                .next()?
-                .parse::<Ipv4Addr>()
-                .ok()
-                .map(IpAddr::V4),
-        ),
-        value::Cidr::V6(c) => (
-            c.len,
-            s.split('/')
-                .next()?
-                .parse::<Ipv6Addr>()
-                .ok()
-                .map(IpAddr::V6),
-        ),
+    let len = match value::parse_cidr(s)? {
+        value::Cidr::V4(c) => c.len,
+        value::Cidr::V6(c) => c.len,
     };
-    Some(IpRange { addr: addr?, len })
+    let addr = s.split('/').next()?.parse::<IpAddr>().ok()?;
+    Some(IpRange { addr, len })
 }
 
 /// Standard base64 with `=` padding, canonical (the unused bits of the last character are
