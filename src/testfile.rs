@@ -219,21 +219,7 @@ fn load(file: &TestFile) -> Result<Loaded, TestFileError> {
     let mut texts = Texts::new();
     let mut errors = Vec::new();
     let slots = &file.policies.slots;
-    let mut typed: Vec<(PolicyType, usize, &Named)> = Vec::new();
-    for (kind, list) in [
-        (PolicyType::Identity, &slots.identity),
-        (PolicyType::Resource, &slots.resource),
-        (PolicyType::Trust, &slots.trust),
-        (PolicyType::Boundary, &slots.boundary),
-        (PolicyType::Session, &slots.session),
-        (PolicyType::Endpoint, &slots.endpoint),
-    ] {
-        typed.extend(list.iter().map(|n| (kind, 0, n)));
-    }
     for (kind, levels) in [(PolicyType::Scp, &slots.scp), (PolicyType::Rcp, &slots.rcp)] {
-        for (l, level) in levels.iter().enumerate() {
-            typed.extend(level.iter().map(|n| (kind, l, n)));
-        }
         // A level listed empty is still a level (it then has no Allow).
         let slot = if kind == PolicyType::Scp {
             &mut set.scp
@@ -242,7 +228,7 @@ fn load(file: &TestFile) -> Result<Loaded, TestFileError> {
         };
         slot.resize_with(levels.len(), Vec::new);
     }
-    for (kind, level, n) in typed {
+    for (kind, level, n) in slots.iter_levels() {
         let bytes = read_capped(&base.join(&n.text))
             .map_err(|e| at(n, format!("cannot read `{}`: {e}", n.text)))?;
         let text = match String::from_utf8(bytes) {

@@ -57,18 +57,34 @@ impl<T> Slots<T> {
 
     /// Every item with the kind of its slot, in group order (levels root first).
     pub fn iter(&self) -> impl Iterator<Item = (PolicyType, &T)> {
-        let with = |kind: PolicyType| move |t| (kind, t);
-        self.identity
-            .iter()
-            .map(with(PolicyType::Identity))
-            .chain(self.resource.iter().map(with(PolicyType::Resource)))
-            .chain(self.trust.iter().map(with(PolicyType::Trust)))
-            .chain(self.boundary.iter().map(with(PolicyType::Boundary)))
-            .chain(self.session.iter().map(with(PolicyType::Session)))
-            .chain(self.scp.iter().flatten().map(with(PolicyType::Scp)))
-            .chain(self.rcp.iter().flatten().map(with(PolicyType::Rcp)))
-            .chain(self.endpoint.iter().map(with(PolicyType::Endpoint)))
+        self.iter_levels().map(|(kind, _, t)| (kind, t))
     }
+
+    /// Every item with the kind of its slot and its organization level (0 outside SCPs and
+    /// RCPs), in group order (levels root first).
+    pub fn iter_levels(&self) -> impl Iterator<Item = (PolicyType, usize, &T)> {
+        flat(PolicyType::Identity, &self.identity)
+            .chain(flat(PolicyType::Resource, &self.resource))
+            .chain(flat(PolicyType::Trust, &self.trust))
+            .chain(flat(PolicyType::Boundary, &self.boundary))
+            .chain(flat(PolicyType::Session, &self.session))
+            .chain(levels(PolicyType::Scp, &self.scp))
+            .chain(levels(PolicyType::Rcp, &self.rcp))
+            .chain(flat(PolicyType::Endpoint, &self.endpoint))
+    }
+}
+
+/// The items of a slot with its kind, at level 0.
+fn flat<T>(kind: PolicyType, list: &[T]) -> impl Iterator<Item = (PolicyType, usize, &T)> {
+    list.iter().map(move |t| (kind, 0, t))
+}
+
+/// The items of an organization type's levels with their kind and level.
+fn levels<T>(kind: PolicyType, levels: &[Vec<T>]) -> impl Iterator<Item = (PolicyType, usize, &T)> {
+    levels
+        .iter()
+        .enumerate()
+        .flat_map(move |(n, level)| level.iter().map(move |t| (kind, n, t)))
 }
 
 /// One group of a [`PolicySet`]: the policies of one kind, or of one organization level.

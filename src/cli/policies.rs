@@ -147,23 +147,7 @@ impl TypedArgs {
 /// Every file of `files` with its type and organization level (0 outside SCPs and RCPs), in
 /// group order.
 pub fn each_file(files: &Files) -> Vec<(PolicyType, usize, &Input)> {
-    let mut out = Vec::new();
-    for (kind, list) in [
-        (PolicyType::Identity, &files.identity),
-        (PolicyType::Resource, &files.resource),
-        (PolicyType::Trust, &files.trust),
-        (PolicyType::Boundary, &files.boundary),
-        (PolicyType::Session, &files.session),
-    ] {
-        out.extend(list.iter().map(|i| (kind, 0, i)));
-    }
-    for (kind, levels) in [(PolicyType::Scp, &files.scp), (PolicyType::Rcp, &files.rcp)] {
-        for (n, level) in levels.iter().enumerate() {
-            out.extend(level.iter().map(|i| (kind, n, i)));
-        }
-    }
-    out.extend(files.endpoint.iter().map(|i| (PolicyType::Endpoint, 0, i)));
-    out
+    files.iter_levels().collect()
 }
 
 /// Loads every policy of the set, each validated by the rules of its type: a plain policy
