@@ -789,30 +789,42 @@ fn strings_json(list: &[String]) -> J {
     J::Arr(list.iter().map(|s| J::Str(s.clone())).collect())
 }
 
+/// `MatchedStatements` and `MissingContextValues`: a result lists them, and so does each of its
+/// resource-specific results.
+fn matched_and_missing(matched: &[Statement], missing: &[String]) -> [(&'static str, J); 2] {
+    [
+        ("MatchedStatements", statements_json(matched)),
+        ("MissingContextValues", strings_json(missing)),
+    ]
+}
+
+/// `{"PermissionsBoundaryDecisionDetail": {"AllowedByPermissionsBoundary": b}}` when a boundary
+/// was given.
+fn boundary_detail(allowed: Option<bool>) -> Option<(&'static str, J)> {
+    allowed.map(|b| {
+        let detail = J::Obj(vec![("AllowedByPermissionsBoundary", J::Bool(b))]);
+        ("PermissionsBoundaryDecisionDetail", detail)
+    })
+}
+
 impl EvaluationResult {
     fn to_j(&self) -> J {
         let mut m = vec![
             ("EvalActionName", J::Str(self.action.clone())),
             ("EvalResourceName", J::Str(self.resource.clone())),
             ("EvalDecision", J::Str(self.decision.as_str().to_owned())),
-            ("MatchedStatements", statements_json(&self.matched)),
-            (
-                "MissingContextValues",
-                strings_json(&self.missing_context_values),
-            ),
         ];
+        m.extend(matched_and_missing(
+            &self.matched,
+            &self.missing_context_values,
+        ));
         if let Some(b) = self.allowed_by_organizations {
             m.push((
                 "OrganizationsDecisionDetail",
                 J::Obj(vec![("AllowedByOrganizations", J::Bool(b))]),
             ));
         }
-        if let Some(b) = self.allowed_by_boundary {
-            m.push((
-                "PermissionsBoundaryDecisionDetail",
-                J::Obj(vec![("AllowedByPermissionsBoundary", J::Bool(b))]),
-            ));
-        }
+        m.extend(boundary_detail(self.allowed_by_boundary));
         if let Some(details) = &self.details {
             m.push((
                 "EvalDecisionDetails",
@@ -825,34 +837,19 @@ impl EvaluationResult {
             ));
         }
         if let Some(list) = &self.resource_specific {
-            m.push((
-                "ResourceSpecificResults",
-                J::Arr(
-                    list.iter()
-                        .map(|r| {
-                            let mut o = vec![
-                                ("EvalResourceName", J::Str(r.resource.clone())),
-                                (
-                                    "EvalResourceDecision",
-                                    J::Str(r.decision.as_str().to_owned()),
-                                ),
-                                ("MatchedStatements", statements_json(&r.matched)),
-                                (
-                                    "MissingContextValues",
-                                    strings_json(&r.missing_context_values),
-                                ),
-                            ];
-                            if let Some(b) = r.allowed_by_boundary {
-                                o.push((
-                                    "PermissionsBoundaryDecisionDetail",
-                                    J::Obj(vec![("AllowedByPermissionsBoundary", J::Bool(b))]),
-                                ));
-                            }
-                            J::Obj(o)
-                        })
-                        .collect(),
-                ),
-            ));
+            let results = list.iter().map(|r| {
+                let mut o = vec![
+                    ("EvalResourceName", J::Str(r.resource.clone())),
+                    (
+                        "EvalResourceDecision",
+                        J::Str(r.decision.as_str().to_owned()),
+                    ),
+                ];
+                o.extend(matched_and_missing(&r.matched, &r.missing_context_values));
+                o.extend(boundary_detail(r.allowed_by_boundary));
+                J::Obj(o)
+            });
+            m.push(("ResourceSpecificResults", J::Arr(results.collect())));
         }
         J::Obj(m)
     }
