@@ -429,25 +429,15 @@ fn request(src: &SourceFile, root: Node) -> Result<(Request, Spans), RequestErro
         value,
     } in members
     {
-        let span = Some(value.span);
-        match key.as_str() {
-            "action" => {
-                action = Some(string_field(src, "action", value)?);
-                spans.action = span;
+        let (field, at) = match key.as_str() {
+            "action" => (&mut action, &mut spans.action),
+            "resource" => (&mut resource, &mut spans.resource),
+            "principal" => (&mut principal, &mut spans.principal),
+            "resourceAccount" => (&mut resource_account, &mut spans.resource_account),
+            "context" => {
+                context = context_field(src, value, &mut spans)?;
+                continue;
             }
-            "resource" => {
-                resource = Some(string_field(src, "resource", value)?);
-                spans.resource = span;
-            }
-            "principal" => {
-                principal = Some(string_field(src, "principal", value)?);
-                spans.principal = span;
-            }
-            "resourceAccount" => {
-                resource_account = Some(string_field(src, "resourceAccount", value)?);
-                spans.resource_account = span;
-            }
-            "context" => context = context_field(src, value, &mut spans)?,
             other => {
                 return Err(RequestError::at(
                     src,
@@ -455,7 +445,9 @@ fn request(src: &SourceFile, root: Node) -> Result<(Request, Spans), RequestErro
                     format!("unknown field `{other}`"),
                 ))
             }
-        }
+        };
+        *at = Some(value.span);
+        *field = Some(string_field(src, &key, value)?);
     }
     let Some(action) = action else {
         return Err(RequestError::at(src, root.span, "missing field `action`"));
