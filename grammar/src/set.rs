@@ -189,41 +189,29 @@ impl PolicySet {
     /// # Errors
     /// The first policy out of place, by name.
     pub fn check(&self) -> Result<(), SetError> {
-        let slot = |ps: &[Policy], ok: &dyn Fn(PolicyType) -> bool, what: &str| match ps
+        let slot = |ps: &[Policy], kind: PolicyType, what: &str| match ps
             .iter()
-            .find(|p| !ok(p.kind))
+            .find(|p| p.kind != kind)
         {
             Some(p) => Err(SetError {
                 message: format!("`{}` is a {:?} policy, given as {what}", p.name, p.kind),
             }),
             None => Ok(()),
         };
-        slot(
-            &self.identity,
-            &|k| k == PolicyType::Identity,
-            "an identity policy",
-        )?;
-        slot(
-            &self.resource,
-            &|k| k == PolicyType::Resource,
-            "a resource policy",
-        )?;
-        slot(&self.trust, &|k| k == PolicyType::Trust, "a trust policy")?;
-        slot(
-            &self.boundary,
-            &|k| k == PolicyType::Boundary,
-            "a permissions boundary",
-        )?;
-        slot(
-            &self.session,
-            &|k| k == PolicyType::Session,
-            "a session policy",
-        )?;
-        slot(
-            &self.endpoint,
-            &|k| k == PolicyType::Endpoint,
-            "an endpoint policy",
-        )?;
+        for (ps, kind, what) in [
+            (&self.identity, PolicyType::Identity, "an identity policy"),
+            (&self.resource, PolicyType::Resource, "a resource policy"),
+            (&self.trust, PolicyType::Trust, "a trust policy"),
+            (
+                &self.boundary,
+                PolicyType::Boundary,
+                "a permissions boundary",
+            ),
+            (&self.session, PolicyType::Session, "a session policy"),
+            (&self.endpoint, PolicyType::Endpoint, "an endpoint policy"),
+        ] {
+            slot(ps, kind, what)?;
+        }
         for (levels, kind, what) in [
             (&self.scp, PolicyType::Scp, "an SCP"),
             (&self.rcp, PolicyType::Rcp, "an RCP"),
@@ -234,7 +222,7 @@ impl PolicySet {
                 });
             }
             for level in levels {
-                slot(level, &|k| k == kind, what)?;
+                slot(level, kind, what)?;
             }
         }
         Ok(())
