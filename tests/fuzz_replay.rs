@@ -145,18 +145,27 @@ fn fuzz_replay_authorize() {
     });
 }
 
-#[test]
-fn fuzz_replay_sources() {
-    let templates = iamc_testkit::data::data_dir().join("templates");
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(templates).unwrap() {
+/// Every file of `dir`, once behind each of the mode bytes `modes` (the targets read their
+/// first byte as how to present the rest).
+fn file_seeds(dir: &std::path::Path, modes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        for mode in [0u8, 0x10] {
+        for &mode in modes {
             let mut data = vec![mode];
             data.extend_from_slice(&bytes);
-            files.push(data);
+            out.push(data);
         }
     }
+    out
+}
+
+#[test]
+fn fuzz_replay_sources() {
+    let files = file_seeds(
+        &iamc_testkit::data::data_dir().join("templates"),
+        &[0, 0x10],
+    );
     let mut seeds: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
     seeds.extend([
         &b"\x01Statement: {Effect: Allow, Action: !Sub '${P}:Get*', Resource: !GetAtt B.Arn}"[..],
@@ -202,12 +211,7 @@ fn fuzz_replay_simulate() {
 #[test]
 fn fuzz_replay_testfile() {
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tests");
-    let mut files: Vec<Vec<u8>> = Vec::new();
-    for entry in std::fs::read_dir(examples).unwrap() {
-        let mut data = vec![0u8];
-        data.extend_from_slice(&std::fs::read(entry.unwrap().path()).unwrap());
-        files.push(data);
-    }
+    let files = file_seeds(&examples, &[0]);
     let mut seeds: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
     seeds.extend([
         &b"\x01action: s3:GetObject\nexpect: Deny\ncontext: [a=b, a=c]"[..],
