@@ -279,11 +279,7 @@ fn golden_v5_diagnoses() {
 /// The format change from v4 to v5 added origins only: the decisions did not change.
 #[test]
 fn golden_v5_decides_as_v4_did() {
-    for file in ["requests.jsonl", "decisions.jsonl"] {
-        let v4 = std::fs::read_to_string(dir("v4").join(file)).unwrap();
-        let v5 = std::fs::read_to_string(dir("v5").join(file)).unwrap();
-        assert_eq!(v4, v5, "{file}");
-    }
+    same_requests_and_decisions("v4", "v5");
 }
 
 #[test]
@@ -305,10 +301,15 @@ fn golden_v5_decisions_match_the_reference() {
 /// policies, requests and decisions as v3.
 #[test]
 fn golden_v4_decides_as_v3_did() {
+    same_requests_and_decisions("v3", "v4");
+}
+
+/// Goldens `older` and `newer` hold the same requests and the same decisions.
+fn same_requests_and_decisions(older: &str, newer: &str) {
     for file in ["requests.jsonl", "decisions.jsonl"] {
-        let v3 = std::fs::read_to_string(dir("v3").join(file)).unwrap();
-        let v4 = std::fs::read_to_string(dir("v4").join(file)).unwrap();
-        assert_eq!(v3, v4, "{file}");
+        let old = std::fs::read_to_string(dir(older).join(file)).unwrap();
+        let new = std::fs::read_to_string(dir(newer).join(file)).unwrap();
+        assert_eq!(old, new, "{file}");
     }
 }
 
