@@ -17,6 +17,12 @@ pub(crate) fn iamc(args: &[&str], stdin: Option<&[u8]>) -> Output {
     iamc_env(args, stdin, &[])
 }
 
+/// Runs `iamc` with the words of `line`, as a shell splits a line without quotes: a command
+/// line of plain words reads as it is typed.
+pub(crate) fn iamc_line(line: &str, stdin: Option<&[u8]>) -> Output {
+    iamc(&line.split_whitespace().collect::<Vec<_>>(), stdin)
+}
+
 /// Runs the binary with `env` set on top of an environment without the colour variables (the
 /// caller's `NO_COLOR` or `CLICOLOR_FORCE` must not change what the tests see). The input is
 /// written from a thread, so that a large input cannot block on an unread output.
@@ -166,17 +172,10 @@ fn check_reports_non_utf8_with_its_position() {
 
 #[test]
 fn eval_requests_file_gives_one_line_per_request_in_order() {
-    let o = iamc(
-        &[
-            "eval",
-            "--engine",
-            "reference",
-            "--policy",
-            DEV,
-            MFA,
-            "--requests",
-            "examples/requests/ecs.jsonl",
-        ],
+    let o = iamc_line(
+        &format!(
+            "eval --engine reference --policy {DEV} {MFA} --requests examples/requests/ecs.jsonl"
+        ),
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -193,16 +192,8 @@ fn eval_reads_stdin_and_repeated_policy_flags() {
             ))
         })
         .unwrap();
-    let o = iamc(
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--policy",
-            MFA,
-            "--engine",
-            "reference",
-        ],
+    let o = iamc_line(
+        &format!("eval --policy {DEV} --policy {MFA} --engine reference"),
         Some(&input),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -211,19 +202,7 @@ fn eval_reads_stdin_and_repeated_policy_flags() {
 
 #[test]
 fn eval_single_request_file() {
-    let o = iamc(
-        &[
-            "eval",
-            "--engine",
-            "reference",
-            "--policy",
-            DEV,
-            MFA,
-            "--request",
-            "examples/requests/stop-task.json",
-        ],
-        None,
-    );
+    let o = iamc_line(&format!("eval --engine reference --policy {DEV} {MFA} --request examples/requests/stop-task.json"), None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
@@ -233,16 +212,10 @@ fn eval_single_request_file() {
 
 #[test]
 fn malformed_lines_answer_an_error_and_the_rest_carries_on() {
-    let o = iamc(
-        &[
-            "eval",
-            "--engine",
-            "reference",
-            "--policy",
-            DEV,
-            "--requests",
-            "examples/requests/malformed.jsonl",
-        ],
+    let o = iamc_line(
+        &format!(
+            "eval --engine reference --policy {DEV} --requests examples/requests/malformed.jsonl"
+        ),
         None,
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -267,8 +240,8 @@ fn malformed_lines_answer_an_error_and_the_rest_carries_on() {
 
 #[test]
 fn eval_skips_blank_lines_and_flags_bad_bytes() {
-    let o = iamc(
-        &["eval", "--engine", "reference", "--policy", DEV],
+    let o = iamc_line(
+        &format!("eval --engine reference --policy {DEV}"),
         Some(b"\n{\"action\":\"ecs:ListTasks\"}\r\n   \n{\"action\":\"ecs:\xff\"}\n"),
     );
     assert_eq!(o.status.code(), Some(1));
@@ -284,15 +257,8 @@ fn eval_skips_blank_lines_and_flags_bad_bytes() {
 
 #[test]
 fn eval_with_an_invalid_policy_decides_nothing() {
-    let o = iamc(
-        &[
-            "eval",
-            "--engine",
-            "reference",
-            "--policy",
-            DEV,
-            "examples/invalid/invalid-effect.json",
-        ],
+    let o = iamc_line(
+        &format!("eval --engine reference --policy {DEV} examples/invalid/invalid-effect.json"),
         Some(b"{\"action\":\"ecs:ListTasks\"}\n"),
     );
     assert_eq!(o.status.code(), Some(2));
@@ -308,8 +274,8 @@ fn an_oversized_line_is_refused_and_the_next_one_answered() {
     )
     .into_bytes();
     input.extend_from_slice(b"{\"action\":\"ecs:ListTasks\"}\n");
-    let o = iamc(
-        &["eval", "--engine", "reference", "--policy", DEV],
+    let o = iamc_line(
+        &format!("eval --engine reference --policy {DEV}"),
         Some(&input),
     );
     assert_eq!(o.status.code(), Some(1));

@@ -3,7 +3,7 @@
 
 use iamc_testkit::assert_contains;
 
-use crate::cli::{iamc, stderr, stdout};
+use crate::cli::{iamc, iamc_line, stderr, stdout};
 
 const ECS: [&str; 2] = [
     "examples/policies/ecs-dev.json",
@@ -50,21 +50,7 @@ fn cli_eval_explain_names_the_failed_condition_with_its_place() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
     // A policy read from a CloudFormation template: places in the template.
-    let o = iamc(
-        &[
-            "eval",
-            "--policy",
-            "examples/templates/stack.yaml",
-            "--action",
-            "s3:PutObject",
-            "--resource",
-            "arn:aws:s3:::reports-bucket/reports/x",
-            "--context",
-            "aws:RequestedRegion=eu-west-1",
-            "--explain",
-        ],
-        None,
-    );
+    let o = iamc_line("eval --policy examples/templates/stack.yaml --action s3:PutObject --resource arn:aws:s3:::reports-bucket/reports/x --context aws:RequestedRegion=eu-west-1 --explain", None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_contains(
         &stdout(&o),
@@ -131,17 +117,7 @@ fn cli_simulate_prints_the_aws_answer_and_warns() {
 
 #[test]
 fn cli_test_runs_files_with_coverage_and_junit() {
-    let o = iamc(
-        &[
-            "test",
-            "examples/tests/ecs.yaml",
-            "examples/tests/whole-decision.json",
-            "examples/tests/template.yaml",
-            "--min-coverage",
-            "100",
-        ],
-        None,
-    );
+    let o = iamc_line("test examples/tests/ecs.yaml examples/tests/whole-decision.json examples/tests/template.yaml --min-coverage 100", None);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("examples/tests/ecs.yaml: 8 cases, 8 passed, 0 failed\n"));
     let dir = std::env::temp_dir().join(format!("iamc-cli-test-{}", std::process::id()));

@@ -4,7 +4,7 @@
 use iamc_testkit::assert_contains;
 use serde_json::Value;
 
-use super::{iamc, stderr, stdout, temp_file, DEV};
+use super::{iamc, iamc_line, stderr, stdout, temp_file, DEV};
 
 const INVALID: &str = "examples/invalid/invalid-effect.json";
 const BOUNDARY: &str = "examples/whole-decision/deployer-boundary.json";
@@ -56,7 +56,7 @@ fn text_is_one_line_per_finding_on_stderr() {
 
 #[test]
 fn json_is_validate_policy_shaped_on_stdout() {
-    let o = iamc(&["check", "--format", "json", DEV, INVALID], None);
+    let o = iamc_line(&format!("check --format json {DEV} {INVALID}"), None);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     let doc = json(&o);
@@ -88,7 +88,7 @@ fn json_is_validate_policy_shaped_on_stdout() {
 
 #[test]
 fn sarif_for_code_scanning() {
-    let o = iamc(&["check", "--format", "sarif", INVALID, BOUNDARY], None);
+    let o = iamc_line(&format!("check --format sarif {INVALID} {BOUNDARY}"), None);
     assert_eq!(o.status.code(), Some(1));
     let doc = json(&o);
     assert_eq!(doc["version"], "2.1.0");
@@ -167,10 +167,10 @@ fn type_and_managed() {
     assert_eq!(o.status.code(), Some(1));
     let o = iamc(&["check", "--type", "trust", TRUST], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = iamc(&["check", "--format", "json", "--type", "scp", DEV], None);
+    let o = iamc_line(&format!("check --format json --type scp {DEV}"), None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A typed flag types its own file, whatever `--type` says.
-    let o = iamc(&["check", "--type", "scp", "--trust-policy", TRUST], None);
+    let o = iamc_line(&format!("check --type scp --trust-policy {TRUST}"), None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // `--managed`: the missing `Version` becomes an error.
     let path = temp_file(
@@ -266,15 +266,8 @@ fn templates_and_plans_report_at_their_own_positions() {
         );
     }
     // `--param` gives a pseudo parameter its value: its unknown goes away.
-    let o = iamc(
-        &[
-            "check",
-            "--format",
-            "json",
-            "--param",
-            "AWS::Region=us-east-1",
-            STACK,
-        ],
+    let o = iamc_line(
+        &format!("check --format json --param AWS::Region=us-east-1 {STACK}"),
         None,
     );
     let with = codes(&json(&o));

@@ -1,7 +1,7 @@
 //! `iamc eval`: a request given as options, `-` for standard input, directories, templates,
 //! `--format pretty` and its colour, request errors at their line and column, empty input.
 
-use super::{iamc, iamc_env, stderr, stdout, temp_file, DEV, MFA};
+use super::{iamc, iamc_env, iamc_line, stderr, stdout, temp_file, DEV, MFA};
 use iamc_testkit::assert_contains;
 
 const STOP: &str = "examples/requests/stop-task.json";
@@ -18,42 +18,19 @@ fn both_engines(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
     compiled
 }
 
+/// [`both_engines`] on the words of `line`.
+fn both_engines_line(line: &str, stdin: Option<&[u8]>) -> std::process::Output {
+    both_engines(&line.split_whitespace().collect::<Vec<_>>(), stdin)
+}
+
 #[test]
 fn a_request_given_as_options_is_decided_as_the_same_json_request() {
-    let from_file = iamc(&["eval", "--policy", DEV, MFA, "--request", STOP], None);
+    let from_file = iamc_line(&format!("eval --policy {DEV} {MFA} --request {STOP}"), None);
     assert_eq!(from_file.status.code(), Some(0), "{}", stderr(&from_file));
-    let from_flags = both_engines(
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            MFA,
-            "--action",
-            "ecs:StopTask",
-            "--resource",
-            TASK,
-            "--context",
-            "aws:MultiFactorAuthPresent=true",
-        ],
-        None,
-    );
+    let from_flags = both_engines_line(&format!("eval --policy {DEV} {MFA} --action ecs:StopTask --resource {TASK} --context aws:MultiFactorAuthPresent=true"), None);
     assert_eq!(stdout(&from_flags), stdout(&from_file));
     // `:=` gives a JSON value: here the boolean `false`, which the Deny tests.
-    let o = both_engines(
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            MFA,
-            "--action",
-            "ecs:StopTask",
-            "--resource",
-            TASK,
-            "--context",
-            "aws:MultiFactorAuthPresent:=false",
-        ],
-        None,
-    );
+    let o = both_engines_line(&format!("eval --policy {DEV} {MFA} --action ecs:StopTask --resource {TASK} --context aws:MultiFactorAuthPresent:=false"), None);
     assert!(
         stdout(&o).starts_with(r#"{"decision":"ExplicitDeny""#),
         "{}",
@@ -61,22 +38,7 @@ fn a_request_given_as_options_is_decided_as_the_same_json_request() {
     );
     // A number typed as text decides as the JSON number does (IAM compares condition values
     // as text): the second request of ecs.jsonl.
-    let o = both_engines(
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--action",
-            "ecs:RunTask",
-            "--resource",
-            "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7",
-            "--context",
-            "ecs:cluster=arn:aws:ecs:us-east-1:111122223333:cluster/dev",
-            "--context",
-            "ecs:task-cpu=512",
-        ],
-        None,
-    );
+    let o = both_engines_line(&format!("eval --policy {DEV} --action ecs:RunTask --resource arn:aws:ecs:us-east-1:111122223333:task-definition/web:7 --context ecs:cluster=arn:aws:ecs:us-east-1:111122223333:cluster/dev --context ecs:task-cpu=512"), None);
     assert!(
         stdout(&o).starts_with(r#"{"decision":"Allow""#),
         "{}",
@@ -195,18 +157,8 @@ fn request_option_errors_are_usage_errors() {
         assert!(stderr(&o).starts_with("iamc: error: "), "{}", stderr(&o));
         assert!(stdout(&o).is_empty());
     }
-    let o = iamc(
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--action",
-            "x:y",
-            "--context",
-            "k=a",
-            "--context",
-            "k=b",
-        ],
+    let o = iamc_line(
+        &format!("eval --policy {DEV} --action x:y --context k=a --context k=b"),
         None,
     );
     assert!(
@@ -224,31 +176,28 @@ fn a_dash_is_standard_input_for_every_file() {
     let policy = std::fs::read(DEV).unwrap();
     let request = std::fs::read(STOP).unwrap();
     let lines = std::fs::read("examples/requests/ecs.jsonl").unwrap();
-    let expected = stdout(&iamc(&["eval", "--policy", DEV, "--request", STOP], None));
-    let o = iamc(&["eval", "--policy", DEV, "--request", "-"], Some(&request));
+    let expected = stdout(&iamc_line(
+        &format!("eval --policy {DEV} --request {STOP}"),
+        None,
+    ));
+    let o = iamc_line(&format!("eval --policy {DEV} --request -"), Some(&request));
     assert_eq!(stdout(&o), expected);
-    let o = both_engines(&["eval", "--policy", "-", "--request", STOP], Some(&policy));
+    let o = both_engines_line(&format!("eval --policy - --request {STOP}"), Some(&policy));
     assert_eq!(
         stdout(&o),
         expected.replace("examples/policies/ecs-dev.json", "<stdin>")
     );
-    let o = iamc(
-        &["eval", "--policy", DEV, MFA, "--requests", "-"],
+    let o = iamc_line(
+        &format!("eval --policy {DEV} {MFA} --requests -"),
         Some(&lines),
     );
     assert_eq!(stdout(&o), super::ECS_DECISIONS);
     // An artifact on standard input; one written to standard output.
-    let o = iamc(&["compile", DEV, MFA, "-o", "-"], None);
+    let o = iamc_line(&format!("compile {DEV} {MFA} -o -"), None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let artifact = o.stdout;
-    let o = iamc(
-        &[
-            "eval",
-            "--artifact",
-            "-",
-            "--requests",
-            "examples/requests/ecs.jsonl",
-        ],
+    let o = iamc_line(
+        "eval --artifact - --requests examples/requests/ecs.jsonl",
         Some(&artifact),
     );
     assert_eq!(stdout(&o), super::ECS_DECISIONS);
@@ -262,31 +211,18 @@ fn a_dash_is_standard_input_for_every_file() {
         &stderr(&o),
         "standard input holds a policy (`-`), so it cannot hold the requests too",
     );
-    let o = iamc(&["eval", "--policy", "-", "--requests", "-"], Some(&policy));
+    let o = iamc_line("eval --policy - --requests -", Some(&policy));
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn a_directory_of_policies_is_its_files_in_sorted_order() {
-    let sorted = iamc(
-        &[
-            "eval",
-            "--policy",
-            MFA,
-            DEV,
-            "--requests",
-            "examples/requests/ecs.jsonl",
-        ],
+    let sorted = iamc_line(
+        &format!("eval --policy {MFA} {DEV} --requests examples/requests/ecs.jsonl"),
         None,
     );
-    let dir = iamc(
-        &[
-            "eval",
-            "--policy",
-            "examples/policies",
-            "--requests",
-            "examples/requests/ecs.jsonl",
-        ],
+    let dir = iamc_line(
+        "eval --policy examples/policies --requests examples/requests/ecs.jsonl",
         None,
     );
     assert_eq!(dir.status.code(), Some(0), "{}", stderr(&dir));
@@ -322,26 +258,7 @@ fn templates_decide_once_their_values_are_known() {
         "{\"decision\":\"Allow\",\"statements\":[{\"policy\":\"examples/templates/ecs-stack.yaml#TaskRole.Policies[0]\",\"index\":0,\"sid\":\"StopClusterTasks\",\"effect\":\"Allow\",\"type\":\"identity\"}],\"reason\":\"allowed by the identity-based policies\"}\n"
     );
     // The role's trust policy is read as a trust policy.
-    let o = iamc(
-        &[
-            "eval",
-            "--policy",
-            STACK,
-            "--param",
-            "AWS::Region=us-east-1",
-            "--param",
-            "AWS::AccountId=111122223333",
-            "--action",
-            "sts:AssumeRole",
-            "--resource",
-            "arn:aws:iam::111122223333:role/task",
-            "--principal",
-            "ecs-tasks.amazonaws.com",
-            "--context",
-            "aws:SourceAccount=111122223333",
-        ],
-        None,
-    );
+    let o = iamc_line(&format!("eval --policy {STACK} --param AWS::Region=us-east-1 --param AWS::AccountId=111122223333 --action sts:AssumeRole --resource arn:aws:iam::111122223333:role/task --principal ecs-tasks.amazonaws.com --context aws:SourceAccount=111122223333"), None);
     assert_contains(
         &stdout(&o),
         r#""sid":"EcsTasks","effect":"Allow","type":"trust"}"#,
@@ -410,16 +327,10 @@ fn pretty_is_for_people_and_coloured_only_where_wanted() {
         stdout(&json)
     );
     // Several answers are separated by a blank line; a malformed line says where it is.
-    let o = iamc(
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--requests",
-            "examples/requests/malformed.jsonl",
-            "--format",
-            "pretty",
-        ],
+    let o = iamc_line(
+        &format!(
+            "eval --policy {DEV} --requests examples/requests/malformed.jsonl --format pretty"
+        ),
         None,
     );
     assert_eq!(o.status.code(), Some(1));
@@ -514,19 +425,7 @@ fn empty_input_says_so() {
 
 #[test]
 fn compile_reads_templates_and_directories_as_eval_does() {
-    let o = iamc(
-        &[
-            "compile",
-            STACK,
-            "--param",
-            "AWS::Region=us-east-1",
-            "--param",
-            "AWS::AccountId=111122223333",
-            "--emit",
-            "ir",
-        ],
-        None,
-    );
+    let o = iamc_line(&format!("compile {STACK} --param AWS::Region=us-east-1 --param AWS::AccountId=111122223333 --emit ir"), None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let ir = stdout(&o);
     assert_contains(&ir, "# examples/templates/ecs-stack.yaml#TaskRole.Policies[0] statement 0 sid \"StopClusterTasks\"");
@@ -538,7 +437,7 @@ fn compile_reads_templates_and_directories_as_eval_does() {
     assert!(!out.exists());
     // A directory compiles as its files, sorted.
     let dir = iamc(&["compile", "examples/policies", "--emit", "ir"], None);
-    let files = iamc(&["compile", MFA, DEV, "--emit", "ir"], None);
+    let files = iamc_line(&format!("compile {MFA} {DEV} --emit ir"), None);
     assert_eq!(dir.status.code(), Some(0));
     assert_eq!(stdout(&dir), stdout(&files));
 }

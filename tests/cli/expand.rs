@@ -1,6 +1,6 @@
 //! `iamc expand`: the actions a pattern matches, with their access levels.
 
-use super::{iamc, stderr, stdout};
+use super::{iamc, iamc_line, stderr, stdout};
 use iamc_testkit::assert_contains;
 
 #[test]
@@ -32,17 +32,7 @@ fn patterns_expand_to_catalog_actions() {
 
 #[test]
 fn access_level_and_json() {
-    let o = iamc(
-        &[
-            "expand",
-            "--access-level",
-            "write",
-            "--format",
-            "json",
-            "ecs:*",
-        ],
-        None,
-    );
+    let o = iamc_line("expand --access-level write --format json ecs:*", None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(doc["catalog"], iamc_catalog::VERSION);
