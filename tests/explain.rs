@@ -13,7 +13,7 @@ use iamc_runtime::{Artifact, Diagnosis, Request, Scalar, Value};
 use iamc_testkit::assert_contains;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestRunner};
+use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 
 use iamc_testkit::data::parse_kind;
 use iamc_testkit::gen::{Case, Settings};
@@ -21,13 +21,7 @@ use iamc_testkit::json::request_json;
 use iamc_testkit::strategy::case_strategy;
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/proptest-regressions/explain.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    iamc_testkit::persisted_config!("explain")
 }
 
 /// The three engines' diagnoses of `req` against a typed set: reference, IR interpreter and

@@ -32,7 +32,7 @@ use iamc_grammar::ast;
 use iamc_runtime::{Artifact, Decision, Effect, Explanation, Request};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestRunner};
+use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 
 use iamc_testkit::gen::{to_ast, Case, GenPolicy, Settings};
 use iamc_testkit::json::request_json;
@@ -40,13 +40,7 @@ use iamc_testkit::strategy::{case_strategy, invalid_strategy, tape};
 use iamc_testkit::Tape;
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/proptest-regressions/props.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    iamc_testkit::persisted_config!("props")
 }
 
 fn parse(name: &str, text: &str) -> Result<ast::Policy, String> {

@@ -29,3 +29,28 @@ pub fn invalid_strategy(s: &Settings) -> BoxedStrategy<InvalidCase> {
         .prop_map(move |bytes| InvalidCase::generate(&mut Tape::new(&bytes), &s))
         .boxed()
 }
+
+/// proptest's default config (the case count from `PROPTEST_CASES`) with failing seeds
+/// persisted in the file at `path`; see [`persisted_config!`](crate::persisted_config).
+pub fn persisted_config(path: &'static str) -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(path),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
+/// [`persisted_config`](crate::strategy::persisted_config) with the seeds of `NAME` in the
+/// calling package's `tests/proptest-regressions/NAME.txt`.
+#[macro_export]
+macro_rules! persisted_config {
+    ($name:literal) => {
+        $crate::strategy::persisted_config(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/proptest-regressions/",
+            $name,
+            ".txt"
+        ))
+    };
+}
