@@ -36,14 +36,7 @@ fn requests(dir: &Path) -> Vec<Request> {
 /// hold identity policies only). Files sorted by name within a directory.
 fn typed_set(dir: &Path) -> iamc_grammar::PolicySet {
     use ast::PolicyType as K;
-    let sorted = |d: &Path| {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        entries
-    };
+    let sorted = iamc_testkit::data::entries;
     let parse = |path: &Path, kind: K| {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(path).unwrap();

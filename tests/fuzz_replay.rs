@@ -149,8 +149,8 @@ fn fuzz_replay_authorize() {
 /// first byte as how to present the rest).
 fn file_seeds(dir: &std::path::Path, modes: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+    for path in iamc_testkit::data::entries(dir) {
+        let bytes = std::fs::read(path).unwrap();
         for &mode in modes {
             let mut data = vec![mode];
             data.extend_from_slice(&bytes);

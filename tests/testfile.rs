@@ -31,11 +31,7 @@ fn run_text(name: &str, text: &str) -> Result<Report, TestFileError> {
 #[test]
 fn testfile_examples_pass_with_full_coverage_in_both_engines() {
     let dir = root().join("examples/tests");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = iamc_testkit::data::entries(&dir);
     assert_eq!(files.len(), 3, "{files:?}");
     for path in &files {
         for engine in [Engine::Compiled, Engine::Reference] {

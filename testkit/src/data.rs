@@ -46,22 +46,30 @@ pub fn conformance_dir() -> PathBuf {
     dir
 }
 
-/// Every `.json` file directly in `dir`, sorted by name, as (file name, text).
+/// Every entry directly in `dir` (files and folders), sorted by path.
 ///
 /// # Panics
 /// When `dir` cannot be read.
-pub fn load_dir(dir: &Path) -> Vec<(String, String)> {
+pub fn entries(dir: &Path) -> Vec<PathBuf> {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()));
     let mut paths: Vec<PathBuf> = entries
         .map(|e| {
             e.unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()))
                 .path()
         })
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
     paths
+}
+
+/// Every `.json` file directly in `dir`, sorted by name, as (file name, text).
+///
+/// # Panics
+/// When `dir` cannot be read.
+pub fn load_dir(dir: &Path) -> Vec<(String, String)> {
+    entries(dir)
         .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .map(|p| {
             let name = p
                 .file_name()
@@ -100,13 +108,7 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
 /// # Panics
 /// When `dir` cannot be read.
 pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("`{}`: {e}", dir.display()));
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    entries(dir).into_iter().filter(|p| p.is_dir()).collect()
 }
 
 /// Parses one policy text of `kind`, named `name`; the error is the rendered diagnostics.
