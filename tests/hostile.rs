@@ -81,38 +81,19 @@ fn short(req: &Request) -> String {
     s.chars().take(300).collect()
 }
 
-/// One Allow statement per condition operator family (positive and negated), each on its own
-/// action, plus a conditional Deny and a variable in a resource.
-const OPERATORS: &str = r#"{"Version":"2012-10-17","Statement":[
- {"Sid":"Ip","Effect":"Allow","Action":"ip:Get","Resource":"*",
-  "Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8::/32"]}}},
- {"Sid":"NotIp","Effect":"Allow","Action":"notip:Get","Resource":"*",
-  "Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
- {"Sid":"Num","Effect":"Allow","Action":"num:Get","Resource":"*",
-  "Condition":{"NumericLessThan":{"n":"10"}}},
- {"Sid":"NotNum","Effect":"Allow","Action":"notnum:Get","Resource":"*",
-  "Condition":{"NumericNotEquals":{"n":"10"}}},
- {"Sid":"Date","Effect":"Allow","Action":"date:Get","Resource":"*",
-  "Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}},
- {"Sid":"NotDate","Effect":"Allow","Action":"notdate:Get","Resource":"*",
-  "Condition":{"DateNotEquals":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}},
- {"Sid":"Bool","Effect":"Allow","Action":"bool:Get","Resource":"*",
-  "Condition":{"Bool":{"aws:SecureTransport":"true"}}},
- {"Sid":"Bin","Effect":"Allow","Action":"bin:Get","Resource":"*",
-  "Condition":{"BinaryEquals":{"b":"YQ=="}}},
- {"Sid":"Arn","Effect":"Allow","Action":"arn:Get","Resource":"*",
-  "Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::b*"}}},
- {"Sid":"NotArn","Effect":"Allow","Action":"notarn:Get","Resource":"*",
-  "Condition":{"ArnNotLike":{"aws:SourceArn":"arn:aws:s3:::b*"}}},
- {"Sid":"Str","Effect":"Allow","Action":"str:Get","Resource":"arn:aws:s3:::${aws:username}/*",
-  "Condition":{"StringLike":{"s":"a*b*c*"}}},
- {"Sid":"Any","Effect":"Allow","Action":"any:*","Resource":"arn:aws:s3:::*"},
- {"Sid":"Deny","Effect":"Deny","Action":"*","Resource":"*",
-  "Condition":{"StringEquals":{"deny":"yes"}}}
-]}"#;
+/// `tests/data/hostile/operators.json`: one Allow statement per condition operator family
+/// (positive and negated), each on its own action, plus a conditional Deny and a variable in a
+/// resource.
+fn operators_path() -> std::path::PathBuf {
+    iamc_testkit::data::data_dir().join("hostile/operators.json")
+}
+
+fn operators_text() -> String {
+    std::fs::read_to_string(operators_path()).unwrap()
+}
 
 fn operators() -> Engines {
-    Engines::new(vec![parse("ops.json", OPERATORS)])
+    Engines::new(vec![parse("ops.json", &operators_text())])
 }
 
 fn with(action: &str, key: &str, value: Value) -> Request {

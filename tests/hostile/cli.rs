@@ -8,10 +8,7 @@ use crate::cli::iamc;
 /// `{"error":...}` line, every good line its decision, in order; the exit status is 1.
 #[test]
 fn hostile_cli_answers_each_malformed_line() {
-    let dir = std::env::temp_dir().join(format!("iamc-hostile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let policy = dir.join("ops.json");
-    std::fs::write(&policy, OPERATORS).unwrap();
+    let policy = operators_path();
     let mut many_keys = String::from(r#"{"action":"any:Get","context":{"#);
     for i in 0..10_000 {
         if i > 0 {
@@ -74,7 +71,6 @@ fn hostile_cli_answers_each_malformed_line() {
         &["eval", "--engine", "reference", "--policy", policy],
         Some(&input),
     );
-    std::fs::remove_dir_all(&dir).ok();
     let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
     let answers: Vec<&str> = stdout.lines().collect();
     assert_eq!(

@@ -7,7 +7,7 @@ use super::*;
 /// door, so evaluation never sees it (and denies if it ever did).
 #[test]
 fn hostile_inconsistent_programs_are_refused() {
-    let policies = vec![parse("ops.json", OPERATORS)];
+    let policies = vec![parse("ops.json", &operators_text())];
     let c = iamc_compiler::compile_program(&policies, &iamc_compiler::Config::default()).unwrap();
     let good = c.program.clone();
     let load = |p: &iamc_format::program::Program| {
