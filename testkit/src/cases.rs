@@ -2,10 +2,13 @@
 //! engine.
 //!
 //! - [`conditions`]: `tests/data/cases/conditions.toml`, condition operators end to end;
+//! - [`decisions`]: typed policy sets, requests and their decisions
+//!   (`tests/data/cases/whole-decision.toml`, `tests/data/cases/edge-cases.toml`);
 //! - [`divergences`]: `tests/data/conformance/divergences.toml`, where iamc and the iam-simulate
 //!   conformance cases disagree and why.
 
 pub mod conditions;
+pub mod decisions;
 pub mod divergences;
 
 /// Reads and parses a TOML data file under `tests/data`.
