@@ -29,27 +29,19 @@ struct Case {
 }
 
 fn kind(s: &str) -> PolicyType {
-    match s {
-        "identity" => PolicyType::Identity,
-        "resource" => PolicyType::Resource,
-        "trust" => PolicyType::Trust,
-        "boundary" => PolicyType::Boundary,
-        "session" => PolicyType::Session,
-        "scp" => PolicyType::Scp,
-        "rcp" => PolicyType::Rcp,
-        "endpoint" => PolicyType::Endpoint,
-        other => panic!("unknown type `{other}`"),
-    }
+    PolicyType::from_name(s).unwrap_or_else(|| panic!("unknown type `{s}`"))
 }
 
 fn finding_type(s: &str) -> FindingType {
-    match s {
-        "ERROR" => FindingType::Error,
-        "SECURITY_WARNING" => FindingType::SecurityWarning,
-        "WARNING" => FindingType::Warning,
-        "SUGGESTION" => FindingType::Suggestion,
-        other => panic!("unknown finding type `{other}`"),
-    }
+    [
+        FindingType::Error,
+        FindingType::SecurityWarning,
+        FindingType::Warning,
+        FindingType::Suggestion,
+    ]
+    .into_iter()
+    .find(|t| t.as_str() == s)
+    .unwrap_or_else(|| panic!("unknown finding type `{s}`"))
 }
 
 fn code(s: &str) -> IssueCode {

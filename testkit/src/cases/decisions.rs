@@ -125,7 +125,7 @@ fn build(file: &str, named: &BTreeMap<String, String>, raw: &RawSet) -> Result<P
         let Some((kind, items)) = entry.split_first() else {
             panic!("{file}: {}: an empty slot", raw.name)
         };
-        let kind = policy_type(kind).unwrap_or_else(|| panic!("{file}: unknown type `{kind}`"));
+        let kind = PolicyType::from_name(kind).unwrap_or_else(|| panic!("{file}: unknown type `{kind}`"));
         let level = match kind {
             PolicyType::Scp => set.scp.len(),
             PolicyType::Rcp => set.rcp.len(),
@@ -144,21 +144,6 @@ fn build(file: &str, named: &BTreeMap<String, String>, raw: &RawSet) -> Result<P
         }
     }
     Ok(set)
-}
-
-fn policy_type(name: &str) -> Option<PolicyType> {
-    [
-        PolicyType::Identity,
-        PolicyType::Resource,
-        PolicyType::Trust,
-        PolicyType::Boundary,
-        PolicyType::Session,
-        PolicyType::Scp,
-        PolicyType::Rcp,
-        PolicyType::Endpoint,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == name)
 }
 
 /// The context of a JSON object, read as a request's `context`.
