@@ -110,50 +110,17 @@ fn lists_principals_and_resource_accounts_as_options() {
 
 #[test]
 fn request_option_errors_are_usage_errors() {
-    for args in [
-        &["eval", "--policy", DEV, "--action", "StopTask"][..],
-        &["eval", "--policy", DEV, "--resource", TASK],
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--action",
-            "ecs:StopTask",
-            "--requests",
-            STOP,
-        ],
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--action",
-            "ecs:StopTask",
-            "--context",
-            "novalue",
-        ],
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--action",
-            "ecs:StopTask",
-            "--context",
-            "k:={}",
-        ],
-        &[
-            "eval",
-            "--policy",
-            DEV,
-            "--action",
-            "ecs:StopTask",
-            "--context",
-            "aws:TagKeys=a",
-            "--context",
-            "AWS:TagKeys=b",
-        ],
+    // After `eval --policy DEV`:
+    for options in [
+        "--action StopTask",
+        &format!("--resource {TASK}"),
+        &format!("--action ecs:StopTask --requests {STOP}"),
+        "--action ecs:StopTask --context novalue",
+        "--action ecs:StopTask --context k:={}",
+        "--action ecs:StopTask --context aws:TagKeys=a --context AWS:TagKeys=b",
     ] {
-        let o = iamc(args, None);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let o = iamc_line(&format!("eval --policy {DEV} {options}"), None);
+        assert_eq!(o.status.code(), Some(2), "{options}: {}", stderr(&o));
         assert!(stderr(&o).starts_with("iamc: error: "), "{}", stderr(&o));
         assert!(stdout(&o).is_empty());
     }

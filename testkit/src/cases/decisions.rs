@@ -125,7 +125,8 @@ fn build(file: &str, named: &BTreeMap<String, String>, raw: &RawSet) -> Result<P
         let Some((kind, items)) = entry.split_first() else {
             panic!("{file}: {}: an empty slot", raw.name)
         };
-        let kind = PolicyType::from_name(kind).unwrap_or_else(|| panic!("{file}: unknown type `{kind}`"));
+        let kind =
+            PolicyType::from_name(kind).unwrap_or_else(|| panic!("{file}: unknown type `{kind}`"));
         let level = match kind {
             PolicyType::Scp => set.scp.len(),
             PolicyType::Rcp => set.rcp.len(),
