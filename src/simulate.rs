@@ -429,25 +429,18 @@ pub fn simulate(input: &Input, options: &Options) -> Result<Simulation, Simulate
     // The policies that are the same for every action.
     let mut fixed: Vec<Given> = Vec::new();
     let mut levels: Vec<Vec<usize>> = Vec::new();
-    for (i, p) in input.policies.iter().enumerate() {
-        let g = parse_given(
-            format!("PolicyInputList.{}", i + 1),
-            p,
-            PolicyType::Identity,
-            false,
-            &mut warnings,
-        )?;
-        fixed.extend(g);
-    }
-    for (i, p) in input.boundaries.iter().enumerate() {
-        let g = parse_given(
-            format!("PermissionsBoundaryPolicyInputList.{}", i + 1),
-            p,
+    for (list, policies, kind) in [
+        ("PolicyInputList", &input.policies, PolicyType::Identity),
+        (
+            "PermissionsBoundaryPolicyInputList",
+            &input.boundaries,
             PolicyType::Boundary,
-            false,
-            &mut warnings,
-        )?;
-        fixed.extend(g);
+        ),
+    ] {
+        for (i, p) in policies.iter().enumerate() {
+            let id = format!("{list}.{}", i + 1);
+            fixed.extend(parse_given(id, p, kind, false, &mut warnings)?);
+        }
     }
     for (l, level) in input.scp_levels.iter().enumerate() {
         let mut ids = Vec::new();

@@ -160,20 +160,31 @@ fn file_seeds(dir: &std::path::Path, modes: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// The seeds: every file, then `more`.
+fn with_files<'a>(files: &'a [Vec<u8>], more: &[&'a [u8]]) -> Vec<&'a [u8]> {
+    files
+        .iter()
+        .map(Vec::as_slice)
+        .chain(more.iter().copied())
+        .collect()
+}
+
 #[test]
 fn fuzz_replay_sources() {
     let files = file_seeds(
         &iamc_testkit::data::data_dir().join("templates"),
         &[0, 0x10],
     );
-    let mut seeds: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
-    seeds.extend([
-        &b"\x01Statement: {Effect: Allow, Action: !Sub '${P}:Get*', Resource: !GetAtt B.Arn}"[..],
-        b"\x02A: &a {Type: AWS::IAM::Policy, Properties: {PolicyDocument: {Statement: []}}}\nB: *a",
-        b"\x03{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:\xc3\xa9\",\"Resource\":\"*\"}}",
-        b"\x13\xf0\x9f\x98\x80\"\\\n\x01",
-        b"\x00\xef\xbb\xbf{}",
-    ]);
+    let seeds = with_files(
+        &files,
+        &[
+            b"\x01Statement: {Effect: Allow, Action: !Sub '${P}:Get*', Resource: !GetAtt B.Arn}",
+            b"\x02A: &a {Type: AWS::IAM::Policy, Properties: {PolicyDocument: {Statement: []}}}\nB: *a",
+            b"\x03{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:\xc3\xa9\",\"Resource\":\"*\"}}",
+            b"\x13\xf0\x9f\x98\x80\"\\\n\x01",
+            b"\x00\xef\xbb\xbf{}",
+        ],
+    );
     replay("sources", &seeds, (200, 96), targets::sources);
 }
 
@@ -212,13 +223,15 @@ fn fuzz_replay_simulate() {
 fn fuzz_replay_testfile() {
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tests");
     let files = file_seeds(&examples, &[0]);
-    let mut seeds: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
-    seeds.extend([
-        &b"\x01action: s3:GetObject\nexpect: Deny\ncontext: [a=b, a=c]"[..],
-        b"\x02aws:TagKeys: [a, b]\n&x y: *x",
-        b"\x03\"request\": {\"action\": \"s3:Get\"}",
-        b"\x00a: &a [1,2]\nb: [*a,*a,*a]\n",
-        b"\x00\xef\xbb\xbf{\"cases\": []}",
-    ]);
+    let seeds = with_files(
+        &files,
+        &[
+            b"\x01action: s3:GetObject\nexpect: Deny\ncontext: [a=b, a=c]",
+            b"\x02aws:TagKeys: [a, b]\n&x y: *x",
+            b"\x03\"request\": {\"action\": \"s3:Get\"}",
+            b"\x00a: &a [1,2]\nb: [*a,*a,*a]\n",
+            b"\x00\xef\xbb\xbf{\"cases\": []}",
+        ],
+    );
     replay("testfile", &seeds, (200, 96), targets::testfile);
 }
