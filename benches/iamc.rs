@@ -237,6 +237,24 @@ fn bench_batch(
     g.finish();
 }
 
+/// `authorize` of the compiled artifact and of the reference interpreter, on the set's requests,
+/// in one group (their ratio is the point).
+fn bench_engines(
+    c: &mut Criterion,
+    group: &str,
+    set: &Set,
+    artifact: &Artifact,
+    reference: &PolicySet,
+) {
+    let id = |engine| BenchmarkId::new(engine, &set.name);
+    bench_batch(c, group, id("compiled"), &set.requests, |r| {
+        artifact.authorize(r)
+    });
+    bench_batch(c, group, id("reference"), &set.requests, |r| {
+        reference.authorize(r)
+    });
+}
+
 fn main() {
     let mut c = criterion();
     let aws = data::policies("aws-managed");
@@ -280,20 +298,7 @@ fn main() {
             bytes.len(),
             load.as_secs_f64() * 1e3
         );
-        bench_batch(
-            &mut c,
-            "authorize",
-            BenchmarkId::new("compiled", &set.name),
-            &set.requests,
-            |r| artifact.authorize(r),
-        );
-        bench_batch(
-            &mut c,
-            "authorize",
-            BenchmarkId::new("reference", &set.name),
-            &set.requests,
-            |r| reference.authorize(r),
-        );
+        bench_engines(&mut c, "authorize", set, &artifact, &reference);
         #[cfg(feature = "peers")]
         peers::bench(&mut c, set);
 
@@ -322,19 +327,12 @@ fn main() {
                 set.name,
                 set.requests.len()
             );
-            bench_batch(
+            bench_engines(
                 &mut c,
                 "authorize-typed",
-                BenchmarkId::new("compiled", &set.name),
-                &set.requests,
-                |r| typed_artifact.authorize(r),
-            );
-            bench_batch(
-                &mut c,
-                "authorize-typed",
-                BenchmarkId::new("reference", &set.name),
-                &set.requests,
-                |r| typed_reference.authorize(r),
+                set,
+                &typed_artifact,
+                &typed_reference,
             );
             // 4. Load time (every byte validated) and compile time of the real sets.
             let mut g = c.benchmark_group("load");
