@@ -39,6 +39,12 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
+/// Some warning of `warnings` contains `text`.
+#[track_caller]
+fn assert_warned(warnings: &[String], text: &str) {
+    assert!(warnings.iter().any(|w| w.contains(text)), "{warnings:?}");
+}
+
 /// The request of the recorded case `id`, as `--cli-input-json` text.
 fn request_of(id: &str) -> String {
     let case = cases().into_iter().find(|c| c.id == id).unwrap();
@@ -236,13 +242,7 @@ fn simulate_warns_where_iam_would_answer_otherwise() {
         sim.results[0].iam_decision.map(|d| d.as_str()),
         Some("explicitDeny")
     );
-    assert!(
-        sim.warnings
-            .iter()
-            .any(|w| w.contains("IAM would answer `explicitDeny`")),
-        "{:?}",
-        sim.warnings
-    );
+    assert_warned(&sim.warnings, "IAM would answer `explicitDeny`");
     // The NotPrincipal trust policy: accepted with a warning by the simulator's rules, an
     // error under IAM's.
     let input = request_of("trust-gap-not-principal-excludes-caller");
@@ -416,11 +416,5 @@ fn simulate_reads_every_context_key_type() {
     let bad = input.replace("[\"9.5\"]", "[\"nine\"]");
     let sim = run("in.json", &bad, &Options::default()).unwrap();
     assert_eq!(sim.results[0].decision.as_str(), "implicitDeny");
-    assert!(
-        sim.warnings
-            .iter()
-            .any(|w| w.contains("`k:numeric`: `nine` is not a number")),
-        "{:?}",
-        sim.warnings
-    );
+    assert_warned(&sim.warnings, "`k:numeric`: `nine` is not a number");
 }

@@ -71,29 +71,24 @@ pub fn statement_json(st: &GenStatement) -> String {
         "\"Effect\": \"{}\"",
         if st.deny { "Deny" } else { "Allow" }
     ));
-    let actions = st
-        .actions
-        .iter()
-        .map(|a| json_string(&action_text(a)))
-        .collect();
-    members.push(format!(
-        "\"{}\": {}",
-        if st.not_action { "NotAction" } else { "Action" },
-        list_json(actions, st.action_as_array)
+    // `Action`/`NotAction` and `Resource`/`NotResource`.
+    let element = |name: &str, negated: bool, items: Vec<String>, as_array: bool| {
+        let not = if negated { "Not" } else { "" };
+        format!("\"{not}{name}\": {}", list_json(items, as_array))
+    };
+    let actions = st.actions.iter().map(|a| json_string(&action_text(a)));
+    members.push(element(
+        "Action",
+        st.not_action,
+        actions.collect(),
+        st.action_as_array,
     ));
-    let resources = st
-        .resources
-        .iter()
-        .map(|r| json_string(&resource_text(r)))
-        .collect();
-    members.push(format!(
-        "\"{}\": {}",
-        if st.not_resource {
-            "NotResource"
-        } else {
-            "Resource"
-        },
-        list_json(resources, st.resource_as_array)
+    let resources = st.resources.iter().map(|r| json_string(&resource_text(r)));
+    members.push(element(
+        "Resource",
+        st.not_resource,
+        resources.collect(),
+        st.resource_as_array,
     ));
     if !st.conditions.is_empty() || st.empty_condition {
         let clauses: Vec<String> = st
