@@ -28,6 +28,7 @@
 //! ```
 
 mod checks;
+mod cover;
 pub mod doc;
 mod glob;
 mod positions;
