@@ -7,6 +7,7 @@
     clippy::panic
 )]
 
+mod catalog;
 mod check_table;
 mod corpus;
 mod render;

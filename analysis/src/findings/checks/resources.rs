@@ -24,7 +24,7 @@ pub(super) fn run(doc: &Document<'_>, out: &mut Findings<'_>) {
 
 /// An ARN's fields with their byte offsets in the string: at most six, the sixth holding the
 /// rest (colons included).
-fn fields(s: &str) -> Vec<(usize, &str)> {
+pub(crate) fn fields(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::with_capacity(6);
     let mut at = 0;
     for f in s.splitn(6, ':') {
