@@ -63,7 +63,7 @@ pub(crate) struct Entry {
     /// (then only the lowering answers).
     loose: Option<Vec<Sym>>,
     /// A member of the entry's language (wildcards empty, `?` one letter), or `None` as above.
-    witness: Option<String>,
+    witness: Option<Vec<char>>,
     /// `*` itself: covers everything.
     any: bool,
     text: String,
@@ -104,7 +104,7 @@ impl Lowered {
 }
 
 /// The loose symbols and a member of an entry's text (module docs), `None` with variables.
-fn loose(text: &str, semantics: Semantics, substitutes: bool) -> Option<(Vec<Sym>, String)> {
+fn loose(text: &str, semantics: Semantics, substitutes: bool) -> Option<(Vec<Sym>, Vec<char>)> {
     if substitutes && text.contains("${") {
         return None;
     }
@@ -115,7 +115,7 @@ fn loose(text: &str, semantics: Semantics, substitutes: bool) -> Option<(Vec<Sym
         }
     }
     let mut syms = Vec::with_capacity(padded.len());
-    let mut witness = String::with_capacity(padded.len());
+    let mut witness = Vec::with_capacity(padded.len());
     for c in padded.chars() {
         match c {
             '*' => syms.push(Sym::Star),

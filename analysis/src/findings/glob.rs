@@ -23,13 +23,13 @@ pub(crate) fn matches(pattern: &str, text: &str, fold: bool) -> bool {
             c => Sym::Char(c),
         })
         .collect();
-    matches_symbols(&p, text, fold)
+    let t: Vec<char> = text.chars().collect();
+    matches_symbols(&p, &t, fold)
 }
 
 /// [`matches`] for a glob given as symbols. Linear in `pattern.len() * text.len()` at worst
 /// (the classic greedy matcher, which backtracks only to the last `*`).
-pub(crate) fn matches_symbols(p: &[Sym], text: &str, fold: bool) -> bool {
-    let t: Vec<char> = text.chars().collect();
+pub(crate) fn matches_symbols(p: &[Sym], t: &[char], fold: bool) -> bool {
     let eq = |a: char, b: char| {
         if fold {
             a.eq_ignore_ascii_case(&b)

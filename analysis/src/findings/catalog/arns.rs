@@ -37,6 +37,12 @@ pub(super) fn run(
     resource_mismatch(checker, doc, st, out);
 }
 
+/// The partition field of every query. Every format of the catalog has the placeholder
+/// `${Partition}` there, so any partition name gives the same answer, and a literal one lets
+/// the catalog go straight to the service's formats (a `*` would make it search every
+/// service's).
+const PARTITION: &str = "aws";
+
 /// `text` with each policy variable written `*` (under 2012-10-17).
 fn variables_as_stars(text: &str, substitutes: bool) -> String {
     if !substitutes {
@@ -78,7 +84,7 @@ impl<'c> Reach<'c> {
         resource: String,
         crossing: bool,
     ) -> Option<Reach<'c>> {
-        let narrow = checker.formats(&format!("arn:*:{service}:*:*:{resource}"))?;
+        let narrow = checker.formats(&format!("arn:{PARTITION}:{service}:*:*:{resource}"))?;
         Some(Reach {
             checker,
             service,
@@ -96,8 +102,10 @@ impl<'c> Reach<'c> {
         }
         self.wide
             .get_or_init(|| {
-                self.checker
-                    .formats(&format!("arn:*:{}:*:*:*:{}", self.service, self.resource))
+                self.checker.formats(&format!(
+                    "arn:{PARTITION}:{}:*:*:*:{}",
+                    self.service, self.resource
+                ))
             })
             .as_deref()
     }

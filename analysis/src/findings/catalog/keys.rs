@@ -5,13 +5,16 @@
 //! the statement's actions can ever carry them (UNSUPPORTED_ACTION_FOR_CONDITION_KEY and the
 //! four `*_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE` codes).
 
-use iamc_catalog::{Action, Catalog, ConditionKey, KeyType};
+use std::collections::HashSet;
+
+use iamc_catalog::{Action, Catalog, ConditionKey, KeyType, Service};
 use iamc_grammar::ast::{BaseOperator as B, Operator, PolicyType, SetQualifier};
 
 use super::actions::split;
 use super::{did_you_mean, listed, CatalogChecker};
 use crate::findings::checks::{clip, family, has_wildcard, is_identity, is_resource, Family};
-use crate::findings::doc::{strings, Clause, Document, KeyValues, Statement};
+use crate::findings::doc::{strings, Clause, Document, KeyValues, Statement, Str};
+use crate::findings::glob;
 use crate::findings::{Findings, IssueCode};
 
 pub(super) fn run(
@@ -452,25 +455,34 @@ fn tag_keys(
     }
 }
 
-/// The actions named by `entries` (catalog expansion) that do not carry `key`: the first few
-/// names and how many there are.
-fn lacking(
-    catalog: &Catalog,
-    entries: &[crate::findings::doc::Str<'_>],
-    key: &str,
-) -> (Vec<String>, usize) {
+/// The actions named by `entries` (their catalog expansion, matched as the engines match
+/// actions: `*` any run, `?` one character, ASCII case ignored) that do not carry `key`: the
+/// first few names and how many there are.
+fn lacking(catalog: &Catalog, entries: &[Str<'_>], key: &str) -> (Vec<String>, usize) {
     let mut names = Vec::new();
     let mut total = 0usize;
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for e in entries {
-        let Ok(actions) = catalog.expand(e.text, None) else {
-            continue;
+        let (service, name) = match e.text.split_once(':') {
+            Some(parts) => parts,
+            None if e.text == "*" => ("*", "*"),
+            None => continue,
         };
-        for a in actions {
-            if !a.supports_condition_key(key) && seen.insert(a.to_string()) {
-                total += 1;
-                if names.len() < 5 {
-                    names.push(a.to_string());
+        let services: Vec<Service<'_>> = if service == "*" {
+            catalog.services().collect()
+        } else {
+            catalog.service(service).into_iter().collect()
+        };
+        for svc in services {
+            for a in svc
+                .actions()
+                .filter(|a| glob::matches(name, a.name(), true))
+            {
+                if !a.supports_condition_key(key) && seen.insert(a.to_string()) {
+                    total += 1;
+                    if names.len() < 5 {
+                        names.push(a.to_string());
+                    }
                 }
             }
         }
