@@ -7,6 +7,7 @@
     clippy::panic
 )]
 
+mod build;
 mod catalog;
 mod check_table;
 mod corpus;

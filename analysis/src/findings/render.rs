@@ -44,6 +44,26 @@ pub fn text(findings: &[Finding]) -> String {
     out
 }
 
+/// One `cargo:warning=PATH:LINE:COL: ISSUE_CODE: details` line per finding, for a build script:
+/// cargo shows each as a warning of the build (column from 1, control characters escaped as in
+/// [`text`]).
+pub fn cargo_warnings(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in sorted(findings) {
+        let p = f.start();
+        let _ = writeln!(
+            out,
+            "cargo:warning={}:{}:{}: {}: {}",
+            one_line(&f.file),
+            p.line,
+            p.column + 1,
+            f.issue_code,
+            one_line(&f.details)
+        );
+    }
+    out
+}
+
 /// `s` with its control characters escaped (`\n`, `\u{7f}`).
 fn one_line(s: &str) -> String {
     if !s.chars().any(char::is_control) {
