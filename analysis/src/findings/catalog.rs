@@ -44,6 +44,13 @@ use super::{CatalogChecks, Findings};
 /// Distinct ARN queries remembered at most; past it the memory starts afresh.
 const MAX_CACHED: usize = 1 << 16;
 
+/// The longest query and the most wildcards in one that are put to the catalog: a hostile
+/// pattern (`*a` and a hundred `?`) makes automata whose products take seconds, and is
+/// answered "could be anything" instead. AWS's own policies have at most 11 wildcards and 203
+/// characters in an entry.
+const MAX_QUERY_LEN: usize = 1024;
+const MAX_QUERY_WILDCARDS: usize = 24;
+
 /// The catalog-based checks on a loaded [`Catalog`]. It remembers the ARN formats each
 /// distinct resource pattern can denote (the costly question), so one checker should serve a
 /// whole run: [`CatalogChecker::shared`] is the process's.
@@ -110,8 +117,14 @@ impl CatalogChecker {
 
     /// The ARN formats the resource pattern `query` (no policy variables: the caller wrote
     /// them as `*`) can denote, field by field; `None` when the catalog cannot answer (an
-    /// automaton limit), which every caller reads as "could be anything".
+    /// automaton limit, or a query past [`MAX_QUERY_LEN`] or [`MAX_QUERY_WILDCARDS`]), which
+    /// every caller reads as "could be anything".
     fn formats(&self, query: &str) -> Option<Arc<[ArnFormat<'static>]>> {
+        if query.len() > MAX_QUERY_LEN
+            || query.chars().filter(|c| matches!(c, '*' | '?')).count() > MAX_QUERY_WILDCARDS
+        {
+            return None;
+        }
         if let Ok(cache) = self.formats.lock() {
             if let Some(f) = cache.get(query) {
                 return Some(f.clone());
