@@ -1,6 +1,6 @@
-//! Arbitrary bytes through `iamc check`'s findings (`iamc_analysis::findings::check_bytes`), as
-//! the policy type the input length picks, with and without the managed-policy rules: never
-//! panics; every finding has a location; every span is ordered and inside the document, and
+//! Arbitrary bytes through `iamc check`'s findings (`iamc_analysis::findings::check_bytes`) with
+//! the service catalog's checks, as the policy type the input length picks, with and without the
+//! managed-policy rules: never panics; every finding has a location; every span is ordered and inside the document, and
 //! its line and column agree with its offset; the findings come sorted; the three renderers
 //! never panic and name every finding.
 #![no_main]
@@ -11,7 +11,9 @@
     clippy::panic
 )]
 
-use iamc_analysis::findings::{check_bytes, render, Options, Position};
+use iamc_analysis::findings::{
+    check_bytes, render, CatalogChecker, CatalogChecks, Options, Position,
+};
 use iamc_grammar::ast::PolicyType;
 use libfuzzer_sys::fuzz_target;
 
@@ -46,8 +48,10 @@ fn position(text: &str, offset: usize) -> Position {
 
 fuzz_target!(|data: &[u8]| {
     let kind = KINDS[data.len() % KINDS.len()];
+    let catalog = CatalogChecker::shared().expect("the vendored catalog loads");
     let options = Options {
         managed: data.len() % 16 >= 8,
+        catalog: Some(catalog),
         ..Options::default()
     };
     let findings = check_bytes("fuzz.json", data, kind, &options);
@@ -69,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let lines = render::text(&findings);
     assert_eq!(lines.lines().count(), findings.len());
-    let json = render::json(&findings, None);
+    let json = render::json(&findings, Some(catalog.version()));
     let sarif = render::sarif(&findings);
     for f in &findings {
         assert!(json.contains(f.issue_code.as_str()));
