@@ -61,4 +61,23 @@ else
 fi
 printf '\001' > corpus/load_artifact/edit-none
 printf '\000' > corpus/load_artifact/header-only
+# simulate: the recorded SimulateCustomPolicy requests (modes 0, 4, 8: the whole document
+# under both semantics and engines), their policy texts (modes 1 and 2); testfile: the example
+# test files and templates.
+mkdir -p corpus/simulate corpus/testfile
+python3 - <<'PY'
+import glob, hashlib, json, os
+def put(d, data):
+    open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb").write(data)
+for f in glob.glob("../tests/data/simulate/cases/*.json"):
+    req = json.load(open(f))["request"]
+    for mode in (0, 4, 8):
+        put("corpus/simulate", bytes([mode]) + json.dumps(req).encode())
+    for p in req.get("PolicyInputList", [])[:1]:
+        put("corpus/simulate", b"\x01" + p.encode())
+    if "ResourcePolicy" in req:
+        put("corpus/simulate", b"\x02" + req["ResourcePolicy"].encode())
+for f in glob.glob("../examples/tests/*") + glob.glob("../examples/templates/*"):
+    put("corpus/testfile", b"\x00" + open(f, "rb").read())
+PY
 echo "seeded: $(for d in corpus/*; do printf '%s=%s ' "${d#corpus/}" "$(ls "$d" | wc -l)"; done)"

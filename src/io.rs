@@ -291,6 +291,12 @@ pub fn request_from_json_with(text: &str, limits: &RequestLimits) -> Result<Requ
             at: Some((1, 1)),
         });
     }
+    if text.trim().is_empty() {
+        return Err(RequestError {
+            message: "invalid json: the request is empty".to_owned(),
+            at: Some((1, 1)),
+        });
+    }
     let src = SourceFile::new("request", text);
     check_depth(&src)?;
     let root = iamc_grammar::parse_json(&src).map_err(|d| RequestError {
@@ -529,6 +535,56 @@ fn context_field(
         context.insert(&m.key, value);
     }
     Ok(context)
+}
+
+/// One context value written as JSON, as a request's `context` holds it: a string, number or
+/// boolean, or an array of those (`"prod"`, `3600`, `true`, `["a", "b"]`, `[]`). What `iamc eval
+/// --context KEY:=JSON` reads.
+///
+/// ```
+/// use iamc_runtime::{Scalar, Value};
+///
+/// let v = iamc::io::context_value_from_json(r#"["env", "team"]"#)?;
+/// assert_eq!(v, Value::Multi(vec![Scalar::String("env".into()), Scalar::String("team".into())]));
+/// let e = iamc::io::context_value_from_json("{}").unwrap_err();
+/// assert_eq!(e.to_string(), "1:1: a context value must be a string, number, boolean or array of those");
+/// # Ok::<(), iamc::io::RequestError>(())
+/// ```
+///
+/// # Errors
+/// Malformed JSON, or a value of another type (null, an object, a nested array), at its
+/// line and column in `text`.
+pub fn context_value_from_json(text: &str) -> Result<Value, RequestError> {
+    if text.len() > MAX_REQUEST_BYTES {
+        return Err(RequestError::new(format!(
+            "the value is {} bytes, more than the limit of {MAX_REQUEST_BYTES}",
+            text.len()
+        )));
+    }
+    let src = SourceFile::new("value", text);
+    check_depth(&src)?;
+    let root = iamc_grammar::parse_json(&src).map_err(|d| RequestError {
+        message: format!("invalid json: {}", d.message()),
+        at: Some((d.line(), d.col())),
+    })?;
+    check_counts(&src, &root)?;
+    let bad = |span: Span| {
+        RequestError::at(
+            &src,
+            span,
+            "a context value must be a string, number, boolean or array of those",
+        )
+    };
+    match &root.value {
+        Json::Array(items) => items
+            .iter()
+            .map(|v| scalar(v).ok_or_else(|| bad(v.span)))
+            .collect::<Result<_, _>>()
+            .map(Value::Multi),
+        _ => scalar(&root)
+            .map(Value::Single)
+            .ok_or_else(|| bad(root.span)),
+    }
 }
 
 fn scalar(node: &Node) -> Option<Scalar> {

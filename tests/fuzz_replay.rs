@@ -23,12 +23,14 @@ mod gen;
 #[path = "../fuzz/src/targets.rs"]
 mod targets;
 
-const TARGETS: [&str; 5] = [
+const TARGETS: [&str; 7] = [
     "parse",
     "compile_differential",
     "load_artifact",
     "authorize",
     "sources",
+    "simulate",
+    "testfile",
 ];
 
 fn data_dir() -> PathBuf {
@@ -205,5 +207,60 @@ fn fuzz_replay_sources() {
     }
     for data in smoke_inputs(200, 96) {
         targets::sources(&data);
+    }
+}
+
+#[test]
+fn fuzz_replay_simulate() {
+    for (name, data) in crashers("simulate") {
+        eprintln!("replaying {name}");
+        targets::simulate(&data);
+    }
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/simulate/cases");
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for entry in std::fs::read_dir(cases).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let case: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for mode in [0u8, 4, 8] {
+            let mut data = vec![mode];
+            data.extend_from_slice(case["request"].to_string().as_bytes());
+            seeds.push(data);
+        }
+    }
+    seeds.push(b"\x01{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}".to_vec());
+    seeds.push(b"\x02{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"*\"},\"Action\":\"*\"}]}".to_vec());
+    seeds.push(b"\x63203.0.113.7,10.0.0.0/8,x".to_vec());
+    for s in &seeds {
+        targets::simulate(s);
+    }
+    for data in smoke_inputs(150, 96) {
+        targets::simulate(&data);
+    }
+}
+
+#[test]
+fn fuzz_replay_testfile() {
+    for (name, data) in crashers("testfile") {
+        eprintln!("replaying {name}");
+        targets::testfile(&data);
+    }
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tests");
+    for entry in std::fs::read_dir(examples).unwrap() {
+        let mut data = vec![0u8];
+        data.extend_from_slice(&std::fs::read(entry.unwrap().path()).unwrap());
+        targets::testfile(&data);
+    }
+    let seeds: &[&[u8]] = &[
+        b"\x01action: s3:GetObject\nexpect: Deny\ncontext: [a=b, a=c]",
+        b"\x02aws:TagKeys: [a, b]\n&x y: *x",
+        b"\x03\"request\": {\"action\": \"s3:Get\"}",
+        b"\x00a: &a [1,2]\nb: [*a,*a,*a]\n",
+        b"\x00\xef\xbb\xbf{\"cases\": []}",
+    ];
+    for s in seeds {
+        targets::testfile(s);
+    }
+    for data in smoke_inputs(200, 96) {
+        targets::testfile(&data);
     }
 }

@@ -1,18 +1,22 @@
 mod artifact_compat;
 mod artifact_integrity;
 mod cli;
+mod cli_explain;
 mod conditions;
 mod conformance;
 mod core_engine;
 mod corpus;
 mod differential;
+mod explain;
 mod fuzz_replay;
 mod grammar;
 mod hostile;
 mod props;
 mod reference_cases;
+mod simulate;
 mod sources;
 #[path = "support/strategies.rs"]
 mod strategies;
 mod support;
+mod testfile;
 mod whole_decision;

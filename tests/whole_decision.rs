@@ -416,3 +416,50 @@ fn whole_decision_endpoint_ceiling_and_rcp_on_anonymous() {
         Some(Reason::ExplicitDeny(PolicyType::Rcp)),
     );
 }
+
+/// Every RCP level holds `RCPFullAWSAccess`, which cannot be detached (spec 7.3 step 2, revised
+/// A21): a level of Denies alone denies only what its Denies say, never everything else.
+#[test]
+fn whole_decision_rcp_levels_act_through_their_denies_alone() {
+    let rcp_deny = r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"sqs:DeleteQueue","Resource":"*"}}"#;
+    let send = request("sqs:SendMessage", QUEUE, ALICE);
+    let delete = request("sqs:DeleteQueue", QUEUE, ALICE);
+    let deny_only = set(&[(K::Identity, ALLOW_ALL), (K::Rcp, rcp_deny)]);
+    check(
+        "a Deny-only RCP level does not deny what it does not name",
+        &deny_only,
+        &send,
+        Decision::Allow,
+        Some(Reason::AllowedBy(PolicyType::Identity)),
+    );
+    check(
+        "a Deny-only RCP level denies what it names",
+        &deny_only,
+        &delete,
+        Decision::ExplicitDeny,
+        Some(Reason::ExplicitDeny(PolicyType::Rcp)),
+    );
+    let unrelated =
+        r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#;
+    check(
+        "an RCP level whose Allow does not match still lets the request through",
+        &set(&[
+            (K::Identity, ALLOW_ALL),
+            (K::Rcp, ALLOW_ALL_RCP),
+            (K::Rcp, unrelated),
+        ]),
+        &send,
+        Decision::Allow,
+        Some(Reason::AllowedBy(PolicyType::Identity)),
+    );
+    check(
+        "RCPs never grant",
+        &set(&[(K::Rcp, ALLOW_ALL_RCP)]),
+        &send,
+        Decision::ImplicitDeny,
+        None,
+    );
+}
+
+const ALLOW_ALL_RCP: &str =
+    r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}"#;

@@ -55,6 +55,7 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
             .ok_or_else(|| CompileError::program("missing resource block".into()))?;
         let conditions =
             conditions::emit_conditions(&s.conditions, |i| automata.conditions.get(s.id, i));
+        let origin = origin(&s);
         statements.push(StatementMeta {
             group: s.provenance.group,
             principal: s.principal.map(principal),
@@ -75,6 +76,7 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
                     .collect(),
             },
             conditions,
+            origin,
         });
     }
     let program = Program {
@@ -105,6 +107,32 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
         dfas: automata.dfas,
         stats: automata.stats,
     })
+}
+
+/// A byte offset as the format stores it (a policy text is far below 4 GiB: the grammar's
+/// document limit; a larger one saturates, which only blurs an explanation).
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// What an explanation reports of a statement: its place, its clauses as written, the context
+/// keys it references.
+fn origin(s: &ir::Statement) -> program::Origin {
+    program::Origin {
+        start: offset(s.provenance.span.start),
+        end: offset(s.provenance.span.end),
+        clauses: s
+            .conditions
+            .iter()
+            .map(|c| program::ClauseOrigin {
+                operator: c.operator.clone(),
+                values: c.texts.clone(),
+                start: offset(c.span.start),
+                end: offset(c.span.end),
+            })
+            .collect(),
+        context_keys: s.context_keys.clone(),
+    }
 }
 
 fn principal(b: ir::PrincipalBlock) -> program::PrincipalBlock {

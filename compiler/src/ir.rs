@@ -108,6 +108,11 @@ pub struct Statement {
     /// The `Condition` block: one clause per (operator, key), in document order; AND of the
     /// clauses. Empty when the statement has no condition.
     pub conditions: Vec<Clause>,
+    /// Every context key the statement references, as first written, each once (ASCII case
+    /// ignored): the keys of policy variables in `Resource`/`NotResource`, then clause by
+    /// clause the clause's key and the keys of the variables in its values (for the operators
+    /// that substitute variables). What `MissingContextValues` lists when a request lacks them.
+    pub context_keys: Vec<String>,
 }
 
 /// `Action` (negated = false) or `NotAction`: true iff some pattern (or `any`) accepts the

@@ -66,6 +66,7 @@ pub fn lower(set: &PolicySet) -> Result<ir::PolicySet, CompileError> {
             action: actions::lower_actions(&stmt.action),
             resource: resources::lower_resources(stmt.resource.as_ref(), policy.kind),
             conditions: conditions::lower_conditions(&stmt.conditions),
+            context_keys: conditions::context_keys(stmt),
         });
     }
     Ok(ir::PolicySet {

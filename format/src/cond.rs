@@ -72,8 +72,8 @@ pub enum Quantifier {
 /// The comparison of one clause.
 #[derive(Debug, Clone, PartialEq, bincode::Encode, bincode::Decode)]
 pub enum Test {
-    /// `Null`: `if_absent` = some value is `"true"`, `if_present` = some value is not.
-    /// `ForAllValues:Null` is always true, `ForAnyValue:Null` always false.
+    /// `Null`: `if_absent` = some value is `true`, `if_present` = some value is `false` (both
+    /// read ignoring case). The quantifier does not change it (spec 5.4.4, A18).
     Null {
         /// The outcome when the key is absent.
         if_absent: bool,

@@ -722,3 +722,179 @@ fn sources_input(mode: u8, rest: &[u8]) -> Vec<u8> {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// simulate
+// ---------------------------------------------------------------------------------------------
+
+/// A JSON string literal of `text` (for the skeletons below).
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `simulate`: arbitrary bytes to `iamc::simulate::run`. The first byte picks how the rest is
+/// presented: (0) the whole `--cli-input-json` document; (1) the text of `PolicyInputList.1`;
+/// (2) the text of a `ResourcePolicy` (with a caller, for `s3:GetObject` and `sts:AssumeRole`);
+/// (3) the value list of a context entry whose type the byte's high bits pick. Bit 2 selects
+/// IAM semantics, bit 3 the compiled engine (the reference otherwise: compiling dominates).
+/// Never panics; an error names a code AWS uses and, for the document itself, a `line:col`
+/// inside it; an answer has one result per action and resource and prints as JSON the grammar
+/// reads back.
+pub fn simulate(data: &[u8]) {
+    use iamc::simulate::{run, Engine, Options, Semantics};
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let allow =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+    let types = [
+        "string",
+        "stringList",
+        "numeric",
+        "numericList",
+        "boolean",
+        "booleanList",
+        "ip",
+        "ipList",
+        "date",
+        "dateList",
+        "binary",
+        "binaryList",
+    ];
+    let input = match mode % 4 {
+        0 => text.into_owned(),
+        1 => format!(
+            r#"{{"PolicyInputList": [{}], "ActionNames": ["s3:GetObject", "sts:AssumeRole"], "ResourceArns": ["arn:aws:s3:::b/k"]}}"#,
+            json_string(&text)
+        ),
+        2 => format!(
+            r#"{{"PolicyInputList": [{}], "ActionNames": ["s3:GetObject", "sts:AssumeRole"], "ResourceArns": ["arn:aws:s3:::b/k"], "ResourcePolicy": {}, "CallerArn": "arn:aws:iam::111122223333:user/u", "ResourceOwner": "arn:aws:iam::111122223333:root"}}"#,
+            json_string(allow),
+            json_string(&text)
+        ),
+        _ => {
+            let values: Vec<String> = text.split(',').map(json_string).collect();
+            format!(
+                r#"{{"PolicyInputList": [{}], "ActionNames": ["s3:GetObject"], "ContextEntries": [{{"ContextKeyName": "aws:SourceIp", "ContextKeyType": "{}", "ContextKeyValues": [{}]}}]}}"#,
+                json_string(allow),
+                types[usize::from(mode >> 4) % types.len()],
+                values.join(",")
+            )
+        }
+    };
+    let options = Options {
+        semantics: if mode & 4 != 0 {
+            Semantics::Iam
+        } else {
+            Semantics::Simulator
+        },
+        engine: if mode & 8 != 0 {
+            Engine::Compiled
+        } else {
+            Engine::Reference
+        },
+    };
+    match run("fuzz.json", &input, &options) {
+        Err(e) => {
+            assert!(
+                matches!(e.code(), "InvalidInput" | "PolicyEvaluation"),
+                "{e}"
+            );
+            assert!(!e.message().is_empty());
+            if let Some(rest) = e.message().strip_prefix("fuzz.json:") {
+                let mut parts = rest.splitn(3, ':');
+                let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+                let lines = input.lines().count().max(1);
+                assert!(line >= 1 && line <= lines + 1, "{e}: line out of the input");
+            }
+        }
+        Ok(sim) => {
+            let json = sim.to_json();
+            let src = SourceFile::new("out.json", json.as_str());
+            assert!(
+                iamc_grammar::parse_json(&src).is_ok(),
+                "the answer is not JSON:\n{json}"
+            );
+            assert!(!sim.results.is_empty());
+            for r in &sim.results {
+                for m in &r.matched {
+                    assert!(m.start.line >= 1 && m.start.column >= 1 && m.end.column >= 1);
+                    assert!((m.start.line, m.start.column) <= (m.end.line, m.end.column));
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// testfile
+// ---------------------------------------------------------------------------------------------
+
+/// `testfile`: arbitrary bytes to `iamc::testfile::read` (the schema reader; running would
+/// read the files the bytes name). The first byte picks how the rest is presented: (0) the
+/// whole file (YAML, or JSON when it starts with `{`); (1) the lines of a YAML case; (2) a
+/// YAML `context` mapping's lines; (3) the members of a JSON case. Never panics, never
+/// unbounded memory (YAML aliases are charged against a budget); an error is rendered at a
+/// `line:col` inside the file; a file read has cases with actions of the form `service:Action`.
+pub fn testfile(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let indent = |prefix: &str, pad: &str| {
+        let mut out = prefix.as_bytes().to_vec();
+        for line in rest.split(|&b| b == b'\n') {
+            out.extend_from_slice(pad.as_bytes());
+            out.extend_from_slice(line);
+            out.push(b'\n');
+        }
+        out
+    };
+    let input = match mode % 4 {
+        0 => rest.to_vec(),
+        1 => indent("policies: {identity: p.json}\ncases:\n  - ", "    "),
+        2 => indent(
+            "policies: {identity: p.json}\ncases:\n  - action: s3:GetObject\n    expect: Allow\n    context:\n",
+            "      ",
+        ),
+        _ => {
+            let mut out = br#"{"policies": {"identity": ["p.json"]}, "cases": [{"action": "s3:GetObject", "expect": "Allow", "#.to_vec();
+            out.extend_from_slice(rest);
+            out.extend_from_slice(b"}]}");
+            out
+        }
+    };
+    match iamc::testfile::read("fuzz.yaml", &input) {
+        Err(e) => {
+            let msg = e.message();
+            let rest = msg
+                .strip_prefix("fuzz.yaml:")
+                .expect("an error names the file");
+            let mut parts = rest.splitn(3, ':');
+            let line: usize = parts.next().and_then(|l| l.parse().ok()).expect("a line");
+            let col: usize = parts.next().and_then(|c| c.parse().ok()).expect("a column");
+            let text = String::from_utf8_lossy(&input);
+            assert!(
+                line >= 1 && line <= text.split('\n').count().max(1),
+                "{msg}"
+            );
+            assert!(col >= 1, "{msg}");
+        }
+        Ok(file) => {
+            for c in &file.cases {
+                assert!(c.request.action.contains(':'), "{:?}", c.request);
+                assert!(!c.name.is_empty());
+            }
+        }
+    }
+}

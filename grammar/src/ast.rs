@@ -210,6 +210,30 @@ pub struct Operator {
     pub if_exists: bool,
 }
 
+/// The operator as a policy writes it (the grammar reads operators exactly, so this is the
+/// text that was written): `ForAnyValue:StringLikeIfExists`.
+///
+/// ```
+/// use iamc_grammar::ast::{BaseOperator, Operator, SetQualifier};
+///
+/// let op = Operator { qualifier: Some(SetQualifier::ForAllValues), base: BaseOperator::StringLike, if_exists: true };
+/// assert_eq!(op.to_string(), "ForAllValues:StringLikeIfExists");
+/// ```
+impl std::fmt::Display for Operator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.qualifier {
+            Some(SetQualifier::ForAllValues) => f.write_str("ForAllValues:")?,
+            Some(SetQualifier::ForAnyValue) => f.write_str("ForAnyValue:")?,
+            None => {}
+        }
+        f.write_str(self.base.name())?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SetQualifier {
     ForAllValues,

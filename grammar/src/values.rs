@@ -3,10 +3,10 @@
 //! less or greater to anything, so a statement using it silently never applies; the
 //! validation refuses such a policy instead.
 //!
-//! **IMPORTANT** keep in sync with the engines' parsers (`runtime/src/cond/scalar.rs` and the
-//! reference interpreter's `src/reference/conditions.rs`): each predicate accepts exactly what
-//! they parse. They are restated here because this crate depends on no other iamc crate; once
-//! the shared value parsers of `iamc-format` exist, these call them.
+//! Each predicate is the engines' own parser from `iamc-format` (`iamc_format::value`), which
+//! the compiler uses for policy values and the runtime for request values, so "the validation
+//! accepts it" and "the engines can evaluate it" are one rule. (The reference interpreter keeps
+//! parsers of its own on purpose; the differential tests hold the two to each other.)
 //!
 //! Where the engines differ from AWS (CreatePolicy's date parsing, as moto's AWS-verified
 //! policy-document cases record it): AWS also accepts a lowercase `t` separator, a one-digit
@@ -18,33 +18,23 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use iamc_format::value;
+
 /// `true` or `false` ignoring ASCII case (`Bool` and `Null` values, spec 5.8 and 5.4.6).
 pub fn is_bool(s: &str) -> bool {
-    s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
+    value::parse_bool(s).is_some()
 }
 
 /// An exact decimal: `-?digits(.digits)?` (spec 5.6). Exponents, `+`, `.5`, `1.` and spaces
 /// are not numbers.
 pub fn is_decimal(s: &str) -> bool {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => {
-            if f.is_empty() {
-                return false;
-            }
-            (i, f)
-        }
-        None => (body, ""),
-    };
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
+    value::parse_decimal(s).is_some()
 }
 
 /// Epoch seconds: a non-empty run of ASCII digits within `i64` (all-digit dates are epoch
 /// seconds, A11).
 pub fn is_epoch(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<i64>().is_ok()
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && value::parse_date(s).is_some()
 }
 
 /// A date (spec 5.7): epoch seconds, or `YYYY-MM`, `YYYY-MM-DD` or
@@ -52,88 +42,7 @@ pub fn is_epoch(s: &str) -> bool {
 /// range (days per month and leap years; hours 0-23, minutes and seconds 0-59, offsets up to
 /// 23:59).
 pub fn is_date(s: &str) -> bool {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        return is_epoch(s);
-    }
-    w3c(s.as_bytes()).is_some()
-}
-
-fn w3c(b: &[u8]) -> Option<()> {
-    let year = digits(b, 0, 4)?;
-    lit(b, 4, b'-')?;
-    let month = digits(b, 5, 2)?;
-    if !(1..=12).contains(&month) {
-        return None;
-    }
-    if b.len() == 7 {
-        return Some(());
-    }
-    lit(b, 7, b'-')?;
-    let day = digits(b, 8, 2)?;
-    if day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    if b.len() == 10 {
-        return Some(());
-    }
-    lit(b, 10, b'T')?;
-    let hour = digits(b, 11, 2)?;
-    lit(b, 13, b':')?;
-    let minute = digits(b, 14, 2)?;
-    let mut i = 16;
-    let mut second = 0;
-    if b.get(i) == Some(&b':') {
-        second = digits(b, i + 1, 2)?;
-        i += 3;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == start || i - start > 9 {
-                return None;
-            }
-        }
-    }
-    if hour > 23 || minute > 59 || second > 59 {
-        return None;
-    }
-    match b.get(i) {
-        None => Some(()),
-        Some(b'Z') if b.len() == i + 1 => Some(()),
-        Some(b'+' | b'-') if b.len() == i + 6 => {
-            let oh = digits(b, i + 1, 2)?;
-            lit(b, i + 3, b':')?;
-            let om = digits(b, i + 4, 2)?;
-            (oh <= 23 && om <= 59).then_some(())
-        }
-        Some(_) => None,
-    }
-}
-
-/// Exactly `n` ASCII digits at `at`, as a number.
-fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
-    let d = b.get(at..at.checked_add(n)?)?;
-    d.iter().try_fold(0u32, |v, &c| {
-        c.is_ascii_digit()
-            .then(|| v.checked_mul(10)?.checked_add(u32::from(c - b'0')))?
-    })
-}
-
-fn lit(b: &[u8], at: usize, c: u8) -> Option<()> {
-    (b.get(at) == Some(&c)).then_some(())
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    value::parse_date(s).is_some()
 }
 
 /// Epoch seconds `secs` as `YYYY-MM-DDThh:mm:ssZ`, when the year has four digits.
@@ -191,60 +100,37 @@ impl IpRange {
     }
 }
 
-/// An `IpAddress` / `NotIpAddress` value (spec 5.10): an IPv4 or IPv6 address as `std::net`
-/// reads it (dotted quad without leading zeros; RFC 4291 text without a zone), optionally
-/// followed by `/` and a prefix length of ASCII digits (leading zeros allowed) within the
-/// family's width.
+/// An `IpAddress` / `NotIpAddress` value (spec 5.10), as the engines read it
+/// ([`iamc_format::value::parse_cidr`]): an IPv4 or IPv6 address as `std::net` reads it
+/// (dotted quad without leading zeros; RFC 4291 text without a zone), optionally followed by
+/// `/` and a prefix length of ASCII digits (leading zeros allowed) within the family's width;
+/// the address is kept as written (host bits included).
 pub fn parse_ip_range(s: &str) -> Option<IpRange> {
-    let (addr, len) = match s.split_once('/') {
-        Some((a, l)) => {
-            if l.is_empty() || !l.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            (a, Some(u8::try_from(l.parse::<u32>().ok()?).ok()?))
-        }
-        None => (s, None),
+    let (len, addr) = match value::parse_cidr(s)? {
+        value::Cidr::V4(c) => (
+            c.len,
+            s.split('/')
+                .next()?
+                .parse::<Ipv4Addr>()
+                .ok()
+                .map(IpAddr::V4),
+        ),
+        value::Cidr::V6(c) => (
+            c.len,
+            s.split('/')
+                .next()?
+                .parse::<Ipv6Addr>()
+                .ok()
+                .map(IpAddr::V6),
+        ),
     };
-    let addr = match addr.parse::<Ipv4Addr>() {
-        Ok(a) => IpAddr::V4(a),
-        Err(_) => IpAddr::V6(addr.parse::<Ipv6Addr>().ok()?),
-    };
-    let width = if addr.is_ipv4() { 32 } else { 128 };
-    let len = len.unwrap_or(width);
-    (len <= width).then_some(IpRange { addr, len })
+    Some(IpRange { addr: addr?, len })
 }
 
 /// Standard base64 with `=` padding, canonical (the unused bits of the last character are
 /// zero): `BinaryEquals` values (spec 5.9). The empty string is the empty byte string.
 pub fn is_base64(s: &str) -> bool {
-    let b = s.as_bytes();
-    if !b.len().is_multiple_of(4) {
-        return false;
-    }
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let groups = b.len() / 4;
-    b.chunks_exact(4).enumerate().all(|(i, q)| {
-        let last = i + 1 == groups;
-        match *q {
-            [c0, c1, b'=', b'='] if last => {
-                value(c0).is_some() && value(c1).is_some_and(|v| v & 0x0f == 0)
-            }
-            [c0, c1, c2, b'='] if last => {
-                value(c0).is_some()
-                    && value(c1).is_some()
-                    && value(c2).is_some_and(|v| v & 0x03 == 0)
-            }
-            [c0, c1, c2, c3] => [c0, c1, c2, c3].iter().all(|&c| value(c).is_some()),
-            _ => false,
-        }
-    })
+    value::base64_valid(s)
 }
 
 #[cfg(test)]

@@ -123,7 +123,7 @@ impl Reason {
 /// ```
 /// use iamc_runtime::{Artifact, Effect, Request};
 ///
-/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
 /// let e = artifact.explain(&Request::new("ecs:ListClusters", "*"));
 /// let m = &e.statements[0];
 /// assert_eq!((m.policy.as_str(), m.index, m.sid.as_deref()), ("ecs-dev.json", 2, Some("List")));

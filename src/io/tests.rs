@@ -234,3 +234,42 @@ fn write_json_string_escapes() {
     write_json_string(&mut s, "a\"b\\\n\u{1}");
     assert_eq!(s, r#""a\"b\\\n\u0001""#);
 }
+
+#[test]
+fn an_empty_request_says_so() {
+    for text in ["", "  \n\t "] {
+        assert_eq!(
+            err(text).to_string(),
+            "1:1: invalid json: the request is empty"
+        );
+    }
+}
+
+#[test]
+fn context_values_from_json() {
+    assert_eq!(
+        context_value_from_json("true").unwrap(),
+        Value::Single(Scalar::Bool(true))
+    );
+    assert_eq!(
+        context_value_from_json(" 3600 ").unwrap(),
+        Value::Single(Scalar::Number("3600".into()))
+    );
+    assert_eq!(context_value_from_json("[]").unwrap(), Value::Multi(vec![]));
+    assert_eq!(
+        context_value_from_json("[\"a\", 1]").unwrap(),
+        Value::Multi(vec![Scalar::String("a".into()), Scalar::Number("1".into())])
+    );
+    assert_eq!(
+        context_value_from_json("[1, [2]]").unwrap_err().to_string(),
+        "1:5: a context value must be a string, number, boolean or array of those"
+    );
+    assert_eq!(
+        context_value_from_json("null").unwrap_err().to_string(),
+        "1:1: a context value must be a string, number, boolean or array of those"
+    );
+    assert!(context_value_from_json("[1,")
+        .unwrap_err()
+        .to_string()
+        .starts_with("1:4: invalid json: "));
+}

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::net::IpAddr;
 
 use iamc_grammar::ast::{self, BaseOperator as Op};
+use iamc_runtime::diagnosis::{Failure, Outcome};
 use iamc_runtime::{Context, Scalar, Value};
 
 use super::glob::{self, Tok};
@@ -45,8 +46,8 @@ pub(super) fn clause_holds(
 
 /// `eval_op` of spec 5.3.1 for one key, with DESIGN.md's choices: a plain operator against a
 /// multi-valued key is false (A8), `IfExists` included; set qualifiers drop empty-string values
-/// first; `ForAnyValue:...IfExists` on an absent key is false (A9); `ForAllValues:Null` is true,
-/// `ForAnyValue:Null` false.
+/// first; `ForAnyValue:...IfExists` on an absent key is false (A9); a set qualifier does not change
+/// `Null` (spec 5.4.4, A18).
 fn key_holds(
     version: ast::Version,
     op: ast::Operator,
@@ -55,11 +56,7 @@ fn key_holds(
 ) -> bool {
     let value = ctx.get(&key.key.node);
     if op.base == Op::Null {
-        return match op.qualifier {
-            Some(ast::SetQualifier::ForAllValues) => true,
-            Some(ast::SetQualifier::ForAnyValue) => false,
-            None => null_holds(key, value.is_some()),
-        };
+        return null_holds(key, value.is_some());
     }
     match (op.qualifier, value) {
         (None, None) => op.if_exists || op.base.is_negated(),
@@ -84,12 +81,116 @@ fn key_holds(
     }
 }
 
-/// `Null` (spec 5.4): a value `"true"` holds when the key is absent, any other value when it is
-/// present; the values OR.
+/// Why `key` of a clause with operator `op` does not hold in `ctx` (`None` when it holds): the
+/// cases of [`Failure`], from the definitions of spec 5.3.1 (DESIGN.md "Conditions").
+pub(super) fn key_failure(
+    version: ast::Version,
+    op: ast::Operator,
+    key: &ast::ConditionKey,
+    ctx: &Context,
+) -> Option<Failure> {
+    if key_holds(version, op, key, ctx) {
+        return None;
+    }
+    let value = ctx.get(&key.key.node);
+    if op.base == Op::Null {
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+        return Some(if value.is_none() {
+            Failure::Missing
+        } else {
+            Failure::Present
+        });
+    }
+    let value_failure = |x: &Scalar| {
+        let text = x.as_text();
+        let outcome = if op.base.is_negated() {
+            let matched = key
+                .values
+                .iter()
+                .any(|v| compare(version, op.base, text, &v.node, ctx) == Cmp::Match);
+            if matched {
+                Outcome::Matched
+            } else {
+                Outcome::NotComparable
+            }
+        } else if readable(op.base, text) {
+            Outcome::NoMatch
+        } else {
+            Outcome::NotComparable
+        };
+        Failure::Value {
+            value: text.to_owned(),
+            outcome,
+        }
+    };
+    let list: Vec<&Scalar> = match value {
+        None => Vec::new(),
+        Some(Value::Single(x)) => vec![x],
+        Some(Value::Multi(xs)) => xs.iter().collect(),
+    };
+    Some(match (op.qualifier, value) {
+        (None, None) => Failure::Missing,
+        (None, Some(Value::Multi(_))) => Failure::MultiValued,
+        (None, Some(Value::Single(x))) => value_failure(x),
+        (Some(ast::SetQualifier::ForAllValues), _) => list
+            .into_iter()
+            .find(|x| !x.as_text().is_empty() && !per_value(version, op.base, x, &key.values, ctx))
+            .map_or(Failure::NoValuePasses, value_failure),
+        (Some(ast::SetQualifier::ForAnyValue), None) => Failure::Missing,
+        (Some(ast::SetQualifier::ForAnyValue), Some(_)) => {
+            if list.iter().all(|x| x.as_text().is_empty()) {
+                Failure::NoValues
+            } else {
+                Failure::NoValuePasses
+            }
+        }
+    })
+}
+
+/// Whether request text `x` reads as the type of operator `base`, so that comparing it is no
+/// error on its side.
+fn readable(base: Op, x: &str) -> bool {
+    match base {
+        Op::NumericEquals
+        | Op::NumericNotEquals
+        | Op::NumericLessThan
+        | Op::NumericLessThanEquals
+        | Op::NumericGreaterThan
+        | Op::NumericGreaterThanEquals => parse_decimal(x).is_some(),
+        Op::DateEquals
+        | Op::DateNotEquals
+        | Op::DateLessThan
+        | Op::DateLessThanEquals
+        | Op::DateGreaterThan
+        | Op::DateGreaterThanEquals => parse_date(x).is_some(),
+        Op::Bool => parse_bool(x).is_some(),
+        Op::BinaryEquals => decode_base64(x).is_some(),
+        Op::IpAddress | Op::NotIpAddress => x.parse::<IpAddr>().is_ok(),
+        Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => {
+            x.matches(':').count() >= 5
+        }
+        Op::StringEquals
+        | Op::StringNotEquals
+        | Op::StringEqualsIgnoreCase
+        | Op::StringNotEqualsIgnoreCase
+        | Op::StringLike
+        | Op::StringNotLike
+        | Op::Null => true,
+    }
+}
+
+/// `Null` (spec 5.4): a value `true` holds when the key is absent, `false` when it is present,
+/// both read ignoring case (5.4.6: `"True"` is true); the values OR. Any other value never holds
+/// (the grammar refuses it, A19).
 fn null_holds(key: &ast::ConditionKey, present: bool) -> bool {
-    key.values
-        .iter()
-        .any(|v| (v.node.text == "true") != present)
+    key.values.iter().any(|v| {
+        let text = v.node.text.as_str();
+        if present {
+            text.eq_ignore_ascii_case("false")
+        } else {
+            text.eq_ignore_ascii_case("true")
+        }
+    })
 }
 
 /// `per_value` of spec 5.3.1: positive operators need one `Match`; negated operators need every

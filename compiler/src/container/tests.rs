@@ -146,14 +146,16 @@ fn label() {
 fn version_window() {
     let mut b = sample();
     set_u32(&mut b, offset::VERSION, 7);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 7");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 7");
     assert!(read_err(&b).is_version_error());
+    set_u32(&mut b, offset::VERSION, 4);
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 4");
     set_u32(&mut b, offset::VERSION, 3);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 3");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 3");
     set_u32(&mut b, offset::VERSION, 2);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 2");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 2");
     set_u32(&mut b, offset::VERSION, 0);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 0");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 0");
 }
 
 #[test]

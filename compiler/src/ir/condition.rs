@@ -34,6 +34,10 @@ pub struct Clause {
     pub written: String,
     /// The key's bytes in its policy file.
     pub span: Span,
+    /// The operator as written (`ForAnyValue:StringLikeIfExists`), for explanations.
+    pub operator: String,
+    /// The policy values as written (their JSON text), in document order, for explanations.
+    pub texts: Vec<String>,
     /// `ForAllValues:` / `ForAnyValue:`, or neither.
     pub qualifier: Option<Qualifier>,
     /// `...IfExists`. A plain operator on an absent key then holds; with a qualifier it
@@ -57,9 +61,9 @@ pub enum Qualifier {
 /// The operator family and the clause's values, typed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Test {
-    /// `Null`: `if_absent` = some value is `"true"` (the key must be absent), `if_present` =
-    /// some value is not (the key must be present). With a qualifier: `ForAllValues:Null` is
-    /// always true, `ForAnyValue:Null` always false.
+    /// `Null`: `if_absent` = some value is `true` (the key must be absent), `if_present` =
+    /// some value is `false` (the key must be present), both read ignoring case. A set
+    /// qualifier does not change it (spec 5.4.4, A18).
     Null { if_absent: bool, if_present: bool },
     /// `StringEquals` / `StringEqualsIgnoreCase` (and `Not`): constants exact, or folded by
     /// simple lowercase with `ignore_case`; templates are [`Glob`]s of literal text and

@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use iamc_runtime::diagnosis::{Diagnosis, FailedCondition, NearMiss, Span};
 use iamc_runtime::{Decision, Explanation, MatchedStatement, PolicyType, Reason, Request};
 
 use super::{ActionMatcher, Effect, PolicySet, ResourceMatcher, Statement};
@@ -88,6 +89,121 @@ pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
         statements,
         reason,
     }
+}
+
+/// The decision explained in detail, as the runtime's `Artifact::diagnose` gives it: the
+/// explanation, the place of each applying statement, the statements whose principal, action
+/// and resource match but a condition does not (with every failed clause), and the context
+/// keys the set references that the request does not carry.
+pub fn diagnose(set: &PolicySet, req: &Request) -> Diagnosis {
+    let explanation = explain(set, req);
+    let missing_context_values = missing_context_values(set, req);
+    if explanation.reason == Reason::Inconsistent {
+        return Diagnosis {
+            explanation,
+            statement_spans: Vec::new(),
+            near_misses: Vec::new(),
+            missing_context_values,
+        };
+    }
+    let statement_spans = explanation
+        .statements
+        .iter()
+        .map(|m| {
+            set.statements
+                .iter()
+                .find(|s| {
+                    s.provenance.index == m.index
+                        && set.policy_of(s) == Some(m.policy.as_str())
+                        && set
+                            .group_of(s)
+                            .is_some_and(|g| g.policy_type == m.policy_type && g.level == m.level)
+                })
+                .map(span)
+                .unwrap_or_default()
+        })
+        .collect();
+    let caller = Caller::of(req.principal.as_deref());
+    let mut near_misses = Vec::new();
+    for s in &set.statements {
+        let (Some(group), Some(policy)) = (set.group_of(s), set.policy_of(s)) else {
+            continue;
+        };
+        if s.conditions.is_empty()
+            || (group.policy_type == PolicyType::Scp && !caller.bound_by_scps())
+        {
+            continue;
+        }
+        let grant = match &s.principal {
+            None => Grant::Direct,
+            Some(block) => principal::grant(block, &caller, s.effect == Effect::Deny),
+        };
+        if grant == Grant::None
+            || !action_holds(&s.action, &req.action)
+            || !resource_holds(&s.resource, req)
+        {
+            continue;
+        }
+        let failed: Vec<FailedCondition> = s
+            .conditions
+            .iter()
+            .filter_map(|c| {
+                condition::failure(c, &req.context).map(|failure| FailedCondition {
+                    operator: c.operator.clone(),
+                    key: c.written.clone(),
+                    span: to_span(c.span),
+                    values: c.texts.clone(),
+                    request: req.context.get(&c.key).cloned(),
+                    failure,
+                })
+            })
+            .collect();
+        if failed.is_empty() {
+            continue;
+        }
+        near_misses.push(NearMiss {
+            statement: MatchedStatement {
+                policy_type: group.policy_type,
+                level: group.level,
+                policy: policy.to_owned(),
+                index: s.provenance.index,
+                sid: s.provenance.sid.clone(),
+                effect: s.effect,
+            },
+            span: span(s),
+            failed,
+        });
+    }
+    Diagnosis {
+        explanation,
+        statement_spans,
+        near_misses,
+        missing_context_values,
+    }
+}
+
+fn to_span(s: iamc_grammar::Span) -> Span {
+    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    Span {
+        start: at(s.start),
+        end: at(s.end),
+    }
+}
+
+fn span(s: &Statement) -> Span {
+    to_span(s.provenance.span)
+}
+
+/// The context keys the statements reference that the request does not carry, each once
+/// (ASCII case ignored), as first written, in statement order.
+fn missing_context_values(set: &PolicySet, req: &Request) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for key in set.statements.iter().flat_map(|s| &s.context_keys) {
+        if req.context.get(key).is_none() && !out.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            out.push(key.clone());
+        }
+    }
+    out
 }
 
 fn inconsistent() -> Explanation {
@@ -158,10 +274,9 @@ fn combine(set: &PolicySet, said: &[Said], caller: &Caller, req: &Request) -> (D
     if let Some((g, _)) = groups().find(|(_, s)| s.deny) {
         return (Decision::ExplicitDeny, Reason::ExplicitDeny(g.policy_type));
     }
-    // 2. RCP levels, 3. SCP levels (for the callers SCPs bind): the first without an Allow.
-    if let Some((g, _)) = of_type(PolicyType::Rcp).find(|(_, s)| !s.allow) {
-        return implicit(Reason::NoAllowAtLevel(PolicyType::Rcp, g.level));
-    }
+    // 2. RCP levels: each holds RCPFullAWSAccess, which cannot be detached (spec 7.3 step 2,
+    // A21), so none lacks an Allow. 3. SCP levels (for the callers SCPs bind): the first
+    // without an Allow.
     if caller.bound_by_scps() {
         if let Some((g, _)) = of_type(PolicyType::Scp).find(|(_, s)| !s.allow) {
             return implicit(Reason::NoAllowAtLevel(PolicyType::Scp, g.level));

@@ -36,6 +36,8 @@ pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
                 key: key.key.node.to_ascii_lowercase(),
                 written: key.key.node.clone(),
                 span: key.key.span,
+                operator: op.to_string(),
+                texts: key.values.iter().map(|v| v.node.text.clone()).collect(),
                 qualifier,
                 if_exists: op.if_exists,
                 negated: op.base != BaseOperator::Null && op.base.is_negated(),
@@ -46,12 +48,56 @@ pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
     out
 }
 
+/// The context keys `stmt` references, as first written, each once (ASCII case ignored):
+/// variables of `Resource`/`NotResource`, then per clause its key and the variables of its
+/// values where the operator substitutes them (see [`crate::ir::Statement::context_keys`]).
+pub fn context_keys(stmt: &ast::Statement) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |k: &str| {
+        if !keys.iter().any(|seen| seen.eq_ignore_ascii_case(k)) {
+            keys.push(k.to_owned());
+        }
+    };
+    let variables = |t: &ast::Template| -> Vec<String> {
+        t.segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Variable { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    for p in stmt.resource.iter().flat_map(|b| &b.patterns) {
+        if let ast::ResourcePattern::Arn { template, .. } = &p.node {
+            variables(template).iter().for_each(|k| add(k));
+        }
+    }
+    for clause in &stmt.conditions {
+        let substitutes = clause.operator.node.base.admits_variables();
+        for key in &clause.keys {
+            add(&key.key.node);
+            if substitutes {
+                for v in &key.values {
+                    variables(&v.node.template).iter().for_each(|k| add(k));
+                }
+            }
+        }
+    }
+    keys
+}
+
 fn lower_test(base: BaseOperator, values: &[ast::Spanned<ast::ConditionValue>]) -> Test {
     use BaseOperator as B;
     match base {
+        // Spec 5.4.6: `true`/`false` read ignoring case; any other value never holds (the
+        // grammar refuses it, A19).
         B::Null => Test::Null {
-            if_absent: values.iter().any(|v| v.node.text == "true"),
-            if_present: values.iter().any(|v| v.node.text != "true"),
+            if_absent: values
+                .iter()
+                .any(|v| v.node.text.eq_ignore_ascii_case("true")),
+            if_present: values
+                .iter()
+                .any(|v| v.node.text.eq_ignore_ascii_case("false")),
         },
         B::StringEquals | B::StringNotEquals => equals(values, false),
         B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => equals(values, true),

@@ -32,12 +32,9 @@ pub(super) fn verdicts(p: &Program, allow: &[u8; MAX_GROUPS]) -> Res<Verdicts> {
                     v.scp_allow |= bit;
                 }
             }
-            PolicyType::Rcp => {
-                v.rcp_levels += 1;
-                if a != 0 {
-                    v.rcp_allow |= bit;
-                }
-            }
+            // Every RCP level holds RCPFullAWSAccess, which cannot be detached (spec 7.3 step
+            // 2, A21): RCPs act through their Deny statements alone.
+            PolicyType::Rcp => {}
         }
     }
     Ok(v)
@@ -57,8 +54,6 @@ pub(super) struct Verdicts {
     /// SCP levels with an applicable Allow (bit = level), and how many levels there are.
     pub scp_allow: u64,
     pub scp_levels: u32,
-    pub rcp_allow: u64,
-    pub rcp_levels: u32,
 }
 
 /// The decision of spec 7.3 once no explicit deny applies, and its reason.
@@ -72,9 +67,6 @@ pub(super) fn combine(
     let full = |allowed: u64, levels: u32| -> Option<u32> {
         (0..levels).find(|&l| l >= 64 || allowed & (1u64 << l) == 0)
     };
-    if let Some(l) = full(v.rcp_allow, v.rcp_levels) {
-        return deny(Reason::NoAllowAtLevel(PolicyType::Rcp, l));
-    }
     if c.scps_apply() {
         if let Some(l) = full(v.scp_allow, v.scp_levels) {
             return deny(Reason::NoAllowAtLevel(PolicyType::Scp, l));

@@ -16,12 +16,8 @@ pub(crate) fn explain(p: &Program, dfas: &[Dfa], req: &Request) -> Explanation {
     })
 }
 
-fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
-    if p.groups.len() > MAX_GROUPS {
-        return Err(Inconsistent);
-    }
-    let set = Setting::of(req);
-    let mut cx = Cx::new(p, dfas, req, set.caller);
+/// The ids of every statement whose action element accepts the request's action, sorted.
+pub(super) fn candidates(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Vec<u32>> {
     let mut ids: Vec<u32> = Vec::new();
     for k in 0..p.shards.len() {
         let hit = action_hit(p, dfas, k, &req.action)?;
@@ -34,6 +30,16 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     }
     ids.sort_unstable();
     ids.dedup();
+    Ok(ids)
+}
+
+fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
+    if p.groups.len() > MAX_GROUPS {
+        return Err(Inconsistent);
+    }
+    let set = Setting::of(req);
+    let mut cx = Cx::new(p, dfas, req, set.caller);
+    let ids = candidates(p, dfas, req)?;
     let mut statements = Vec::new();
     let mut allow = [0u8; MAX_GROUPS];
     let mut first_deny: Option<PolicyType> = None;
