@@ -74,7 +74,7 @@ fuzz_target!(|data: &[u8]| {
     let lines = render::text(&findings);
     assert_eq!(lines.lines().count(), findings.len());
     let json = render::json(&findings, Some(catalog.version()));
-    let sarif = render::sarif(&findings);
+    let sarif = render::sarif(&findings, Some(catalog.version()));
     for f in &findings {
         assert!(json.contains(f.issue_code.as_str()));
         assert!(sarif.contains(f.issue_code.as_str()));
