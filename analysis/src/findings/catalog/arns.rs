@@ -116,17 +116,30 @@ impl<'c> Reach<'c> {
     }
 
     /// Whether some format is reached and every reached format passes `test`; an unanswered
-    /// question counts as no.
+    /// question counts as no. A format of the entry as written that fails settles it, so the
+    /// crossing question (the costly one) is asked only when all of those pass.
     fn all(
         &self,
         own: impl Fn(&ArnFormat<'static>) -> bool,
         test: impl Fn(&ArnFormat<'static>) -> bool,
     ) -> bool {
+        let mut reached = false;
+        for f in self.narrow.iter().filter(|f| own(f)) {
+            if !test(f) {
+                return false;
+            }
+            reached = true;
+        }
         let Some(wide) = self.wide() else {
             return false;
         };
-        let mut reached = self.narrow.iter().chain(wide).filter(|f| own(f)).peekable();
-        reached.peek().is_some() && reached.all(test)
+        for f in wide.iter().filter(|f| own(f)) {
+            if !test(f) {
+                return false;
+            }
+            reached = true;
+        }
+        reached
     }
 
     /// Every reached format passing `own`, each once.
