@@ -15,28 +15,61 @@ pub(crate) enum Sym {
 /// Whether glob `pattern` matches the whole of `text` (`fold` ignores ASCII case). The text's
 /// own `*` and `?` are plain characters.
 pub(crate) fn matches(pattern: &str, text: &str, fold: bool) -> bool {
-    let p: Vec<Sym> = pattern
-        .chars()
-        .map(|c| match c {
-            '*' => Sym::Star,
-            '?' => Sym::One,
-            c => Sym::Char(c),
-        })
-        .collect();
-    let t: Vec<char> = text.chars().collect();
-    matches_symbols(&p, &t, fold)
+    Glob::new(pattern, fold).matches(text)
+}
+
+/// A glob read once, to match many texts (every action of a service).
+pub(crate) struct Glob {
+    symbols: Vec<Sym>,
+    fold: bool,
+}
+
+impl Glob {
+    /// `pattern` as symbols; `fold` ignores ASCII case.
+    pub(crate) fn new(pattern: &str, fold: bool) -> Glob {
+        Glob {
+            symbols: pattern
+                .chars()
+                .map(|c| match c {
+                    '*' => Sym::Star,
+                    '?' => Sym::One,
+                    c => Sym::Char(c),
+                })
+                .collect(),
+            fold,
+        }
+    }
+
+    /// Whether the glob matches the whole of `text`. An ASCII text (every action name) is
+    /// read as it is; another is decoded to characters first, so `?` stays one character.
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        if text.is_ascii() {
+            matches_with(&self.symbols, text.as_bytes(), |q, b| {
+                same(q, char::from(b), self.fold)
+            })
+        } else {
+            let t: Vec<char> = text.chars().collect();
+            matches_symbols(&self.symbols, &t, self.fold)
+        }
+    }
+}
+
+fn same(a: char, b: char, fold: bool) -> bool {
+    if fold {
+        a.eq_ignore_ascii_case(&b)
+    } else {
+        a == b
+    }
 }
 
 /// [`matches`] for a glob given as symbols. Linear in `pattern.len() * text.len()` at worst
 /// (the classic greedy matcher, which backtracks only to the last `*`).
 pub(crate) fn matches_symbols(p: &[Sym], t: &[char], fold: bool) -> bool {
-    let eq = |a: char, b: char| {
-        if fold {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
+    matches_with(p, t, |q, c| same(q, c, fold))
+}
+
+/// The greedy matcher over any text of units, `eq` comparing a pattern character with one.
+fn matches_with<T: Copy>(p: &[Sym], t: &[T], eq: impl Fn(char, T) -> bool) -> bool {
     let (mut i, mut j) = (0usize, 0usize);
     // The position after the last `*` seen, and the text position it was last tried from.
     let mut star: Option<(usize, usize)> = None;

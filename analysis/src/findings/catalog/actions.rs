@@ -95,7 +95,8 @@ fn action(catalog: &Catalog, entry: Str<'_>, service: &str, name: &str, out: &mu
     // A pattern: the plain matcher reads `*`, `?` and case as the engines do, so one match
     // settles it; an empty answer is confirmed with the engines' own automaton, unless the
     // pattern has so many wildcards that building it could take seconds (`*a?????...`).
-    if svc.actions().any(|a| glob::matches(name, a.name(), true)) {
+    let glob = glob::Glob::new(name, true);
+    if svc.actions().any(|a| glob.matches(a.name())) {
         return;
     }
     let wildcards = name.chars().filter(|c| matches!(c, '*' | '?')).count();

@@ -473,11 +473,9 @@ fn lacking(catalog: &Catalog, entries: &[Str<'_>], key: &str) -> (Vec<String>, u
         } else {
             catalog.service(service).into_iter().collect()
         };
+        let glob = glob::Glob::new(name, true);
         for svc in services {
-            for a in svc
-                .actions()
-                .filter(|a| glob::matches(name, a.name(), true))
-            {
+            for a in svc.actions().filter(|a| glob.matches(a.name())) {
                 if !a.supports_condition_key(key) && seen.insert(a.to_string()) {
                     total += 1;
                     if names.len() < 5 {
