@@ -172,6 +172,73 @@ const EXPECTED_ERRORS: &[(&str, &str, &str, &str)] = &[
     ("SageMakerStudioProjectUserRolePolicy.json", "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "", KEY_NOT_LISTED),
 ];
 
+/// Every issue code the corpus gets with the catalog (iam-data 0.21.202609261), as (finding
+/// type, issue code, findings, policies), ERROR first. A change of any count is a change of
+/// behaviour: the test prints the new table to paste here once the change is understood
+/// (`analysis/CORPUS.md` reviews the counts).
+const COUNTS: &[(&str, &str, usize, usize)] = &[
+    ("ERROR", "INVALID_ACTION", 43, 11),
+    ("ERROR", "INVALID_ARN_ACCOUNT", 1, 1),
+    ("ERROR", "INVALID_ARN_REGION", 1, 1),
+    ("ERROR", "INVALID_GLOBAL_CONDITION_KEY", 2, 1),
+    ("ERROR", "INVALID_SERVICE", 3, 2),
+    ("ERROR", "INVALID_SERVICE_CONDITION_KEY", 1, 1),
+    ("ERROR", "INVALID_SERVICE_IN_ACTION", 110, 29),
+    ("ERROR", "MISSING_ARN_ACCOUNT", 8, 2),
+    ("ERROR", "MISSING_ARN_FIELD", 1, 1),
+    ("ERROR", "MISSING_ARN_REGION", 8, 2),
+    ("ERROR", "MISSING_QUALIFIER", 4, 4),
+    ("ERROR", "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", 25, 20),
+    (
+        "SECURITY_WARNING",
+        "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+        4,
+        4,
+    ),
+    (
+        "SECURITY_WARNING",
+        "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+        3,
+        3,
+    ),
+    (
+        "SECURITY_WARNING",
+        "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+        29,
+        25,
+    ),
+    (
+        "SECURITY_WARNING",
+        "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+        20,
+        13,
+    ),
+    (
+        "WARNING",
+        "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE",
+        3,
+        3,
+    ),
+    ("WARNING", "CREATE_SLR_WITH_STAR_IN_RESOURCE", 4, 4),
+    ("WARNING", "IAMC_RESOURCE_MISMATCH", 350, 65),
+    (
+        "WARNING",
+        "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+        69,
+        69,
+    ),
+    ("WARNING", "TYPE_MISMATCH", 2, 2),
+    (
+        "SUGGESTION",
+        "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+        24,
+        15,
+    ),
+    ("SUGGESTION", "EQUIVALENT_TO_NULL_FALSE", 113, 59),
+    ("SUGGESTION", "REDUNDANT_ACTION", 53, 19),
+    ("SUGGESTION", "REDUNDANT_RESOURCE", 137, 23),
+];
+
 /// `../shared/policies` beside the repository.
 fn corpus_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/policies");
@@ -202,7 +269,7 @@ fn corpus_findings() {
     json_files(&root, &mut files);
     files.sort();
     assert!(files.len() >= 1_500, "{} policies", files.len());
-    let mut counts: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    let mut counts: BTreeMap<(FindingType, &'static str), (usize, usize)> = BTreeMap::new();
     let mut unexpected = Vec::new();
     let mut used = vec![false; EXPECTED_ERRORS.len()];
     let options = Options {
@@ -221,7 +288,9 @@ fn corpus_findings() {
         general_rules(&src, &findings);
         let mut seen = Vec::new();
         for f in &findings {
-            let entry = counts.entry(f.issue_code.as_str()).or_default();
+            let entry = counts
+                .entry((f.finding_type, f.issue_code.as_str()))
+                .or_default();
             entry.0 += 1;
             if !seen.contains(&f.issue_code) {
                 seen.push(f.issue_code);
@@ -248,13 +317,30 @@ fn corpus_findings() {
             }
         }
     }
+    // Most serious first, then by code: the order of `COUNTS`.
+    let mut found: Vec<(FindingType, &str, usize, usize)> = counts
+        .iter()
+        .map(|(&(t, code), &(n, p))| (t, code, n, p))
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let table: Vec<String> = found
+        .iter()
+        .map(|(t, code, n, p)| format!("    (\"{}\", \"{code}\", {n}, {p}),", t.as_str()))
+        .collect();
     eprintln!(
-        "findings per issue code over {} policies (findings, policies):",
-        files.len()
+        "findings per issue code over {} policies (type, code, findings, policies):\n{}",
+        files.len(),
+        table.join("\n")
     );
-    for (code, (n, p)) in &counts {
-        eprintln!("  {code}: {n} in {p}");
-    }
+    let pinned: Vec<String> = COUNTS
+        .iter()
+        .map(|(t, code, n, p)| format!("    (\"{t}\", \"{code}\", {n}, {p}),"))
+        .collect();
+    assert_eq!(
+        table.join("\n"),
+        pinned.join("\n"),
+        "the corpus's findings changed: if the change is right, paste the table above into COUNTS"
+    );
     assert!(
         unexpected.is_empty(),
         "{} unexpected ERROR findings:\n{}",
