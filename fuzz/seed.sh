@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Seeds the fuzz corpora (fuzz/corpus/TARGET, not committed) from ../shared and the CLI.
+# Seeds the fuzz corpora (fuzz/corpus/TARGET, not committed) from the repository's policies
+# (tests/data/policies), the conformance requests of ../shared when present, and the CLI.
 # Usage: cd fuzz && ./seed.sh
 set -euo pipefail
 cd "$(dirname "$0")"
+policies=../tests/data/policies
 shared=../../shared
-[ -d "$shared/policies/ecs" ] || { echo "seed.sh: $shared/policies/ecs is missing" >&2; exit 2; }
 mkdir -p corpus/parse corpus/compile_differential corpus/load_artifact corpus/authorize corpus/check
 
 # parse: the ECS policies and the 300 smallest AWS managed policies.
-cp "$shared"/policies/ecs/*.json corpus/parse/
-ls -S "$shared"/policies/aws-managed/*.json | tail -n 300 | xargs -I{} cp {} corpus/parse/
+cp "$policies"/ecs/*.json corpus/parse/
+ls -S "$policies"/aws-managed/*.json | tail -n 300 | xargs -I{} cp {} corpus/parse/
 
 # check: the same policies (the input length picks the policy type).
 cp corpus/parse/*.json corpus/check/
@@ -51,8 +52,8 @@ iamc=../target/release/iamc
 [ -x "$iamc" ] || iamc=../target/debug/iamc
 if [ -x "$iamc" ]; then
   tmp=$(mktemp -d)
-  "$iamc" compile "$shared"/policies/ecs/best-practice-*.json -o "$tmp/small.iamc" &&
-  "$iamc" compile "$shared"/policies/ecs/*.json -o "$tmp/ecs.iamc" &&
+  "$iamc" compile "$policies"/ecs/best-practice-*.json -o "$tmp/small.iamc" &&
+  "$iamc" compile "$policies"/ecs/*.json -o "$tmp/ecs.iamc" &&
   for a in small ecs; do { printf '\002'; cat "$tmp/$a.iamc"; } > "corpus/load_artifact/$a"; done ||
     echo "seed.sh: iamc compile failed; load_artifact starts from its edit modes only" >&2
   rm -rf "$tmp"

@@ -5,13 +5,6 @@
 //! A change of the artifact layout (the container or any type of the bincode program) must bump
 //! `iamc_format::container::FORMAT_VERSION`; the golden of the old version then has to fail
 //! with the version error, and a new golden directory is added for the new version.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::path::{Path, PathBuf};
 
 use iamc_format::container::{FORMAT_VERSION, OLDEST_FORMAT_VERSION};

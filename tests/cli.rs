@@ -1,13 +1,6 @@
 //! The `iamc` binary on the files of `examples/`: exit statuses, decision lines, malformed
 //! request lines, help and version here; each newer command and option in its module.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 mod check;
 mod eval;
 mod expand;

@@ -1,13 +1,6 @@
 //! The commands of issue 14's explanations: `iamc eval --explain`, `iamc simulate` and
 //! `iamc test`, run as a user runs them (the built binary, its streams and exit status).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -2,18 +2,11 @@
 //! edge cases of DESIGN.md "Semantics both engines implement". Same decision and same matched
 //! statements (policy, index, Sid, effect, in policy order), through the artifact byte format.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use iamc::reference::PolicySet;
 use iamc_runtime::{Decision, Request, Scalar, Value};
 
-use crate::corpus::{assert_agree, compile, derive_requests, load_dir, parse_all};
-use crate::support::{parse_identity, shared_dir};
+use iamc_testkit::corpus::{assert_agree, compile, derive_requests};
+use iamc_testkit::data::{self, parse_identity};
 
 /// Requests an ECS user sends: the docs' actions and ARN formats, with and without tags and MFA.
 fn ecs_requests() -> Vec<Request> {
@@ -108,9 +101,7 @@ fn ecs_requests() -> Vec<Request> {
 
 #[test]
 fn ecs_set_agrees_with_the_reference() {
-    let Some(shared) = shared_dir() else { return };
-    let files = load_dir(&shared.join("policies/ecs"));
-    let policies = parse_all(&files);
+    let policies = data::policies("ecs");
     assert_eq!(policies.len(), 10);
     let artifact = compile(&policies);
     let mut reqs = ecs_requests();
@@ -371,8 +362,7 @@ fn edge_cases_agree_with_the_reference_and_the_design() {
 
 #[test]
 fn tiny_size_limits_split_the_automata_and_still_agree() {
-    let Some(shared) = shared_dir() else { return };
-    let policies = parse_all(&load_dir(&shared.join("policies/ecs")));
+    let policies = data::policies("ecs");
     let config = iamc_compiler::Config {
         dfa_size_limit: 24 << 10,
         determinize_size_limit: 24 << 10,

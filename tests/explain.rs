@@ -5,13 +5,6 @@
 //!
 //! The case count of the property comes from `PROPTEST_CASES` (see `props.rs`).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use iamc::reference::PolicySet;
 use iamc_grammar::ast::{self, PolicyType as K};
 use iamc_grammar::SourceFile;
@@ -21,8 +14,10 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestRunner};
 
-use crate::strategies::{case_strategy, request_json, Case, Settings};
-use crate::support::parse_kind;
+use iamc_testkit::data::parse_kind;
+use iamc_testkit::gen::{Case, Settings};
+use iamc_testkit::json::request_json;
+use iamc_testkit::strategy::case_strategy;
 
 fn config() -> ProptestConfig {
     ProptestConfig {

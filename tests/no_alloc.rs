@@ -5,82 +5,20 @@
 
 #![allow(
     clippy::unwrap_used,
-    clippy::expect_used,
+    clippy::panic,
     clippy::indexing_slicing,
-    clippy::panic
+    reason = "a test binary: a panic is how a check fails"
 )]
 
 use std::alloc::System;
 
-use iamc_grammar::ast::{self, Spanned};
-use iamc_grammar::Span;
+use iamc_grammar::ast;
 use iamc_runtime::{Decision, Request, Scalar, Value};
+use iamc_testkit::builder::{allow, arn, arn_with_vars, deny, policy};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-fn sp<T>(node: T) -> Spanned<T> {
-    Spanned {
-        node,
-        span: Span::default(),
-    }
-}
-
-fn text(s: &str) -> ast::Template {
-    ast::Template {
-        segments: vec![ast::Segment::Text(s.into())],
-    }
-}
-
-fn stmt(
-    deny: bool,
-    not_action: bool,
-    actions: &[&str],
-    not_resource: bool,
-    resources: Vec<ast::ResourcePattern>,
-) -> ast::Statement {
-    ast::Statement {
-        index: 0,
-        sid: None,
-        effect: sp(if deny {
-            ast::Effect::Deny
-        } else {
-            ast::Effect::Allow
-        }),
-        principal: None,
-        action: ast::ActionBlock {
-            negated: not_action,
-            patterns: actions
-                .iter()
-                .map(|a| {
-                    sp(match a.split_once(':') {
-                        None => ast::ActionPattern::Any,
-                        Some((s, n)) => ast::ActionPattern::Service {
-                            service: s.into(),
-                            name: n.into(),
-                        },
-                    })
-                })
-                .collect(),
-            span: Span::default(),
-        },
-        resource: Some(ast::ResourceBlock {
-            negated: not_resource,
-            patterns: resources.into_iter().map(sp).collect(),
-            span: Span::default(),
-        }),
-        conditions: Vec::new(),
-        span: Span::default(),
-    }
-}
-
-fn arn(s: &str) -> ast::ResourcePattern {
-    ast::ResourcePattern::Arn {
-        raw: s.into(),
-        template: text(s),
-    }
-}
 
 /// Each request gets its decision from `authorize`, which allocates nothing.
 fn assert_decides_without_allocating(
@@ -112,84 +50,33 @@ fn assert_decides_without_allocating(
 }
 
 fn main() {
-    let mut statements = vec![
-        stmt(
-            true,
-            false,
-            &["s3:DeleteBucket"],
-            false,
-            vec![arn("arn:aws:s3:::prod-*")],
-        ),
-        stmt(
-            true,
-            true,
-            &["s3:*", "ec2:*"],
-            false,
-            vec![arn("arn:aws:iam::*:role/admin*")],
-        ),
-        stmt(
-            false,
-            false,
-            &["s3:Get*", "s3:List*"],
-            true,
-            vec![arn("arn:aws:s3:::secret/*")],
-        ),
-        stmt(
-            false,
-            false,
-            &["ec2:*"],
-            false,
-            vec![ast::ResourcePattern::Arn {
-                raw: "arn:aws:ec2:*:*:instance/${aws:username}-*".into(),
-                template: ast::Template {
-                    segments: vec![
-                        ast::Segment::Text("arn:aws:ec2:*:*:instance/".into()),
-                        ast::Segment::Variable {
-                            key: "aws:username".into(),
-                            default: Some("x".into()),
-                        },
-                        ast::Segment::Text("-*".into()),
-                    ],
-                },
-            }],
-        ),
-        stmt(
-            false,
-            false,
-            &["iam:Get*"],
-            false,
-            vec![ast::ResourcePattern::Any],
-        ),
-        // Confirmed at run time: a restricted `*` (NFA bitset path), a cut floating literal.
-        stmt(
-            false,
-            false,
-            &["ec2:Describe*"],
-            false,
-            vec![
-                arn("arn:aws:ec2:us-*-1:*:instance/*"),
-                arn("arn:aws:logs:*:*:log-group:a*:log-stream:*"),
-            ],
-        ),
-    ];
     // Enough overlapping resource patterns to overflow the matched-pattern buffer.
     let long_key: String = "0123456789".repeat(40);
     let many: Vec<ast::ResourcePattern> = (0..400)
         .map(|k| arn(&format!("arn:aws:s3:::b{}*", &long_key[..k])))
         .collect();
-    statements.push(stmt(false, false, &["s3:PutObject"], false, many));
-    for (i, s) in statements.iter_mut().enumerate() {
-        s.index = i;
-    }
-    let policy = ast::Policy {
-        name: "p.json".into(),
-        kind: ast::PolicyType::Identity,
-        version: ast::Version::V2012_10_17,
-        version_span: None,
-        id: None,
-        statements,
-        span: Span::default(),
-    };
+    let statements = vec![
+        deny()
+            .actions(&["s3:DeleteBucket"])
+            .resources(vec![arn("arn:aws:s3:::prod-*")]),
+        deny()
+            .not_actions(&["s3:*", "ec2:*"])
+            .resources(vec![arn("arn:aws:iam::*:role/admin*")]),
+        allow()
+            .actions(&["s3:Get*", "s3:List*"])
+            .not_resources(vec![arn("arn:aws:s3:::secret/*")]),
+        allow().actions(&["ec2:*"]).resources(vec![arn_with_vars(
+            "arn:aws:ec2:*:*:instance/${aws:username, 'x'}-*",
+        )]),
+        allow().actions(&["iam:Get*"]).resources(vec![arn("*")]),
+        // Confirmed at run time: a restricted `*` (NFA bitset path), a cut floating literal.
+        allow().actions(&["ec2:Describe*"]).resources(vec![
+            arn("arn:aws:ec2:us-*-1:*:instance/*"),
+            arn("arn:aws:logs:*:*:log-group:a*:log-stream:*"),
+        ]),
+        allow().actions(&["s3:PutObject"]).resources(many),
+    ];
+    let policy = policy("p.json", ast::Version::V2012_10_17, statements);
     let (artifact, _) =
         iamc_compiler::compile_artifact(&[policy], &iamc_compiler::Config::default()).unwrap();
     let requests = vec![
@@ -270,11 +157,7 @@ fn main() {
 }
 
 fn parse(name: &str, kind: ast::PolicyType, text: &str) -> ast::Policy {
-    let mut p = iamc_grammar::parse_policy(&iamc_grammar::SourceFile::new(name, text), kind)
-        .unwrap()
-        .policy;
-    p.name = name.into();
-    p
+    iamc_testkit::data::parse_kind(name, text, kind).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A typed set: principal matching, organization levels, ceilings and the combination of spec

@@ -4,13 +4,6 @@
 //! answers otherwise are listed here, each with the reason (DESIGN.md "Simulation"); any other
 //! difference, or a listed case that starts to agree, fails the test.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

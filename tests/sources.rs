@@ -3,13 +3,6 @@
 //! in the template; intrinsic functions resolved or reported; hostile input refused at its
 //! place.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::path::Path;
 
 use iamc::sources::{self, ExtractedPolicy, Format, Options, Source};

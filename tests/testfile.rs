@@ -3,13 +3,6 @@
 //! coverage lists what no case exercised; schema errors point at their line and column in the
 //! test file (JSON and YAML); JUnit XML carries the same.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::path::{Path, PathBuf};
 
 use iamc::testfile::{junit, read, run, Engine, Options, Report, TestFileError};

@@ -2,18 +2,12 @@
 //! spec 4.1, the grant classes of spec 7.4, sessions (7.6), organization levels (7.3), the
 //! short-ARN rules by policy type (3.4) and the reasons.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use iamc_grammar::ast::PolicyType as K;
 use iamc_grammar::PolicySet;
 use iamc_runtime::{Decision, PolicyType, Reason, Request};
 
-use crate::support::{engines, parse_kind};
+use iamc_testkit::data::parse_kind;
+use iamc_testkit::engines;
 
 const QUEUE: &str = "arn:aws:sqs:us-east-1:111122223333:q1";
 const ALICE: &str = "arn:aws:iam::111122223333:user/alice";

@@ -1,4 +1,4 @@
-//! The real corpus (`../shared/policies`, 1,533 AWS managed and documentation policies), each
+//! The real corpus (`tests/data/policies`, 1,533 AWS managed and documentation policies), each
 //! checked as an identity policy with the service catalog: no panic, every finding follows the
 //! general rules (spans inside the document, in order), and no ERROR on AWS's own policies
 //! except the ones listed in [`EXPECTED_ERRORS`] with the reason. Prints the count of findings
@@ -239,35 +239,30 @@ const COUNTS: &[(&str, &str, usize, usize)] = &[
     ("SUGGESTION", "REDUNDANT_RESOURCE", 137, 23),
 ];
 
-/// `../shared/policies` beside the repository.
+/// The repository's copy of the corpus.
 fn corpus_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/policies");
-    assert!(
-        dir.is_dir(),
-        "`{}` is missing: the shared corpus must sit beside the repository",
-        dir.display()
-    );
-    dir
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/policies")
 }
 
-/// Every `.json` file under `dir`, recursively, sorted.
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
+/// The policies of the corpus's folders (`aws-managed`, `aws-managed-deprecated`, `ecs`),
+/// sorted by path.
+fn policy_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|dir| dir.unwrap().path())
+        .filter(|dir| dir.is_dir())
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]
 fn corpus_findings() {
     let root = corpus_dir();
-    let mut files = Vec::new();
-    json_files(&root, &mut files);
-    files.sort();
+    let files = policy_files(&root);
     assert!(files.len() >= 1_500, "{} policies", files.len());
     let mut counts: BTreeMap<(FindingType, &'static str), (usize, usize)> = BTreeMap::new();
     let mut unexpected = Vec::new();

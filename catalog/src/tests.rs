@@ -1,13 +1,6 @@
 //! Known facts of the data, the lookups' case rules, the loader's errors, and properties tying
 //! the automata answers to direct computations.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use proptest::prelude::*;
 
 use crate::*;
@@ -602,7 +595,7 @@ mod calibration {
     use std::collections::BTreeSet;
 
     pub(super) fn corpus() -> Vec<ast::Policy> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/policies");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/policies");
         let mut out = Vec::new();
         for dir in ["aws-managed", "aws-managed-deprecated", "ecs"] {
             let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))

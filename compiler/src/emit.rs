@@ -21,10 +21,21 @@ mod actions;
 mod conditions;
 
 /// A compiled set before serialization.
+///
+/// ```
+/// let set = iamc_grammar::PolicySet::default();
+/// let compiled = iamc_compiler::compile_set_program(&set, &Default::default())?;
+/// assert_eq!(compiled.dfas.len(), compiled.stats.len());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Compiled {
+    /// The program: statement metadata, candidate lists, resource blocks, conditions.
     pub program: Program,
+    /// The DFAs the program's indices point at.
     pub dfas: Vec<OwnedDfa>,
+    /// `stats[i]` describes `dfas[i]`.
     pub stats: Vec<DfaStats>,
 }
 
@@ -33,6 +44,16 @@ pub struct Compiled {
 /// # Errors
 /// More candidate statements or literal actions than the format can number, or automata that
 /// do not cover the set (an internal error).
+///
+/// ```
+/// let set = iamc_grammar::PolicySet::default();
+/// let ir = iamc_compiler::lower::lower(&set)?;
+/// let automata = iamc_compiler::automata::build_from_ir(&ir, &Default::default())?;
+/// let compiled = iamc_compiler::emit::emit(ir, automata)?;
+/// assert!(compiled.program.statements.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileError> {
     // `allow_all` says "some Allow here applies whatever the request": enough to decide only
     // when the identity policies are all there is; the runtime honours it there alone.

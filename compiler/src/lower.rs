@@ -41,6 +41,20 @@ pub mod resources;
 /// # Errors
 /// A set whose policies sit in the wrong slots, or more policies or statements than an
 /// artifact can number (`u32`).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["S3:Get*","s3:get*"],"Resource":"arn:aws:s3:::b/${aws:username}"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let s = &ir.statements[0];
+/// assert_eq!(s.action.patterns.len(), 1, "lowercased, duplicates removed");
+/// assert!(s.resource.patterns[0].glob.has_vars());
+/// assert_eq!(ir.policy_of(s), Some("p.json"));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lower(set: &PolicySet) -> Result<ir::PolicySet, CompileError> {
     // Pass 0.
     set.check()
@@ -219,7 +233,6 @@ fn json_string(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

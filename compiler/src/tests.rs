@@ -1,13 +1,6 @@
 //! End-to-end checks of the compiled path on hand-built ASTs (the differential tests against
 //! the reference interpreter live in the root package's `tests/`).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use iamc_grammar::ast::{self, Spanned};
 use iamc_grammar::Span;
 use iamc_runtime::{Decision, Request, Scalar, Value};

@@ -535,7 +535,6 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn num(s: &str) -> DecRef<'_> {

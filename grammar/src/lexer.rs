@@ -363,12 +363,6 @@ pub fn tokenize(text: &str) -> Result<Vec<Spanned>, LexError> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {

@@ -275,7 +275,6 @@ impl PolicySet {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
     use crate::SourceFile;

@@ -148,12 +148,6 @@ fn unclosed(s: &str) -> VariableError {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
 
     fn var(key: &str, default: Option<&str>) -> Segment {

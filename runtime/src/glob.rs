@@ -121,7 +121,6 @@ fn walk<'p, 't>(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use iamc_format::template::{Template, Token};
 
     use super::*;

@@ -1,6 +1,5 @@
 //! The request reader and the decision writer, moved from the runtime with their tests; every
 //! message keeps its text, and now says where.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use super::*;
 

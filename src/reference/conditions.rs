@@ -557,7 +557,6 @@ fn arn_like(x: &str, pieces: &[Piece]) -> Cmp {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

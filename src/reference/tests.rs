@@ -1,7 +1,5 @@
 //! Unit tests on hand-built ASTs (the JSON-driven cases live in tests/reference_cases.rs).
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
 use iamc_grammar::ast::{self, Spanned};
 use iamc_grammar::Span;
 use iamc_runtime::{Decision, Request, Scalar, Value};

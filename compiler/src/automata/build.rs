@@ -9,20 +9,61 @@ use regex_syntax::hir::Hir;
 use crate::{CompileError, Config};
 
 /// The DFA type artifacts carry.
+///
+/// ```
+/// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+/// use regex_syntax::hir::Hir;
+/// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let i = b.add(&[Hir::literal(*b"ab")], DfaRole::Action, "`ab`")?;
+/// let dfa: &iamc_compiler::automata::OwnedDfa = b.get(i).ok_or("no dfa")?;
+/// assert_eq!(regex_automata::dfa::Automaton::pattern_len(dfa), 1);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type OwnedDfa = dense::DFA<Vec<u32>>;
 
 /// What a DFA is for (reported by `iamc inspect` and the compile stats).
+///
+/// ```
+/// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+/// use regex_syntax::hir::Hir;
+/// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// b.add(&[Hir::literal(*b"x")], DfaRole::Condition, "`x`")?;
+/// assert_eq!(b.stats()[0].role, DfaRole::Condition);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DfaRole {
+    /// An action shard's DFA over its wildcard action patterns.
     Action,
+    /// A DFA over resource patterns.
     Resource,
+    /// A DFA over one list of constant `StringLike`/`Arn...` condition values.
     Condition,
 }
 
 /// Size and shape of one built DFA.
+///
+/// ```
+/// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+/// use regex_syntax::hir::Hir;
+/// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// b.add(&[Hir::literal(*b"a"), Hir::literal(*b"b")], DfaRole::Resource, "two")?;
+/// let stats = b.stats()[0];
+/// assert_eq!((stats.role, stats.patterns), (DfaRole::Resource, 2));
+/// assert!(stats.states > 0 && stats.bytes > 0);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DfaStats {
+    /// What the DFA is for.
     pub role: DfaRole,
+    /// Number of patterns (pattern id `i` is the `i`th pattern given to the build).
     pub patterns: usize,
     /// Reachable states from the anchored start, dead state excluded.
     pub states: usize,
@@ -31,10 +72,21 @@ pub struct DfaStats {
 }
 
 /// Why a build failed.
+///
+/// ```
+/// use iamc_compiler::automata::{build::BuildFailure, DfaBuilder};
+/// let tiny = iamc_compiler::Config { dfa_size_limit: 1, determinize_size_limit: 1, ..Default::default() };
+/// let hir = regex_syntax::parse("(a|b)*a(a|b)(a|b)(a|b)")?;
+/// let failure = DfaBuilder::new(&tiny).try_build(&[hir]).unwrap_err();
+/// assert!(matches!(failure, BuildFailure::TooLarge));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub enum BuildFailure {
     /// A size limit was hit: split the pattern set and retry.
     TooLarge,
+    /// Any other failure of `regex-automata`, its message.
     Other(String),
 }
 
@@ -44,6 +96,20 @@ pub enum BuildFailure {
 /// (`MatchKind::All`), and is determinized under [`Config`]'s size limits. The passes of
 /// [`crate::automata`] build theirs here, in order (conditions, actions, resources), and
 /// refer to each by the index [`DfaBuilder::push`] returns.
+///
+/// ```
+/// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+/// use regex_syntax::hir::Hir;
+/// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let first = b.add(&[Hir::literal(*b"s3:getobject")], DfaRole::Action, "s3")?;
+/// let second = b.add(&[Hir::literal(*b"ecs:runtask")], DfaRole::Action, "ecs")?;
+/// assert_eq!((first, second), (0, 1));
+/// let (dfas, stats) = b.into_parts();
+/// assert_eq!((dfas.len(), stats.len()), (2, 2));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct DfaBuilder {
     dfa_size_limit: usize,
@@ -55,6 +121,7 @@ pub struct DfaBuilder {
 }
 
 impl DfaBuilder {
+    /// A builder with no DFA yet, under `config`'s limits (see [`DfaBuilder`]'s example).
     pub fn new(config: &Config) -> DfaBuilder {
         DfaBuilder {
             dfa_size_limit: config.dfa_size_limit,
@@ -70,6 +137,18 @@ impl DfaBuilder {
     ///
     /// # Errors
     /// [`BuildFailure::TooLarge`] when a size limit is hit.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use regex_syntax::hir::Hir;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// let dfa = b.try_build(&[Hir::literal(*b"a")]).map_err(|e| format!("{e:?}"))?;
+    /// assert!(b.stats().is_empty(), "not kept");
+    /// assert_eq!(b.push(dfa, DfaRole::Condition)?, 0);
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn try_build(&self, hirs: &[Hir]) -> Result<OwnedDfa, BuildFailure> {
         let nfa = thompson::Compiler::new()
             .configure(
@@ -110,7 +189,8 @@ impl DfaBuilder {
     /// Keeps `dfa` in the artifact; returns its index.
     ///
     /// # Errors
-    /// More than `u32::MAX` DFAs, or a DFA without an anchored start.
+    /// More than `u32::MAX` DFAs, or a DFA without an anchored start (see
+    /// [`DfaBuilder::try_build`]'s example).
     pub fn push(&mut self, dfa: OwnedDfa, role: DfaRole) -> Result<u32, CompileError> {
         let index =
             u32::try_from(self.dfas.len()).map_err(|_| CompileError::too_many("automata"))?;
@@ -137,6 +217,17 @@ impl DfaBuilder {
     ///
     /// # Errors
     /// A size limit was hit ([`CompileError`] names `what`), or the build failed.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use regex_syntax::hir::Hir;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// assert_eq!(b.add(&[Hir::literal(*b"a")], DfaRole::Condition, "`a`")?, 0);
+    /// assert!(b.get(0).is_some() && b.get(1).is_none());
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add(&mut self, hirs: &[Hir], role: DfaRole, what: &str) -> Result<u32, CompileError> {
         match self.try_build(hirs) {
             Ok(dfa) => self.push(dfa, role),
@@ -145,14 +236,17 @@ impl DfaBuilder {
         }
     }
 
+    /// The DFA at `index`, if kept (see [`DfaBuilder::add`]'s example).
     pub fn get(&self, index: u32) -> Option<&OwnedDfa> {
         self.dfas.get(index as usize)
     }
 
+    /// The stats of the DFAs kept so far, in index order (see [`DfaStats`]'s example).
     pub fn stats(&self) -> &[DfaStats] {
         &self.stats
     }
 
+    /// The DFAs and their stats, in index order (see [`DfaBuilder`]'s example).
     pub fn into_parts(self) -> (Vec<OwnedDfa>, Vec<DfaStats>) {
         (self.dfas, self.stats)
     }
@@ -162,6 +256,19 @@ impl DfaBuilder {
 ///
 /// # Errors
 /// The DFA has no anchored start (never for DFAs built here).
+///
+/// ```
+/// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+/// use regex_syntax::hir::Hir;
+/// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let i = b.add(&[Hir::literal(*b"a")], DfaRole::Condition, "`a`")?;
+/// let dfa = b.get(i).ok_or("no dfa")?;
+/// let start = iamc_compiler::automata::build::anchored_start(dfa)?;
+/// assert!(!regex_automata::dfa::Automaton::is_dead_state(dfa, start));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn anchored_start(dfa: &OwnedDfa) -> Result<StateID, CompileError> {
     dfa.start_state(&regex_automata::util::start::Config::new().anchored(Anchored::Yes))
         .map_err(|e| CompileError::automaton("anchored start", &e.to_string()))
@@ -171,6 +278,18 @@ pub fn anchored_start(dfa: &OwnedDfa) -> Result<StateID, CompileError> {
 ///
 /// # Errors
 /// See [`anchored_start`].
+///
+/// ```
+/// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+/// use regex_syntax::hir::Hir;
+/// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let i = b.add(&[Hir::literal(*b"ab")], DfaRole::Condition, "`ab`")?;
+/// let states = iamc_compiler::automata::build::reachable_states(b.get(i).ok_or("no dfa")?)?;
+/// assert!(states.len() >= 3, "start, after `a`, after `ab`: {states:?}");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn reachable_states(dfa: &OwnedDfa) -> Result<Vec<StateID>, CompileError> {
     let start = anchored_start(dfa)?;
     let reps: Vec<u8> = dfa

@@ -1,11 +1,5 @@
 //! The container writer against the format's reader: every layout rule, every error message of
 //! the reader, resealing, and the runtime's DFA loading behind it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
 use iamc_format::container::{
     entry, entry_at, offset, read, SectionInfo, ENDIANNESS_WORD, FORMAT_VERSION, KIND_METADATA,

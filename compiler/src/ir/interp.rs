@@ -37,6 +37,21 @@ mod principal;
 use principal::{Caller, Grant};
 
 /// The decision alone.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// use iamc_runtime::{Decision, Request};
+/// let decide = |action| iamc_compiler::ir::interp::authorize(&ir, &Request::new(action, "*"));
+/// assert_eq!(decide("s3:GetObject"), Decision::Allow);
+/// assert_eq!(decide("s3:DeleteBucket"), Decision::ExplicitDeny);
+/// assert_eq!(decide("ec2:RunInstances"), Decision::ImplicitDeny);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn authorize(set: &PolicySet, req: &Request) -> Decision {
     explain(set, req).decision
 }
@@ -46,6 +61,20 @@ pub fn authorize(set: &PolicySet, req: &Request) -> Decision {
 ///
 /// A set whose statements point at groups or policies it does not have (never one that
 /// [`crate::lower::lower`] made) denies, with [`Reason::Inconsistent`].
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let req = iamc_runtime::Request::new("s3:DeleteBucket", "*");
+/// let x = iamc_compiler::ir::interp::explain(&ir, &req);
+/// let indexes: Vec<u32> = x.statements.iter().map(|m| m.index).collect();
+/// assert_eq!(indexes, [0, 1], "both statements apply; the Deny decides");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
     let caller = Caller::of(req.principal.as_deref());
     // What each group said: an applying Deny, and the grants of its applying Allows.

@@ -5,8 +5,21 @@
 //! caller (DESIGN.md "Whole decision").
 
 /// `Principal` (negated = false) or `NotPrincipal` of a statement.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333","Service":"ecs.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Resource)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet { resource: vec![policy], ..PolicySet::default() })?;
+///
+/// let block = ir.statements[0].principal.as_ref().ok_or("no principal")?;
+/// assert!(!block.negated && !block.any && block.entries.len() == 2);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrincipalBlock {
+    /// `NotPrincipal`.
     pub negated: bool,
     /// `"*"` or `{"AWS": "*"}` is listed: every caller, anonymous ones included.
     pub any: bool,
@@ -15,8 +28,23 @@ pub struct PrincipalBlock {
 }
 
 /// One entry of a principal block.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333","Service":"ecs.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Resource)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet { resource: vec![policy], ..PolicySet::default() })?;
+///
+/// use iamc_compiler::ir::PrincipalKind;
+/// let block = ir.statements[0].principal.as_ref().ok_or("no principal")?;
+/// assert_eq!(block.entries[0].kind, PrincipalKind::Aws);
+/// assert_eq!(block.entries[0].value, "111122223333");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrincipalEntry {
+    /// The key it is listed under.
     pub kind: PrincipalKind,
     /// As written: for `AWS` a 12-digit account id or an ARN (never `*`: that is
     /// [`PrincipalBlock::any`]); a service name, a federated provider or a canonical user id.
@@ -24,16 +52,25 @@ pub struct PrincipalEntry {
 }
 
 /// The key an entry is listed under.
+///
+/// ```
+/// assert_eq!(iamc_compiler::ir::PrincipalKind::Service.as_str(), "Service");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrincipalKind {
+    /// `AWS`: accounts, users, roles, sessions.
     Aws,
+    /// `Service`: an AWS service principal.
     Service,
+    /// `Federated`: an identity provider.
     Federated,
+    /// `CanonicalUser`: an S3 canonical user id.
     CanonicalUser,
 }
 
 impl PrincipalKind {
-    /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser`.
+    /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser` (see
+    /// [`PrincipalKind`]'s example).
     pub fn as_str(self) -> &'static str {
         match self {
             PrincipalKind::Aws => "AWS",

@@ -10,6 +10,19 @@ use iamc_grammar::ast;
 use crate::ir::{ActionMatcher, Glob, Piece};
 
 /// The matcher of an `Action` / `NotAction` element.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Deny","NotAction":"IAM:*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let stmt = &policy.statements[0];
+///
+/// let m = iamc_compiler::lower::actions::lower_actions(&stmt.action);
+/// assert!(m.negated && !m.any);
+/// assert_eq!(m.patterns[0].to_string(), "iam:*");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
     let mut m = ActionMatcher {
         negated: block.negated,
@@ -31,6 +44,12 @@ pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
 
 /// `service:name` as a lowercased glob; wildcards appear only in the name (INVARIANT
 /// (lowercase-actions)).
+///
+/// ```
+/// let g = iamc_compiler::lower::actions::service_glob("EC2", "Describe?nstances");
+/// assert_eq!(g.to_string(), "ec2:describe?nstances");
+/// assert!(!g.is_literal());
+/// ```
 pub fn service_glob(service: &str, name: &str) -> Glob {
     let mut g = Glob::default();
     g.push_lit(&service.to_ascii_lowercase());

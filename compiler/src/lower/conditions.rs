@@ -23,6 +23,21 @@ use crate::ir::condition::{Clause, Invalid, Operand, Order, Qualifier, Test};
 use crate::ir::{Glob, Piece};
 
 /// The clauses of one `Condition` block (empty for an empty block).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let stmt = &policy.statements[0];
+///
+/// use iamc_compiler::ir::condition::Test;
+/// let clauses = iamc_compiler::lower::conditions::lower_conditions(&stmt.conditions);
+/// assert_eq!(clauses.len(), 2);
+/// assert_eq!(clauses[0].key, "aws:sourceip", "keys are lowercased");
+/// assert!(matches!(clauses[1].test, Test::Date { .. }));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
     let mut out = Vec::new();
     for clause in clauses {
@@ -281,7 +296,6 @@ fn like(values: &[ast::Spanned<ast::ConditionValue>], arn: bool) -> Test {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use iamc_grammar::{ast, ast::PolicyType, SourceFile};
 
     use super::*;
