@@ -121,7 +121,14 @@ pub struct DfaBuilder {
 }
 
 impl DfaBuilder {
-    /// A builder with no DFA yet, under `config`'s limits (see [`DfaBuilder`]'s example).
+    /// A builder with no DFA yet, under `config`'s limits.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::DfaBuilder;
+    ///
+    /// let b = DfaBuilder::new(&iamc_compiler::Config::default());
+    /// assert!(b.stats().is_empty() && b.get(0).is_none());
+    /// ```
     pub fn new(config: &Config) -> DfaBuilder {
         DfaBuilder {
             dfa_size_limit: config.dfa_size_limit,
@@ -189,8 +196,26 @@ impl DfaBuilder {
     /// Keeps `dfa` in the artifact; returns its index.
     ///
     /// # Errors
-    /// More than `u32::MAX` DFAs, or a DFA without an anchored start (see
-    /// [`DfaBuilder::try_build`]'s example).
+    /// More than `u32::MAX` DFAs, the total automaton budget (`max_total_dfa_bytes`) exceeded,
+    /// or a DFA without an anchored start.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::action_glob;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// let dfa = b.try_build(&[glob_hir(&action_glob("ecs:Describe*")?, true)]).map_err(|e| format!("{e:?}"))?;
+    /// assert_eq!(b.push(dfa.clone(), DfaRole::Action)?, 0);
+    /// assert_eq!(b.push(dfa, DfaRole::Action)?, 1, "indexes follow the order of pushes");
+    ///
+    /// let tiny = iamc_compiler::Config { max_total_dfa_bytes: 16, ..Default::default() };
+    /// let mut over = DfaBuilder::new(&tiny);
+    /// let dfa = over.try_build(&[glob_hir(&action_glob("ecs:Describe*")?, true)]).map_err(|e| format!("{e:?}"))?;
+    /// assert!(over.push(dfa, DfaRole::Action).is_err(), "over the total budget");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn push(&mut self, dfa: OwnedDfa, role: DfaRole) -> Result<u32, CompileError> {
         let index =
             u32::try_from(self.dfas.len()).map_err(|_| CompileError::too_many("automata"))?;
@@ -236,17 +261,64 @@ impl DfaBuilder {
         }
     }
 
-    /// The DFA at `index`, if kept (see [`DfaBuilder::add`]'s example).
+    /// The DFA at `index`, if kept.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::action_glob;
+    /// use regex_automata::dfa::Automaton;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// let hirs = [glob_hir(&action_glob("s3:Get*")?, true), glob_hir(&action_glob("s3:Put*")?, true)];
+    /// let i = b.add(&hirs, DfaRole::Action, "s3 actions")?;
+    /// assert_eq!(b.get(i).map(|dfa| dfa.pattern_len()), Some(2));
+    /// assert!(b.get(i + 1).is_none());
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self, index: u32) -> Option<&OwnedDfa> {
         self.dfas.get(index as usize)
     }
 
-    /// The stats of the DFAs kept so far, in index order (see [`DfaStats`]'s example).
+    /// The stats of the DFAs kept so far, in index order.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::{action_glob, resource_glob};
+    /// use iamc_grammar::ast::{PolicyType, Version};
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// b.add(&[glob_hir(&action_glob("ecs:RunTask")?, true)], DfaRole::Action, "actions")?;
+    /// let cluster = "arn:aws:ecs:us-east-1:111122223333:cluster/*";
+    /// let arn = resource_glob(cluster, PolicyType::Identity, Version::V2012_10_17)?.ok_or("no glob")?;
+    /// b.add(&[glob_hir(&arn, false)], DfaRole::Resource, "resources")?;
+    /// let roles: Vec<DfaRole> = b.stats().iter().map(|s| s.role).collect();
+    /// assert_eq!(roles, [DfaRole::Action, DfaRole::Resource]);
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stats(&self) -> &[DfaStats] {
         &self.stats
     }
 
-    /// The DFAs and their stats, in index order (see [`DfaBuilder`]'s example).
+    /// The DFAs and their stats, in index order.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::action_glob;
+    /// use regex_automata::dfa::Automaton;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// b.add(&[glob_hir(&action_glob("ecs:List*")?, true)], DfaRole::Action, "ecs")?;
+    /// let (dfas, stats) = b.into_parts();
+    /// assert_eq!(dfas.len(), 1);
+    /// assert_eq!((dfas[0].pattern_len(), stats[0].patterns), (1, 1));
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_parts(self) -> (Vec<OwnedDfa>, Vec<DfaStats>) {
         (self.dfas, self.stats)
     }
