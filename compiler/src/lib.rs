@@ -352,13 +352,22 @@ pub fn compile_with_stats(
 }
 
 /// Parses the identity policies at `paths` (each named by its file name) and writes their
-/// artifact to `out`, for a build script:
+/// artifact to `out`, for a build script (`out` then in `OUT_DIR`, with
+/// `cargo::rerun-if-changed` on the policy files; `examples/build-step` does this):
 ///
-/// ```no_run
-/// // build.rs
-/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
-/// iamc_compiler::compile_files(&["policies/app.json".into()], &out)?;
-/// println!("cargo::rerun-if-changed=policies");
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("iamc-doc-compile-files-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let app = dir.join("app.json");
+/// std::fs::write(&app, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}}"#)?;
+/// let out = dir.join("policies.iamc");
+/// iamc_compiler::compile_files(&[app], &out)?;
+///
+/// let artifact = iamc_runtime::Artifact::from_bytes(&std::fs::read(&out)?)?;
+/// let req = iamc_runtime::Request::new("s3:GetObject", "arn:aws:s3:::reports/2026/q1.csv");
+/// assert!(artifact.authorize(&req).is_allowed());
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -392,19 +401,30 @@ pub fn compile_files(
 pub type SetFiles = iamc_grammar::Slots<std::path::PathBuf>;
 
 /// Parses a typed set's files (each by the rules of its type, named by its file name) and
-/// writes their artifact to `out`, for a build script:
+/// writes their artifact to `out`, for a build script (as [`compile_files`]):
 ///
-/// ```no_run
-/// // build.rs
-/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("iamc-doc-compile-set-files-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let (app, boundary) = (dir.join("app.json"), dir.join("boundary.json"));
+/// std::fs::write(&app, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":["ecs:*","iam:PassRole"],"Resource":"*"}}"#)?;
+/// std::fs::write(&boundary, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}"#)?;
 /// let files = iamc_compiler::SetFiles {
-///     identity: vec!["policies/app.json".into()],
-///     boundary: vec!["policies/boundary.json".into()],
-///     scp: vec![vec!["policies/full-access.json".into()]],
+///     identity: vec![app],
+///     boundary: vec![boundary],
 ///     ..Default::default()
 /// };
+/// let out = dir.join("policies.iamc");
 /// iamc_compiler::compile_set_files(&files, &out)?;
-/// println!("cargo::rerun-if-changed=policies");
+///
+/// use iamc_runtime::{Artifact, Decision, Request};
+/// let artifact = Artifact::from_bytes(&std::fs::read(&out)?)?;
+/// assert_eq!(artifact.authorize(&Request::new("ecs:RunTask", "*")), Decision::Allow);
+/// // The boundary caps what the identity policy grants.
+/// assert_eq!(artifact.authorize(&Request::new("iam:PassRole", "*")), Decision::ImplicitDeny);
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
