@@ -15,7 +15,7 @@ use crate::{CompileError, Config};
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// let i = b.add(&[Hir::literal(*b"ab")], DfaRole::Action, "`ab`")?;
+/// let i = b.add(&[Hir::literal(*b"ecs:runtask")], DfaRole::Action, "`ecs:RunTask`")?;
 /// let dfa: &iamc_compiler::automata::OwnedDfa = b.get(i).ok_or("no dfa")?;
 /// assert_eq!(regex_automata::dfa::Automaton::pattern_len(dfa), 1);
 ///
@@ -30,7 +30,7 @@ pub type OwnedDfa = dense::DFA<Vec<u32>>;
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// b.add(&[Hir::literal(*b"x")], DfaRole::Condition, "`x`")?;
+/// b.add(&[Hir::literal(*b"home/")], DfaRole::Condition, "`s3:prefix`")?;
 /// assert_eq!(b.stats()[0].role, DfaRole::Condition);
 ///
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -52,7 +52,7 @@ pub enum DfaRole {
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// b.add(&[Hir::literal(*b"a"), Hir::literal(*b"b")], DfaRole::Resource, "two")?;
+/// b.add(&[Hir::literal(*b"arn:aws:s3:::reports"), Hir::literal(*b"arn:aws:s3:::logs")], DfaRole::Resource, "buckets")?;
 /// let stats = b.stats()[0];
 /// assert_eq!((stats.role, stats.patterns), (DfaRole::Resource, 2));
 /// assert!(stats.states > 0 && stats.bytes > 0);
@@ -150,7 +150,7 @@ impl DfaBuilder {
     /// use regex_syntax::hir::Hir;
     /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
     ///
-    /// let dfa = b.try_build(&[Hir::literal(*b"a")]).map_err(|e| format!("{e:?}"))?;
+    /// let dfa = b.try_build(&[Hir::literal(*b"s3:getobject")]).map_err(|e| format!("{e:?}"))?;
     /// assert!(b.stats().is_empty(), "not kept");
     /// assert_eq!(b.push(dfa, DfaRole::Condition)?, 0);
     ///
@@ -248,7 +248,7 @@ impl DfaBuilder {
     /// use regex_syntax::hir::Hir;
     /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
     ///
-    /// assert_eq!(b.add(&[Hir::literal(*b"a")], DfaRole::Condition, "`a`")?, 0);
+    /// assert_eq!(b.add(&[Hir::literal(*b"s3:putobject")], DfaRole::Action, "`s3:PutObject`")?, 0);
     /// assert!(b.get(0).is_some() && b.get(1).is_none());
     ///
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -334,7 +334,7 @@ impl DfaBuilder {
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// let i = b.add(&[Hir::literal(*b"a")], DfaRole::Condition, "`a`")?;
+/// let i = b.add(&[Hir::literal(*b"ecs:listclusters")], DfaRole::Action, "`ecs:ListClusters`")?;
 /// let dfa = b.get(i).ok_or("no dfa")?;
 /// let start = iamc_compiler::automata::build::anchored_start(dfa)?;
 /// assert!(!regex_automata::dfa::Automaton::is_dead_state(dfa, start));
@@ -356,9 +356,9 @@ pub fn anchored_start(dfa: &OwnedDfa) -> Result<StateID, CompileError> {
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// let i = b.add(&[Hir::literal(*b"ab")], DfaRole::Condition, "`ab`")?;
+/// let i = b.add(&[Hir::literal(*b"s3:get")], DfaRole::Action, "`s3:get`")?;
 /// let states = iamc_compiler::automata::build::reachable_states(b.get(i).ok_or("no dfa")?)?;
-/// assert!(states.len() >= 3, "start, after `a`, after `ab`: {states:?}");
+/// assert!(states.len() >= 7, "the start and one after each of the 6 bytes: {states:?}");
 ///
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
