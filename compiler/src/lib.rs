@@ -32,8 +32,9 @@
 //!      substituted template. An unresolved variable makes the entry match nothing (so it
 //!      excludes nothing in `NotResource`).
 //!    - **conditions**: one DFA per distinct list of constant `StringLike` / `Arn...` patterns.
-//! 3. [`emit`]: IR + automata → the runtime's `Program` (statement metadata, candidate lists,
-//!    resource blocks, conditions) plus the DFAs; the only module that knows the format;
+//! 3. [`emit`]: IR + automata → the `Program` the runtime reads (`iamc_format::program`:
+//!    statement metadata, candidate lists, resource blocks, conditions) plus the DFAs; the only
+//!    module that knows the format;
 //!    [`container`] writes them into artifact bytes (the layout of `iamc_format::container`).
 //!
 //! # Runtime cost
