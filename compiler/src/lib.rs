@@ -161,7 +161,9 @@ pub fn emit_ir(set: &PolicySet) -> String {
 /// gives with `PolicyType::Identity`).
 ///
 /// # Errors
-/// A pattern too large for the automaton limits even alone, or too many statements.
+/// A pattern too large for [`Config`]'s size limits even alone, automata over
+/// [`Config::max_total_dfa_bytes`] together, or more policies, statements or automata than an
+/// artifact can number (`u32`).
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -183,7 +185,9 @@ pub fn compile_program(
 /// Compiles a typed policy set into a program and its DFAs.
 ///
 /// # Errors
-/// See [`compile_program`].
+/// As [`compile_program`]; besides, a policy in the slot of another type (a boundary given as
+/// an identity policy) or more organization levels than
+/// [`iamc_grammar::set::MAX_ORG_LEVELS`].
 ///
 /// ```
 /// let set = iamc_grammar::PolicySet::default();
@@ -228,7 +232,7 @@ pub fn compile_artifact(
 /// Compiles a typed policy set into a loaded artifact.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`]; an artifact that does not load back is an internal error.
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -254,7 +258,7 @@ pub fn compile_set_artifact(
 /// Compiles a typed policy set into artifact bytes and reports what was built.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -288,7 +292,7 @@ pub fn compile_set_with_stats(
 /// `iamc_runtime::Artifact::from_bytes`.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -308,7 +312,7 @@ pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, Com
 /// Compiles a typed policy set into artifact bytes.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -333,7 +337,7 @@ pub fn compile_set(set: &PolicySet, config: &Config) -> Result<Vec<u8>, CompileE
 /// Compiles `policies` into bytes and reports what was built.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":

@@ -241,7 +241,8 @@ impl DfaBuilder {
     /// Builds and keeps one DFA over `hirs`; `what` names the set in errors.
     ///
     /// # Errors
-    /// A size limit was hit ([`CompileError`] names `what`), or the build failed.
+    /// A size limit was hit ([`CompileError`] names `what`), the build failed, or keeping the
+    /// DFA fails as in [`DfaBuilder::push`].
     ///
     /// ```
     /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
