@@ -69,8 +69,20 @@ pub enum PrincipalKind {
 }
 
 impl PrincipalKind {
-    /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser` (see
-    /// [`PrincipalKind`]'s example).
+    /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser`.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// let src = SourceFile::new("trust.json", r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com","Federated":"cognito-identity.amazonaws.com"},"Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Trust)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet { trust: vec![policy], ..PolicySet::default() })?;
+    ///
+    /// let block = ir.statements[0].principal.as_ref().ok_or("no principal")?;
+    /// let keys: Vec<&str> = block.entries.iter().map(|e| e.kind.as_str()).collect();
+    /// assert_eq!(keys, ["Service", "Federated"]);
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             PrincipalKind::Aws => "AWS",
