@@ -26,7 +26,7 @@
 //! 3.3.5), so a pattern such as `arn:aws:logs:*:*:log-stream:*` matches real log streams
 //! though its resource part alone fits no format. Such entries are asked about twice, as
 //! written and with the resource part widened to `*:PART` (what the crossing `*` can
-//! prepend), and judged on the union ([`CatalogChecker::formats`]).
+//! prepend), and judged on the union (`CatalogChecker::formats`, `arns::Reach`).
 
 mod actions;
 mod arns;
