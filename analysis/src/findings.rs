@@ -27,7 +27,9 @@
 //! assert_eq!(findings[0].locations[0].span.start.line, 2);
 //! ```
 
+pub mod catalog;
 mod checks;
+mod cover;
 pub mod doc;
 mod glob;
 mod positions;
@@ -37,6 +39,7 @@ use iamc_grammar::ast::PolicyType;
 use iamc_grammar::validate::Validator;
 use iamc_grammar::{parse_json_with, Diagnostic, Limits, SourceFile, Span as Bytes};
 
+pub use catalog::CatalogChecker;
 pub use iamc_grammar::{FindingType, IssueCode, PathElement, Position};
 
 use doc::Document;

@@ -6,8 +6,12 @@
 //! never in the runtime: nothing here decides a request, and the runtime depends on nothing
 //! here.
 //!
+//! [`build`] gives a build script the findings beside the compiled artifact.
+//!
 //! Checks that need AWS's service catalog (actions, resource types, condition keys) plug in
-//! through [`findings::CatalogChecks`]; every other check of `../shared/spec/findings.md` is
-//! implemented here.
+//! through [`findings::CatalogChecks`]; [`findings::CatalogChecker`] implements them on the
+//! vendored `iamc-catalog`. Redundancy is decided with the compiler's own lowering and
+//! automata (`iamc_compiler::automata::ops`).
 
+pub mod build;
 pub mod findings;

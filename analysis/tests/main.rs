@@ -11,6 +11,8 @@
     reason = "tests: a panic is how a check fails"
 )]
 
+mod build;
+mod catalog;
 mod check_table;
 mod corpus;
 mod render;

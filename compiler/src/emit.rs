@@ -1,6 +1,7 @@
-//! IR + automata → the runtime's [`Program`] (and, through the container, artifact bytes).
+//! IR + automata → the [`Program`] the runtime reads (and, through the container, artifact
+//! bytes).
 //!
-//! The only module that knows the runtime's format: consumes an [`ir::PolicySet`] and the
+//! The only module that knows the artifact format (`iamc_format`): consumes an [`ir::PolicySet`] and the
 //! [`Automata`] built from it; produces the program (statement metadata, candidate lists laid
 //! out in id pools, literal hash tables, resource blocks, conditions in the runtime's stored
 //! form) and hands the DFAs over unchanged.

@@ -32,8 +32,9 @@
 //!      substituted template. An unresolved variable makes the entry match nothing (so it
 //!      excludes nothing in `NotResource`).
 //!    - **conditions**: one DFA per distinct list of constant `StringLike` / `Arn...` patterns.
-//! 3. [`emit`]: IR + automata → the runtime's `Program` (statement metadata, candidate lists,
-//!    resource blocks, conditions) plus the DFAs; the only module that knows the format;
+//! 3. [`emit`]: IR + automata → the `Program` the runtime reads (`iamc_format::program`:
+//!    statement metadata, candidate lists, resource blocks, conditions) plus the DFAs; the only
+//!    module that knows the format;
 //!    [`container`] writes them into artifact bytes (the layout of `iamc_format::container`).
 //!
 //! # Runtime cost
@@ -160,7 +161,9 @@ pub fn emit_ir(set: &PolicySet) -> String {
 /// gives with `PolicyType::Identity`).
 ///
 /// # Errors
-/// A pattern too large for the automaton limits even alone, or too many statements.
+/// A pattern too large for [`Config`]'s size limits even alone, automata over
+/// [`Config::max_total_dfa_bytes`] together, or more policies, statements or automata than an
+/// artifact can number (`u32`).
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -182,7 +185,9 @@ pub fn compile_program(
 /// Compiles a typed policy set into a program and its DFAs.
 ///
 /// # Errors
-/// See [`compile_program`].
+/// As [`compile_program`]; besides, a policy in the slot of another type (a boundary given as
+/// an identity policy) or more organization levels than
+/// [`iamc_grammar::set::MAX_ORG_LEVELS`].
 ///
 /// ```
 /// let set = iamc_grammar::PolicySet::default();
@@ -227,7 +232,7 @@ pub fn compile_artifact(
 /// Compiles a typed policy set into a loaded artifact.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`]; an artifact that does not load back is an internal error.
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -253,7 +258,7 @@ pub fn compile_set_artifact(
 /// Compiles a typed policy set into artifact bytes and reports what was built.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -287,7 +292,7 @@ pub fn compile_set_with_stats(
 /// `iamc_runtime::Artifact::from_bytes`.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -307,7 +312,7 @@ pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, Com
 /// Compiles a typed policy set into artifact bytes.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -332,7 +337,7 @@ pub fn compile_set(set: &PolicySet, config: &Config) -> Result<Vec<u8>, CompileE
 /// Compiles `policies` into bytes and reports what was built.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_program`].
 ///
 /// ```
 /// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
@@ -352,13 +357,22 @@ pub fn compile_with_stats(
 }
 
 /// Parses the identity policies at `paths` (each named by its file name) and writes their
-/// artifact to `out`, for a build script:
+/// artifact to `out`, for a build script (`out` then in `OUT_DIR`, with
+/// `cargo::rerun-if-changed` on the policy files; `examples/build-step` does this):
 ///
-/// ```no_run
-/// // build.rs
-/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
-/// iamc_compiler::compile_files(&["policies/app.json".into()], &out)?;
-/// println!("cargo::rerun-if-changed=policies");
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("iamc-doc-compile-files-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let app = dir.join("app.json");
+/// std::fs::write(&app, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}}"#)?;
+/// let out = dir.join("policies.iamc");
+/// iamc_compiler::compile_files(&[app], &out)?;
+///
+/// let artifact = iamc_runtime::Artifact::from_bytes(&std::fs::read(&out)?)?;
+/// let req = iamc_runtime::Request::new("s3:GetObject", "arn:aws:s3:::reports/2026/q1.csv");
+/// assert!(artifact.authorize(&req).is_allowed());
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -392,19 +406,30 @@ pub fn compile_files(
 pub type SetFiles = iamc_grammar::Slots<std::path::PathBuf>;
 
 /// Parses a typed set's files (each by the rules of its type, named by its file name) and
-/// writes their artifact to `out`, for a build script:
+/// writes their artifact to `out`, for a build script (as [`compile_files`]):
 ///
-/// ```no_run
-/// // build.rs
-/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("iamc-doc-compile-set-files-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let (app, boundary) = (dir.join("app.json"), dir.join("boundary.json"));
+/// std::fs::write(&app, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":["ecs:*","iam:PassRole"],"Resource":"*"}}"#)?;
+/// std::fs::write(&boundary, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}"#)?;
 /// let files = iamc_compiler::SetFiles {
-///     identity: vec!["policies/app.json".into()],
-///     boundary: vec!["policies/boundary.json".into()],
-///     scp: vec![vec!["policies/full-access.json".into()]],
+///     identity: vec![app],
+///     boundary: vec![boundary],
 ///     ..Default::default()
 /// };
+/// let out = dir.join("policies.iamc");
 /// iamc_compiler::compile_set_files(&files, &out)?;
-/// println!("cargo::rerun-if-changed=policies");
+///
+/// use iamc_runtime::{Artifact, Decision, Request};
+/// let artifact = Artifact::from_bytes(&std::fs::read(&out)?)?;
+/// assert_eq!(artifact.authorize(&Request::new("ecs:RunTask", "*")), Decision::Allow);
+/// // The boundary caps what the identity policy grants.
+/// assert_eq!(artifact.authorize(&Request::new("iam:PassRole", "*")), Decision::ImplicitDeny);
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///

@@ -173,6 +173,10 @@ pub enum PrincipalKind {
 
 impl PrincipalKind {
     /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser`.
+    ///
+    /// ```
+    /// assert_eq!(iamc_grammar::ast::PrincipalKind::CanonicalUser.as_str(), "CanonicalUser");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             PrincipalKind::Aws => "AWS",

@@ -65,7 +65,7 @@ impl Artifact {
     ///
     /// # Errors
     /// The first check that fails, naming the field or section (`checksum mismatch in section
-    /// 2 (dfa)`, `unsupported format version: expected 4, found 3`, `invalid program: ...`).
+    /// 2 (dfa)`, `unsupported format version: expected 5, found 4`, `invalid program: ...`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Artifact, LoadError> {
         let container = container::read_with(bytes, crc32fast::hash)?;
         let dfa_sections = || load::load_dfas(container.dfa_sections());
@@ -144,6 +144,19 @@ impl Artifact {
     ///
     /// Allocates and looks at every candidate statement's every clause: for people and logs,
     /// not for the request path.
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, Decision, Request};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+    /// let req = Request::new("s3:GetObject", "arn:aws:s3:::home/alice/notes.txt");
+    /// let d = artifact.diagnose(&req);
+    /// assert_eq!(d.explanation, artifact.explain(&req));
+    /// assert_eq!(d.explanation.decision, Decision::ImplicitDeny);
+    /// // `OwnHome` allows `arn:aws:s3:::home/${aws:username}/*`: the request has no user name.
+    /// assert!(d.missing_context_values.contains(&"aws:username".to_owned()));
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn diagnose(&self, req: &Request) -> crate::Diagnosis {
         eval::diagnose(&self.program, &self.dfas, req)
     }
@@ -162,6 +175,16 @@ impl Artifact {
     }
 
     /// Number of policies, over every type.
+    ///
+    /// ```
+    /// use iamc_runtime::Artifact;
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+    /// // Three identity policies, a boundary, a resource policy, a trust policy, an RCP and
+    /// // three SCPs over two organization levels.
+    /// assert_eq!(artifact.policy_count(), 10);
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn policy_count(&self) -> usize {
         self.program.policies.len()
     }

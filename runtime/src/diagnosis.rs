@@ -13,6 +13,20 @@
 use crate::{Explanation, MatchedStatement, Value};
 
 /// Bytes `start..end` of a policy text.
+///
+/// ```
+/// use iamc_runtime::{Artifact, Request};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// let policy = include_str!("../../tests/data/artifacts/v5/policies/ecs-dev.json");
+/// let d = artifact.diagnose(&Request::new("ecs:ListClusters", "*"));
+/// // The first statement that applied is `List` of `ecs-dev.json`; its span is in that text.
+/// assert_eq!(d.explanation.statements[0].policy, "ecs-dev.json");
+/// let span = d.statement_spans[0];
+/// let text = policy.get(span.start as usize..span.end as usize).ok_or("span out of the text")?;
+/// assert!(text.starts_with('{') && text.contains(r#""Sid": "List""#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
     /// The first byte.
@@ -64,6 +78,26 @@ pub struct Diagnosis {
 }
 
 /// A statement that did not apply only because of its conditions.
+///
+/// ```
+/// use iamc_runtime::{Artifact, Request, Scalar, Value};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// let policy = include_str!("../../tests/data/artifacts/v5/policies/ecs-dev.json");
+/// let dev = "arn:aws:ecs:us-east-1:111122223333:cluster/dev";
+/// // `RunWebOnDev` also needs `ecs:task-cpu` at most 1024; the request says 2048.
+/// let req = Request::new("ecs:RunTask", "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7")
+///     .with_context("ecs:cluster", Value::Single(Scalar::String(dev.into())))
+///     .with_context("ecs:task-cpu", Value::Single(Scalar::Number("2048".into())));
+/// let d = artifact.diagnose(&req);
+/// assert!(!d.explanation.decision.is_allowed());
+/// let miss = &d.near_misses[0];
+/// assert_eq!(miss.statement.sid.as_deref(), Some("RunWebOnDev"));
+/// assert_eq!(miss.failed.len(), 1, "the cluster matched, only the CPU clause failed");
+/// let text = policy.get(miss.span.start as usize..miss.span.end as usize).ok_or("bad span")?;
+/// assert!(text.contains("RunWebOnDev"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NearMiss {
     /// Which statement.
@@ -75,6 +109,26 @@ pub struct NearMiss {
 }
 
 /// One condition clause (one operator, one key) that did not hold.
+///
+/// ```
+/// use iamc_runtime::{Artifact, Request, Scalar, Value};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// let policy = include_str!("../../tests/data/artifacts/v5/policies/ecs-dev.json");
+/// let dev = "arn:aws:ecs:us-east-1:111122223333:cluster/dev";
+/// let cpu = Value::Single(Scalar::Number("2048".into()));
+/// let req = Request::new("ecs:RunTask", "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7")
+///     .with_context("ecs:cluster", Value::Single(Scalar::String(dev.into())))
+///     .with_context("ecs:task-cpu", cpu.clone());
+/// let failed = &artifact.diagnose(&req).near_misses[0].failed[0];
+/// assert_eq!(failed.operator, "NumericLessThanEquals");
+/// assert_eq!((failed.key.as_str(), failed.values.as_slice()), ("ecs:task-cpu", &["1024".to_owned()][..]));
+/// assert_eq!(failed.request, Some(cpu));
+/// // The span covers the key as written, quotes included.
+/// let key = policy.get(failed.span.start as usize..failed.span.end as usize).ok_or("bad span")?;
+/// assert_eq!(key, r#""ecs:task-cpu""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedCondition {
     /// The operator as written (`ForAnyValue:StringLikeIfExists`).
@@ -92,6 +146,25 @@ pub struct FailedCondition {
 }
 
 /// Why a clause does not hold (spec 5.3, DESIGN.md "Conditions"). Exactly one applies:
+///
+/// ```
+/// use iamc_runtime::diagnosis::{Failure, Outcome};
+/// use iamc_runtime::{Artifact, Request, Scalar, Value};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// let task_definition = "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7";
+/// // No `ecs:cluster` and no `ecs:task-cpu`: both clauses of `RunWebOnDev` miss their key.
+/// let d = artifact.diagnose(&Request::new("ecs:RunTask", task_definition));
+/// let failures: Vec<&Failure> = d.near_misses[0].failed.iter().map(|f| &f.failure).collect();
+/// assert_eq!(failures, [&Failure::Missing, &Failure::Missing]);
+/// // A CPU above the limit reads as a number and compares: no match.
+/// let req = Request::new("ecs:RunTask", task_definition)
+///     .with_context("ecs:task-cpu", Value::Single(Scalar::Number("4096".into())));
+/// let d = artifact.diagnose(&req);
+/// let cpu = d.near_misses[0].failed.iter().find(|f| f.key == "ecs:task-cpu").ok_or("no cpu clause")?;
+/// assert_eq!(cpu.failure, Failure::Value { value: "4096".into(), outcome: Outcome::NoMatch });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Failure {
     /// The request does not carry the key, and the operator needs it: a plain operator without
@@ -121,6 +194,20 @@ pub enum Failure {
 }
 
 /// How one request value compared with a failed clause's values.
+///
+/// ```
+/// use iamc_runtime::diagnosis::{Failure, Outcome};
+/// use iamc_runtime::{Artifact, Request, Scalar, Value};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// // `ecs:task-cpu` is compared as a number: `large` does not read as one.
+/// let req = Request::new("ecs:RunTask", "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7")
+///     .with_context("ecs:task-cpu", Value::Single(Scalar::String("large".into())));
+/// let d = artifact.diagnose(&req);
+/// let cpu = d.near_misses[0].failed.iter().find(|f| f.key == "ecs:task-cpu").ok_or("no cpu clause")?;
+/// assert_eq!(cpu.failure, Failure::Value { value: "large".into(), outcome: Outcome::NotComparable });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// A positive operator: the value reads as the operator's type but matches none of the
@@ -166,6 +253,14 @@ impl Failure {
 
     /// A short name for scripts: `missing`, `present`, `multi-valued`, `no-values`,
     /// `no-match`, `matched`, `not-comparable`, `no-value-passes`, `unevaluable`.
+    ///
+    /// ```
+    /// use iamc_runtime::diagnosis::{Failure, Outcome};
+    ///
+    /// assert_eq!(Failure::Missing.kind(), "missing");
+    /// let f = Failure::Value { value: "eu-west-1".into(), outcome: Outcome::NoMatch };
+    /// assert_eq!(f.kind(), "no-match");
+    /// ```
     pub fn kind(&self) -> &'static str {
         match self {
             Failure::Missing => "missing",

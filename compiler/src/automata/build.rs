@@ -15,7 +15,7 @@ use crate::{CompileError, Config};
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// let i = b.add(&[Hir::literal(*b"ab")], DfaRole::Action, "`ab`")?;
+/// let i = b.add(&[Hir::literal(*b"ecs:runtask")], DfaRole::Action, "`ecs:RunTask`")?;
 /// let dfa: &iamc_compiler::automata::OwnedDfa = b.get(i).ok_or("no dfa")?;
 /// assert_eq!(regex_automata::dfa::Automaton::pattern_len(dfa), 1);
 ///
@@ -30,7 +30,7 @@ pub type OwnedDfa = dense::DFA<Vec<u32>>;
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// b.add(&[Hir::literal(*b"x")], DfaRole::Condition, "`x`")?;
+/// b.add(&[Hir::literal(*b"home/")], DfaRole::Condition, "`s3:prefix`")?;
 /// assert_eq!(b.stats()[0].role, DfaRole::Condition);
 ///
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -52,7 +52,7 @@ pub enum DfaRole {
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// b.add(&[Hir::literal(*b"a"), Hir::literal(*b"b")], DfaRole::Resource, "two")?;
+/// b.add(&[Hir::literal(*b"arn:aws:s3:::reports"), Hir::literal(*b"arn:aws:s3:::logs")], DfaRole::Resource, "buckets")?;
 /// let stats = b.stats()[0];
 /// assert_eq!((stats.role, stats.patterns), (DfaRole::Resource, 2));
 /// assert!(stats.states > 0 && stats.bytes > 0);
@@ -121,7 +121,14 @@ pub struct DfaBuilder {
 }
 
 impl DfaBuilder {
-    /// A builder with no DFA yet, under `config`'s limits (see [`DfaBuilder`]'s example).
+    /// A builder with no DFA yet, under `config`'s limits.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::DfaBuilder;
+    ///
+    /// let b = DfaBuilder::new(&iamc_compiler::Config::default());
+    /// assert!(b.stats().is_empty() && b.get(0).is_none());
+    /// ```
     pub fn new(config: &Config) -> DfaBuilder {
         DfaBuilder {
             dfa_size_limit: config.dfa_size_limit,
@@ -143,7 +150,7 @@ impl DfaBuilder {
     /// use regex_syntax::hir::Hir;
     /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
     ///
-    /// let dfa = b.try_build(&[Hir::literal(*b"a")]).map_err(|e| format!("{e:?}"))?;
+    /// let dfa = b.try_build(&[Hir::literal(*b"s3:getobject")]).map_err(|e| format!("{e:?}"))?;
     /// assert!(b.stats().is_empty(), "not kept");
     /// assert_eq!(b.push(dfa, DfaRole::Condition)?, 0);
     ///
@@ -189,8 +196,26 @@ impl DfaBuilder {
     /// Keeps `dfa` in the artifact; returns its index.
     ///
     /// # Errors
-    /// More than `u32::MAX` DFAs, or a DFA without an anchored start (see
-    /// [`DfaBuilder::try_build`]'s example).
+    /// More than `u32::MAX` DFAs, the total automaton budget (`max_total_dfa_bytes`) exceeded,
+    /// or a DFA without an anchored start.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::action_glob;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// let dfa = b.try_build(&[glob_hir(&action_glob("ecs:Describe*")?, true)]).map_err(|e| format!("{e:?}"))?;
+    /// assert_eq!(b.push(dfa.clone(), DfaRole::Action)?, 0);
+    /// assert_eq!(b.push(dfa, DfaRole::Action)?, 1, "indexes follow the order of pushes");
+    ///
+    /// let tiny = iamc_compiler::Config { max_total_dfa_bytes: 16, ..Default::default() };
+    /// let mut over = DfaBuilder::new(&tiny);
+    /// let dfa = over.try_build(&[glob_hir(&action_glob("ecs:Describe*")?, true)]).map_err(|e| format!("{e:?}"))?;
+    /// assert!(over.push(dfa, DfaRole::Action).is_err(), "over the total budget");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn push(&mut self, dfa: OwnedDfa, role: DfaRole) -> Result<u32, CompileError> {
         let index =
             u32::try_from(self.dfas.len()).map_err(|_| CompileError::too_many("automata"))?;
@@ -216,14 +241,15 @@ impl DfaBuilder {
     /// Builds and keeps one DFA over `hirs`; `what` names the set in errors.
     ///
     /// # Errors
-    /// A size limit was hit ([`CompileError`] names `what`), or the build failed.
+    /// A size limit was hit ([`CompileError`] names `what`), the build failed, or keeping the
+    /// DFA fails as in [`DfaBuilder::push`].
     ///
     /// ```
     /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
     /// use regex_syntax::hir::Hir;
     /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
     ///
-    /// assert_eq!(b.add(&[Hir::literal(*b"a")], DfaRole::Condition, "`a`")?, 0);
+    /// assert_eq!(b.add(&[Hir::literal(*b"s3:putobject")], DfaRole::Action, "`s3:PutObject`")?, 0);
     /// assert!(b.get(0).is_some() && b.get(1).is_none());
     ///
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -236,17 +262,64 @@ impl DfaBuilder {
         }
     }
 
-    /// The DFA at `index`, if kept (see [`DfaBuilder::add`]'s example).
+    /// The DFA at `index`, if kept.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::action_glob;
+    /// use regex_automata::dfa::Automaton;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// let hirs = [glob_hir(&action_glob("s3:Get*")?, true), glob_hir(&action_glob("s3:Put*")?, true)];
+    /// let i = b.add(&hirs, DfaRole::Action, "s3 actions")?;
+    /// assert_eq!(b.get(i).map(|dfa| dfa.pattern_len()), Some(2));
+    /// assert!(b.get(i + 1).is_none());
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self, index: u32) -> Option<&OwnedDfa> {
         self.dfas.get(index as usize)
     }
 
-    /// The stats of the DFAs kept so far, in index order (see [`DfaStats`]'s example).
+    /// The stats of the DFAs kept so far, in index order.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::{action_glob, resource_glob};
+    /// use iamc_grammar::ast::{PolicyType, Version};
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// b.add(&[glob_hir(&action_glob("ecs:RunTask")?, true)], DfaRole::Action, "actions")?;
+    /// let cluster = "arn:aws:ecs:us-east-1:111122223333:cluster/*";
+    /// let arn = resource_glob(cluster, PolicyType::Identity, Version::V2012_10_17)?.ok_or("no glob")?;
+    /// b.add(&[glob_hir(&arn, false)], DfaRole::Resource, "resources")?;
+    /// let roles: Vec<DfaRole> = b.stats().iter().map(|s| s.role).collect();
+    /// assert_eq!(roles, [DfaRole::Action, DfaRole::Resource]);
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stats(&self) -> &[DfaStats] {
         &self.stats
     }
 
-    /// The DFAs and their stats, in index order (see [`DfaBuilder`]'s example).
+    /// The DFAs and their stats, in index order.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::{DfaBuilder, DfaRole};
+    /// use iamc_compiler::automata::glob::glob_hir;
+    /// use iamc_compiler::lower::action_glob;
+    /// use regex_automata::dfa::Automaton;
+    /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// b.add(&[glob_hir(&action_glob("ecs:List*")?, true)], DfaRole::Action, "ecs")?;
+    /// let (dfas, stats) = b.into_parts();
+    /// assert_eq!(dfas.len(), 1);
+    /// assert_eq!((dfas[0].pattern_len(), stats[0].patterns), (1, 1));
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_parts(self) -> (Vec<OwnedDfa>, Vec<DfaStats>) {
         (self.dfas, self.stats)
     }
@@ -262,7 +335,7 @@ impl DfaBuilder {
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// let i = b.add(&[Hir::literal(*b"a")], DfaRole::Condition, "`a`")?;
+/// let i = b.add(&[Hir::literal(*b"ecs:listclusters")], DfaRole::Action, "`ecs:ListClusters`")?;
 /// let dfa = b.get(i).ok_or("no dfa")?;
 /// let start = iamc_compiler::automata::build::anchored_start(dfa)?;
 /// assert!(!regex_automata::dfa::Automaton::is_dead_state(dfa, start));
@@ -284,9 +357,9 @@ pub fn anchored_start(dfa: &OwnedDfa) -> Result<StateID, CompileError> {
 /// use regex_syntax::hir::Hir;
 /// let mut b = DfaBuilder::new(&iamc_compiler::Config::default());
 ///
-/// let i = b.add(&[Hir::literal(*b"ab")], DfaRole::Condition, "`ab`")?;
+/// let i = b.add(&[Hir::literal(*b"s3:get")], DfaRole::Action, "`s3:get`")?;
 /// let states = iamc_compiler::automata::build::reachable_states(b.get(i).ok_or("no dfa")?)?;
-/// assert!(states.len() >= 3, "start, after `a`, after `ab`: {states:?}");
+/// assert!(states.len() >= 7, "the start and one after each of the 6 bytes: {states:?}");
 ///
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -129,7 +129,23 @@ enum OpsErrorKind {
 }
 
 impl OpsError {
-    /// Whether the search hit [`Limits::max_states`] (see [`OpsError`]'s example).
+    /// Whether the search hit [`Limits::max_states`] (rather than meeting an automaton it
+    /// cannot search): a larger limit may give an answer.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+    /// use iamc_compiler::automata::ops::{intersection, Language, Limits};
+    /// use iamc_compiler::lower::action_glob;
+    /// let config = iamc_compiler::Config::default();
+    /// let a = build_glob_dfa(&[action_glob("ecs:*Task")?], Semantics::Action, &config)?;
+    /// let b = build_glob_dfa(&[action_glob("ecs:Run*")?], Semantics::Action, &config)?;
+    /// let (a, b) = (Language::of(&a.dfa), Language::of(&b.dfa));
+    /// let e = intersection(a, b, &Limits { max_states: 2 }).unwrap_err();
+    /// assert!(e.is_limit_exceeded(), "{e}");
+    /// assert_eq!(intersection(a, b, &Limits::default())?.as_deref(), Some("ecs:runtask"));
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self.kind, OpsErrorKind::TooManyStates(_))
     }
@@ -189,13 +205,39 @@ impl<T> fmt::Debug for Language<'_, T> {
 }
 
 impl<'a, T: AsRef<[u32]>> Language<'a, T> {
-    /// The strings some pattern of `dfa` matches (see [`Language`]'s example).
+    /// The strings some pattern of `dfa` matches.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+    /// use iamc_compiler::automata::ops::{shortest_member, Language, Limits};
+    /// use iamc_compiler::lower::action_glob;
+    /// let globs = [action_glob("s3:GetObject*")?, action_glob("s3:Put*")?];
+    /// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+    /// let shortest = shortest_member(Language::of(&d.dfa), &Limits::default())?;
+    /// assert_eq!(shortest.as_deref(), Some("s3:put"), "the shortest string of either pattern");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of(dfa: &'a dense::DFA<T>) -> Language<'a, T> {
         Language { dfa, pattern: None }
     }
 
-    /// The strings pattern `pattern` of `dfa` matches (empty when `dfa` has no such pattern;
-    /// see [`Language`]'s example).
+    /// The strings pattern `pattern` of `dfa` matches (empty when `dfa` has no such pattern).
+    ///
+    /// ```
+    /// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+    /// use iamc_compiler::automata::ops::{shortest_member, Language, Limits};
+    /// use iamc_compiler::lower::action_glob;
+    /// use regex_automata::PatternID;
+    /// let globs = [action_glob("s3:GetObject*")?, action_glob("s3:Put*")?];
+    /// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+    /// let first = Language::of_pattern(&d.dfa, PatternID::ZERO);
+    /// assert_eq!(shortest_member(first, &Limits::default())?.as_deref(), Some("s3:getobject"));
+    /// let absent = Language::of_pattern(&d.dfa, PatternID::must(7));
+    /// assert_eq!(shortest_member(absent, &Limits::default())?, None);
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of_pattern(dfa: &'a dense::DFA<T>, pattern: PatternID) -> Language<'a, T> {
         Language {
             dfa,

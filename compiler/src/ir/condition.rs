@@ -235,7 +235,24 @@ pub struct Invalid {
 }
 
 impl Order {
-    /// Whether `x.cmp(v)` satisfies the order (see [`Order`]'s example).
+    /// Whether `x.cmp(v)` satisfies the order, `x` the request's value and `v` the policy's.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// use iamc_compiler::ir::condition::Test;
+    /// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"NumericLessThanEquals":{"ecs:task-cpu":"1024"}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let Test::Numeric { order, .. } = ir.statements[0].conditions[0].test else {
+    ///     return Err("a numeric test".into());
+    /// };
+    /// let (x, v) = (512, 1024);
+    /// assert!(order.holds(u32::cmp(&x, &v)), "512 <= 1024");
+    /// assert!(!order.holds(u32::cmp(&2048, &v)));
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn holds(self, o: std::cmp::Ordering) -> bool {
         use std::cmp::Ordering::{Equal, Greater, Less};
         match self {
@@ -259,7 +276,23 @@ impl Order {
 }
 
 impl<T> Operand<T> {
-    /// The constant, if this is one (see [`Operand`]'s example).
+    /// The constant, if this is one.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// use iamc_compiler::ir::condition::Test;
+    /// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","${aws:PrincipalTag/region}"]}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let Test::Equals { values, .. } = &ir.statements[0].conditions[0].test else {
+    ///     return Err("an equality test".into());
+    /// };
+    /// assert_eq!(values[0].as_const().map(String::as_str), Some("us-east-1"));
+    /// assert_eq!(values[1].as_const(), None, "a value with a variable is a template");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_const(&self) -> Option<&T> {
         match self {
             Operand::Const(v) => Some(v),
@@ -267,7 +300,24 @@ impl<T> Operand<T> {
         }
     }
 
-    /// The template, if this is one (see [`Operand`]'s example).
+    /// The template, if this is one: a value with policy variables.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// use iamc_compiler::ir::condition::Test;
+    /// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::home","Condition":{"StringLike":{"s3:prefix":["${aws:username}/*","public/*"]}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let Test::Like { values, .. } = &ir.statements[0].conditions[0].test else {
+    ///     return Err("a like test".into());
+    /// };
+    /// let template = values[0].as_template().ok_or("a template")?;
+    /// assert!(template.has_vars());
+    /// assert!(values[1].as_template().is_none(), "`public/*` is a constant");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_template(&self) -> Option<&Glob> {
         match self {
             Operand::Template(t) => Some(t),
@@ -288,7 +338,23 @@ pub fn constants<T>(values: &[Operand<T>]) -> impl Iterator<Item = &T> {
     values.iter().filter_map(Operand::as_const)
 }
 
-/// The templates of `values`, in order (see [`constants`]'s example).
+/// The templates of `values`, in order.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// use iamc_compiler::ir::condition::{templates, Test};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::home","Condition":{"StringLike":{"s3:prefix":["public/*","${aws:username}/*","${aws:PrincipalTag/team}/*"]}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let Test::Like { values, .. } = &ir.statements[0].conditions[0].test else {
+///     return Err("a like test".into());
+/// };
+/// assert_eq!(templates(values).count(), 2, "the two values with a variable");
+/// assert!(templates(values).all(|t| t.has_vars()));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn templates<T>(values: &[Operand<T>]) -> impl Iterator<Item = &Glob> {
     values.iter().filter_map(Operand::as_template)
 }
@@ -337,8 +403,21 @@ impl Test {
         (!out.is_empty()).then_some(out)
     }
 
-    /// Whether some value cannot be evaluated (every comparison with it is Error; see
-    /// [`Invalid`]'s example).
+    /// Whether some value cannot be evaluated (every comparison with it is Error).
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// // An `Arn...` pattern needs six fields: `arn:aws:s3` has three.
+    /// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"ArnNotLike":{"aws:SourceArn":["arn:aws:s3","arn:aws:ecs:us-east-1:111122223333:cluster/*"]},"StringEquals":{"aws:RequestedRegion":"us-east-1"}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let conditions = &ir.statements[0].conditions;
+    /// assert!(conditions[0].test.has_invalid());
+    /// assert!(!conditions[1].test.has_invalid());
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_invalid(&self) -> bool {
         match self {
             Test::Null { .. } => false,

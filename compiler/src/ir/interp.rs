@@ -117,6 +117,27 @@ pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
 /// explanation, the place of each applying statement, the statements whose principal, action
 /// and resource match but a condition does not (with every failed clause), and the context
 /// keys the set references that the request does not carry.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// use iamc_runtime::diagnosis::Failure;
+/// use iamc_runtime::{Decision, Request, Scalar, Value};
+/// let text = r#"{"Version":"2012-10-17","Statement":{"Sid":"RunWebOnDev","Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"ArnEquals":{"ecs:cluster":"arn:aws:ecs:us-east-1:111122223333:cluster/dev"},"NumericLessThanEquals":{"ecs:task-cpu":"1024"}}}}"#;
+/// let policy = iamc_grammar::parse_policy(&SourceFile::new("ecs.json", text), PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let dev = Scalar::String("arn:aws:ecs:us-east-1:111122223333:cluster/dev".into());
+/// let req = Request::new("ecs:RunTask", "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7")
+///     .with_context("ecs:cluster", Value::Single(dev));
+/// let d = iamc_compiler::ir::interp::diagnose(&ir, &req);
+/// assert_eq!(d.explanation.decision, Decision::ImplicitDeny);
+/// let failed = &d.near_misses[0].failed;
+/// assert_eq!((failed.len(), failed[0].key.as_str()), (1, "ecs:task-cpu"));
+/// assert_eq!(failed[0].failure, Failure::Missing);
+/// assert_eq!(d.missing_context_values, ["ecs:task-cpu"]);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn diagnose(set: &PolicySet, req: &Request) -> Diagnosis {
     let explanation = explain(set, req);
     let missing_context_values = missing_context_values(set, req);

@@ -55,6 +55,15 @@ pub struct PrincipalEntry {
 /// type are one type across the layers).
 ///
 /// ```
-/// assert_eq!(iamc_compiler::ir::PrincipalKind::Service.as_str(), "Service");
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("trust.json", r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com","Federated":"cognito-identity.amazonaws.com"},"Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Trust)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet { trust: vec![policy], ..PolicySet::default() })?;
+///
+/// let block = ir.statements[0].principal.as_ref().ok_or("no principal")?;
+/// let keys: Vec<&str> = block.entries.iter().map(|e| e.kind.as_str()).collect();
+/// assert_eq!(keys, ["Service", "Federated"]);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub use iamc_grammar::ast::PrincipalKind;

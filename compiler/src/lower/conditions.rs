@@ -66,6 +66,18 @@ pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
 /// The context keys `stmt` references, as first written, each once (ASCII case ignored):
 /// variables of `Resource`/`NotResource`, then per clause its key and the variables of its
 /// values where the operator substitutes them (see [`crate::ir::Statement::context_keys`]).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*","Condition":{"StringLike":{"s3:ExistingObjectTag/owner":"${aws:UserName}"},"Bool":{"aws:SecureTransport":"true"}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+///
+/// let keys = iamc_compiler::lower::conditions::context_keys(&policy.statements[0]);
+/// // `aws:UserName` is `aws:username` again (ASCII case ignored): listed once, as first written.
+/// assert_eq!(keys, ["aws:username", "s3:ExistingObjectTag/owner", "aws:SecureTransport"]);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn context_keys(stmt: &ast::Statement) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     let mut add = |k: &str| {

@@ -1,6 +1,8 @@
 //! `check`: the findings and their renderings on arbitrary bytes.
 
-use iamc_analysis::findings::{check_bytes, render, Options, Position};
+use iamc_analysis::findings::{
+    check_bytes, render, CatalogChecker, CatalogChecks, Options, Position,
+};
 use iamc_grammar::ast::PolicyType;
 
 /// The position of character offset `offset` of `text` (line from 1, column from 0).
@@ -22,14 +24,16 @@ fn position(text: &str, offset: usize) -> Position {
 }
 
 /// `check`: arbitrary bytes through `iamc check`'s findings
-/// (`iamc_analysis::findings::check_bytes`), as the policy type the input length picks, with and
-/// without the managed-policy rules: never panics; every finding has a location; every span is
+/// (`iamc_analysis::findings::check_bytes`) with the service catalog's checks, as the policy
+/// type the input length picks, with and without the managed-policy rules: never panics; every finding has a location; every span is
 /// ordered and inside the document, and its line and column agree with its offset; the findings
 /// come sorted; the three renderers never panic and name every finding.
 pub fn check(data: &[u8]) {
     let kind = PolicyType::ALL[data.len() % PolicyType::ALL.len()];
+    let catalog = CatalogChecker::shared().expect("the vendored catalog loads");
     let options = Options {
         managed: data.len() % 16 >= 8,
+        catalog: Some(catalog),
         ..Options::default()
     };
     let findings = check_bytes("fuzz.json", data, kind, &options);
@@ -51,8 +55,8 @@ pub fn check(data: &[u8]) {
     }
     let lines = render::text(&findings);
     assert_eq!(lines.lines().count(), findings.len());
-    let json = render::json(&findings, None);
-    let sarif = render::sarif(&findings);
+    let json = render::json(&findings, Some(catalog.version()));
+    let sarif = render::sarif(&findings, Some(catalog.version()));
     for f in &findings {
         assert!(json.contains(f.issue_code.as_str()));
         assert!(sarif.contains(f.issue_code.as_str()));
