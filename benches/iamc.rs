@@ -121,15 +121,16 @@ fn compile(policies: &[ast::Policy]) -> (Vec<u8>, Duration) {
     (bytes, start.elapsed())
 }
 
-/// Decides every request with both engines, checks they agree, and prints the mix.
-fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
+/// Decides every request of `set` with both engines and checks they agree: how many were
+/// allowed, explicitly denied and implicitly denied.
+fn decide_all(label: &str, set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
     let mut m = [0usize; 3];
     for r in &set.requests {
         let d = artifact.authorize(r);
         assert_eq!(
             d,
             reference.authorize(r),
-            "{}: engines disagree on {r:?}",
+            "{label}{}: engines disagree on {r:?}",
             set.name
         );
         m[match d {
@@ -138,6 +139,12 @@ fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
             Decision::ImplicitDeny => 2,
         }] += 1;
     }
+    m
+}
+
+/// Decides every request with both engines, checks they agree, and prints the mix.
+fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
+    let m = decide_all("", set, artifact, reference);
     println!(
         "set {:<18} {:>6} statements {:>5} policies; requests: {} Allow, {} ExplicitDeny, {} ImplicitDeny",
         set.name,
@@ -311,17 +318,7 @@ fn main() {
                 .unwrap_or_else(|e| panic!("typed compile failed: {e}"));
             let typed_artifact = Artifact::from_bytes(&bytes).unwrap();
             let typed_reference = PolicySet::from_set(typed);
-            let mut allowed = 0usize;
-            for r in &set.requests {
-                let d = typed_artifact.authorize(r);
-                assert_eq!(
-                    d,
-                    typed_reference.authorize(r),
-                    "typed {}: engines disagree on {r:?}",
-                    set.name
-                );
-                allowed += usize::from(d == Decision::Allow);
-            }
+            let [allowed, ..] = decide_all("typed ", set, &typed_artifact, &typed_reference);
             println!(
                 "set {:<18} typed: {allowed} of {} requests allowed",
                 set.name,
