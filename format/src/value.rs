@@ -140,9 +140,12 @@ pub struct Instant {
 
 /// Reads a date (DESIGN.md "Conditions"): a non-empty all-digit string is epoch seconds (an
 /// overflowing `i64` is `None`); otherwise `YYYY-MM`, `YYYY-MM-DD` or
-/// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm]` (no zone = UTC), uppercase `T` and `Z`, every
-/// field range-checked (days per month, leap years; hours 0-23, minutes and seconds 0-59,
-/// offsets up to 23:59). Anything else is `None`.
+/// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm|±hh]` (no zone = UTC), every field range-checked
+/// (days per month, leap years; hours 0-23, minutes and seconds 0-59, offsets up to 23:59).
+/// As IAM's CreatePolicy does (tests/data/validate-policy/README.md), the time may follow a
+/// lower-case `t`, its hour may have one digit and its offset may omit the minutes. Anything
+/// else is `None`, among it two forms CreatePolicy accepts whose meaning is not known (`01T`;
+/// a negative number, an epoch value or a year).
 ///
 /// ```
 /// use iamc_format::value::parse_date;
@@ -151,6 +154,8 @@ pub struct Instant {
 /// assert_eq!(parse_date("2020-01-01T01:00+01:00"), parse_date("2020-01-01T00:00:00Z"));
 /// assert_eq!(parse_date("86400").map(|i| i.secs), Some(86_400));
 /// assert!(parse_date("2023-02-29").is_none());
+/// // Forms AWS accepts in policies: `t`, a one-digit hour, an offset in hours.
+/// assert_eq!(parse_date("2016-12-13t2:00:00+01"), parse_date("2016-12-13T01:00:00Z"));
 /// ```
 pub fn parse_date(s: &str) -> Option<Instant> {
     let b = s.as_bytes();
@@ -171,7 +176,7 @@ pub fn parse_date(s: &str) -> Option<Instant> {
         if b.len() == 10 {
             (day, None)
         } else {
-            lit(b, 10, b'T')?;
+            lit(b, 10, b'T').or_else(|| lit(b, 10, b't'))?;
             (day, Some(11))
         }
     };
@@ -182,10 +187,13 @@ pub fn parse_date(s: &str) -> Option<Instant> {
     let mut nanos = 0u32;
     let mut offset = 0i64;
     if let Some(at) = rest {
-        let hh = digits(b, at, 2)?;
-        lit(b, at + 2, b':')?;
-        let mm = digits(b, at + 3, 2)?;
-        let mut i = at + 5;
+        // One or two digits of hour.
+        let hour_len = if b.get(at + 1) == Some(&b':') { 1 } else { 2 };
+        let hh = digits(b, at, hour_len)?;
+        let colon = at + hour_len;
+        lit(b, colon, b':')?;
+        let mm = digits(b, colon + 1, 2)?;
+        let mut i = colon + 3;
         let mut ss = 0;
         if b.get(i) == Some(&b':') {
             ss = digits(b, i + 1, 2)?;
@@ -211,10 +219,14 @@ pub fn parse_date(s: &str) -> Option<Instant> {
         match b.get(i) {
             None => {}
             Some(b'Z') if b.len() == i + 1 => {}
-            Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 => {
+            Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 || b.len() == i + 3 => {
                 let oh = digits(b, i + 1, 2)?;
-                lit(b, i + 3, b':')?;
-                let om = digits(b, i + 4, 2)?;
+                let om = if b.len() == i + 3 {
+                    0
+                } else {
+                    lit(b, i + 3, b':')?;
+                    digits(b, i + 4, 2)?
+                };
                 if oh > 23 || om > 59 {
                     return None;
                 }
@@ -575,12 +587,17 @@ mod tests {
         assert_eq!(d("2020-01-01T01:00+01:00"), d("2020-01-01T00:00:00"));
         assert_eq!(d("2020-01-01T00:00:00.5Z").nanos, 500_000_000);
         assert_eq!(d("1969-12-31T23:59:59Z").secs, -1);
+        assert_eq!(d("2016-12-13t2:00:00+23"), d("2016-12-12T03:00:00Z"));
+        assert_eq!(d("2020-01-01T9:30-05"), d("2020-01-01T14:30:00Z"));
         for good in [
             "2020-01-01T00:00:00",
             "2016-12-13T21:20:37.593194+00:00",
             "2019-07-01T13:20:15Z",
             "9223372036854775807",
             "2020",
+            // Accepted by CreatePolicy (tests/data/validate-policy/README.md).
+            "2016-12-13t2:00:00.593194+23",
+            "2020-01-01t00:00Z",
         ] {
             assert!(parse_date(good).is_some(), "{good}");
         }
@@ -588,10 +605,15 @@ mod tests {
             "2023-02-29",
             "2020-13-01",
             "2020-1-01",
-            "2020-01-01t00:00Z",
             "2020-01-01T24:00Z",
             "2020-01-01T00:00:00.1234567890Z",
             "2020-01-01T00:00z",
+            "2020-01-01T123:00Z",
+            "2020-01-01T00:00+1",
+            "-",
+            // Accepted by CreatePolicy, meaning unknown: refused (grammar/src/values.rs).
+            "-292275054",
+            "01T",
             "2020-01-01T00:00+0100",
             "2020-01-01T00:00+01:60",
             "9223372036854775808",

@@ -8,13 +8,14 @@
 //! accepts it" and "the engines can evaluate it" are one rule. (The reference interpreter keeps
 //! parsers of its own on purpose; the differential tests hold the two to each other.)
 //!
-//! Where the engines differ from AWS (CreatePolicy's date parsing, as moto's AWS-verified
-//! policy-document cases record it): AWS also accepts a lowercase `t` separator, a one-digit
-//! hour, a zone offset of hours alone (`+23`), a year with an empty time (`01T`) and a
-//! negative number (`-292275054`, read as a year); the engines cannot evaluate those, so they
-//! are refused here rather than accepted and never matched. AWS and the engines agree on
-//! `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.fraction]]` with `Z` or `±hh:mm`, epoch
-//! seconds within `i64`, and on refusing `sdfdsf`, `234-13` and `9223372036854775808`.
+//! Dates as AWS reads them (CreatePolicy's date parsing, as moto's AWS-verified policy-document
+//! cases record it): besides `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.fraction]]` with
+//! `Z` or `±hh:mm` and epoch seconds within `i64`, AWS accepts a lowercase `t` separator, a
+//! one-digit hour and a zone offset of hours alone (`+23`), and so do the engines. Two more
+//! forms AWS accepts have no known meaning: a year with an empty time (`01T`) and a negative
+//! number (`-292275054`: epoch seconds, or a year as Java prints its earliest date); the
+//! engines cannot evaluate them as AWS does, so they are refused here rather than guessed.
+//! AWS and the engines agree on refusing `sdfdsf`, `234-13` and `9223372036854775808`.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -38,9 +39,9 @@ pub fn is_epoch(s: &str) -> bool {
 }
 
 /// A date (spec 5.7): epoch seconds, or `YYYY-MM`, `YYYY-MM-DD` or
-/// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm]` with upper-case `T` and `Z`, every field in
-/// range (days per month and leap years; hours 0-23, minutes and seconds 0-59, offsets up to
-/// 23:59).
+/// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm|±hh]` (`T` or `t`, a one- or two-digit hour, an
+/// upper-case `Z`), every field in range (days per month and leap years; hours 0-23, minutes
+/// and seconds 0-59, offsets up to 23:59).
 pub fn is_date(s: &str) -> bool {
     value::parse_date(s).is_some()
 }
@@ -135,13 +136,19 @@ mod tests {
         assert!(is_epoch("1798761600") && !is_epoch("2030-01-01") && !is_epoch(""));
     }
 
-    /// Forms AWS's CreatePolicy accepts (moto's AWS-verified valid documents) that the
-    /// engines cannot evaluate: refused here, listed so a change of the engines' date parser
-    /// shows up.
+    /// Forms AWS's CreatePolicy accepts (moto's AWS-verified valid documents): those with a
+    /// known meaning are dates, the two without one are refused (listed so a change of the
+    /// engines' date parser shows up).
     #[test]
-    fn dates_aws_accepts_and_the_engines_do_not() {
-        for aws_only in ["01T", "-292275054", "2016-12-13t2:00:00.593194+23"] {
-            assert!(!is_date(aws_only), "{aws_only}");
+    fn dates_aws_accepts() {
+        for accepted in [
+            "2016-12-13t2:00:00.593194+23",
+            "2016-12-13T21:20:37.593194+00:00",
+        ] {
+            assert!(is_date(accepted), "{accepted}");
+        }
+        for unknown_meaning in ["01T", "-292275054"] {
+            assert!(!is_date(unknown_meaning), "{unknown_meaning}");
         }
     }
 

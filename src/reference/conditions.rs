@@ -357,13 +357,16 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
 /// An instant: seconds since the epoch and nanoseconds.
 type Instant = (i64, u32);
 
-/// A date (spec 5.7, DESIGN.md): all digits = epoch seconds (A11); otherwise `YYYY-MM`,
-/// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm[:ss[.s+]]TZD` with TZD `Z` or `±hh:mm`, missing TZD = UTC,
-/// at most 9 fraction digits.
+/// A date (spec 5.7, DESIGN.md): all digits = epoch seconds (A11);
+/// otherwise `YYYY-MM`, `YYYY-MM-DD` or `YYYY-MM-DDThh:mm[:ss[.s+]]TZD` with TZD `Z`, `±hh:mm`
+/// or `±hh`, missing TZD = UTC, at most 9 fraction digits. The forms CreatePolicy also accepts
+/// (a lower-case `t`, a one-digit hour) are first rewritten to the canonical one.
 fn parse_date(s: &str) -> Option<Instant> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return Some((s.parse::<i64>().ok()?, 0));
     }
+    let canonical = canonical_date(s);
+    let s = canonical.as_str();
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Option<i64> {
         let t = s.get(from..from + len)?;
@@ -429,10 +432,11 @@ fn parse_date(s: &str) -> Option<Instant> {
                 Some(b'-') => -1,
                 _ => return None,
             };
-            if tz.len() != 6 || tz.as_bytes().get(3) != Some(&b':') {
-                return None;
-            }
-            let (h, m) = (num(pos + 1, 2)?, num(pos + 4, 2)?);
+            let (h, m) = match tz.len() {
+                3 => (num(pos + 1, 2)?, 0),
+                6 if tz.as_bytes().get(3) == Some(&b':') => (num(pos + 1, 2)?, num(pos + 4, 2)?),
+                _ => return None,
+            };
             if h > 23 || m > 59 {
                 return None;
             }
@@ -443,6 +447,23 @@ fn parse_date(s: &str) -> Option<Instant> {
         days * 86_400 + hour * 3600 + minute * 60 + second - offset,
         nanos,
     ))
+}
+
+/// `s` with a lower-case time separator made upper-case and a one-digit hour given its `0`
+/// (`2016-12-13t2:00` → `2016-12-13T02:00`); other strings unchanged.
+fn canonical_date(s: &str) -> String {
+    let mut out = s.to_owned();
+    if out.get(10..11) == Some("t") {
+        out.replace_range(10..11, "T");
+    }
+    let one_digit_hour = out
+        .get(11..12)
+        .is_some_and(|h| h.bytes().all(|c| c.is_ascii_digit()))
+        && out.get(12..13) == Some(":");
+    if out.get(10..11) == Some("T") && one_digit_hour {
+        out.insert(11, '0');
+    }
+    out
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
@@ -584,6 +605,9 @@ mod tests {
         assert_eq!(d("2020-01-01T00:00:00.5Z"), (1_577_836_800, 500_000_000));
         assert_eq!(d("2025-01-01T00:00:00Z"), (1_735_689_600, 0));
         assert!(d("1969-12-31T23:59:59Z").0 == -1);
+        // Forms CreatePolicy accepts (tests/data/validate-policy/README.md).
+        assert_eq!(d("2016-12-13t2:00:00+23"), d("2016-12-12T03:00:00Z"));
+        assert_eq!(d("2020-01-01T9:30-05"), d("2020-01-01T14:30:00Z"));
         for bad in [
             "2020-02-30",
             "2020-13",
@@ -592,7 +616,12 @@ mod tests {
             "x",
             "",
             "2020-01-01T00:00+1:00",
+            "2020-01-01T00:00+1",
+            "2016-12-13t2:00:00.593194+1",
             "2020-1-01",
+            "-",
+            "01T",
+            "-292275054",
         ] {
             assert!(parse_date(bad).is_none(), "{bad}");
         }
