@@ -15,7 +15,7 @@ use iamc_format::program::{
 use iamc_format::template::{Template, Token};
 
 use crate::automata::{Automata, DfaStats, OwnedDfa};
-use crate::ir::{self, Glob, Piece};
+use crate::ir::{self, Glob};
 use crate::CompileError;
 
 mod actions;
@@ -192,17 +192,13 @@ pub(crate) fn template(g: &Glob, field_rule: bool) -> Template {
             .pieces
             .iter()
             .map(|p| match p {
-                Piece::Lit(s) => Token::Lit(s.clone()),
-                Piece::Star { colon } => Token::Star {
+                Token::Star { colon } => Token::Star {
                     colon: *colon || !field_rule,
                 },
-                Piece::One { colon } => Token::One {
+                Token::One { colon } => Token::One {
                     colon: *colon || !field_rule,
                 },
-                Piece::Var { key, default } => Token::Var {
-                    key: key.clone(),
-                    default: default.clone(),
-                },
+                other => other.clone(),
             })
             .collect(),
     }

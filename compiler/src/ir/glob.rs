@@ -27,37 +27,18 @@ pub struct Glob {
     pub pieces: Vec<Piece>,
 }
 
-/// One piece of a [`Glob`].
+/// One piece of a [`Glob`]: the format's one template piece (`iamc_format::template::Token`:
+/// literal text, `*` and `?` that know whether they may cross `:`, a policy variable), so
+/// the IR, the emitter and the runtime share one type. In a glob, literal text is never empty
+/// and is compared exactly; a variable's `key` is looked up ignoring ASCII case
+/// (INVARIANT (lowercase-keys): lowercased in resource globs, as written in condition values).
 ///
 /// ```
 /// use iamc_compiler::ir::{Glob, Piece};
 /// let pieces = vec![Piece::Lit("a".into()), Piece::Star { colon: false }, Piece::One { colon: true }];
 /// assert_eq!(Glob { pieces }.to_string(), "a*!?");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Piece {
-    /// Literal text (never empty), compared exactly.
-    Lit(String),
-    /// `*`: any run of characters (zero or more); `colon` says whether `:` is among them.
-    Star {
-        /// Whether the run may hold `:`.
-        colon: bool,
-    },
-    /// `?`: exactly one character (Unicode scalar value); `colon` says whether it may be `:`.
-    One {
-        /// Whether the character may be `:`.
-        colon: bool,
-    },
-    /// A policy variable: its value, or `default` when the key has none, is literal text.
-    /// `key` is looked up ignoring ASCII case (INVARIANT (lowercase-keys): lowercased in
-    /// resource globs, as written in condition values).
-    Var {
-        /// The variable's key.
-        key: String,
-        /// Its default (`${key, 'default'}`).
-        default: Option<String>,
-    },
-}
+pub use iamc_format::template::Token as Piece;
 
 impl Glob {
     /// The glob of literal `text` (no wildcard).
