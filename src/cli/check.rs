@@ -37,8 +37,8 @@ pub struct Args {
     #[arg(value_name = "FILE", value_parser = Input::parse)]
     files: Vec<Input>,
     /// The type of the policies given as arguments
-    #[arg(long = "type", value_enum, value_name = "TYPE", default_value_t = Kind::Identity)]
-    kind: Kind,
+    #[arg(long = "type", value_name = "TYPE", value_parser = policy_type(), default_value = "identity")]
+    kind: PolicyType,
     /// How findings are printed
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -58,40 +58,13 @@ pub struct Args {
     typed: TypedArgs,
 }
 
-/// `--type`: the policy types of spec 7.2.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// Identity-based policy
-    Identity,
-    /// Resource-based policy
-    Resource,
-    /// Role trust policy
-    Trust,
-    /// Permissions boundary
-    Boundary,
-    /// Session policy
-    Session,
-    /// Service control policy
-    Scp,
-    /// Resource control policy
-    Rcp,
-    /// VPC endpoint policy
-    Endpoint,
-}
-
-impl Kind {
-    fn policy_type(self) -> PolicyType {
-        match self {
-            Kind::Identity => PolicyType::Identity,
-            Kind::Resource => PolicyType::Resource,
-            Kind::Trust => PolicyType::Trust,
-            Kind::Boundary => PolicyType::Boundary,
-            Kind::Session => PolicyType::Session,
-            Kind::Scp => PolicyType::Scp,
-            Kind::Rcp => PolicyType::Rcp,
-            Kind::Endpoint => PolicyType::Endpoint,
-        }
-    }
+/// `--type`: the policy types of spec 7.2, by the names decisions use (`identity`, ..., `endpoint`).
+fn policy_type() -> impl clap::builder::TypedValueParser<Value = PolicyType> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(
+        PolicyType::ALL.map(|t| PossibleValue::new(t.as_str()).help(t.describe())),
+    )
+    .try_map(|name| PolicyType::from_name(&name).ok_or(format!("unknown policy type `{name}`")))
 }
 
 /// `--format`.
@@ -160,7 +133,7 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let typed = each_file(&files);
     let all = positional
         .iter()
-        .map(|i| (args.kind.policy_type(), i))
+        .map(|i| (args.kind, i))
         .chain(typed.iter().map(|&(kind, _, i)| (kind, i)));
     for (kind, input) in all {
         let bytes = input.read(io.stdin, max_policy_file_bytes(), "a policy file")?;

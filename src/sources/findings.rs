@@ -3,9 +3,9 @@
 //! its place *in the file*; the file's own problems and the values nobody knows become
 //! findings of iamc's own codes (`IAMC_TEMPLATE`, `IAMC_UNKNOWN_VALUE`).
 
-use iamc_analysis::findings::{self as check, Finding, Location, Span as Place};
+use iamc_analysis::findings::{self as check, from_diagnostic, Finding, Span as Place};
 use iamc_grammar::ast::PolicyType;
-use iamc_grammar::{Diagnostic, FindingType, IssueCode, Position, Span};
+use iamc_grammar::{IssueCode, Position, Span};
 
 use super::map::CharIndex;
 use super::{read, ExtractedPolicy, Format, Options, Source};
@@ -132,35 +132,6 @@ impl ExtractedPolicy {
         }
         sort(&mut out);
         out
-    }
-}
-
-/// A diagnostic made on the file `name` as a finding of `code`: an `ERROR` when the diagnostic
-/// is an error, else the code's own type; the help joins the details.
-fn from_diagnostic(name: &str, kind: PolicyType, code: IssueCode, d: &Diagnostic) -> Finding {
-    let finding_type = if d.is_error() {
-        FindingType::Error
-    } else {
-        code.finding_type()
-    };
-    let details = match d.help() {
-        Some(help) => format!("{}; {help}", d.message()),
-        None => d.message().to_owned(),
-    };
-    Finding {
-        file: name.to_owned(),
-        policy_type: kind,
-        finding_type,
-        issue_code: code,
-        details,
-        learn_more_link: code.learn_more_link(),
-        locations: vec![Location {
-            path: Vec::new(),
-            span: Place {
-                start: d.start(),
-                end: d.end(),
-            },
-        }],
     }
 }
 

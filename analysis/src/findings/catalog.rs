@@ -174,3 +174,13 @@ fn listed(names: &[String], total: usize) -> String {
 fn did_you_mean(suggestion: Option<String>) -> String {
     suggestion.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
+
+/// For a name `prefix:rest` whose service `prefix` is unknown: `; did you mean `S:rest`?` with
+/// the nearest known service `S`, when there is one.
+fn did_you_mean_service(catalog: &Catalog, prefix: &str, rest: &str) -> String {
+    did_you_mean(
+        catalog
+            .suggest_service(prefix)
+            .map(|s| format!("{}:{rest}", s.prefix())),
+    )
+}

@@ -77,11 +77,12 @@ pub(crate) fn clip(s: &str) -> String {
 /// Whether a string holds a wildcard outside policy variables (`${...}` is skipped under
 /// 2012-10-17, where it is a variable).
 pub(crate) fn has_wildcard(s: &str, substitutes: bool) -> bool {
-    without_variables(s, substitutes).contains(['*', '?'])
+    replace_variables(s, substitutes, "").contains(['*', '?'])
 }
 
-/// `s` without its `${...}` parts when variables are substituted.
-pub(crate) fn without_variables(s: &str, substitutes: bool) -> String {
+/// `s` with each `${...}` part (an unclosed one runs to the end) written `with` when
+/// variables are substituted (under 2012-10-17), else `s` as it is.
+pub(crate) fn replace_variables(s: &str, substitutes: bool, with: &str) -> String {
     if !substitutes {
         return s.to_owned();
     }
@@ -89,13 +90,11 @@ pub(crate) fn without_variables(s: &str, substitutes: bool) -> String {
     let mut rest = s;
     while let Some(open) = rest.find("${") {
         out.push_str(rest.get(..open).unwrap_or_default());
+        out.push_str(with);
         let after = rest.get(open + 2..).unwrap_or_default();
-        match after.find('}') {
-            Some(close) => rest = after.get(close + 1..).unwrap_or_default(),
-            None => {
-                rest = "";
-            }
-        }
+        rest = after
+            .find('}')
+            .map_or("", |c| after.get(c + 1..).unwrap_or_default());
     }
     out.push_str(rest);
     out

@@ -4,7 +4,7 @@
 use iamc_catalog::Catalog;
 use iamc_grammar::ast::PolicyType;
 
-use super::{did_you_mean, CatalogChecker};
+use super::{did_you_mean, did_you_mean_service, CatalogChecker};
 use crate::findings::checks::clip;
 use crate::findings::doc::{strings, Document, Statement, Str};
 use crate::findings::glob;
@@ -58,11 +58,7 @@ pub(super) fn split(text: &str) -> Option<(&str, &str)> {
 /// pattern that matches none of its actions. Each at the entry, with the nearest name.
 fn action(catalog: &Catalog, entry: Str<'_>, service: &str, name: &str, out: &mut Findings<'_>) {
     let Some(svc) = catalog.service(service) else {
-        let hint = did_you_mean(
-            catalog
-                .suggest_service(service)
-                .map(|s| format!("{}:{name}", s.prefix())),
-        );
+        let hint = did_you_mean_service(catalog, service, name);
         out.push(
             IssueCode::InvalidServiceInAction,
             &[entry.node.span],

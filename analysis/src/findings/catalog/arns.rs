@@ -16,7 +16,7 @@ use iamc_catalog::ArnFormat;
 use iamc_grammar::ast::PolicyType;
 
 use super::{listed, CatalogChecker};
-use crate::findings::checks::{clip, fields, sub_span};
+use crate::findings::checks::{clip, fields, replace_variables, sub_span};
 use crate::findings::doc::{strings, Document, Statement, Str};
 use crate::findings::{Findings, IssueCode};
 
@@ -42,25 +42,6 @@ pub(super) fn run(
 /// the catalog go straight to the service's formats (a `*` would make it search every
 /// service's).
 const PARTITION: &str = "aws";
-
-/// `text` with each policy variable written `*` (under 2012-10-17).
-fn variables_as_stars(text: &str, substitutes: bool) -> String {
-    if !substitutes {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("${") {
-        out.push_str(rest.get(..open).unwrap_or_default());
-        out.push('*');
-        let after = rest.get(open + 2..).unwrap_or_default();
-        rest = after
-            .find('}')
-            .map_or("", |c| after.get(c + 1..).unwrap_or_default());
-    }
-    out.push_str(rest);
-    out
-}
 
 /// The formats an entry with ARN service field `service` and resource part `resource` (no
 /// variables) can denote, the partition, region and account not compared: those of the entry
@@ -235,7 +216,7 @@ fn arn_entry(checker: &CatalogChecker, doc: &Document<'_>, entry: Str<'_>, out: 
     let crossing = [partition, region, account]
         .iter()
         .any(|t| t.ends_with('*'));
-    let resource_query = variables_as_stars(resource, substitutes);
+    let resource_query = replace_variables(resource, substitutes, "*");
     let Some(reach) = Reach::new(checker, service, resource_query, crossing) else {
         return;
     };
@@ -375,7 +356,11 @@ fn resource_mismatch(
         let crossing = [partition, service, region, account]
             .iter()
             .any(|t| t.ends_with('*'));
-        parts.push((service, variables_as_stars(resource, substitutes), crossing));
+        parts.push((
+            service,
+            replace_variables(resource, substitutes, "*"),
+            crossing,
+        ));
     }
     let crossing = parts.iter().any(|(_, _, c)| *c);
     let mut reaches = Vec::with_capacity(parts.len());

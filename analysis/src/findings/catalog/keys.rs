@@ -11,7 +11,7 @@ use iamc_catalog::{Action, Catalog, ConditionKey, KeyType, Service};
 use iamc_grammar::ast::{BaseOperator as B, Operator, PolicyType, SetQualifier};
 
 use super::actions::split;
-use super::{did_you_mean, listed, CatalogChecker};
+use super::{did_you_mean, did_you_mean_service, listed, CatalogChecker};
 use crate::findings::checks::{clip, family, has_wildcard, is_identity, is_resource, Family};
 use crate::findings::doc::{strings, Clause, Document, KeyValues, Statement, Str};
 use crate::findings::glob;
@@ -124,11 +124,7 @@ fn known<'c>(
             ),
         );
     } else {
-        let hint = did_you_mean(
-            catalog
-                .suggest_service(prefix)
-                .map(|s| format!("{}:{rest}", s.prefix())),
-        );
+        let hint = did_you_mean_service(catalog, prefix, rest);
         out.push(
             IssueCode::InvalidService,
             &[span],
