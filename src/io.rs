@@ -21,10 +21,11 @@
 //! ```
 
 use std::fmt;
+use std::fmt::Write as _;
 
-use iamc_grammar::json::{Json, Member, Node};
+use iamc_grammar::json::{write_array, Json, Member, Node};
 use iamc_grammar::{SourceFile, Span};
-use iamc_runtime::{Context, Explanation, Request, Scalar, Value};
+use iamc_runtime::{Context, Explanation, MatchedStatement, Request, Scalar, Value};
 
 /// Largest request text accepted, in bytes (one JSON Lines line, or one `--request` file).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
@@ -291,16 +292,29 @@ pub fn request_from_json_with(text: &str, limits: &RequestLimits) -> Result<Requ
             at: Some((1, 1)),
         });
     }
+    if text.trim().is_empty() {
+        return Err(RequestError {
+            message: "invalid json: the request is empty".to_owned(),
+            at: Some((1, 1)),
+        });
+    }
     let src = SourceFile::new("request", text);
-    check_depth(&src)?;
-    let root = iamc_grammar::parse_json(&src).map_err(|d| RequestError {
-        message: format!("invalid json: {}", d.message()),
-        at: Some((d.line(), d.col())),
-    })?;
-    check_counts(&src, &root)?;
+    let root = read_bounded(&src)?;
     let (req, spans) = request(&src, root)?;
     limits.check_at(&req, Some((&src, &spans)))?;
     Ok(req)
+}
+
+/// The JSON tree of `src`, its nesting and counts bounded ([`MAX_DEPTH`],
+/// [`MAX_OBJECT_MEMBERS`], [`MAX_ARRAY_ELEMENTS`]).
+fn read_bounded(src: &SourceFile) -> Result<Node, RequestError> {
+    check_depth(src)?;
+    let root = iamc_grammar::parse_json(src).map_err(|d| RequestError {
+        message: format!("invalid json: {}", d.message()),
+        at: Some((d.line(), d.col())),
+    })?;
+    check_counts(src, &root)?;
+    Ok(root)
 }
 
 /// The first bracket or brace nested deeper than [`MAX_DEPTH`], before the text is read (the
@@ -415,25 +429,15 @@ fn request(src: &SourceFile, root: Node) -> Result<(Request, Spans), RequestErro
         value,
     } in members
     {
-        let span = Some(value.span);
-        match key.as_str() {
-            "action" => {
-                action = Some(string_field(src, "action", value)?);
-                spans.action = span;
+        let (field, at) = match key.as_str() {
+            "action" => (&mut action, &mut spans.action),
+            "resource" => (&mut resource, &mut spans.resource),
+            "principal" => (&mut principal, &mut spans.principal),
+            "resourceAccount" => (&mut resource_account, &mut spans.resource_account),
+            "context" => {
+                context = context_field(src, value, &mut spans)?;
+                continue;
             }
-            "resource" => {
-                resource = Some(string_field(src, "resource", value)?);
-                spans.resource = span;
-            }
-            "principal" => {
-                principal = Some(string_field(src, "principal", value)?);
-                spans.principal = span;
-            }
-            "resourceAccount" => {
-                resource_account = Some(string_field(src, "resourceAccount", value)?);
-                spans.resource_account = span;
-            }
-            "context" => context = context_field(src, value, &mut spans)?,
             other => {
                 return Err(RequestError::at(
                     src,
@@ -441,7 +445,9 @@ fn request(src: &SourceFile, root: Node) -> Result<(Request, Spans), RequestErro
                     format!("unknown field `{other}`"),
                 ))
             }
-        }
+        };
+        *at = Some(value.span);
+        *field = Some(string_field(src, &key, value)?);
     }
     let Some(action) = action else {
         return Err(RequestError::at(src, root.span, "missing field `action`"));
@@ -531,6 +537,51 @@ fn context_field(
     Ok(context)
 }
 
+/// One context value written as JSON, as a request's `context` holds it: a string, number or
+/// boolean, or an array of those (`"prod"`, `3600`, `true`, `["a", "b"]`, `[]`). What `iamc eval
+/// --context KEY:=JSON` reads.
+///
+/// ```
+/// use iamc_runtime::{Scalar, Value};
+///
+/// let v = iamc::io::context_value_from_json(r#"["env", "team"]"#)?;
+/// assert_eq!(v, Value::Multi(vec![Scalar::String("env".into()), Scalar::String("team".into())]));
+/// let e = iamc::io::context_value_from_json("{}").unwrap_err();
+/// assert_eq!(e.to_string(), "1:1: a context value must be a string, number, boolean or array of those");
+/// # Ok::<(), iamc::io::RequestError>(())
+/// ```
+///
+/// # Errors
+/// Malformed JSON, or a value of another type (null, an object, a nested array), at its
+/// line and column in `text`.
+pub fn context_value_from_json(text: &str) -> Result<Value, RequestError> {
+    if text.len() > MAX_REQUEST_BYTES {
+        return Err(RequestError::new(format!(
+            "the value is {} bytes, more than the limit of {MAX_REQUEST_BYTES}",
+            text.len()
+        )));
+    }
+    let src = SourceFile::new("value", text);
+    let root = read_bounded(&src)?;
+    let bad = |span: Span| {
+        RequestError::at(
+            &src,
+            span,
+            "a context value must be a string, number, boolean or array of those",
+        )
+    };
+    match &root.value {
+        Json::Array(items) => items
+            .iter()
+            .map(|v| scalar(v).ok_or_else(|| bad(v.span)))
+            .collect::<Result<_, _>>()
+            .map(Value::Multi),
+        _ => scalar(&root)
+            .map(Value::Single)
+            .ok_or_else(|| bad(root.span)),
+    }
+}
+
 fn scalar(node: &Node) -> Option<Scalar> {
     match &node.value {
         Json::String(s) => Some(Scalar::String(s.clone())),
@@ -540,30 +591,15 @@ fn scalar(node: &Node) -> Option<Scalar> {
     }
 }
 
-/// Appends `s` as a JSON string literal.
+/// Appends `s` as a JSON string literal (the workspace's one writer,
+/// [`iamc_grammar::json::write_string`]).
 ///
 /// ```
 /// let mut out = String::new();
 /// iamc::io::write_json_string(&mut out, "a\"b\n");
 /// assert_eq!(out, r#""a\"b\n""#);
 /// ```
-pub fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+pub use iamc_grammar::json::write_string as write_json_string;
 
 /// The decision line of `spec/io.md`, extended with each statement's policy `type` (and
 /// `level` for SCPs and RCPs) and the decision's `reason`:
@@ -580,37 +616,41 @@ pub fn write_json_string(out: &mut String, s: &str) {
 /// ```
 pub fn explanation_to_json(e: &Explanation) -> String {
     let mut out = String::with_capacity(64 + 80 * e.statements.len());
-    out.push_str("{\"decision\":\"");
-    out.push_str(e.decision.as_str());
-    out.push_str("\",\"statements\":[");
-    for (i, s) in e.statements.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"policy\":");
-        write_json_string(&mut out, &s.policy);
-        out.push_str(",\"index\":");
-        out.push_str(&s.index.to_string());
-        out.push_str(",\"sid\":");
-        match &s.sid {
-            Some(sid) => write_json_string(&mut out, sid),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"effect\":\"");
-        out.push_str(s.effect.as_str());
-        out.push_str("\",\"type\":\"");
-        out.push_str(s.policy_type.as_str());
-        out.push('"');
-        if s.policy_type.is_org() {
-            out.push_str(",\"level\":");
-            out.push_str(&s.level.to_string());
-        }
+    let _ = write!(
+        out,
+        "{{\"decision\":\"{}\",\"statements\":",
+        e.decision.as_str()
+    );
+    write_array(&mut out, &e.statements, |out, s| {
+        out.push('{');
+        write_statement(out, s);
         out.push('}');
-    }
-    out.push_str("],\"reason\":");
+    });
+    out.push_str(",\"reason\":");
     write_json_string(&mut out, &e.reason.message());
     out.push('}');
     out
+}
+
+/// The fields of one statement of a decision line (`policy`, `index`, `sid`, `effect`, `type`,
+/// and `level` for SCPs and RCPs), without braces: shared by `iamc eval` and its `--explain`.
+pub(crate) fn write_statement(out: &mut String, s: &MatchedStatement) {
+    out.push_str("\"policy\":");
+    write_json_string(out, &s.policy);
+    let _ = write!(out, ",\"index\":{},\"sid\":", s.index);
+    match &s.sid {
+        Some(sid) => write_json_string(out, sid),
+        None => out.push_str("null"),
+    }
+    let _ = write!(
+        out,
+        ",\"effect\":\"{}\",\"type\":\"{}\"",
+        s.effect.as_str(),
+        s.policy_type.as_str()
+    );
+    if s.policy_type.is_org() {
+        let _ = write!(out, ",\"level\":{}", s.level);
+    }
 }
 
 /// The line `iamc eval` prints for a request it could not read: `{"error":"MESSAGE"}`.

@@ -6,6 +6,10 @@
 //! against; and the JSON of requests and decisions ([`io`]), which the command line speaks and
 //! the runtime does not.
 
+pub mod engine;
+pub mod explain;
 pub mod io;
 pub mod reference;
+pub mod simulate;
 pub mod sources;
+pub mod testfile;

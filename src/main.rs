@@ -3,10 +3,14 @@
 
 mod cli;
 
+use std::io::IsTerminal;
+
 fn main() -> std::process::ExitCode {
     let stdin = std::io::stdin();
+    let stdin_is_terminal = stdin.is_terminal();
     let mut stdin = stdin.lock();
     let stdout = std::io::stdout();
+    let stdout_is_terminal = stdout.is_terminal();
     let mut stdout = stdout.lock();
     let mut stderr = std::io::stderr();
     let code = cli::run(
@@ -15,6 +19,8 @@ fn main() -> std::process::ExitCode {
             stdin: &mut stdin,
             stdout: &mut stdout,
             stderr: &mut stderr,
+            stdout_is_terminal,
+            stdin_is_terminal,
         },
     );
     std::process::ExitCode::from(code)

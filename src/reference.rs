@@ -14,6 +14,7 @@
 //! each type said.
 
 use iamc_grammar::ast;
+use iamc_runtime::diagnosis::{Diagnosis, FailedCondition, NearMiss, Span};
 use iamc_runtime::{
     Context, Decision, Effect, Explanation, MatchedStatement, PolicyType, Reason, Request, Value,
 };
@@ -110,10 +111,168 @@ impl PolicySet {
         }
     }
 
+    /// The decision explained in detail (`iamc_runtime::Diagnosis`): the explanation, the
+    /// place of each applying statement, the statements whose principal, action and resource
+    /// match but some condition does not (each failed clause as written, with the request's
+    /// value and why it fails), and the context keys the set references that the request does
+    /// not carry (AWS's `MissingContextValues`: every statement, whatever its action).
+    pub fn diagnose(&self, req: &Request) -> Diagnosis {
+        let explanation = self.explain(req);
+        let missing_context_values = missing_context_values(&self.set, req);
+        if explanation.reason == Reason::Inconsistent {
+            return Diagnosis {
+                explanation,
+                statement_spans: Vec::new(),
+                near_misses: Vec::new(),
+                missing_context_values,
+            };
+        }
+        let who = Who::of(req.principal.as_deref());
+        let mut spans = Vec::new();
+        let mut near_misses = Vec::new();
+        for group in self.set.groups() {
+            let ty = group.kind;
+            for policy in group.policies {
+                for stmt in &policy.statements {
+                    let at = to_span(stmt.span);
+                    let index = u32::try_from(stmt.index).unwrap_or(u32::MAX);
+                    let statement = MatchedStatement {
+                        policy_type: ty,
+                        level: group.level,
+                        policy: policy.name.clone(),
+                        index,
+                        sid: stmt.sid.as_ref().map(|s| s.node.clone()),
+                        effect: stmt.effect.node,
+                    };
+                    if explanation.statements.contains(&statement) {
+                        spans.push((statement, at));
+                        continue;
+                    }
+                    if ty == PolicyType::Scp && matches!(who, Who::Anonymous | Who::Service(_)) {
+                        continue;
+                    }
+                    if let Some(block) = &stmt.principal {
+                        let deny = stmt.effect.node == ast::Effect::Deny;
+                        if principal_grant(block, &who, deny) == Grant::None {
+                            continue;
+                        }
+                    }
+                    if !action_ok(&stmt.action, &req.action)
+                        || !stmt
+                            .resource
+                            .as_ref()
+                            .is_none_or(|b| resource_ok(policy.kind, policy.version, b, req))
+                    {
+                        continue;
+                    }
+                    let failed: Vec<FailedCondition> = stmt
+                        .conditions
+                        .iter()
+                        .flat_map(|clause| {
+                            clause.keys.iter().filter_map(|key| {
+                                let op = clause.operator.node;
+                                let failure =
+                                    conditions::key_failure(policy.version, op, key, &req.context)?;
+                                Some(FailedCondition {
+                                    operator: op.to_string(),
+                                    key: key.key.node.clone(),
+                                    span: to_span(key.key.span),
+                                    values: key
+                                        .values
+                                        .iter()
+                                        .map(|v| v.node.text.clone())
+                                        .collect(),
+                                    request: req.context.get(&key.key.node).cloned(),
+                                    failure,
+                                })
+                            })
+                        })
+                        .collect();
+                    if !failed.is_empty() {
+                        near_misses.push(NearMiss {
+                            statement,
+                            span: at,
+                            failed,
+                        });
+                    }
+                }
+            }
+        }
+        let statement_spans = explanation
+            .statements
+            .iter()
+            .map(|m| {
+                spans
+                    .iter()
+                    .find(|(s, _)| s == m)
+                    .map(|&(_, at)| at)
+                    .unwrap_or_default()
+            })
+            .collect();
+        Diagnosis {
+            explanation,
+            statement_spans,
+            near_misses,
+            missing_context_values,
+        }
+    }
+
     /// The decision alone.
     pub fn authorize(&self, req: &Request) -> Decision {
         self.explain(req).decision
     }
+}
+
+fn to_span(s: iamc_grammar::Span) -> Span {
+    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    Span {
+        start: at(s.start),
+        end: at(s.end),
+    }
+}
+
+/// The context keys the set's statements reference (DESIGN.md "Explanations": variables of
+/// `Resource`/`NotResource`, then per clause its key and the variables of its values where the
+/// operator substitutes them) that the request does not carry: each once (ASCII case ignored),
+/// as first written, in listing order.
+fn missing_context_values(set: &iamc_grammar::PolicySet, req: &Request) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |k: &str| {
+        if req.context.get(k).is_none() && !out.iter().any(|seen| seen.eq_ignore_ascii_case(k)) {
+            out.push(k.to_owned());
+        }
+    };
+    let variables = |t: &ast::Template| -> Vec<String> {
+        t.segments
+            .iter()
+            .filter_map(|s| match s {
+                ast::Segment::Variable { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    for group in set.groups() {
+        for policy in group.policies {
+            for stmt in &policy.statements {
+                for p in stmt.resource.iter().flat_map(|b| &b.patterns) {
+                    if let ast::ResourcePattern::Arn { template, .. } = &p.node {
+                        variables(template).iter().for_each(|k| add(k));
+                    }
+                }
+                for clause in &stmt.conditions {
+                    for key in &clause.keys {
+                        add(&key.key.node);
+                        if clause.operator.node.base.admits_variables() {
+                            for v in &key.values {
+                                variables(&v.node.template).iter().for_each(|k| add(k));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// What the statements of each type said about the request.

@@ -22,16 +22,24 @@
 //! deployed policy (a wildcard in an `Allow`) or less (in a `Deny`), so no guess is made. See
 //! DESIGN.md, "Policies in templates".
 //!
+//! **Findings.** [`check_file`] gives the findings of `iamc check` (`iamc_analysis::findings`)
+//! for any file: each policy's findings moved to their places in the file
+//! ([`ExtractedPolicy::findings`]), the file's own problems and unknown values as findings of
+//! iamc's codes `IAMC_TEMPLATE` and `IAMC_UNKNOWN_VALUE`.
+//!
 //! This module reads and maps; it decides nothing. It depends on the grammar (parsing, the
-//! diagnostic type) and on `saphyr-parser` (YAML events with spans).
+//! diagnostic type), on `saphyr-parser` (YAML events with spans) and, for the findings, on
+//! `iamc-analysis`.
 
 mod cfn;
 mod doc;
+mod findings;
 mod map;
 mod terraform;
-mod tree;
-mod yaml;
+pub(crate) mod tree;
+pub(crate) mod yaml;
 
+pub use findings::check_file;
 pub use map::{PositionMap, TemplateSpan};
 
 use std::collections::BTreeMap;

@@ -5,13 +5,6 @@
 //! A change of the artifact layout (the container or any type of the bincode program) must bump
 //! `iamc_format::container::FORMAT_VERSION`; the golden of the old version then has to fail
 //! with the version error, and a new golden directory is added for the new version.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::path::{Path, PathBuf};
 
 use iamc_format::container::{FORMAT_VERSION, OLDEST_FORMAT_VERSION};
@@ -43,14 +36,7 @@ fn requests(dir: &Path) -> Vec<Request> {
 /// hold identity policies only). Files sorted by name within a directory.
 fn typed_set(dir: &Path) -> iamc_grammar::PolicySet {
     use ast::PolicyType as K;
-    let sorted = |d: &Path| {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        entries
-    };
+    let sorted = iamc_testkit::data::entries;
     let parse = |path: &Path, kind: K| {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(path).unwrap();
@@ -122,6 +108,32 @@ fn bless(dir: &Path) {
     }
     std::fs::write(dir.join("ecs.iamc"), bytes).unwrap();
     std::fs::write(dir.join("decisions.jsonl"), lines).unwrap();
+    if newer_than_v4(dir) {
+        let mut lines = String::new();
+        for r in requests(dir) {
+            let got = artifact.diagnose(&r);
+            assert_eq!(
+                got,
+                reference.diagnose(&r),
+                "compiled and reference diagnoses disagree on {r:?}"
+            );
+            lines.push_str(&iamc::explain::diagnosis_to_json(
+                &got,
+                &iamc::explain::NoTexts,
+            ));
+            lines.push('\n');
+        }
+        std::fs::write(dir.join("diagnoses.jsonl"), lines).unwrap();
+    }
+}
+
+/// Goldens from format 5 on record diagnoses too (the origins the artifact carries since).
+fn newer_than_v4(dir: &Path) -> bool {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix('v'))
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|v| v >= 5)
 }
 
 fn golden(version: &str) -> (PathBuf, Vec<u8>) {
@@ -217,6 +229,53 @@ fn golden_decisions_match_the_reference(version: &str) {
 }
 
 #[test]
+fn golden_v5_loads_with_its_decisions_or_fails_with_a_version_error() {
+    golden_loads_with_its_decisions_or_fails_with_a_version_error(5);
+}
+
+/// From format 5 on, an artifact carries each statement's origin (places, clauses as written,
+/// context keys): the golden's recorded diagnoses are what it still gives, and what the
+/// reference interpreter gives today.
+fn golden_diagnoses(version: u32) {
+    let (d, bytes) = golden(&format!("v{version}"));
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
+        return;
+    }
+    let artifact = Artifact::from_bytes(&bytes).unwrap();
+    let reference = iamc::reference::PolicySet::from_set(typed_set(&d));
+    let expected = std::fs::read_to_string(d.join("diagnoses.jsonl")).unwrap();
+    let reqs = requests(&d);
+    assert_eq!(reqs.len(), expected.lines().count());
+    let mut near_misses = 0;
+    let mut missing = 0;
+    for (r, want) in reqs.iter().zip(expected.lines()) {
+        let got = artifact.diagnose(r);
+        assert_eq!(got, reference.diagnose(r), "request {r:?}");
+        assert_eq!(
+            iamc::explain::diagnosis_to_json(&got, &iamc::explain::NoTexts),
+            want,
+            "request {r:?}"
+        );
+        near_misses += got.near_misses.len();
+        missing += got.missing_context_values.len();
+    }
+    // The recorded lines say something about near misses and missing keys.
+    assert!(near_misses >= 5, "{near_misses}");
+    assert!(missing >= 5, "{missing}");
+}
+
+#[test]
+fn golden_v5_diagnoses() {
+    golden_diagnoses(5);
+}
+
+/// The format change from v4 to v5 added origins only: the decisions did not change.
+#[test]
+fn golden_v5_decides_as_v4_did() {
+    same_requests_and_decisions("v4", "v5");
+}
+
+#[test]
 fn golden_v3_decisions_match_the_reference() {
     golden_decisions_match_the_reference("v3");
 }
@@ -226,14 +285,24 @@ fn golden_v4_decisions_match_the_reference() {
     golden_decisions_match_the_reference("v4");
 }
 
+#[test]
+fn golden_v5_decisions_match_the_reference() {
+    golden_decisions_match_the_reference("v5");
+}
+
 /// The format change from v3 to v4 was a layout change only: the v4 golden has the same
 /// policies, requests and decisions as v3.
 #[test]
 fn golden_v4_decides_as_v3_did() {
+    same_requests_and_decisions("v3", "v4");
+}
+
+/// Goldens `older` and `newer` hold the same requests and the same decisions.
+fn same_requests_and_decisions(older: &str, newer: &str) {
     for file in ["requests.jsonl", "decisions.jsonl"] {
-        let v3 = std::fs::read_to_string(dir("v3").join(file)).unwrap();
-        let v4 = std::fs::read_to_string(dir("v4").join(file)).unwrap();
-        assert_eq!(v3, v4, "{file}");
+        let old = std::fs::read_to_string(dir(older).join(file)).unwrap();
+        let new = std::fs::read_to_string(dir(newer).join(file)).unwrap();
+        assert_eq!(old, new, "{file}");
     }
 }
 

@@ -4,17 +4,13 @@
 //! sections rewritten with their checksums recomputed. Loading either fails with a clear
 //! error or gives exactly the original decisions; it never panics (each case runs under
 //! `catch_unwind`, and the offsets that panicked are reported together).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use iamc_compiler::container::reseal;
 use iamc_grammar::{ast, SourceFile};
 use iamc_runtime::{Artifact, Explanation, LoadError, Request};
+use iamc_testkit::artifact::crc32_bitwise as crc32;
 
 const POLICIES: [&str; 2] = ["ecs-dev.json", "deny-without-mfa.json"];
 
@@ -98,27 +94,6 @@ fn section_table(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
         .enumerate()
         .map(|(i, s)| (i, s.offset as usize, s.len as usize))
         .collect()
-}
-
-/// Recomputes the checksums after an edit, as a forger would.
-fn reseal(bytes: &mut [u8]) {
-    iamc_compiler::container::reseal(bytes);
-}
-
-/// CRC-32 (IEEE), bit by bit: the test does not share the format's checksum code.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! The diff (`iamc_analysis::diff`, issue 13) against the engines, on generated typed sets.
 //!
-//! For generated OLD and NEW sets (identity policies from `support/strategies.rs`, plus at
-//! times a resource policy with a principal block, a permissions boundary or an SCP level) and
+//! For generated OLD and NEW sets (identity policies from `iamc_testkit::gen`, plus at times a
+//! resource policy with a principal block, a permissions boundary or an SCP level) and
 //! requests derived from both (with callers and resource accounts from a menu that meets the
-//! principal blocks):
+//! principal blocks), all drawn from byte tapes proptest shrinks:
 //! 1. **completeness**: every request the reference interpreter decides `Allow` under NEW and
 //!    not under OLD lies in a reported region (and `new_access` is set);
 //! 2. **precision**: a request inside a region found without approximation is such a request;
@@ -14,35 +14,17 @@
 //! The case count comes from `PROPTEST_CASES`; failures persist in
 //! `tests/proptest-regressions/diff.txt`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use iamc::reference;
 use iamc_analysis::diff::{self, Judge, Options, Side};
 use iamc_grammar::ast::PolicyType as K;
 use iamc_grammar::PolicySet;
 use iamc_runtime::{Decision, Request};
+use iamc_testkit::data::parse_kind;
+use iamc_testkit::gen::{self, derive_request, render_policy, GenPolicy, Settings};
+use iamc_testkit::json::request_json;
+use iamc_testkit::strategy::tape;
+use iamc_testkit::Tape;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
-
-use crate::strategies::{
-    derive_request, policy_set_strategy, render_policy, request_json, GenPolicy, Settings, Tape,
-};
-use crate::support::parse_kind;
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/proptest-regressions/diff.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
-}
 
 /// The reference interpreter as a judge of both sides.
 pub struct ReferenceJudge {
@@ -163,58 +145,55 @@ fn settings() -> Settings {
     }
 }
 
-fn gen_set(s: &Settings) -> BoxedStrategy<GenSet> {
-    let one = || {
-        policy_set_strategy(&Settings {
+impl GenSet {
+    /// Identity policies, then a resource policy (30%), a boundary (15%), an SCP (15%).
+    fn draw(t: &mut Tape<'_>, s: &Settings) -> GenSet {
+        let one = Settings {
             max_policies: 1,
             ..*s
-        })
-        .prop_map(|mut v| v.remove(0))
-    };
-    (
-        policy_set_strategy(s),
-        prop::option::weighted(0.3, (one(), 0..PRINCIPALS.len())),
-        prop::option::weighted(0.15, one()),
-        prop::option::weighted(0.15, one()),
-    )
-        .prop_map(|(identity, resource, boundary, scp)| GenSet {
+        };
+        let identity = gen::policy::policy_set(t, s);
+        let resource = t
+            .chance(30)
+            .then(|| (gen::policy::policy(t, &one), t.below(PRINCIPALS.len())));
+        let boundary = t.chance(15).then(|| gen::policy::policy(t, &one));
+        let scp = t.chance(15).then(|| gen::policy::policy(t, &one));
+        GenSet {
             identity,
             resource,
             boundary,
             scp,
-        })
-        .boxed()
+        }
+    }
 }
 
 /// OLD and NEW: independent, or NEW as OLD with one identity policy replaced or added.
-fn gen_pair(s: &Settings) -> BoxedStrategy<(GenSet, GenSet)> {
-    let s2 = *s;
-    prop_oneof![
-        (gen_set(s), gen_set(s)),
-        (gen_set(s), policy_set_strategy(s), any::<bool>()).prop_map(move |(old, extra, add)| {
-            let mut new = old.clone();
-            if add || new.identity.is_empty() {
-                new.identity.extend(extra.into_iter().take(1));
-            } else {
-                new.identity[0] = extra[0].clone();
-            }
-            let _ = s2;
-            (old, new)
-        }),
-    ]
-    .boxed()
+fn draw_pair(bytes: &[u8], s: &Settings) -> (GenSet, GenSet) {
+    let t = &mut Tape::new(bytes);
+    if t.coin() {
+        return (GenSet::draw(t, s), GenSet::draw(t, s));
+    }
+    let old = GenSet::draw(t, s);
+    let extra = gen::policy::policy(t, s);
+    let mut new = old.clone();
+    if t.coin() || new.identity.is_empty() {
+        new.identity.push(extra);
+    } else {
+        new.identity[0] = extra;
+    }
+    (old, new)
 }
 
-fn requests(old: &GenSet, new: &GenSet, tapes: &[Vec<u32>], s: &Settings) -> Vec<Request> {
+fn requests(old: &GenSet, new: &GenSet, tapes: &[Vec<u8>], s: &Settings) -> Vec<Request> {
     let mut pool = old.all();
     pool.extend(new.all());
     tapes
         .iter()
-        .map(|t| {
-            let mut tape = Tape::new(t);
-            let mut r = derive_request(&pool, &mut tape, s);
-            r.principal = CALLERS[tape.pick(CALLERS.len())].map(str::to_owned);
-            r.resource_account = ACCOUNTS[tape.pick(ACCOUNTS.len())].map(str::to_owned);
+        .map(|bytes| {
+            let t = &mut Tape::new(bytes);
+            let mut r = derive_request(&pool, t, s);
+            r.principal = CALLERS[t.below(CALLERS.len())].map(str::to_owned);
+            r.resource_account = ACCOUNTS[t.below(ACCOUNTS.len())].map(str::to_owned);
             r
         })
         .collect()
@@ -268,7 +247,7 @@ impl Engines {
     }
 }
 
-fn check_pair(old_g: &GenSet, new_g: &GenSet, tapes: &[Vec<u32>]) -> Result<(), TestCaseError> {
+fn check_pair(old_g: &GenSet, new_g: &GenSet, tapes: &[Vec<u8>]) -> Result<(), TestCaseError> {
     let s = settings();
     let (Some(old), Some(new)) = (old_g.parse(), new_g.parse()) else {
         // A generated identity statement not valid in a resource policy: nothing to test.
@@ -356,18 +335,20 @@ fn check_pair(old_g: &GenSet, new_g: &GenSet, tapes: &[Vec<u32>]) -> Result<(), 
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(iamc_testkit::persisted_config!("diff"))]
 
     #[test]
     fn diff_is_complete_precise_and_witnessed(
-        (old, new) in gen_pair(&settings()),
-        tapes in prop::collection::vec(prop::collection::vec(any::<u32>(), 0..96), 1..12),
+        pair in tape(1024),
+        tapes in prop::collection::vec(tape(96), 1..12),
     ) {
+        let (old, new) = draw_pair(&pair, &settings());
         check_pair(&old, &new, &tapes)?;
     }
 
     #[test]
-    fn diff_of_a_set_with_itself_is_empty(set in gen_set(&settings())) {
+    fn diff_of_a_set_with_itself_is_empty(bytes in tape(512)) {
+        let set = GenSet::draw(&mut Tape::new(&bytes), &settings());
         let Some(parsed) = set.parse() else { return Ok(()); };
         let r = diff::diff(&parsed, &parsed, &Options { removed: true, ..Options::default() }).unwrap();
         prop_assert!(!r.new_access() && r.exact(), "{}", diff::render::text(&r, &Default::default()));

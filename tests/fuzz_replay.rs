@@ -1,45 +1,23 @@
 //! Replays every minimized fuzz crasher (`tests/data/fuzz/<target>-<id>`) through the same
-//! target body the fuzzer ran (`fuzz/src/targets.rs`, included here by path), forever: a crash
-//! that comes back fails the default test run.
+//! target body the fuzzer ran (`iamc_testkit::fuzz`), forever: a crash that comes back fails the
+//! default test run.
 //!
 //! Each target also runs over a few hundred fixed pseudo-random inputs, so the target bodies
 //! keep compiling and passing between fuzz campaigns. The `load_artifact` and `authorize`
-//! targets need the ECS policy set in `../shared`: without it they skip, except under `CI`,
-//! where a missing `../shared` fails.
+//! targets attack the ECS policy set of `tests/data/policies/ecs`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    dead_code
-)]
+use std::path::PathBuf;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-#[path = "../fuzz/src/gen.rs"]
-mod gen;
-#[path = "../fuzz/src/targets.rs"]
-mod targets;
-
-const TARGETS: [&str; 5] = [
-    "parse",
-    "compile_differential",
-    "load_artifact",
-    "authorize",
-    "sources",
-];
+use iamc_testkit::fuzz as targets;
+use iamc_testkit::fuzz::TARGETS;
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz")
+    iamc_testkit::data::data_dir().join("fuzz")
 }
 
 /// The committed crashers of `target`, sorted by name.
 fn crashers(target: &str) -> Vec<(String, Vec<u8>)> {
-    let Ok(entries) = std::fs::read_dir(data_dir()) else {
-        return Vec::new();
-    };
+    let entries = std::fs::read_dir(data_dir()).unwrap();
     let prefix = format!("{target}-");
     let mut out: Vec<(String, Vec<u8>)> = entries
         .map(|e| e.unwrap().path())
@@ -56,16 +34,19 @@ fn crashers(target: &str) -> Vec<(String, Vec<u8>)> {
 /// Every file of the folder belongs to a known target (a typo would silently never replay).
 #[test]
 fn fuzz_replay_files_name_a_target() {
-    let Ok(entries) = std::fs::read_dir(data_dir()) else {
-        return;
-    };
-    for e in entries {
+    let mut files = 0;
+    for e in std::fs::read_dir(data_dir()).unwrap() {
+        files += 1;
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
             name == "README.md" || TARGETS.iter().any(|t| name.starts_with(&format!("{t}-"))),
             "tests/data/fuzz/{name} names no fuzz target"
         );
     }
+    assert!(
+        files > 0,
+        "tests/data/fuzz is empty (its README is missing)"
+    );
 }
 
 /// Fixed pseudo-random inputs (xorshift), so every target runs even with no crasher.
@@ -85,125 +66,172 @@ fn smoke_inputs(n: usize, len: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn fixture() -> Option<&'static targets::Fixture> {
-    static FX: OnceLock<Option<targets::Fixture>> = OnceLock::new();
-    FX.get_or_init(|| {
-        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-        if !shared.join("policies/ecs").is_dir() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "../shared/policies/ecs is missing (required under CI)"
-            );
-            eprintln!("skipping: ../shared/policies/ecs is missing");
-            return None;
-        }
-        Some(targets::Fixture::new(&shared))
-    })
-    .as_ref()
+/// Runs `run` on every committed crasher of `target`, on `seeds`, then on `smoke` fixed
+/// pseudo-random inputs of at most `len` bytes each.
+fn replay(target: &str, seeds: &[&[u8]], (smoke, len): (usize, usize), run: impl Fn(&[u8])) {
+    for (name, data) in crashers(target) {
+        eprintln!("replaying {name}");
+        run(&data);
+    }
+    for s in seeds {
+        run(s);
+    }
+    for data in smoke_inputs(smoke, len) {
+        run(&data);
+    }
 }
 
 #[test]
 fn fuzz_replay_parse() {
-    for (name, data) in crashers("parse") {
-        eprintln!("replaying {name}");
-        targets::parse(&data);
-    }
     let seeds: &[&[u8]] = &[
         br#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
         b"{\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"x:y\",\"Resource\":\"arn:aws:s3:::\xff\"}]}",
         b"\xef\xbb\xbf{}",
         b"",
     ];
-    for s in seeds {
-        targets::parse(s);
-    }
-    for data in smoke_inputs(200, 96) {
-        targets::parse(&data);
-    }
+    replay("parse", seeds, (200, 96), targets::parse);
 }
 
 #[test]
 fn fuzz_replay_compile_differential() {
-    for (name, data) in crashers("compile_differential") {
-        eprintln!("replaying {name}");
-        targets::compile_differential(&data);
-    }
-    for data in smoke_inputs(150, 160) {
-        targets::compile_differential(&data);
-    }
+    replay(
+        "compile_differential",
+        &[],
+        (150, 160),
+        targets::compile_differential,
+    );
 }
 
 #[test]
 fn fuzz_replay_load_artifact() {
-    let Some(fx) = fixture() else { return };
-    for (name, data) in crashers("load_artifact") {
-        eprintln!("replaying {name}");
-        targets::load_artifact(fx, &data);
-    }
+    let fx = targets::fixture();
     // The forger's checksums are the container's: forging an untouched artifact changes
     // nothing (otherwise modes 0, 3 and 4 would never get past the checksums).
     let mut forged = fx.small_bytes.clone();
-    targets::forge_checksums(&mut forged);
+    iamc_testkit::artifact::forge_checksums(&mut forged);
     assert!(
         forged == fx.small_bytes,
         "forge_checksums disagrees with the container"
     );
-    for mut data in smoke_inputs(100, 64) {
-        for mode in 0..5 {
-            data[0] = mode;
-            targets::load_artifact(fx, &data);
-        }
-    }
     let mut whole = vec![2u8];
     whole.extend_from_slice(&fx.small_bytes);
-    targets::load_artifact(fx, &whole);
+    // Every input as it is, then in each of the five modes.
+    replay("load_artifact", &[&whole], (100, 64), |data| {
+        targets::load_artifact(fx, data);
+        let mut data = data.to_vec();
+        for mode in 0..5 {
+            match data.first_mut() {
+                Some(first) => *first = mode,
+                None => data.push(mode),
+            }
+            targets::load_artifact(fx, &data);
+        }
+    });
 }
 
 #[test]
 fn fuzz_replay_authorize() {
-    let Some(fx) = fixture() else { return };
-    for (name, data) in crashers("authorize") {
-        eprintln!("replaying {name}");
-        targets::authorize(fx, &data);
-    }
-    for data in smoke_inputs(300, 48) {
-        let mut even = data.clone();
-        even.insert(0, 0);
-        targets::authorize(fx, &even);
-    }
+    let fx = targets::fixture();
     let mut line = vec![1u8];
     line.extend_from_slice(
         br#"{"action":"ecs:StopTask","resource":"arn:aws:ecs:us-east-1:111122223333:task/prod/x","context":{"aws:ResourceTag/Department":"Accounting"}}"#,
     );
-    targets::authorize(fx, &line);
+    replay("authorize", &[&line], (300, 48), |data| {
+        targets::authorize(fx, data);
+        // The same bytes as a tape for a request built from the set's own patterns.
+        let mut even = vec![0u8];
+        even.extend_from_slice(data);
+        targets::authorize(fx, &even);
+    });
+}
+
+/// Every file of `dir`, once behind each of the mode bytes `modes` (the targets read their
+/// first byte as how to present the rest).
+fn file_seeds(dir: &std::path::Path, modes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for path in iamc_testkit::data::entries(dir) {
+        let bytes = std::fs::read(path).unwrap();
+        for &mode in modes {
+            let mut data = vec![mode];
+            data.extend_from_slice(&bytes);
+            out.push(data);
+        }
+    }
+    out
+}
+
+/// The seeds: every file, then `more`.
+fn with_files<'a>(files: &'a [Vec<u8>], more: &[&'a [u8]]) -> Vec<&'a [u8]> {
+    files
+        .iter()
+        .map(Vec::as_slice)
+        .chain(more.iter().copied())
+        .collect()
 }
 
 #[test]
 fn fuzz_replay_sources() {
-    for (name, data) in crashers("sources") {
-        eprintln!("replaying {name}");
-        targets::sources(&data);
-    }
-    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/templates");
-    for entry in std::fs::read_dir(templates).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        for mode in [0u8, 0x10] {
+    let files = file_seeds(
+        &iamc_testkit::data::data_dir().join("templates"),
+        &[0, 0x10],
+    );
+    let seeds = with_files(
+        &files,
+        &[
+            b"\x01Statement: {Effect: Allow, Action: !Sub '${P}:Get*', Resource: !GetAtt B.Arn}",
+            b"\x02A: &a {Type: AWS::IAM::Policy, Properties: {PolicyDocument: {Statement: []}}}\nB: *a",
+            b"\x03{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:\xc3\xa9\",\"Resource\":\"*\"}}",
+            b"\x13\xf0\x9f\x98\x80\"\\\n\x01",
+            b"\x00\xef\xbb\xbf{}",
+        ],
+    );
+    replay("sources", &seeds, (200, 96), targets::sources);
+}
+
+#[test]
+fn fuzz_replay_check() {
+    let ecs = iamc_testkit::data::load_dir(&iamc_testkit::data::policies_dir().join("ecs"));
+    let mut seeds: Vec<&[u8]> = ecs.iter().map(|(_, text)| text.as_bytes()).collect();
+    seeds.extend([
+        &br#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}}"#[..],
+        b"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:\xc3\xa9\",\"Resource\":\"a\nb\"}]}",
+        b"",
+    ]);
+    replay("check", &seeds, (200, 96), targets::check);
+}
+
+#[test]
+fn fuzz_replay_simulate() {
+    let cases = iamc_testkit::data::data_dir().join("simulate/cases");
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for (_, text) in iamc_testkit::data::load_dir(&cases) {
+        let case: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for mode in [0u8, 4, 8] {
             let mut data = vec![mode];
-            data.extend_from_slice(&bytes);
-            targets::sources(&data);
+            data.extend_from_slice(case["request"].to_string().as_bytes());
+            seeds.push(data);
         }
     }
-    let seeds: &[&[u8]] = &[
-        b"\x01Statement: {Effect: Allow, Action: !Sub '${P}:Get*', Resource: !GetAtt B.Arn}",
-        b"\x02A: &a {Type: AWS::IAM::Policy, Properties: {PolicyDocument: {Statement: []}}}\nB: *a",
-        b"\x03{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:\xc3\xa9\",\"Resource\":\"*\"}}",
-        b"\x13\xf0\x9f\x98\x80\"\\\n\x01",
-        b"\x00\xef\xbb\xbf{}",
-    ];
-    for s in seeds {
-        targets::sources(s);
-    }
-    for data in smoke_inputs(200, 96) {
-        targets::sources(&data);
-    }
+    seeds.push(b"\x01{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}".to_vec());
+    seeds.push(b"\x02{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"*\"},\"Action\":\"*\"}]}".to_vec());
+    seeds.push(b"\x63203.0.113.7,10.0.0.0/8,x".to_vec());
+    let seeds: Vec<&[u8]> = seeds.iter().map(Vec::as_slice).collect();
+    replay("simulate", &seeds, (150, 96), targets::simulate);
+}
+
+#[test]
+fn fuzz_replay_testfile() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tests");
+    let files = file_seeds(&examples, &[0]);
+    let seeds = with_files(
+        &files,
+        &[
+            b"\x01action: s3:GetObject\nexpect: Deny\ncontext: [a=b, a=c]",
+            b"\x02aws:TagKeys: [a, b]\n&x y: *x",
+            b"\x03\"request\": {\"action\": \"s3:Get\"}",
+            b"\x00a: &a [1,2]\nb: [*a,*a,*a]\n",
+            b"\x00\xef\xbb\xbf{\"cases\": []}",
+        ],
+    );
+    replay("testfile", &seeds, (200, 96), targets::testfile);
 }

@@ -5,82 +5,20 @@
 
 #![allow(
     clippy::unwrap_used,
-    clippy::expect_used,
+    clippy::panic,
     clippy::indexing_slicing,
-    clippy::panic
+    reason = "a test binary: a panic is how a check fails"
 )]
 
 use std::alloc::System;
 
-use iamc_grammar::ast::{self, Spanned};
-use iamc_grammar::Span;
+use iamc_grammar::ast;
 use iamc_runtime::{Decision, Request, Scalar, Value};
+use iamc_testkit::builder::{allow, arn, arn_with_vars, deny, policy};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-fn sp<T>(node: T) -> Spanned<T> {
-    Spanned {
-        node,
-        span: Span::default(),
-    }
-}
-
-fn text(s: &str) -> ast::Template {
-    ast::Template {
-        segments: vec![ast::Segment::Text(s.into())],
-    }
-}
-
-fn stmt(
-    deny: bool,
-    not_action: bool,
-    actions: &[&str],
-    not_resource: bool,
-    resources: Vec<ast::ResourcePattern>,
-) -> ast::Statement {
-    ast::Statement {
-        index: 0,
-        sid: None,
-        effect: sp(if deny {
-            ast::Effect::Deny
-        } else {
-            ast::Effect::Allow
-        }),
-        principal: None,
-        action: ast::ActionBlock {
-            negated: not_action,
-            patterns: actions
-                .iter()
-                .map(|a| {
-                    sp(match a.split_once(':') {
-                        None => ast::ActionPattern::Any,
-                        Some((s, n)) => ast::ActionPattern::Service {
-                            service: s.into(),
-                            name: n.into(),
-                        },
-                    })
-                })
-                .collect(),
-            span: Span::default(),
-        },
-        resource: Some(ast::ResourceBlock {
-            negated: not_resource,
-            patterns: resources.into_iter().map(sp).collect(),
-            span: Span::default(),
-        }),
-        conditions: Vec::new(),
-        span: Span::default(),
-    }
-}
-
-fn arn(s: &str) -> ast::ResourcePattern {
-    ast::ResourcePattern::Arn {
-        raw: s.into(),
-        template: text(s),
-    }
-}
 
 /// Each request gets its decision from `authorize`, which allocates nothing.
 fn assert_decides_without_allocating(
@@ -112,146 +50,85 @@ fn assert_decides_without_allocating(
 }
 
 fn main() {
-    let mut statements = vec![
-        stmt(
-            true,
-            false,
-            &["s3:DeleteBucket"],
-            false,
-            vec![arn("arn:aws:s3:::prod-*")],
-        ),
-        stmt(
-            true,
-            true,
-            &["s3:*", "ec2:*"],
-            false,
-            vec![arn("arn:aws:iam::*:role/admin*")],
-        ),
-        stmt(
-            false,
-            false,
-            &["s3:Get*", "s3:List*"],
-            true,
-            vec![arn("arn:aws:s3:::secret/*")],
-        ),
-        stmt(
-            false,
-            false,
-            &["ec2:*"],
-            false,
-            vec![ast::ResourcePattern::Arn {
-                raw: "arn:aws:ec2:*:*:instance/${aws:username}-*".into(),
-                template: ast::Template {
-                    segments: vec![
-                        ast::Segment::Text("arn:aws:ec2:*:*:instance/".into()),
-                        ast::Segment::Variable {
-                            key: "aws:username".into(),
-                            default: Some("x".into()),
-                        },
-                        ast::Segment::Text("-*".into()),
-                    ],
-                },
-            }],
-        ),
-        stmt(
-            false,
-            false,
-            &["iam:Get*"],
-            false,
-            vec![ast::ResourcePattern::Any],
-        ),
-        // Confirmed at run time: a restricted `*` (NFA bitset path), a cut floating literal.
-        stmt(
-            false,
-            false,
-            &["ec2:Describe*"],
-            false,
-            vec![
-                arn("arn:aws:ec2:us-*-1:*:instance/*"),
-                arn("arn:aws:logs:*:*:log-group:a*:log-stream:*"),
-            ],
-        ),
-    ];
+    use Decision::{Allow, ExplicitDeny, ImplicitDeny};
     // Enough overlapping resource patterns to overflow the matched-pattern buffer.
     let long_key: String = "0123456789".repeat(40);
     let many: Vec<ast::ResourcePattern> = (0..400)
         .map(|k| arn(&format!("arn:aws:s3:::b{}*", &long_key[..k])))
         .collect();
-    statements.push(stmt(false, false, &["s3:PutObject"], false, many));
-    for (i, s) in statements.iter_mut().enumerate() {
-        s.index = i;
-    }
-    let policy = ast::Policy {
-        name: "p.json".into(),
-        kind: ast::PolicyType::Identity,
-        version: ast::Version::V2012_10_17,
-        version_span: None,
-        id: None,
-        statements,
-        span: Span::default(),
-    };
+    let statements = vec![
+        deny()
+            .actions(&["s3:DeleteBucket"])
+            .resources(vec![arn("arn:aws:s3:::prod-*")]),
+        deny()
+            .not_actions(&["s3:*", "ec2:*"])
+            .resources(vec![arn("arn:aws:iam::*:role/admin*")]),
+        allow()
+            .actions(&["s3:Get*", "s3:List*"])
+            .not_resources(vec![arn("arn:aws:s3:::secret/*")]),
+        allow().actions(&["ec2:*"]).resources(vec![arn_with_vars(
+            "arn:aws:ec2:*:*:instance/${aws:username, 'x'}-*",
+        )]),
+        allow().actions(&["iam:Get*"]).resources(vec![arn("*")]),
+        // Confirmed at run time: a restricted `*` (NFA bitset path), a cut floating literal.
+        allow().actions(&["ec2:Describe*"]).resources(vec![
+            arn("arn:aws:ec2:us-*-1:*:instance/*"),
+            arn("arn:aws:logs:*:*:log-group:a*:log-stream:*"),
+        ]),
+        allow().actions(&["s3:PutObject"]).resources(many),
+    ];
+    let policy = policy("p.json", ast::Version::V2012_10_17, statements);
     let (artifact, _) =
         iamc_compiler::compile_artifact(&[policy], &iamc_compiler::Config::default()).unwrap();
-    let requests = vec![
+    let rows = [
+        ("s3:GetObject", "arn:aws:s3:::data/k", Allow),
+        ("s3:GetObject", "arn:aws:s3:::secret/k", ImplicitDeny),
+        ("S3:DELETEBUCKET", "arn:aws:s3:::prod-x", ExplicitDeny),
+        ("iam:PassRole", "arn:aws:iam::1:role/admin-x", ExplicitDeny),
+        ("iam:GetRole", "*", Allow),
         (
-            Request::new("s3:GetObject", "arn:aws:s3:::data/k"),
-            Decision::Allow,
+            "ec2:StartInstances",
+            "arn:aws:ec2:r:1:instance/bob-1",
+            ImplicitDeny,
+        ),
+        ("ec2:StartInstances", "arn:aws:ec2:r:1:instance/x-1", Allow),
+        ("s3:PutObject", "arn:aws:s3:::c", ImplicitDeny),
+        ("nocolon", "*", ImplicitDeny),
+        (
+            "ec2:DescribeTags",
+            "arn:aws:ec2:us-east-1:1:instance/i-1",
+            Allow,
         ),
         (
-            Request::new("s3:GetObject", "arn:aws:s3:::secret/k"),
-            Decision::ImplicitDeny,
+            "ec2:DescribeTags",
+            "arn:aws:ec2:us-east-2:1:instance/i-1",
+            ImplicitDeny,
         ),
         (
-            Request::new("S3:DELETEBUCKET", "arn:aws:s3:::prod-x"),
-            Decision::ExplicitDeny,
+            "ec2:DescribeTags",
+            "arn:aws:logs:r:1:log-group:ab:log-stream:s",
+            Allow,
         ),
         (
-            Request::new("iam:PassRole", "arn:aws:iam::1:role/admin-x"),
-            Decision::ExplicitDeny,
-        ),
-        (Request::new("iam:GetRole", "*"), Decision::Allow),
-        (
-            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1"),
-            Decision::ImplicitDeny,
-        ),
-        (
-            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1")
-                .with_context("aws:username", Value::Single(Scalar::String("bob".into()))),
-            Decision::Allow,
-        ),
-        (
-            Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/x-1"),
-            Decision::Allow,
-        ),
-        (
-            Request::new("s3:PutObject", format!("arn:aws:s3:::b{long_key}")),
-            Decision::Allow,
-        ),
-        (
-            Request::new("s3:PutObject", "arn:aws:s3:::c"),
-            Decision::ImplicitDeny,
-        ),
-        (Request::new("nocolon", "*"), Decision::ImplicitDeny),
-        (
-            Request::new("ec2:DescribeTags", "arn:aws:ec2:us-east-1:1:instance/i-1"),
-            Decision::Allow,
-        ),
-        (
-            Request::new("ec2:DescribeTags", "arn:aws:ec2:us-east-2:1:instance/i-1"),
-            Decision::ImplicitDeny,
-        ),
-        (
-            Request::new(
-                "ec2:DescribeTags",
-                "arn:aws:logs:r:1:log-group:ab:log-stream:s",
-            ),
-            Decision::Allow,
-        ),
-        (
-            Request::new("ec2:DescribeTags", "arn:aws:logs:r:1:log-group:ab"),
-            Decision::ImplicitDeny,
+            "ec2:DescribeTags",
+            "arn:aws:logs:r:1:log-group:ab",
+            ImplicitDeny,
         ),
     ];
+    let mut requests: Vec<(Request, Decision)> = rows
+        .iter()
+        .map(|&(action, resource, want)| (Request::new(action, resource), want))
+        .collect();
+    // A variable's value from the context, and a resource as long as the longest pattern.
+    requests.push((
+        Request::new("ec2:StartInstances", "arn:aws:ec2:r:1:instance/bob-1")
+            .with_context("aws:username", Value::Single(Scalar::String("bob".into()))),
+        Allow,
+    ));
+    requests.push((
+        Request::new("s3:PutObject", format!("arn:aws:s3:::b{long_key}")),
+        Allow,
+    ));
     assert_decides_without_allocating(&artifact, &requests);
     let typed = typed_set_authorize_allocates_nothing();
     // The counter does see allocations: `explain` builds a list.
@@ -270,11 +147,7 @@ fn main() {
 }
 
 fn parse(name: &str, kind: ast::PolicyType, text: &str) -> ast::Policy {
-    let mut p = iamc_grammar::parse_policy(&iamc_grammar::SourceFile::new(name, text), kind)
-        .unwrap()
-        .policy;
-    p.name = name.into();
-    p
+    iamc_testkit::data::parse_kind(name, text, kind).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A typed set: principal matching, organization levels, ceilings and the combination of spec
@@ -282,6 +155,7 @@ fn parse(name: &str, kind: ast::PolicyType, text: &str) -> ast::Policy {
 /// Returns how many requests it decided.
 fn typed_set_authorize_allocates_nothing() -> usize {
     use ast::PolicyType as K;
+    use Decision::{Allow, ExplicitDeny, ImplicitDeny};
     let set = iamc_grammar::PolicySet {
         identity: vec![parse(
             "id.json",
@@ -326,52 +200,25 @@ fn typed_set_authorize_allocates_nothing() -> usize {
     let alice = "arn:aws:iam::111122223333:user/alice";
     let session = "arn:aws:sts::111122223333:assumed-role/dev/s1";
     let eve = "arn:aws:iam::444455556666:user/eve";
-    let requests = [
+    let rows = [
+        ("s3:GetObject", "arn:aws:s3:::b/k", alice, Allow),
+        ("s3:ListBucket", "arn:aws:s3:::b", alice, ImplicitDeny),
+        ("s3:PutBucketPolicy", "arn:aws:s3:::b", alice, ExplicitDeny),
+        ("s3:DeleteObject", "arn:aws:s3:::b/k", alice, Allow),
+        ("s3:DeleteObject", "arn:aws:s3:::b/k", session, ExplicitDeny),
+        ("s3:GetObject", "arn:aws:s3:::b/k", session, Allow),
+        ("s3:GetObject", "arn:aws:s3:::b/k", eve, Allow),
+        ("s3:PutObject", "arn:aws:s3:::b/k", eve, ImplicitDeny),
+        ("s3:GetObject", "arn:aws:s3:::b/k", "*", ImplicitDeny),
         (
-            req("s3:GetObject", "arn:aws:s3:::b/k", alice),
-            Decision::Allow,
-        ),
-        (
-            req("s3:ListBucket", "arn:aws:s3:::b", alice),
-            Decision::ImplicitDeny,
-        ),
-        (
-            req("s3:PutBucketPolicy", "arn:aws:s3:::b", alice),
-            Decision::ExplicitDeny,
-        ),
-        (
-            req("s3:DeleteObject", "arn:aws:s3:::b/k", alice),
-            Decision::Allow,
-        ),
-        (
-            req("s3:DeleteObject", "arn:aws:s3:::b/k", session),
-            Decision::ExplicitDeny,
-        ),
-        (
-            req("s3:GetObject", "arn:aws:s3:::b/k", session),
-            Decision::Allow,
-        ),
-        (
-            req("s3:GetObject", "arn:aws:s3:::b/k", eve),
-            Decision::Allow,
-        ),
-        (
-            req("s3:PutObject", "arn:aws:s3:::b/k", eve),
-            Decision::ImplicitDeny,
-        ),
-        (
-            req("s3:GetObject", "arn:aws:s3:::b/k", "*"),
-            Decision::ImplicitDeny,
-        ),
-        (
-            req(
-                "s3:GetObject",
-                "arn:aws:s3:::b/k",
-                "ecs-tasks.amazonaws.com",
-            ),
-            Decision::ImplicitDeny,
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            "ecs-tasks.amazonaws.com",
+            ImplicitDeny,
         ),
     ];
+    let requests =
+        rows.map(|(action, resource, principal, want)| (req(action, resource, principal), want));
     assert_decides_without_allocating(&artifact, &requests);
     requests.len()
 }

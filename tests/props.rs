@@ -1,8 +1,9 @@
 //! Property tests: the compiled engine and the IR interpreter against the reference
 //! interpreter (issue 3).
 //!
-//! Over generated cases (`support/strategies.rs`: policy JSON using every element and operator,
-//! requests derived from the policies' own patterns):
+//! Over generated cases (`iamc_testkit::gen`, driven by a byte tape proptest draws and shrinks:
+//! policy JSON using every element and operator, requests derived from the policies' own
+//! patterns):
 //! 1. the compiled artifact (compiled, written to bytes, loaded back), the IR interpreter
 //!    (`iamc_compiler::ir::interp` on the lowered set) and the reference interpreter give the
 //!    same explanation (decision and matched-statement list) for every request; `authorize`
@@ -26,32 +27,20 @@
 //! Failures are persisted in `tests/proptest-regressions/props.txt` and replayed first on every
 //! run.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use iamc::reference::PolicySet;
 use iamc_grammar::ast;
 use iamc_runtime::{Artifact, Decision, Effect, Explanation, Request};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestRunner};
+use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 
-use crate::strategies::{
-    case_strategy, invalid_strategy, request_json, to_ast, Case, GenPolicy, Settings,
-};
+use iamc_testkit::gen::{to_ast, Case, GenPolicy, Settings};
+use iamc_testkit::json::request_json;
+use iamc_testkit::strategy::{case_strategy, invalid_strategy, tape};
+use iamc_testkit::Tape;
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/proptest-regressions/props.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    iamc_testkit::persisted_config!("props")
 }
 
 fn parse(name: &str, text: &str) -> Result<ast::Policy, String> {
@@ -111,6 +100,25 @@ fn lower(set: &iamc_grammar::PolicySet) -> Result<iamc_compiler::ir::PolicySet, 
         .map_err(|e| TestCaseError::fail(format!("lowering failed: {e}")))
 }
 
+/// Which engine disagrees on one request, if one does: the IR interpreter's and the compiled
+/// explanation must equal the reference's, and `authorize` give its decision.
+fn disagreement(
+    want: &Explanation,
+    interpreted: &Explanation,
+    got: &Explanation,
+    decision: Decision,
+) -> Option<&'static str> {
+    if interpreted != want {
+        Some("IR interpreter explain differs from the reference")
+    } else if got != want {
+        Some("compiled explain differs from the reference")
+    } else if decision != want.decision {
+        Some("compiled authorize differs from its explain")
+    } else {
+        None
+    }
+}
+
 /// Property 1 for one request; on failure the message is the whole report.
 fn compare(
     case: &Case,
@@ -133,14 +141,8 @@ fn compare(
             decision.as_str()
         ))
     };
-    if interpreted != want {
-        return Err(report("IR interpreter explain differs from the reference"));
-    }
-    if got != want {
-        return Err(report("compiled explain differs from the reference"));
-    }
-    if decision != want.decision {
-        return Err(report("compiled authorize differs from its explain"));
+    if let Some(what) = disagreement(&want, &interpreted, &got, decision) {
+        return Err(report(what));
     }
     if implied(&want) != want.decision {
         return Err(report(
@@ -215,7 +217,7 @@ proptest! {
         for (g, (name, text)) in case.policies.iter().zip(&case.documents) {
             let p = parse(name, text)
                 .map_err(|e| TestCaseError::fail(format!("{name} rejected: {e}\n{text}")))?;
-            prop_assert_eq!(without_spans(&p), model_ast(g, name), "{}", text);
+            prop_assert_eq!(to_ast::without_spans(&p), model_ast(g, name), "{}", text);
         }
     }
 
@@ -236,52 +238,8 @@ proptest! {
     }
 }
 
-/// `p` with every span zeroed and templates normalized, comparable with the model's AST.
-fn without_spans(p: &ast::Policy) -> ast::Policy {
-    use iamc_grammar::Span;
-    use to_ast::normalize;
-    let z = Span::new(0, 0);
-    let mut p = p.clone();
-    p.span = z;
-    p.version_span = p.version_span.map(|_| z);
-    if let Some(id) = &mut p.id {
-        id.span = z;
-    }
-    for s in &mut p.statements {
-        s.span = z;
-        s.effect.span = z;
-        if let Some(sid) = &mut s.sid {
-            sid.span = z;
-        }
-        s.action.span = z;
-        for a in &mut s.action.patterns {
-            a.span = z;
-        }
-        if let Some(r) = &mut s.resource {
-            r.span = z;
-            for x in &mut r.patterns {
-                x.span = z;
-                if let ast::ResourcePattern::Arn { template, .. } = &mut x.node {
-                    template.segments = normalize(&template.segments);
-                }
-            }
-        }
-        for c in &mut s.conditions {
-            c.operator.span = z;
-            for k in &mut c.keys {
-                k.key.span = z;
-                for v in &mut k.values {
-                    v.span = z;
-                    v.node.template.segments = normalize(&v.node.template.segments);
-                }
-            }
-        }
-    }
-    p
-}
-
 fn model_ast(g: &GenPolicy, name: &str) -> ast::Policy {
-    without_spans(&to_ast::policy(g, name))
+    to_ast::without_spans(&to_ast::policy(g, name))
 }
 
 /// Measures how often derived requests hit a statement, on a fixed deterministic sample (the
@@ -392,9 +350,9 @@ const RESOURCE_ACCOUNTS: &[Option<&str>] = &[None, Some("111122223333"), Some("4
 
 /// A generated identity policy rewritten for `kind`: principals added where the kind needs or
 /// admits them, `Resource` removed from trust policies.
-fn retype(text: &str, kind: ast::PolicyType, tape: &mut impl Iterator<Item = u32>) -> String {
+fn retype(text: &str, kind: ast::PolicyType, t: &mut Tape<'_>) -> String {
     let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
-    let mut next = move |n: usize| tape.next().unwrap_or(0) as usize % n;
+    let mut next = move |n: usize| t.below(n);
     let mut fix = |stmt: &mut serde_json::Value| {
         let Some(obj) = stmt.as_object_mut() else {
             return;
@@ -434,23 +392,21 @@ fn retype(text: &str, kind: ast::PolicyType, tape: &mut impl Iterator<Item = u32
     serde_json::to_string(&doc).unwrap()
 }
 
-/// A typed set built from a generated case: each document goes to a slot drawn from `tape`
+/// A typed set built from a generated case: each document goes to a slot drawn from the tape
 /// (identity most often), organization levels get a full-access policy most of the time so that
 /// the other types get a say.
-fn typed_set(case: &Case, tape: &[u32]) -> Result<iamc_grammar::PolicySet, TestCaseError> {
+fn typed_set(case: &Case, t: &mut Tape<'_>) -> Result<iamc_grammar::PolicySet, TestCaseError> {
     use ast::PolicyType as K;
-    let mut draws = tape.iter().copied().cycle();
     let mut set = iamc_grammar::PolicySet::default();
-    let levels = |draw: u32| 1 + (draw % 3) as usize;
-    let (scp_levels, rcp_levels) = (levels(tape[0]), levels(tape[1]));
-    if tape[2].is_multiple_of(3) {
+    let (scp_levels, rcp_levels) = (t.range(1, 3), t.range(1, 3));
+    if t.below(3) == 0 {
         set.scp = vec![Vec::new(); scp_levels];
     }
-    if tape[3].is_multiple_of(3) {
+    if t.below(3) == 0 {
         set.rcp = vec![Vec::new(); rcp_levels];
     }
     for (name, text) in &case.documents {
-        let kind = match draws.next().unwrap_or(0) % 12 {
+        let kind = match t.below(12) {
             0..=3 => K::Identity,
             4 => K::Resource,
             5 => K::Trust,
@@ -461,7 +417,7 @@ fn typed_set(case: &Case, tape: &[u32]) -> Result<iamc_grammar::PolicySet, TestC
             10 => K::Endpoint,
             _ => K::Identity,
         };
-        let retyped = retype(text, kind, &mut draws);
+        let retyped = retype(text, kind, t);
         let parse = |text: &str, kind| {
             iamc_grammar::parse_policy(&iamc_grammar::SourceFile::new(name.as_str(), text), kind)
         };
@@ -479,10 +435,9 @@ fn typed_set(case: &Case, tape: &[u32]) -> Result<iamc_grammar::PolicySet, TestC
             })?
             .policy;
         p.name.clone_from(name);
-        let pick = draws.next().unwrap_or(0) as usize;
         let level = match kind {
-            K::Scp => pick % set.scp.len(),
-            K::Rcp => pick % set.rcp.len(),
+            K::Scp => t.below(set.scp.len()),
+            K::Rcp => t.below(set.rcp.len()),
             _ => 0,
         };
         set.push(p, level);
@@ -501,7 +456,7 @@ fn typed_set(case: &Case, tape: &[u32]) -> Result<iamc_grammar::PolicySet, TestC
         ),
     ] {
         for (l, level) in levels.iter_mut().enumerate() {
-            if draws.next().unwrap_or(0) % 5 != 0 {
+            if t.below(5) != 0 {
                 let name = format!("full-{kind:?}-{l}.json");
                 let mut p = iamc_grammar::parse_policy(
                     &iamc_grammar::SourceFile::new(name.as_str(), text),
@@ -527,21 +482,21 @@ proptest! {
     #[test]
     fn props_typed_sets_compiled_agrees_with_reference(
         case in case_strategy(&Settings::default()),
-        tape in proptest::collection::vec(any::<u32>(), 64),
+        bytes in tape(256),
     ) {
         soak_progress("props_typed_sets_compiled_agrees_with_reference");
-        let set = typed_set(&case, &tape)?;
+        let mut t = Tape::new(&bytes);
+        let set = typed_set(&case, &mut t)?;
         let bytes = iamc_compiler::compile_set(&set, &iamc_compiler::Config::default())
             .map_err(|e| TestCaseError::fail(format!("compile failed: {e}\n{case:?}")))?;
         let artifact = load(&bytes)?;
         let reference = PolicySet::from_set(set.clone());
         let ir = lower(&set)?;
-        let mut draws = tape.iter().rev().copied().cycle();
         for r in &case.requests {
             for _ in 0..3 {
                 let mut r = r.clone();
-                r.principal = CALLERS[draws.next().unwrap_or(0) as usize % CALLERS.len()].map(str::to_owned);
-                r.resource_account = RESOURCE_ACCOUNTS[draws.next().unwrap_or(0) as usize % RESOURCE_ACCOUNTS.len()].map(str::to_owned);
+                r.principal = t.pick(CALLERS).copied().flatten().map(str::to_owned);
+                r.resource_account = t.pick(RESOURCE_ACCOUNTS).copied().flatten().map(str::to_owned);
                 let want = reference.explain(&r);
                 let interpreted = iamc_compiler::ir::interp::explain(&ir, &r);
                 let got = artifact.explain(&r);
@@ -550,14 +505,8 @@ proptest! {
                     "{what}\n{case:?}\nset: {set:#?}\nrequest:   {}\nreference: {}\nir:        {}\ncompiled:  {} (authorize: {})",
                     request_json(&r), iamc::io::explanation_to_json(&want), iamc::io::explanation_to_json(&interpreted), iamc::io::explanation_to_json(&got), decision.as_str()
                 ));
-                if interpreted != want {
-                    return Err(report("IR interpreter explain differs from the reference"));
-                }
-                if got != want {
-                    return Err(report("compiled explain differs from the reference"));
-                }
-                if decision != want.decision {
-                    return Err(report("compiled authorize differs from its explain"));
+                if let Some(what) = disagreement(&want, &interpreted, &got, decision) {
+                    return Err(report(what));
                 }
                 if std::env::var_os("IAMC_PROPS_STATS").is_some() {
                     eprintln!("STAT {}", want.reason.message());

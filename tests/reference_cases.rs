@@ -1,21 +1,15 @@
 //! Every worked example of the semantics spec (sections 1.4, 2.1, 3.3, 3.6, 4.1 where
 //! identity-only, 5.13, 6.1, 8.5) and every tricky case of its section 11, as data rows run
-//! against every engine of [`crate::support::engines`].
+//! against every engine of [`iamc_testkit::engines`].
 //!
 //! A row is policy texts, one request, and the expected decision (or `Rejected`: the first
 //! policy must fail validation). Rows of section 11 that need other policy types are checked
 //! for the part an identity-only evaluation decides, or listed in [`NEEDS_ISSUE_6`].
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use iamc_runtime::Decision;
 
-use crate::support::{engines, parse_identity};
+use iamc_testkit::data::parse_identity;
+use iamc_testkit::engines;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
@@ -295,31 +289,14 @@ fn statements_are_explained_in_policy_order() {
     }
 }
 
-/// The condition table of `tests/conditions.rs` (every operator, qualifier, key shape), decided
-/// by the reference interpreter: the same rows the compiled engine is held to.
+/// The condition table (`tests/data/cases/conditions.toml`: every operator, qualifier, key
+/// shape), decided by the reference interpreter alone: the same rows every engine is held to.
 #[test]
 fn condition_table_rows_hold_on_the_reference() {
-    use crate::conditions::{request, row_policies, ROWS, ROWS_2008};
-    use iamc::reference::PolicySet;
-    let mut failures = Vec::new();
-    for (rows, v2012) in [(ROWS, true), (ROWS_2008, false)] {
-        for row in rows {
-            let req = request(row);
-            let want = if row.4 {
-                [Decision::Allow, Decision::ExplicitDeny]
-            } else {
-                [Decision::ImplicitDeny, Decision::Allow]
-            };
-            for (p, want) in row_policies(row, v2012).into_iter().zip(want) {
-                let got = PolicySet::new(vec![p]).authorize(&req);
-                if got != want {
-                    failures.push(format!(
-                        "{row:?} (2012: {v2012}): want {want:?}, got {got:?}"
-                    ));
-                }
-            }
-        }
-    }
+    use iamc_testkit::cases::conditions::{check, rows};
+    let reference: Vec<Box<dyn iamc_testkit::Engine>> =
+        vec![Box::new(iamc_testkit::engine::Reference)];
+    let failures = check(&rows(), &reference);
     assert!(
         failures.is_empty(),
         "{} checks failed:\n{}",

@@ -3,13 +3,7 @@
 //! in the template; intrinsic functions resolved or reported; hostile input refused at its
 //! place.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
+use iamc_testkit::assert_contains;
 use std::path::Path;
 
 use iamc::sources::{self, ExtractedPolicy, Format, Options, Source};
@@ -115,9 +109,9 @@ fn cloudformation_yaml_every_resource_type() {
     );
     // The rendering shows the template's line with carets under the value.
     let first = s.check(&Limits::default())[0].to_string();
-    assert!(
-        first.contains("30 |           - Effect: allow\n   |                     ^^^^^\n"),
-        "{first}"
+    assert_contains(
+        &first,
+        "30 |           - Effect: allow\n   |                     ^^^^^\n",
     );
 }
 
@@ -392,7 +386,7 @@ fn terraform_planned_values_walk_child_modules() {
 
 #[test]
 fn plain_policy_files_read_as_before() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/policies/invalid-effect.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/invalid/invalid-effect.json");
     let bytes = std::fs::read(&path).unwrap();
     let s = sources::read("invalid-effect.json", &bytes, &Options::default()).unwrap();
     assert_eq!(s.format(), Format::Policy);
@@ -522,7 +516,7 @@ fn intrinsic_functions_in_detail() {
     let text = yaml_policy(doc).replace("Resources:", "Parameters:\n  Svc: {Type: String, Default: s3}\n  Prefix: {Type: String}\nResources:\n  Bucket: {Type: AWS::S3::Bucket}");
     let s = read_text(&text).unwrap();
     let p = &s.policies()[0];
-    assert!(p.text().contains(r#""Action":"s3:Get*""#), "{}", p.text());
+    assert_contains(p.text(), r#""Action":"s3:Get*""#);
     assert_eq!(
         p.text(),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":["arn:aws:s3:::*/literal","arn:aws:s3:::*","arn:aws:iam::*:user/*","*x","*","*","*","${Literal}"]}]}"#
@@ -617,12 +611,9 @@ fn yaml_scalars_are_never_retyped() {
             StringEquals: {k1: no, k2: 01, k3: 0x1F, k4: on, k5: True, k6: 1.5e3, k7: ~, k8: '1', k9: 1_000}
 ";
     let s = read_text(&yaml_policy(doc)).unwrap();
-    assert!(
-        s.policies()[0].text().contains(
-            r#"{"k1":"no","k2":"01","k3":"0x1F","k4":"on","k5":"True","k6":1.5e3,"k7":null,"k8":"1","k9":"1_000"}"#
-        ),
-        "{}",
-        s.policies()[0].text()
+    assert_contains(
+        s.policies()[0].text(),
+        r#"{"k1":"no","k2":"01","k3":"0x1F","k4":"on","k5":"True","k6":1.5e3,"k7":null,"k8":"1","k9":"1_000"}"#,
     );
 }
 
@@ -732,4 +723,85 @@ fn hostile_json_and_bytes_are_errors_at_their_place() {
         headlines(&s.check(&Limits::default())),
         vec!["t.yaml:6:59: error: a string of 70013 bytes, more than the limit of 65536 (`max_string_bytes`)"]
     );
+}
+
+#[test]
+fn findings_of_any_file_at_their_places_in_it() {
+    use iamc_analysis::findings::{Finding, Options as CheckOptions};
+    use iamc_grammar::{FindingType, IssueCode};
+    let check = |name: &str, options: &Options| -> Vec<Finding> {
+        let (path, bytes) = fixture(name);
+        sources::check_file(&path, &bytes, options, &CheckOptions::default())
+    };
+    let at = |f: &Finding| {
+        let s = f.locations[0].span.start;
+        (f.issue_code, s.line, s.column)
+    };
+    // A template: the grammar's findings and the unknown values, in the YAML file.
+    let found = check("stack.yaml", &Options::default());
+    assert!(found
+        .iter()
+        .all(|f| f.file == "tests/data/templates/stack.yaml"));
+    let effect = found
+        .iter()
+        .find(|f| f.issue_code == IssueCode::InvalidEffect)
+        .unwrap();
+    assert_eq!(at(effect), (IssueCode::InvalidEffect, 30, 20));
+    // The span covers `allow` in the template (0-based columns, end exclusive) and the path
+    // stays the one inside the policy document.
+    assert_eq!(effect.locations[0].span.end.column, 25);
+    assert_eq!(
+        effect.locations[0].path,
+        vec![
+            iamc_grammar::PathElement::Value("Statement".to_owned()),
+            iamc_grammar::PathElement::Index(1),
+            iamc_grammar::PathElement::Value("Effect".to_owned()),
+        ]
+    );
+    let unknown = found
+        .iter()
+        .find(|f| f.issue_code == IssueCode::IamcUnknownValue)
+        .unwrap();
+    assert_eq!(at(unknown), (IssueCode::IamcUnknownValue, 41, 20));
+    assert_eq!(unknown.finding_type, FindingType::Warning);
+    // Sorted by position.
+    let starts: Vec<_> = found.iter().map(|f| f.locations[0].span.start).collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted);
+    // A plain policy file is checked as the kind given.
+    let bytes = br#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}}"#;
+    let identity = sources::check_file(
+        "p.json",
+        bytes,
+        &Options::default(),
+        &CheckOptions::default(),
+    );
+    assert_eq!(identity[0].issue_code, IssueCode::UnsupportedPrincipal);
+    let resource = Options {
+        kind: PolicyType::Resource,
+        ..Options::default()
+    };
+    let as_resource = sources::check_file("p.json", bytes, &resource, &CheckOptions::default());
+    assert!(!as_resource
+        .iter()
+        .any(|f| f.issue_code == IssueCode::UnsupportedPrincipal));
+    // Not JSON, named as a policy: a syntax error; named as a template: the template's error.
+    let garbage = sources::check_file(
+        "x.json",
+        b"nope: [",
+        &Options::default(),
+        &CheckOptions::default(),
+    );
+    assert_eq!(garbage.len(), 1);
+    assert_eq!(garbage[0].issue_code, IssueCode::JsonSyntaxError);
+    let bad_yaml = sources::check_file(
+        "x.yaml",
+        b"Resources: [",
+        &Options::default(),
+        &CheckOptions::default(),
+    );
+    assert_eq!(bad_yaml.len(), 1);
+    assert_eq!(bad_yaml[0].issue_code, IssueCode::IamcTemplate);
+    assert_eq!(bad_yaml[0].finding_type, FindingType::Error);
 }

@@ -35,7 +35,7 @@
 //!    engines' own combination (`ir::interp::decide_with`), undecided statements forced off
 //!    or on: the combination is monotone in every Allow and antitone in every Deny. Statuses
 //!    do not depend on the caller, decisions do: every caller group
-//!    ([`ir::interp::caller_profile`](iamc_compiler::ir::interp::caller_profile)) is bounded
+//!    ([`ir::interp::caller_profile`]) is bounded
 //!    at each node, those where NEW surely allows and OLD surely does not make a region, those
 //!    where NEW cannot allow or OLD surely allows are dropped, the others go on down.
 //! 4. **Regions**: sibling results that differ in one assignment only are joined on the way

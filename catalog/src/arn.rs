@@ -32,7 +32,7 @@
 //! `*` takes `123:log-group:g`) denotes nothing here; a finding built on an empty answer
 //! should say so when the pattern has such a `*`.
 //!
-//! Calibrated on the policies of `../shared/policies` against an "any character" reading of
+//! Calibrated on the policies of `tests/data/policies` against an "any character" reading of
 //! the resource part (both field by field): the rule narrows what 223 of the corpus's ARN
 //! patterns denote (mostly API Gateway paths, where a `*` would otherwise span segments) but
 //! leaves none without a type that the loose reading gives one, and the literal actions that
@@ -42,9 +42,13 @@
 //! domain). The crate tests' `calibration` module holds these figures.
 //!
 //! **Groups.** Formats are grouped by the ARN's *service field*, not by the service whose page
-//! lists them (findings.md §3 rule 3: `sts` lists `arn:...:iam::...:role/...`). One group's
-//! formats make one multi-pattern DFA, built on first use (one DFA per format if that one
-//! would exceed the compiler's size limit). Backup's recovery points have the service field
+//! lists them (findings.md §3 rule 3: `sts` lists `arn:...:iam::...:role/...`). A pattern
+//! with a literal service field is met with its group's formats element by element
+//! (`meet.rs`: a product of two position automata per format, no determinization), which gives
+//! the automata's answers; the group that has a format `meet.rs` cannot read, and a pattern
+//! whose service field is not literal (found through a service index), use automata: one
+//! multi-pattern DFA per group, built on first use (one DFA per format if that one would
+//! exceed the compiler's size limit). Backup's recovery points have the service field
 //! `${Vendor}`: [`Catalog::arn_formats_for`] includes them, [`Catalog::resource_types_for`]
 //! leaves them out (they would answer for nearly every ARN with a `:` in its resource part).
 
@@ -59,6 +63,8 @@ use crate::catalog::{Catalog, FormatRec};
 use crate::error::PatternError;
 use crate::view::{Action, ActionResource, ArnFormat, ResourceType};
 
+mod meet;
+
 /// The formats whose ARN service field is `service`.
 #[derive(Debug)]
 pub(crate) struct ArnGroup {
@@ -66,6 +72,8 @@ pub(crate) struct ArnGroup {
     /// Into `Catalog::formats`; pattern `i` of the group's DFA is `formats[i]`.
     pub formats: Vec<u32>,
     dfa: OnceLock<Result<GroupAutomata, String>>,
+    /// The formats as elements (`meet.rs`), or `None` when the group needs its automata.
+    elements: OnceLock<Option<Vec<Vec<meet::Element>>>>,
 }
 
 /// A group's automata: one DFA whose pattern `i` is format `i`, or, when that DFA would exceed
@@ -106,6 +114,7 @@ pub(crate) fn group_formats(formats: &[FormatRec]) -> Vec<ArnGroup> {
             service,
             formats,
             dfa: OnceLock::new(),
+            elements: OnceLock::new(),
         })
         .collect()
 }
@@ -168,24 +177,39 @@ pub(crate) enum PlaceholderRule {
     /// The rule of the module docs.
     Separators,
     /// Any character in the resource part (no `:` before it): the loosest reading.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the calibration test's yardstick")
-    )]
+    /// (The calibration test's yardstick, compiled for tests only.)
+    #[cfg(test)]
     Permissive,
 }
 
-/// The language of one ARN format (module docs), end-anchored. `continued` says whether
-/// another format of the same ARN group is this one followed by `/` and more.
-pub(crate) fn format_hir(format: &str, continued: bool, rule: PlaceholderRule) -> Hir {
+/// How a pattern is met with a group's formats: on their elements where the group allows it
+/// (`meet.rs`, always outside the tests), or with the automata (the tests' yardstick).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Meeting {
+    Elements,
+    #[cfg_attr(not(test), expect(dead_code, reason = "the tests' yardstick"))]
+    Automata,
+}
+
+/// One part of an ARN format's language: literal text, or a hole of at least `min` bytes
+/// none of which is in `excluded` (only `:` and `/` ever are).
+pub(crate) enum Part<'a> {
+    Lit(&'a str),
+    Hole { min: u32, excluded: Vec<u8> },
+}
+
+/// The parts of one ARN format (module docs). `continued` says whether another format of the
+/// same ARN group is this one followed by `/` and more. Both [`format_hir`] and the element
+/// reading of `meet.rs` are made from these, so they describe one language.
+pub(crate) fn format_parts(format: &str, continued: bool, rule: PlaceholderRule) -> Vec<Part<'_>> {
     let tokens = tokens(format);
     let mut colons = 0usize;
-    let mut subs = Vec::new();
+    let mut parts = Vec::with_capacity(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
         match t {
             Token::Lit(s) => {
                 colons += s.matches(':').count();
-                subs.push(Hir::literal(s.as_bytes()));
+                parts.push(Part::Lit(s));
             }
             Token::Hole { min } => {
                 let mut excluded = Vec::new();
@@ -199,15 +223,31 @@ pub(crate) fn format_hir(format: &str, continued: bool, rule: PlaceholderRule) -
                         _ => {}
                     }
                 }
-                subs.push(Hir::repetition(Repetition {
+                parts.push(Part::Hole {
                     min: *min,
-                    max: None,
-                    greedy: true,
-                    sub: Box::new(class_without(&excluded)),
-                }));
+                    excluded,
+                });
             }
         }
     }
+    parts
+}
+
+/// The language of one ARN format (module docs), end-anchored; `continued` as in
+/// [`format_parts`].
+pub(crate) fn format_hir(format: &str, continued: bool, rule: PlaceholderRule) -> Hir {
+    let mut subs: Vec<Hir> = format_parts(format, continued, rule)
+        .into_iter()
+        .map(|part| match part {
+            Part::Lit(s) => Hir::literal(s.as_bytes()),
+            Part::Hole { min, excluded } => Hir::repetition(Repetition {
+                min,
+                max: None,
+                greedy: true,
+                sub: Box::new(class_without(&excluded)),
+            }),
+        })
+        .collect();
     subs.push(Hir::look(Look::End));
     Hir::concat(subs)
 }
@@ -224,6 +264,42 @@ impl Catalog {
         self.arn_groups.get_or_init(|| group_formats(&self.formats))
     }
 
+    /// The texts of a group's formats, each with whether another format of the group
+    /// continues it with `/` (module docs).
+    fn group_texts(&self, group: &ArnGroup) -> Vec<(&'static str, bool)> {
+        let texts: Vec<&'static str> = group
+            .formats
+            .iter()
+            .filter_map(|&f| self.formats.get(f as usize))
+            .map(|f| f.text)
+            .collect();
+        texts
+            .iter()
+            .map(|&f| {
+                let continued = texts
+                    .iter()
+                    .any(|g| g.strip_prefix(f).is_some_and(|rest| rest.starts_with('/')));
+                (f, continued)
+            })
+            .collect()
+    }
+
+    /// A group's formats as elements (`meet.rs`), element list `i` being format `i`; `None`
+    /// when some format must be matched by its automaton (then the whole group is).
+    fn group_elements<'a>(&'a self, group: &'a ArnGroup) -> Option<&'a [Vec<meet::Element>]> {
+        group
+            .elements
+            .get_or_init(|| {
+                self.group_texts(group)
+                    .into_iter()
+                    .map(|(f, continued)| {
+                        meet::format_elements(&format_parts(f, continued, self.placeholder_rule))
+                    })
+                    .collect()
+            })
+            .as_deref()
+    }
+
     fn group_automata<'a>(
         &'a self,
         group: &'a ArnGroup,
@@ -231,20 +307,10 @@ impl Catalog {
         group
             .dfa
             .get_or_init(|| {
-                let texts: Vec<&str> = group
-                    .formats
-                    .iter()
-                    .filter_map(|&f| self.formats.get(f as usize))
-                    .map(|f| f.text)
-                    .collect();
-                let hirs: Vec<Hir> = texts
-                    .iter()
-                    .map(|&f| {
-                        let continued = texts
-                            .iter()
-                            .any(|g| g.strip_prefix(f).is_some_and(|rest| rest.starts_with('/')));
-                        format_hir(f, continued, self.placeholder_rule)
-                    })
+                let hirs: Vec<Hir> = self
+                    .group_texts(group)
+                    .into_iter()
+                    .map(|(f, continued)| format_hir(f, continued, self.placeholder_rule))
                     .collect();
                 match automata::build(&hirs) {
                     Ok(dfa) => Ok(GroupAutomata::One(Box::new(dfa))),
@@ -309,7 +375,8 @@ impl Catalog {
                 .collect());
         }
         let index = self.service_index()?;
-        let pairs = ops::intersecting_patterns(&pattern.dfa, &index.dfa, &ops::Limits::default())
+        let dfa = pattern.dfa().map_err(PatternError::automaton)?;
+        let pairs = ops::intersecting_patterns(dfa, &index.dfa, &ops::Limits::default())
             .map_err(|e| PatternError::automaton(e.to_string()))?;
         Ok(pairs
             .into_iter()
@@ -323,18 +390,37 @@ impl Catalog {
         &self,
         pattern: &ArnPattern,
         groups: impl IntoIterator<Item = usize>,
+        how: Meeting,
     ) -> Result<BTreeSet<u32>, PatternError> {
         let mut out = BTreeSet::new();
+        let mut elements: Option<Vec<meet::Element>> = None;
         for g in groups {
             let Some(group) = self.arn_groups().get(g) else {
                 continue;
             };
+            let by_elements = match how {
+                Meeting::Elements => self.group_elements(group),
+                Meeting::Automata => None,
+            };
+            if let Some(formats) = by_elements {
+                let pattern =
+                    elements.get_or_insert_with(|| meet::pattern_elements(&pattern.glob.pieces));
+                out.extend(
+                    formats
+                        .iter()
+                        .zip(&group.formats)
+                        .filter(|(format, _)| meet::meet(pattern, format))
+                        .map(|(_, &f)| f),
+                );
+                continue;
+            }
             let limits = ops::Limits::default();
             let err = |e: ops::OpsError| PatternError::automaton(e.to_string());
+            let pattern_dfa = pattern.dfa().map_err(PatternError::automaton)?;
             match self.group_automata(group)? {
                 GroupAutomata::One(dfa) => {
                     let pairs =
-                        ops::intersecting_patterns(&pattern.dfa, dfa, &limits).map_err(err)?;
+                        ops::intersecting_patterns(pattern_dfa, dfa, &limits).map_err(err)?;
                     out.extend(
                         pairs
                             .into_iter()
@@ -343,7 +429,7 @@ impl Catalog {
                 }
                 GroupAutomata::PerFormat(dfas) => {
                     for (dfa, &f) in dfas.iter().zip(&group.formats) {
-                        let a = ops::Language::of(&pattern.dfa);
+                        let a = ops::Language::of(pattern_dfa);
                         if ops::intersection(a, ops::Language::of(dfa), &limits)
                             .map_err(err)?
                             .is_some()
@@ -370,6 +456,15 @@ impl Catalog {
         &self,
         pattern: &ast::Template,
     ) -> Result<Vec<ArnFormat<'_>>, PatternError> {
+        self.arn_formats_by(pattern, Meeting::Elements)
+    }
+
+    /// [`Catalog::arn_formats_for`], the formats met as `how` says.
+    pub(crate) fn arn_formats_by(
+        &self,
+        pattern: &ast::Template,
+        how: Meeting,
+    ) -> Result<Vec<ArnFormat<'_>>, PatternError> {
         let pattern = automata::arn_pattern(pattern).map_err(PatternError::automaton)?;
         let mut groups = self.groups_for(&pattern)?;
         groups.extend(
@@ -380,7 +475,7 @@ impl Catalog {
                 .map(|(i, _)| i),
         );
         Ok(self
-            .formats_meeting(&pattern, groups)?
+            .formats_meeting(&pattern, groups, how)?
             .into_iter()
             .map(|id| ArnFormat { cat: self, id })
             .collect())
@@ -465,7 +560,6 @@ impl<'c> Action<'c> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn accepts(format: &str, arn: &str) -> bool {
@@ -477,9 +571,13 @@ mod tests {
             automata::build(&[format_hir(format, continued, PlaceholderRule::Separators)]).unwrap();
         let lang = ops::Language::of(&dfa);
         let lit = automata::arn_pattern(&text_template(arn)).unwrap();
-        ops::intersection(lang, ops::Language::of(&lit.dfa), &ops::Limits::default())
-            .unwrap()
-            .is_some()
+        ops::intersection(
+            lang,
+            ops::Language::of(lit.dfa().unwrap()),
+            &ops::Limits::default(),
+        )
+        .unwrap()
+        .is_some()
     }
 
     #[test]

@@ -14,9 +14,11 @@
 
 use iamc_compiler::automata::build::{BuildFailure, DfaBuilder};
 use iamc_compiler::automata::glob::glob_hir;
-use iamc_compiler::ir::Piece;
+use iamc_compiler::ir::{Glob, Piece};
 use iamc_compiler::lower::actions::service_glob;
 use iamc_compiler::lower::resources::arn_glob;
+use std::cell::OnceCell;
+
 use iamc_grammar::ast;
 use regex_syntax::hir::Hir;
 
@@ -41,11 +43,24 @@ pub(crate) fn action_pattern(service: &str, name: &str) -> Result<Dfa, String> {
     build(&[glob_hir(&service_glob(service, name), false)])
 }
 
-/// A resource pattern's DFA and, when its first three fields are literal text, the ARN service
-/// it names.
+/// A resource pattern read field by field: its glob, its DFA (built on first use: most
+/// questions are answered on the glob's pieces, `arn/meet.rs`) and, when its first three
+/// fields are literal text, the ARN service it names.
 pub(crate) struct ArnPattern {
-    pub dfa: Dfa,
+    /// The compiler's six-field glob with no wildcard crossing `:` before the fifth colon.
+    pub glob: Glob,
     pub service: Option<String>,
+    dfa: OnceCell<Result<Dfa, String>>,
+}
+
+impl ArnPattern {
+    /// The pattern's DFA (one pattern, end-anchored), built on first use.
+    pub(crate) fn dfa(&self) -> Result<&Dfa, String> {
+        self.dfa
+            .get_or_init(|| build(&[glob_hir(&self.glob, false)]))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
 }
 
 /// The DFA of a policy's resource entry (an ARN pattern) read field by field: the engines'
@@ -77,7 +92,8 @@ pub(crate) fn arn_pattern(template: &ast::Template) -> Result<ArnPattern, String
         _ => None,
     };
     Ok(ArnPattern {
-        dfa: build(&[glob_hir(&glob, false)])?,
+        glob,
         service,
+        dfa: OnceCell::new(),
     })
 }

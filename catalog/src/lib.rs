@@ -8,7 +8,9 @@
 //! automata, condition key types, global keys, identity-provider claim keys, RCP support,
 //! partitions and regions. The runtime must not depend on it (it is build-time knowledge, not
 //! part of a decision), and it matches patterns only through the compiler's own lowering and
-//! DFAs (`automata.rs`, the one module naming them), so its answers agree with the engines.
+//! DFAs (`automata.rs`, the one module naming them), so its answers agree with the engines;
+//! ARN formats are met on the pieces of the same lowering (`arn/meet.rs`, held to the DFAs'
+//! answers by the tests) because that is many times cheaper than a product of automata.
 //!
 //! Case rules are IAM's: service prefixes, action names and condition keys ignore case; ARNs
 //! (formats, partitions, regions) do not.

@@ -215,7 +215,6 @@ impl fmt::Display for KeyType {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -28,15 +28,31 @@ pub mod resource;
 pub use build::{DfaBuilder, DfaRole, DfaStats, OwnedDfa};
 
 /// Every automaton of a compiled set, and how the statements refer to them.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let automata = iamc_compiler::automata::build_from_ir(&ir, &Default::default())?;
+/// assert_eq!(automata.dfas.len(), automata.stats.len());
+/// assert_eq!(automata.actions.len(), 1);
+/// assert_eq!(automata.resources.blocks.len(), 2);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Automata {
     /// Every DFA; the indices below point here.
     pub dfas: Vec<OwnedDfa>,
     /// `stats[i]` describes `dfas[i]`.
     pub stats: Vec<DfaStats>,
+    /// The condition DFA of each `Like` clause with constant patterns.
     pub conditions: condition::ConditionDfas,
     /// Contiguous statement ranges covering every statement once, in order.
     pub actions: Vec<action::ActionShard>,
+    /// The resource DFAs and every statement's resource block.
     pub resources: resource::Resources,
 }
 
@@ -45,6 +61,18 @@ pub struct Automata {
 /// # Errors
 /// A statement whose action patterns, or a single resource pattern, exceed the size limits
 /// even alone; all automata together over `max_total_dfa_bytes`; a failed build.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let automata = iamc_compiler::automata::build_from_ir(&ir, &iamc_compiler::Config::default())?;
+/// assert!(automata.stats.iter().any(|s| s.role == iamc_compiler::automata::DfaRole::Condition));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn build_from_ir(set: &ir::PolicySet, config: &Config) -> Result<Automata, CompileError> {
     let mut b = DfaBuilder::new(config);
     let conditions = condition::build_conditions(set, &mut b)?;

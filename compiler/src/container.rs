@@ -17,6 +17,11 @@ use crate::automata::build::OwnedDfa;
 
 /// The producer fields of this build: the `regex-automata` release the DFAs come from and this
 /// compiler's version.
+///
+/// ```
+/// let info = iamc_compiler::container::producer();
+/// assert_eq!(info.regex_automata, iamc_format::container::REGEX_AUTOMATA_VERSION);
+/// ```
 pub fn producer() -> ProducerInfo {
     ProducerInfo {
         regex_automata: REGEX_AUTOMATA_VERSION.to_string(),
@@ -43,6 +48,16 @@ pub fn write_artifact(program: &Program, dfas: &[OwnedDfa]) -> Vec<u8> {
 ///
 /// Writing into a buffer of `write_to_len()` bytes cannot fail; should it, the section is
 /// empty, which no loader accepts (fail closed).
+///
+/// ```
+/// let set = iamc_grammar::PolicySet::default();
+/// let compiled = iamc_compiler::compile_set_program(&set, &Default::default())?;
+/// for dfa in &compiled.dfas {
+///     assert_eq!(iamc_compiler::container::dfa_bytes(dfa).len() % 4, 0);
+/// }
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn dfa_bytes(dfa: &OwnedDfa) -> Vec<u8> {
     let mut bytes = vec![0u8; dfa.write_to_len()];
     match dfa.write_to_little_endian(&mut bytes) {
@@ -57,6 +72,16 @@ pub fn dfa_bytes(dfa: &OwnedDfa) -> Vec<u8> {
 ///
 /// Version strings longer than their 32-byte field are cut at a character boundary. Meant for
 /// [`write_artifact`], and for tests that need a container around chosen bytes.
+///
+/// ```
+/// use iamc_compiler::container::{producer, write};
+/// let bytes = write(b"meta", &[vec![1, 2, 3]], &producer());
+/// let container = iamc_format::container::read(&bytes)?;
+/// assert_eq!(container.metadata(), b"meta");
+/// assert_eq!(container.sections().len(), 2);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write(meta: &[u8], dfas: &[Vec<u8>], info: &ProducerInfo) -> Vec<u8> {
     let count = 1 + dfas.len();
     let header = header_len(count);

@@ -1,6 +1,7 @@
-//! IR + automata → the runtime's [`Program`] (and, through the container, artifact bytes).
+//! IR + automata → the [`Program`] the runtime reads (and, through the container, artifact
+//! bytes).
 //!
-//! The only module that knows the runtime's format: consumes an [`ir::PolicySet`] and the
+//! The only module that knows the artifact format (`iamc_format`): consumes an [`ir::PolicySet`] and the
 //! [`Automata`] built from it; produces the program (statement metadata, candidate lists laid
 //! out in id pools, literal hash tables, resource blocks, conditions in the runtime's stored
 //! form) and hands the DFAs over unchanged.
@@ -14,17 +15,28 @@ use iamc_format::program::{
 use iamc_format::template::{Template, Token};
 
 use crate::automata::{Automata, DfaStats, OwnedDfa};
-use crate::ir::{self, Glob, Piece};
+use crate::ir::{self, Glob};
 use crate::CompileError;
 
 mod actions;
 mod conditions;
 
 /// A compiled set before serialization.
+///
+/// ```
+/// let set = iamc_grammar::PolicySet::default();
+/// let compiled = iamc_compiler::compile_set_program(&set, &Default::default())?;
+/// assert_eq!(compiled.dfas.len(), compiled.stats.len());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Compiled {
+    /// The program: statement metadata, candidate lists, resource blocks, conditions.
     pub program: Program,
+    /// The DFAs the program's indices point at.
     pub dfas: Vec<OwnedDfa>,
+    /// `stats[i]` describes `dfas[i]`.
     pub stats: Vec<DfaStats>,
 }
 
@@ -33,6 +45,16 @@ pub struct Compiled {
 /// # Errors
 /// More candidate statements or literal actions than the format can number, or automata that
 /// do not cover the set (an internal error).
+///
+/// ```
+/// let set = iamc_grammar::PolicySet::default();
+/// let ir = iamc_compiler::lower::lower(&set)?;
+/// let automata = iamc_compiler::automata::build_from_ir(&ir, &Default::default())?;
+/// let compiled = iamc_compiler::emit::emit(ir, automata)?;
+/// assert!(compiled.program.statements.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileError> {
     // `allow_all` says "some Allow here applies whatever the request": enough to decide only
     // when the identity policies are all there is; the runtime honours it there alone.
@@ -55,6 +77,7 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
             .ok_or_else(|| CompileError::program("missing resource block".into()))?;
         let conditions =
             conditions::emit_conditions(&s.conditions, |i| automata.conditions.get(s.id, i));
+        let origin = origin(&s);
         statements.push(StatementMeta {
             group: s.provenance.group,
             principal: s.principal.map(principal),
@@ -75,6 +98,7 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
                     .collect(),
             },
             conditions,
+            origin,
         });
     }
     let program = Program {
@@ -105,6 +129,32 @@ pub fn emit(set: ir::PolicySet, automata: Automata) -> Result<Compiled, CompileE
         dfas: automata.dfas,
         stats: automata.stats,
     })
+}
+
+/// A byte offset as the format stores it (a policy text is far below 4 GiB: the grammar's
+/// document limit; a larger one saturates, which only blurs an explanation).
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// What an explanation reports of a statement: its place, its clauses as written, the context
+/// keys it references.
+fn origin(s: &ir::Statement) -> program::Origin {
+    program::Origin {
+        start: offset(s.provenance.span.start),
+        end: offset(s.provenance.span.end),
+        clauses: s
+            .conditions
+            .iter()
+            .map(|c| program::ClauseOrigin {
+                operator: c.operator.clone(),
+                values: c.texts.clone(),
+                start: offset(c.span.start),
+                end: offset(c.span.end),
+            })
+            .collect(),
+        context_keys: s.context_keys.clone(),
+    }
 }
 
 fn principal(b: ir::PrincipalBlock) -> program::PrincipalBlock {
@@ -142,17 +192,13 @@ pub(crate) fn template(g: &Glob, field_rule: bool) -> Template {
             .pieces
             .iter()
             .map(|p| match p {
-                Piece::Lit(s) => Token::Lit(s.clone()),
-                Piece::Star { colon } => Token::Star {
+                Token::Star { colon } => Token::Star {
                     colon: *colon || !field_rule,
                 },
-                Piece::One { colon } => Token::One {
+                Token::One { colon } => Token::One {
                     colon: *colon || !field_rule,
                 },
-                Piece::Var { key, default } => Token::Var {
-                    key: key.clone(),
-                    default: default.clone(),
-                },
+                other => other.clone(),
             })
             .collect(),
     }

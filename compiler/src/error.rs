@@ -3,6 +3,18 @@
 use std::fmt;
 
 /// Why a policy set did not compile. The message names the offending pattern or file.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let text = r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+/// let boundary = iamc_grammar::parse_policy(&SourceFile::new("b.json", text), PolicyType::Boundary)?;
+/// // A permissions boundary given in the identity slot is refused, not decided as identity.
+/// let set = PolicySet { identity: vec![boundary.policy], ..PolicySet::default() };
+/// let e = iamc_compiler::compile_set(&set, &Default::default()).unwrap_err();
+/// assert_eq!(e.to_string(), "`b.json` is a Boundary policy, given as an identity policy");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {
     kind: ErrorKind,
@@ -52,10 +64,6 @@ impl CompileError {
         }
     }
 
-    #[allow(
-        dead_code,
-        reason = "used once policy parsing is wired into compile_files"
-    )]
     pub(crate) fn invalid(path: &std::path::Path, message: String) -> CompileError {
         CompileError {
             kind: ErrorKind::Invalid {
@@ -93,6 +101,17 @@ impl CompileError {
     }
 
     /// Whether the error is a determinization size limit that splitting could not avoid.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, SourceFile};
+    /// let text = r#"{"Statement":{"Effect":"Allow","Action":"s3:*a*b*c*d*e*f*","Resource":"*"}}"#;
+    /// let p = iamc_grammar::parse_policy(&SourceFile::new("p.json", text), PolicyType::Identity)?;
+    /// let tiny = iamc_compiler::Config { dfa_size_limit: 1, determinize_size_limit: 1, ..Default::default() };
+    /// let e = iamc_compiler::compile(&[p.policy], &tiny).unwrap_err();
+    /// assert!(e.is_too_large(), "{e}");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_too_large(&self) -> bool {
         matches!(self.kind, ErrorKind::TooLarge(_))
     }

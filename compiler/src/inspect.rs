@@ -19,6 +19,15 @@ use regex_automata::dfa::Automaton;
 use crate::automata::build::{reachable_states, OwnedDfa};
 
 /// One DFA of an artifact.
+///
+/// ```
+/// let bytes = iamc_compiler::compile_set(&iamc_grammar::PolicySet::default(), &Default::default())?;
+///
+/// let info = iamc_compiler::inspect::inspect(&bytes)?;
+/// assert!(info.automata.iter().all(|a| ["action", "resource", "condition"].contains(&a.role)));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AutomatonInfo {
     /// `action`, `resource` or `condition`.
@@ -32,6 +41,16 @@ pub struct AutomatonInfo {
 }
 
 /// What `iamc inspect` prints about an artifact.
+///
+/// ```
+/// let bytes = iamc_compiler::compile_set(&iamc_grammar::PolicySet::default(), &Default::default())?;
+///
+/// let info = iamc_compiler::inspect::inspect(&bytes)?;
+/// assert_eq!(info.format_version, iamc_format::container::FORMAT_VERSION);
+/// assert_eq!(info.total_len, bytes.len() as u64);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArtifactInfo {
     /// The artifact's format version.
@@ -54,6 +73,11 @@ pub struct ArtifactInfo {
 
 /// Why artifact bytes could not be described: the runtime refused them (the usual case), or,
 /// after the runtime accepted them, reading them again failed (a bug).
+///
+/// ```
+/// let e = iamc_compiler::inspect::inspect(b"not an artifact").unwrap_err();
+/// assert!(!e.to_string().is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InspectError {
     kind: InspectErrorKind,
@@ -192,6 +216,15 @@ fn role(program: &Program, i: usize) -> &'static str {
 impl ArtifactInfo {
     /// The text `iamc inspect PATH` prints: the header line naming `path`, the producer, the
     /// set, the section table and the automata table.
+    ///
+    /// ```
+    /// let bytes = iamc_compiler::compile_set(&iamc_grammar::PolicySet::default(), &Default::default())?;
+    ///
+    /// let text = iamc_compiler::inspect::inspect(&bytes)?.render("a.iamc");
+    /// assert!(text.starts_with("a.iamc: iamc artifact"));
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn render(&self, path: &str) -> String {
         use std::fmt::Write;
         let mut out = String::new();

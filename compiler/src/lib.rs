@@ -32,8 +32,9 @@
 //!      substituted template. An unresolved variable makes the entry match nothing (so it
 //!      excludes nothing in `NotResource`).
 //!    - **conditions**: one DFA per distinct list of constant `StringLike` / `Arn...` patterns.
-//! 3. [`emit`]: IR + automata → the runtime's `Program` (statement metadata, candidate lists,
-//!    resource blocks, conditions) plus the DFAs; the only module that knows the format;
+//! 3. [`emit`]: IR + automata → the `Program` the runtime reads (`iamc_format::program`:
+//!    statement metadata, candidate lists, resource blocks, conditions) plus the DFAs; the only
+//!    module that knows the format;
 //!    [`container`] writes them into artifact bytes (the layout of `iamc_format::container`).
 //!
 //! # Runtime cost
@@ -46,6 +47,21 @@
 //! # Measured sizes
 //! Compile times, artifact sizes, automata sizes and load times of real sets are in
 //! BENCHMARKS.md ("Compile, artifact, load, threads" and "Automata of the real sets").
+//!
+//! # Example
+//! ```
+//! use iamc_grammar::{ast::PolicyType, SourceFile};
+//! let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+//!     {"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}}"#);
+//! let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+//! let bytes = iamc_compiler::compile(&[policy], &iamc_compiler::Config::default())?;
+//! let artifact = iamc_runtime::Artifact::from_bytes(&bytes)?;
+//! let req = iamc_runtime::Request::new("ecs:DescribeClusters", "*");
+//! assert!(artifact.authorize(&req).is_allowed());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod automata;
 pub mod container;
@@ -61,6 +77,18 @@ pub use automata::DfaStats;
 pub use error::CompileError;
 
 /// Compiler settings.
+///
+/// ```
+/// // Smaller automata: a set that needs more is split, or fails naming the limit.
+/// let config = iamc_compiler::Config {
+///     dfa_size_limit: 1 << 20,
+///     ..iamc_compiler::Config::default()
+/// };
+/// let bytes = iamc_compiler::compile(&[], &config)?;
+/// assert!(iamc_runtime::Artifact::from_bytes(&bytes).is_ok());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Heap bytes one DFA may take (`dense::Config::dfa_size_limit`).
@@ -83,16 +111,44 @@ impl Default for Config {
 }
 
 /// What a compilation produced, for `iamc inspect` and reports.
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let (_, stats) = iamc_compiler::compile_with_stats(&[policy], &iamc_compiler::Config::default())?;
+/// assert_eq!((stats.policies, stats.statements, stats.action_shards), (1, 1, 1));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
+    /// Policies in the set.
     pub policies: usize,
+    /// Statements in the set.
     pub statements: usize,
+    /// Action shards (statement ranges with their own action DFA; one unless the limits
+    /// forced a split).
     pub action_shards: usize,
+    /// Distinct resource patterns across the resource DFAs.
     pub resource_patterns: usize,
+    /// Every DFA built, in artifact order.
     pub dfas: Vec<DfaStats>,
 }
 
 /// The IR of `set`, printed (`iamc compile --emit ir`); an error prints as its message.
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let ir = iamc_compiler::emit_ir(&iamc_grammar::PolicySet::identity(vec![policy]));
+/// assert!(ir.contains("s3:get*"), "{ir}");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn emit_ir(set: &PolicySet) -> String {
     match lower::lower(set) {
         Ok(set) => set.to_string(),
@@ -105,7 +161,20 @@ pub fn emit_ir(set: &PolicySet) -> String {
 /// gives with `PolicyType::Identity`).
 ///
 /// # Errors
-/// A pattern too large for the automaton limits even alone, or too many statements.
+/// A pattern too large for [`Config`]'s size limits even alone, automata over
+/// [`Config::max_total_dfa_bytes`] together, or more policies, statements or automata than an
+/// artifact can number (`u32`).
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let compiled = iamc_compiler::compile_program(&[policy], &iamc_compiler::Config::default())?;
+/// assert_eq!(compiled.program.statements.len(), 1);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_program(
     policies: &[ast::Policy],
     config: &Config,
@@ -116,7 +185,17 @@ pub fn compile_program(
 /// Compiles a typed policy set into a program and its DFAs.
 ///
 /// # Errors
-/// See [`compile_program`].
+/// As [`compile_program`]; besides, a policy in the slot of another type (a boundary given as
+/// an identity policy) or more organization levels than
+/// [`iamc_grammar::set::MAX_ORG_LEVELS`].
+///
+/// ```
+/// let set = iamc_grammar::PolicySet::default();
+/// let compiled = iamc_compiler::compile_set_program(&set, &iamc_compiler::Config::default())?;
+/// assert!(compiled.program.statements.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_set_program(
     set: &PolicySet,
     config: &Config,
@@ -126,10 +205,23 @@ pub fn compile_set_program(
     emit::emit(set, automata)
 }
 
-/// Compiles `policies` straight into a loaded artifact (no bytes in between).
+/// Compiles `policies` into a loaded artifact (written to bytes and loaded back, as a service
+/// would), with what was built.
 ///
 /// # Errors
-/// See [`compile_program`]; an inconsistent program is an internal error.
+/// See [`compile_program`]; an artifact that does not load back is an internal error.
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let (artifact, _) = iamc_compiler::compile_artifact(&[policy], &Default::default())?;
+/// let req = iamc_runtime::Request::new("s3:GetObject", "arn:aws:s3:::b/k");
+/// assert!(artifact.authorize(&req).is_allowed());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_artifact(
     policies: &[ast::Policy],
     config: &Config,
@@ -137,10 +229,22 @@ pub fn compile_artifact(
     compile_set_artifact(&PolicySet::from_policies(policies.to_vec()), config)
 }
 
-/// Compiles a typed policy set straight into a loaded artifact.
+/// Compiles a typed policy set into a loaded artifact.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`]; an artifact that does not load back is an internal error.
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let set = iamc_grammar::PolicySet::identity(vec![policy]);
+/// let (artifact, stats) = iamc_compiler::compile_set_artifact(&set, &Default::default())?;
+/// assert_eq!((artifact.statement_count(), stats.statements), (1, 1));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_set_artifact(
     set: &PolicySet,
     config: &Config,
@@ -154,7 +258,20 @@ pub fn compile_set_artifact(
 /// Compiles a typed policy set into artifact bytes and reports what was built.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`].
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let set = iamc_grammar::PolicySet::identity(vec![policy]);
+/// let (bytes, stats) = iamc_compiler::compile_set_with_stats(&set, &Default::default())?;
+/// assert!(iamc_runtime::Artifact::from_bytes(&bytes).is_ok());
+/// assert!(!stats.dfas.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_set_with_stats(
     set: &PolicySet,
     config: &Config,
@@ -175,7 +292,19 @@ pub fn compile_set_with_stats(
 /// `iamc_runtime::Artifact::from_bytes`.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_program`].
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let bytes = iamc_compiler::compile(&[policy], &iamc_compiler::Config::default())?;
+/// let artifact = iamc_runtime::Artifact::from_bytes(&bytes)?;
+/// assert_eq!(artifact.policy_count(), 1);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, CompileError> {
     compile_set(&PolicySet::from_policies(policies.to_vec()), config)
 }
@@ -183,7 +312,24 @@ pub fn compile(policies: &[ast::Policy], config: &Config) -> Result<Vec<u8>, Com
 /// Compiles a typed policy set into artifact bytes.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_set_program`].
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let session = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Session)?.policy;
+/// let set = iamc_grammar::PolicySet {
+///     identity: vec![policy],
+///     session: vec![session],
+///     ..Default::default()
+/// };
+/// let bytes = iamc_compiler::compile_set(&set, &Default::default())?;
+/// assert_eq!(iamc_runtime::Artifact::from_bytes(&bytes)?.statement_count(), 2);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_set(set: &PolicySet, config: &Config) -> Result<Vec<u8>, CompileError> {
     Ok(compile_set_with_stats(set, config)?.0)
 }
@@ -191,7 +337,18 @@ pub fn compile_set(set: &PolicySet, config: &Config) -> Result<Vec<u8>, CompileE
 /// Compiles `policies` into bytes and reports what was built.
 ///
 /// # Errors
-/// See [`compile_artifact`].
+/// As [`compile_program`].
+///
+/// ```
+/// let src = iamc_grammar::SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, iamc_grammar::ast::PolicyType::Identity)?.policy;
+///
+/// let (bytes, stats) = iamc_compiler::compile_with_stats(&[policy], &Default::default())?;
+/// assert!(!bytes.is_empty() && stats.statements == 1);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_with_stats(
     policies: &[ast::Policy],
     config: &Config,
@@ -200,13 +357,22 @@ pub fn compile_with_stats(
 }
 
 /// Parses the identity policies at `paths` (each named by its file name) and writes their
-/// artifact to `out`, for a build script:
+/// artifact to `out`, for a build script (`out` then in `OUT_DIR`, with
+/// `cargo::rerun-if-changed` on the policy files; `examples/build-step` does this):
 ///
-/// ```no_run
-/// // build.rs
-/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
-/// iamc_compiler::compile_files(&["policies/app.json".into()], &out)?;
-/// println!("cargo::rerun-if-changed=policies");
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("iamc-doc-compile-files-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let app = dir.join("app.json");
+/// std::fs::write(&app, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}}"#)?;
+/// let out = dir.join("policies.iamc");
+/// iamc_compiler::compile_files(&[app], &out)?;
+///
+/// let artifact = iamc_runtime::Artifact::from_bytes(&std::fs::read(&out)?)?;
+/// let req = iamc_runtime::Request::new("s3:GetObject", "arn:aws:s3:::reports/2026/q1.csv");
+/// assert!(artifact.authorize(&req).is_allowed());
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -228,22 +394,42 @@ pub fn compile_files(
 
 /// The policy files of a typed set, by type, for [`compile_set_files`] (the paths of the
 /// `iamc compile` flags; SCP and RCP files one list per level, root first).
+///
+/// ```
+/// let files = iamc_compiler::SetFiles {
+///     identity: vec!["app.json".into()],
+///     scp: vec![vec!["root.json".into()], vec!["ou.json".into()]],
+///     ..Default::default()
+/// };
+/// assert_eq!(files.scp.len(), 2);
+/// ```
 pub type SetFiles = iamc_grammar::Slots<std::path::PathBuf>;
 
 /// Parses a typed set's files (each by the rules of its type, named by its file name) and
-/// writes their artifact to `out`, for a build script:
+/// writes their artifact to `out`, for a build script (as [`compile_files`]):
 ///
-/// ```no_run
-/// // build.rs
-/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("policies.iamc");
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("iamc-doc-compile-set-files-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let (app, boundary) = (dir.join("app.json"), dir.join("boundary.json"));
+/// std::fs::write(&app, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","Action":["ecs:*","iam:PassRole"],"Resource":"*"}}"#)?;
+/// std::fs::write(&boundary, r#"{"Version":"2012-10-17","Statement":
+///     {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}"#)?;
 /// let files = iamc_compiler::SetFiles {
-///     identity: vec!["policies/app.json".into()],
-///     boundary: vec!["policies/boundary.json".into()],
-///     scp: vec![vec!["policies/full-access.json".into()]],
+///     identity: vec![app],
+///     boundary: vec![boundary],
 ///     ..Default::default()
 /// };
+/// let out = dir.join("policies.iamc");
 /// iamc_compiler::compile_set_files(&files, &out)?;
-/// println!("cargo::rerun-if-changed=policies");
+///
+/// use iamc_runtime::{Artifact, Decision, Request};
+/// let artifact = Artifact::from_bytes(&std::fs::read(&out)?)?;
+/// assert_eq!(artifact.authorize(&Request::new("ecs:RunTask", "*")), Decision::Allow);
+/// // The boundary caps what the identity policy grants.
+/// assert_eq!(artifact.authorize(&Request::new("iam:PassRole", "*")), Decision::ImplicitDeny);
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///

@@ -41,6 +41,20 @@ pub mod resources;
 /// # Errors
 /// A set whose policies sit in the wrong slots, or more policies or statements than an
 /// artifact can number (`u32`).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["S3:Get*","s3:get*"],"Resource":"arn:aws:s3:::b/${aws:username}"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let s = &ir.statements[0];
+/// assert_eq!(s.action.patterns.len(), 1, "lowercased, duplicates removed");
+/// assert!(s.resource.patterns[0].glob.has_vars());
+/// assert_eq!(ir.policy_of(s), Some("p.json"));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lower(set: &PolicySet) -> Result<ir::PolicySet, CompileError> {
     // Pass 0.
     set.check()
@@ -66,6 +80,7 @@ pub fn lower(set: &PolicySet) -> Result<ir::PolicySet, CompileError> {
             action: actions::lower_actions(&stmt.action),
             resource: resources::lower_resources(stmt.resource.as_ref(), policy.kind),
             conditions: conditions::lower_conditions(&stmt.conditions),
+            context_keys: conditions::context_keys(stmt),
         });
     }
     Ok(ir::PolicySet {
@@ -182,7 +197,7 @@ fn single_statement(
     doc.push('"');
     doc.push_str(element);
     doc.push_str("\":");
-    json_string(&mut doc, pattern);
+    iamc_grammar::json::write_string(&mut doc, pattern);
     if element != "Action" {
         doc.push_str(",\"Action\":\"*\"");
     }
@@ -199,26 +214,8 @@ fn single_statement(
         })
 }
 
-/// Appends `s` as a JSON string literal.
-fn json_string(out: &mut String, s: &str) {
-    use std::fmt::Write as _;
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -1,124 +1,25 @@
 //! End-to-end checks of the compiled path on hand-built ASTs (the differential tests against
 //! the reference interpreter live in the root package's `tests/`).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-use iamc_grammar::ast::{self, Spanned};
-use iamc_grammar::Span;
+use iamc_grammar::ast;
 use iamc_runtime::{Decision, Request, Scalar, Value};
+use iamc_testkit::builder::{self, allow, arn, arn_with_vars, deny, Stmt};
 
 use crate::{compile_artifact, Config};
 
-fn sp<T>(node: T) -> Spanned<T> {
-    Spanned {
-        node,
-        span: Span::default(),
-    }
+/// An Allow on `actions` and `resources`, `${...}` in a resource being a variable.
+fn allow_on(actions: &[&str], resources: &[&str]) -> Stmt {
+    allow().actions(actions).resources(with_vars(resources))
 }
 
-fn action(p: &str) -> Spanned<ast::ActionPattern> {
-    sp(if p == "*" {
-        ast::ActionPattern::Any
-    } else {
-        let (s, n) = p.split_once(':').unwrap();
-        ast::ActionPattern::Service {
-            service: s.into(),
-            name: n.into(),
-        }
-    })
+/// Resource patterns whose `${...}` are variables (as under 2012-10-17).
+fn with_vars(resources: &[&str]) -> Vec<ast::ResourcePattern> {
+    let pattern = |r: &&str| if *r == "*" { arn(r) } else { arn_with_vars(r) };
+    resources.iter().map(pattern).collect()
 }
 
-/// A resource pattern; `${key}` / `${key, 'd'}` become variables when `vars`.
-fn resource(p: &str, vars: bool) -> Spanned<ast::ResourcePattern> {
-    if p == "*" {
-        return sp(ast::ResourcePattern::Any);
-    }
-    let mut segments = Vec::new();
-    let mut rest = p;
-    while let Some(i) = rest.find("${").filter(|_| vars) {
-        let j = rest[i..].find('}').unwrap() + i;
-        if i > 0 {
-            segments.push(ast::Segment::Text(rest[..i].into()));
-        }
-        let inner = &rest[i + 2..j];
-        let (key, default) = match inner.split_once(", '") {
-            Some((k, d)) => (k.to_string(), Some(d.trim_end_matches('\'').to_string())),
-            None => (inner.to_string(), None),
-        };
-        segments.push(ast::Segment::Variable { key, default });
-        rest = &rest[j + 1..];
-    }
-    if !rest.is_empty() {
-        segments.push(ast::Segment::Text(rest.into()));
-    }
-    sp(ast::ResourcePattern::Arn {
-        raw: p.into(),
-        template: ast::Template { segments },
-    })
-}
-
-struct S {
-    deny: bool,
-    not_action: bool,
-    actions: Vec<&'static str>,
-    not_resource: bool,
-    resources: Vec<&'static str>,
-}
-
-fn allow(actions: &[&'static str], resources: &[&'static str]) -> S {
-    S {
-        deny: false,
-        not_action: false,
-        actions: actions.to_vec(),
-        not_resource: false,
-        resources: resources.to_vec(),
-    }
-}
-
-fn policy(name: &str, v2012: bool, stmts: Vec<S>) -> ast::Policy {
-    ast::Policy {
-        name: name.into(),
-        kind: ast::PolicyType::Identity,
-        version: if v2012 {
-            ast::Version::V2012_10_17
-        } else {
-            ast::Version::V2008_10_17
-        },
-        version_span: None,
-        id: None,
-        statements: stmts
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| ast::Statement {
-                index: i,
-                sid: Some(sp(format!("s{i}"))),
-                effect: sp(if s.deny {
-                    ast::Effect::Deny
-                } else {
-                    ast::Effect::Allow
-                }),
-                principal: None,
-                action: ast::ActionBlock {
-                    negated: s.not_action,
-                    patterns: s.actions.iter().map(|a| action(a)).collect(),
-                    span: Span::default(),
-                },
-                resource: Some(ast::ResourceBlock {
-                    negated: s.not_resource,
-                    patterns: s.resources.iter().map(|r| resource(r, v2012)).collect(),
-                    span: Span::default(),
-                }),
-                conditions: Vec::new(),
-                span: Span::default(),
-            })
-            .collect(),
-        span: Span::default(),
-    }
+fn policy(name: &str, statements: Vec<Stmt>) -> ast::Policy {
+    builder::policy(name, ast::Version::V2012_10_17, statements)
 }
 
 fn decide(p: &[ast::Policy], config: &Config, cases: &[(&str, &str, Decision)]) {
@@ -138,8 +39,7 @@ fn decide(p: &[ast::Policy], config: &Config, cases: &[(&str, &str, Decision)]) 
 fn actions_are_case_insensitive_globs() {
     let p = policy(
         "p",
-        true,
-        vec![allow(&["ECS:Describe*", "s3:Get?bject"], &["*"])],
+        vec![allow_on(&["ECS:Describe*", "s3:Get?bject"], &["*"])],
     );
     decide(
         &[p],
@@ -161,16 +61,11 @@ fn actions_are_case_insensitive_globs() {
 fn not_action_and_deny() {
     let p = policy(
         "p",
-        true,
         vec![
-            S {
-                deny: true,
-                not_action: true,
-                actions: vec!["ecs:Describe*", "ecs:List*"],
-                not_resource: false,
-                resources: vec!["*"],
-            },
-            allow(&["ecs:*"], &["*"]),
+            deny()
+                .not_actions(&["ecs:Describe*", "ecs:List*"])
+                .resources(with_vars(&["*"])),
+            allow_on(&["ecs:*"], &["*"]),
         ],
     );
     decide(
@@ -188,20 +83,15 @@ fn not_action_and_deny() {
 fn resources_are_field_wise() {
     let p = policy(
         "p",
-        true,
         vec![
-            allow(&["ecs:A"], &["arn:aws:ecs:us-east-?:*:cluster/*"]),
-            allow(&["ecs:B"], &["arn:aws:ecs"]),
-            allow(&["ecs:C"], &["arn:aws:ecs:*:*:task-definition/web:?"]),
-            allow(&["ecs:D"], &["arn:a*s:ecs:r:1:x"]),
-            allow(&["ecs:E"], &["arn:aws:s3:::bkt/*/test/*"]),
-            S {
-                deny: false,
-                not_action: false,
-                actions: vec!["ecs:F"],
-                not_resource: true,
-                resources: vec!["arn:aws:s3:::secret"],
-            },
+            allow_on(&["ecs:A"], &["arn:aws:ecs:us-east-?:*:cluster/*"]),
+            allow_on(&["ecs:B"], &["arn:aws:ecs"]),
+            allow_on(&["ecs:C"], &["arn:aws:ecs:*:*:task-definition/web:?"]),
+            allow_on(&["ecs:D"], &["arn:a*s:ecs:r:1:x"]),
+            allow_on(&["ecs:E"], &["arn:aws:s3:::bkt/*/test/*"]),
+            allow()
+                .actions(&["ecs:F"])
+                .not_resources(with_vars(&["arn:aws:s3:::secret"])),
         ],
     );
     let arn = "arn:aws:ecs:us-east-2:111122223333:cluster/x";
@@ -247,24 +137,19 @@ fn resources_are_field_wise() {
 fn policy_variables_are_confirmed_after_substitution() {
     let p = policy(
         "p",
-        true,
         vec![
-            allow(
+            allow_on(
                 &["ecs:A"],
                 &["arn:aws:ecs:*:*:service/${aws:PrincipalTag/team}-*/*"],
             ),
-            allow(
+            allow_on(
                 &["ecs:B"],
                 &["arn:aws:ecs:*:*:cluster/${aws:PrincipalTag/team, 'shared'}"],
             ),
-            S {
-                deny: true,
-                not_action: false,
-                actions: vec!["ecs:C"],
-                not_resource: true,
-                resources: vec!["arn:aws:ecs:*:*:cluster/${aws:username}"],
-            },
-            allow(&["ecs:C"], &["*"]),
+            deny()
+                .actions(&["ecs:C"])
+                .not_resources(with_vars(&["arn:aws:ecs:*:*:cluster/${aws:username}"])),
+            allow_on(&["ecs:C"], &["*"]),
         ],
     );
     let (a, _) = compile_artifact(&[p], &Config::default()).unwrap();
@@ -310,13 +195,13 @@ fn policy_variables_are_confirmed_after_substitution() {
 
 #[test]
 fn version_2008_keeps_variables_literal() {
-    let p = policy(
+    // Under 2008-10-17 the grammar leaves `${...}` as text: one text segment.
+    let p = builder::policy(
         "p",
-        false,
-        vec![allow(
-            &["ecs:A"],
-            &["arn:aws:ecs:r:1:cluster/${aws:username}"],
-        )],
+        ast::Version::V2008_10_17,
+        vec![allow()
+            .actions(&["ecs:A"])
+            .resources(vec![arn("arn:aws:ecs:r:1:cluster/${aws:username}")])],
     );
     let (a, _) = compile_artifact(&[p], &Config::default()).unwrap();
     let r = Request::new("ecs:A", "arn:aws:ecs:r:1:cluster/${aws:username}");
@@ -336,9 +221,9 @@ fn tiny_limits_split_into_shards_and_agree() {
         .map(|i| &*Box::leak(format!("arn:aws:iam::*:role/ecsInstanceRole{i}*").into_boxed_str()))
         .collect();
     for i in 0..12 {
-        stmts.push(allow(&[actions[i]], &[resources[i]]));
+        stmts.push(allow_on(&[actions[i]], &[resources[i]]));
     }
-    let p = policy("p", true, stmts);
+    let p = policy("p", stmts);
     let small = Config {
         dfa_size_limit: 64 << 10,
         determinize_size_limit: 64 << 10,
@@ -373,19 +258,14 @@ fn tiny_limits_split_into_shards_and_agree() {
 fn explain_lists_statements_in_policy_order() {
     let p1 = policy(
         "p1",
-        true,
-        vec![allow(&["s3:*"], &["*"]), allow(&["*"], &["arn:aws:s3:::b"])],
+        vec![
+            allow_on(&["s3:*"], &["*"]),
+            allow_on(&["*"], &["arn:aws:s3:::b"]),
+        ],
     );
     let p2 = policy(
         "p2",
-        true,
-        vec![S {
-            deny: true,
-            not_action: false,
-            actions: vec!["s3:Get*"],
-            not_resource: false,
-            resources: vec!["*"],
-        }],
+        vec![deny().actions(&["s3:Get*"]).resources(with_vars(&["*"]))],
     );
     let (a, _) = compile_artifact(&[p1, p2], &Config::default()).unwrap();
     let e = a.explain(&Request::new("s3:GetObject", "arn:aws:s3:::b"));
@@ -405,8 +285,7 @@ fn explain_lists_statements_in_policy_order() {
 fn cut_resource_patterns_are_confirmed() {
     let p = policy(
         "p",
-        true,
-        vec![allow(
+        vec![allow_on(
             &["ec2:Describe*"],
             &[
                 "arn:aws:ec2:us-*-1:*:instance/*",
@@ -444,7 +323,7 @@ fn cut_resource_patterns_are_confirmed() {
 
 #[test]
 fn automata_report_roles_and_states() {
-    let p = policy("p", true, vec![allow(&["s3:Get*"], &["arn:aws:s3:::b/*"])]);
+    let p = policy("p", vec![allow_on(&["s3:Get*"], &["arn:aws:s3:::b/*"])]);
     let (bytes, stats) = crate::compile_with_stats(&[p], &Config::default()).unwrap();
     let info = crate::inspect::inspect(&bytes).unwrap().automata;
     let roles: Vec<&str> = info.iter().map(|i| i.role).collect();

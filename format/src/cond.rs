@@ -392,7 +392,6 @@ fn write_matcher(f: &mut fmt::Formatter<'_>, m: &Matcher) -> fmt::Result {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::template::Token;
     use crate::value::parse_decimal;

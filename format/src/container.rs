@@ -1,7 +1,7 @@
 //! The artifact container: a checksummed header, one bincode metadata section, and one raw,
 //! 8-byte-aligned section per DFA; and [`read`], which checks it.
 //!
-//! # Layout (format version 4, every integer little-endian)
+//! # Layout (format version 5, every integer little-endian)
 //!
 //! | offset | size | field |
 //! |---|---|---|
@@ -59,10 +59,10 @@ use crate::FormatError;
 /// The label, NUL-padded to 16 bytes.
 pub const LABEL: [u8; 16] = *b"iamc-artifact\0\0\0";
 /// The format version this build reads and writes (the history is in CHANGELOG.md).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// The oldest format version this build reads (older artifacts fail with the version error:
 /// recompile them).
-pub const OLDEST_FORMAT_VERSION: u32 = 4;
+pub const OLDEST_FORMAT_VERSION: u32 = 5;
 /// The endianness word: written little-endian, so it reads back as this value only in
 /// little-endian order.
 pub const ENDIANNESS_WORD: u32 = 0x0102_0304;
@@ -540,7 +540,6 @@ fn line_name(v: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     #[test]

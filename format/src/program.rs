@@ -121,6 +121,43 @@ pub struct StatementMeta {
     pub resource: ResourceBlock,
     /// `None` when the statement has no condition.
     pub conditions: Option<Conditions>,
+    /// Where the statement is in its policy text and what it says as written: what an
+    /// explanation reports (the runtime never decides with it).
+    pub origin: Origin,
+}
+
+/// A statement as written, for explanations: its place in the policy text, each condition
+/// clause's operator and values as written, and the context keys it references.
+///
+/// Places are byte offsets into the policy text the statement was parsed from (the artifact
+/// holds no policy text: whoever holds the text turns them into lines and columns).
+#[derive(Debug, Clone, PartialEq, Eq, Default, bincode::Encode, bincode::Decode)]
+pub struct Origin {
+    /// The statement object's first byte (its `{`).
+    pub start: u32,
+    /// One past its last byte (its `}`).
+    pub end: u32,
+    /// One per clause of [`StatementMeta::conditions`], in the same order.
+    pub clauses: Vec<ClauseOrigin>,
+    /// Every context key the statement references, as first written: condition keys and the
+    /// keys of policy variables (in `Resource`/`NotResource` first, then clause by clause, a
+    /// clause's key before the variables of its values), each once (ASCII case ignored).
+    pub context_keys: Vec<String>,
+}
+
+/// One condition clause (one operator and one key) as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default, bincode::Encode, bincode::Decode)]
+pub struct ClauseOrigin {
+    /// The operator as written, qualifier and `IfExists` included
+    /// (`ForAnyValue:StringLikeIfExists`).
+    pub operator: String,
+    /// The policy's values, as their JSON text reads (`true`, `3600`, `arn:aws:...`), in
+    /// document order.
+    pub values: Vec<String>,
+    /// The key's first byte in the policy text (its opening quote).
+    pub start: u32,
+    /// One past the key's last byte.
+    pub end: u32,
 }
 
 /// `Resource` / `NotResource` of one statement.

@@ -35,8 +35,8 @@ pub struct Template {
     pub tokens: Vec<Token>,
 }
 
-/// One piece of a [`Template`].
-#[derive(Debug, Clone, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+/// One piece of a [`Template`] (and of the compiler's IR globs, which use this type).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
 pub enum Token {
     /// Literal text (wildcard characters included: they are literal here).
     Lit(String),

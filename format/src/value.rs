@@ -140,9 +140,12 @@ pub struct Instant {
 
 /// Reads a date (DESIGN.md "Conditions"): a non-empty all-digit string is epoch seconds (an
 /// overflowing `i64` is `None`); otherwise `YYYY-MM`, `YYYY-MM-DD` or
-/// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm]` (no zone = UTC), uppercase `T` and `Z`, every
-/// field range-checked (days per month, leap years; hours 0-23, minutes and seconds 0-59,
-/// offsets up to 23:59). Anything else is `None`.
+/// `YYYY-MM-DDThh:mm[:ss[.f{1,9}]][Z|±hh:mm|±hh]` (no zone = UTC), every field range-checked
+/// (days per month, leap years; hours 0-23, minutes and seconds 0-59, offsets up to 23:59).
+/// As IAM's CreatePolicy does (tests/data/validate-policy/README.md), the time may follow a
+/// lower-case `t`, its hour may have one digit and its offset may omit the minutes. Anything
+/// else is `None`, among it two forms CreatePolicy accepts whose meaning is not known (`01T`;
+/// a negative number, an epoch value or a year).
 ///
 /// ```
 /// use iamc_format::value::parse_date;
@@ -151,6 +154,8 @@ pub struct Instant {
 /// assert_eq!(parse_date("2020-01-01T01:00+01:00"), parse_date("2020-01-01T00:00:00Z"));
 /// assert_eq!(parse_date("86400").map(|i| i.secs), Some(86_400));
 /// assert!(parse_date("2023-02-29").is_none());
+/// // Forms AWS accepts in policies: `t`, a one-digit hour, an offset in hours.
+/// assert_eq!(parse_date("2016-12-13t2:00:00+01"), parse_date("2016-12-13T01:00:00Z"));
 /// ```
 pub fn parse_date(s: &str) -> Option<Instant> {
     let b = s.as_bytes();
@@ -171,7 +176,7 @@ pub fn parse_date(s: &str) -> Option<Instant> {
         if b.len() == 10 {
             (day, None)
         } else {
-            lit(b, 10, b'T')?;
+            lit(b, 10, b'T').or_else(|| lit(b, 10, b't'))?;
             (day, Some(11))
         }
     };
@@ -182,10 +187,13 @@ pub fn parse_date(s: &str) -> Option<Instant> {
     let mut nanos = 0u32;
     let mut offset = 0i64;
     if let Some(at) = rest {
-        let hh = digits(b, at, 2)?;
-        lit(b, at + 2, b':')?;
-        let mm = digits(b, at + 3, 2)?;
-        let mut i = at + 5;
+        // One or two digits of hour.
+        let hour_len = if b.get(at + 1) == Some(&b':') { 1 } else { 2 };
+        let hh = digits(b, at, hour_len)?;
+        let colon = at + hour_len;
+        lit(b, colon, b':')?;
+        let mm = digits(b, colon + 1, 2)?;
+        let mut i = colon + 3;
         let mut ss = 0;
         if b.get(i) == Some(&b':') {
             ss = digits(b, i + 1, 2)?;
@@ -211,10 +219,14 @@ pub fn parse_date(s: &str) -> Option<Instant> {
         match b.get(i) {
             None => {}
             Some(b'Z') if b.len() == i + 1 => {}
-            Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 => {
+            Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 || b.len() == i + 3 => {
                 let oh = digits(b, i + 1, 2)?;
-                lit(b, i + 3, b':')?;
-                let om = digits(b, i + 4, 2)?;
+                let om = if b.len() == i + 3 {
+                    0
+                } else {
+                    lit(b, i + 3, b':')?;
+                    digits(b, i + 4, 2)?
+                };
                 if oh > 23 || om > 59 {
                     return None;
                 }
@@ -535,7 +547,6 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn num(s: &str) -> DecRef<'_> {
@@ -556,8 +567,11 @@ mod tests {
         assert_eq!(num("-2").cmp_num(num("-10")), Ordering::Greater);
         assert_eq!(num("0.45").cmp_num(num("0.5")), Ordering::Less);
         assert_eq!(num("007.50").to_owned_decimal().int, "7");
+        for good in ["1", "1024.0", "-2", "007.50", "-0", "0.30000000000000004"] {
+            assert!(parse_decimal(good).is_some(), "{good}");
+        }
         for bad in [
-            "", "-", "1.", ".5", "+1", "1e3", "1.2.3", " 1", "0x10", "--1", "١",
+            "", "-", "1.", ".5", "+1", "1e3", "1.2.3", " 1", "0x10", "--1", "١", "abc", "1h",
         ] {
             assert!(parse_decimal(bad).is_none(), "{bad}");
         }
@@ -573,24 +587,44 @@ mod tests {
         assert_eq!(d("2020-01-01T01:00+01:00"), d("2020-01-01T00:00:00"));
         assert_eq!(d("2020-01-01T00:00:00.5Z").nanos, 500_000_000);
         assert_eq!(d("1969-12-31T23:59:59Z").secs, -1);
+        assert_eq!(d("2016-12-13t2:00:00+23"), d("2016-12-12T03:00:00Z"));
+        assert_eq!(d("2020-01-01T9:30-05"), d("2020-01-01T14:30:00Z"));
+        for good in [
+            "2020-01-01T00:00:00",
+            "2016-12-13T21:20:37.593194+00:00",
+            "2019-07-01T13:20:15Z",
+            "9223372036854775807",
+            "2020",
+            // Accepted by CreatePolicy (tests/data/validate-policy/README.md).
+            "2016-12-13t2:00:00.593194+23",
+            "2020-01-01t00:00Z",
+        ] {
+            assert!(parse_date(good).is_some(), "{good}");
+        }
         for bad in [
             "2023-02-29",
             "2020-13-01",
             "2020-1-01",
-            "2020-01-01t00:00Z",
             "2020-01-01T24:00Z",
             "2020-01-01T00:00:00.1234567890Z",
             "2020-01-01T00:00z",
+            "2020-01-01T123:00Z",
+            "2020-01-01T00:00+1",
+            "-",
+            // Accepted by CreatePolicy, meaning unknown: refused (grammar/src/values.rs).
+            "-292275054",
+            "01T",
             "2020-01-01T00:00+0100",
+            "2020-01-01T00:00+01:60",
+            "9223372036854775808",
             "99999999999999999999",
             "",
-            "2020", // 2020 is epoch, not bad: checked below
+            "sdfdsf",
+            "234-13",
+            "2016-12-13t2:00:00.593194+1",
+            "2016-12-13t2:00:00.1999999999+10:59",
         ] {
-            if bad == "2020" {
-                assert!(parse_date(bad).is_some());
-            } else {
-                assert!(parse_date(bad).is_none(), "{bad}");
-            }
+            assert!(parse_date(bad).is_none(), "{bad}");
         }
     }
 
@@ -608,6 +642,7 @@ mod tests {
             Some(Cidr::V4(Cidr4 { net: 0, len: 0 }))
         );
         assert!(matches!(parse_cidr("2001:db8::1/32"), Some(Cidr::V6(c)) if c.len == 32));
+        assert!(matches!(parse_cidr("10.0.0.0/0008"), Some(Cidr::V4(c)) if c.len == 8));
         for bad in [
             "10.0.0.0/33",
             "::/129",
@@ -615,6 +650,9 @@ mod tests {
             "10.0.0.0/+8",
             "10.0.0",
             "01.0.0.0",
+            "10.0.0.300/8",
+            "fe80::1%eth0",
+            "",
         ] {
             assert!(parse_cidr(bad).is_none(), "{bad}");
         }
@@ -631,6 +669,9 @@ mod tests {
         assert!(!base64_equals("aGVsbG8=", b"hell"));
         assert!(!base64_equals("aGVsbA==", b"hello"));
         assert!(base64_equals("", b""));
+        for good in ["", "aGVsbG8=", "aGk=", "AAEC", "YQ==", "YWI="] {
+            assert!(base64_valid(good), "{good}");
+        }
         for bad in [
             "aGVsbG8",
             "aGVsbG9=",
@@ -638,8 +679,25 @@ mod tests {
             "a===",
             "aGVsbG8=\n",
             "aGV-bG8=",
+            "aGl=",
+            "====",
+            "YQ==YQ==",
         ] {
             assert!(!base64_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bools_ignore_ascii_case() {
+        for (text, want) in [
+            ("true", Some(true)),
+            ("FALSE", Some(false)),
+            ("True", Some(true)),
+        ] {
+            assert_eq!(parse_bool(text), want, "{text}");
+        }
+        for bad in ["yes", "1", "", "true "] {
+            assert_eq!(parse_bool(bad), None, "{bad}");
         }
     }
 

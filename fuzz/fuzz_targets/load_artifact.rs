@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(
     init: {
-        let _ = iamc_fuzz::fixture();
+        let _ = iamc_testkit::fuzz::fixture();
     },
-    |data: &[u8]| iamc_fuzz::targets::load_artifact(iamc_fuzz::fixture(), data)
+    |data: &[u8]| iamc_testkit::fuzz::load_artifact(iamc_testkit::fuzz::fixture(), data)
 );

@@ -2,4 +2,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| iamc_fuzz::targets::parse(data));
+fuzz_target!(|data: &[u8]| iamc_testkit::fuzz::parse(data));

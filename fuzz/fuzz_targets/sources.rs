@@ -3,4 +3,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| iamc_fuzz::targets::sources(data));
+fuzz_target!(|data: &[u8]| iamc_testkit::fuzz::sources(data));

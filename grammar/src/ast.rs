@@ -158,12 +158,33 @@ pub struct PrincipalEntry {
     pub value: Spanned<String>,
 }
 
+/// The key a principal entry is listed under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrincipalKind {
+    /// `AWS`: accounts, users, roles, sessions.
     Aws,
+    /// `Service`: an AWS service principal.
     Service,
+    /// `Federated`: an identity provider.
     Federated,
+    /// `CanonicalUser`: an S3 canonical user id.
     CanonicalUser,
+}
+
+impl PrincipalKind {
+    /// The policy's name for the key: `AWS`, `Service`, `Federated`, `CanonicalUser`.
+    ///
+    /// ```
+    /// assert_eq!(iamc_grammar::ast::PrincipalKind::CanonicalUser.as_str(), "CanonicalUser");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::Aws => "AWS",
+            PrincipalKind::Service => "Service",
+            PrincipalKind::Federated => "Federated",
+            PrincipalKind::CanonicalUser => "CanonicalUser",
+        }
+    }
 }
 
 /// One `Operator: { key: values, ... }` member of a `Condition` block.
@@ -208,6 +229,30 @@ pub struct Operator {
     pub base: BaseOperator,
     /// `...IfExists`; never set on `Null`.
     pub if_exists: bool,
+}
+
+/// The operator as a policy writes it (the grammar reads operators exactly, so this is the
+/// text that was written): `ForAnyValue:StringLikeIfExists`.
+///
+/// ```
+/// use iamc_grammar::ast::{BaseOperator, Operator, SetQualifier};
+///
+/// let op = Operator { qualifier: Some(SetQualifier::ForAllValues), base: BaseOperator::StringLike, if_exists: true };
+/// assert_eq!(op.to_string(), "ForAllValues:StringLikeIfExists");
+/// ```
+impl std::fmt::Display for Operator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.qualifier {
+            Some(SetQualifier::ForAllValues) => f.write_str("ForAllValues:")?,
+            Some(SetQualifier::ForAnyValue) => f.write_str("ForAnyValue:")?,
+            None => {}
+        }
+        f.write_str(self.base.name())?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -375,6 +375,24 @@ impl IntoIterator for Warnings {
     }
 }
 
+/// User text shortened for quoting in a message: at most 60 characters, then `...`. Every
+/// message that quotes a user's value (the grammar's, the template readers') cuts it here.
+///
+/// ```
+/// assert_eq!(iamc_grammar::diag::clip("short"), "short");
+/// assert_eq!(iamc_grammar::diag::clip(&"x".repeat(61)), format!("{}...", "x".repeat(60)));
+/// ```
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(MAX).collect();
+        out.push_str("...");
+        out
+    }
+}
+
 /// The candidate `word` most likely meant: one equal ignoring case, else the nearest within
 /// edit distance 2 (ignoring case).
 pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -412,12 +430,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
 
     #[test]

@@ -6,6 +6,7 @@
 
 use logos::{Lexer, Logos};
 
+use crate::diag::clip;
 use crate::span::Span;
 
 /// The deepest nesting of arrays and objects a policy may have. Real policies nest at most 4
@@ -106,18 +107,6 @@ fn bare_word(lex: &mut Lexer<'_, Tok>) -> Result<(), LexError> {
         }
         _ => err.with_help("strings and member names are written in double quotes"),
     })
-}
-
-/// Shortens user text quoted in a message.
-pub(crate) fn clip(s: &str) -> String {
-    const MAX: usize = 60;
-    if s.chars().count() <= MAX {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(MAX).collect();
-        out.push_str("...");
-        out
-    }
 }
 
 fn lex_number(lex: &mut Lexer<'_, Tok>) -> Result<String, LexError> {
@@ -363,12 +352,6 @@ pub fn tokenize(text: &str) -> Result<Vec<Spanned>, LexError> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {

@@ -50,8 +50,9 @@ pub use limits::Limits;
 pub use set::{PolicySet, Slots};
 pub use span::{SourceFile, Span};
 
+use diag::clip;
 use lalrpop_util::ParseError;
-use lexer::{clip, Tok};
+use lexer::Tok;
 
 /// An accepted policy and the warnings it drew.
 #[derive(Debug, Clone)]

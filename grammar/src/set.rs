@@ -57,18 +57,34 @@ impl<T> Slots<T> {
 
     /// Every item with the kind of its slot, in group order (levels root first).
     pub fn iter(&self) -> impl Iterator<Item = (PolicyType, &T)> {
-        let with = |kind: PolicyType| move |t| (kind, t);
-        self.identity
-            .iter()
-            .map(with(PolicyType::Identity))
-            .chain(self.resource.iter().map(with(PolicyType::Resource)))
-            .chain(self.trust.iter().map(with(PolicyType::Trust)))
-            .chain(self.boundary.iter().map(with(PolicyType::Boundary)))
-            .chain(self.session.iter().map(with(PolicyType::Session)))
-            .chain(self.scp.iter().flatten().map(with(PolicyType::Scp)))
-            .chain(self.rcp.iter().flatten().map(with(PolicyType::Rcp)))
-            .chain(self.endpoint.iter().map(with(PolicyType::Endpoint)))
+        self.iter_levels().map(|(kind, _, t)| (kind, t))
     }
+
+    /// Every item with the kind of its slot and its organization level (0 outside SCPs and
+    /// RCPs), in group order (levels root first).
+    pub fn iter_levels(&self) -> impl Iterator<Item = (PolicyType, usize, &T)> {
+        flat(PolicyType::Identity, &self.identity)
+            .chain(flat(PolicyType::Resource, &self.resource))
+            .chain(flat(PolicyType::Trust, &self.trust))
+            .chain(flat(PolicyType::Boundary, &self.boundary))
+            .chain(flat(PolicyType::Session, &self.session))
+            .chain(levels(PolicyType::Scp, &self.scp))
+            .chain(levels(PolicyType::Rcp, &self.rcp))
+            .chain(flat(PolicyType::Endpoint, &self.endpoint))
+    }
+}
+
+/// The items of a slot with its kind, at level 0.
+fn flat<T>(kind: PolicyType, list: &[T]) -> impl Iterator<Item = (PolicyType, usize, &T)> {
+    list.iter().map(move |t| (kind, 0, t))
+}
+
+/// The items of an organization type's levels with their kind and level.
+fn levels<T>(kind: PolicyType, levels: &[Vec<T>]) -> impl Iterator<Item = (PolicyType, usize, &T)> {
+    levels
+        .iter()
+        .enumerate()
+        .flat_map(move |(n, level)| level.iter().map(move |t| (kind, n, t)))
 }
 
 /// One group of a [`PolicySet`]: the policies of one kind, or of one organization level.
@@ -173,41 +189,29 @@ impl PolicySet {
     /// # Errors
     /// The first policy out of place, by name.
     pub fn check(&self) -> Result<(), SetError> {
-        let slot = |ps: &[Policy], ok: &dyn Fn(PolicyType) -> bool, what: &str| match ps
+        let slot = |ps: &[Policy], kind: PolicyType, what: &str| match ps
             .iter()
-            .find(|p| !ok(p.kind))
+            .find(|p| p.kind != kind)
         {
             Some(p) => Err(SetError {
                 message: format!("`{}` is a {:?} policy, given as {what}", p.name, p.kind),
             }),
             None => Ok(()),
         };
-        slot(
-            &self.identity,
-            &|k| k == PolicyType::Identity,
-            "an identity policy",
-        )?;
-        slot(
-            &self.resource,
-            &|k| k == PolicyType::Resource,
-            "a resource policy",
-        )?;
-        slot(&self.trust, &|k| k == PolicyType::Trust, "a trust policy")?;
-        slot(
-            &self.boundary,
-            &|k| k == PolicyType::Boundary,
-            "a permissions boundary",
-        )?;
-        slot(
-            &self.session,
-            &|k| k == PolicyType::Session,
-            "a session policy",
-        )?;
-        slot(
-            &self.endpoint,
-            &|k| k == PolicyType::Endpoint,
-            "an endpoint policy",
-        )?;
+        for (ps, kind, what) in [
+            (&self.identity, PolicyType::Identity, "an identity policy"),
+            (&self.resource, PolicyType::Resource, "a resource policy"),
+            (&self.trust, PolicyType::Trust, "a trust policy"),
+            (
+                &self.boundary,
+                PolicyType::Boundary,
+                "a permissions boundary",
+            ),
+            (&self.session, PolicyType::Session, "a session policy"),
+            (&self.endpoint, PolicyType::Endpoint, "an endpoint policy"),
+        ] {
+            slot(ps, kind, what)?;
+        }
         for (levels, kind, what) in [
             (&self.scp, PolicyType::Scp, "an SCP"),
             (&self.rcp, PolicyType::Rcp, "an RCP"),
@@ -218,7 +222,7 @@ impl PolicySet {
                 });
             }
             for level in levels {
-                slot(level, &|k| k == kind, what)?;
+                slot(level, kind, what)?;
             }
         }
         Ok(())
@@ -275,7 +279,6 @@ impl PolicySet {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
     use crate::SourceFile;

@@ -1,8 +1,8 @@
 //! Policy-variable syntax (spec 6): `${key}`, `${key, 'default'}`, `${*}`, `${?}`, `${$}`.
 
 use crate::ast::{Segment, Template};
+use crate::diag::clip;
 use crate::diag::IssueCode;
-use crate::lexer::clip;
 
 /// A malformed variable: Access Analyzer's code for it and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,12 +148,6 @@ fn unclosed(s: &str) -> VariableError {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
 
     fn var(key: &str, default: Option<&str>) -> Segment {
@@ -198,25 +192,23 @@ mod tests {
 
     #[test]
     fn rejects_malformed_variables() {
-        assert_eq!(
-            parse("a${}").unwrap_err().message,
-            "empty policy variable `${}`"
-        );
-        assert_eq!(
-            parse("a${aws:username").unwrap_err().message,
-            "unclosed policy variable `${aws:username`"
-        );
-        assert_eq!(
-            parse("${aws:username, x}").unwrap_err().message,
-            "the default of policy variable `${aws:username` must be in single quotes"
-        );
-        assert_eq!(
-            parse("${aws: username}").unwrap_err().message,
-            "policy variable key `aws: username` contains spaces"
-        );
-        assert_eq!(
-            parse("${k, 'x'").unwrap_err().message,
-            "unclosed policy variable `${k, 'x'`"
-        );
+        for (text, message) in [
+            ("a${}", "empty policy variable `${}`"),
+            (
+                "a${aws:username",
+                "unclosed policy variable `${aws:username`",
+            ),
+            (
+                "${aws:username, x}",
+                "the default of policy variable `${aws:username` must be in single quotes",
+            ),
+            (
+                "${aws: username}",
+                "policy variable key `aws: username` contains spaces",
+            ),
+            ("${k, 'x'", "unclosed policy variable `${k, 'x'`"),
+        ] {
+            assert_eq!(parse(text).unwrap_err().message, message, "{text}");
+        }
     }
 }

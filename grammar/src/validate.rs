@@ -15,10 +15,10 @@ mod statement;
 
 pub use conditions::{operator_suggestion, parse_operator, OperatorError};
 
-use crate::ast::{self, PolicyType, Version};
+use crate::ast::{self, PolicyType, Spanned, Version};
+use crate::diag::clip;
 use crate::diag::{path_to, suggest, Diagnostic, IssueCode, Severity};
 use crate::json::{Json, Member, Node};
-use crate::lexer::clip;
 use crate::span::{SourceFile, Span};
 use crate::template;
 
@@ -145,6 +145,12 @@ impl<'a> Validator<'a> {
         self.push(Severity::Error, span, code, message.into(), None);
     }
 
+    /// `expected` was not what `v` is: `` `Sid` must be a string, found a number ``.
+    fn mismatch(&mut self, v: &Node, expected: impl std::fmt::Display) {
+        let message = format!("{expected}, found {}", v.describe());
+        self.error(v.span, IssueCode::DataTypeMismatch, message);
+    }
+
     fn error_help(
         &mut self,
         span: Span,
@@ -200,6 +206,39 @@ impl<'a> Validator<'a> {
         self.errors
     }
 
+    /// The string value of element `what` (`Id`, `Sid`) at its span; another type is reported.
+    fn string_value(&mut self, v: &Node, what: &str) -> Option<Spanned<String>> {
+        match &v.value {
+            Json::String(s) => Some(Spanned {
+                node: s.clone(),
+                span: v.span,
+            }),
+            _ => {
+                self.mismatch(v, format!("`{what}` must be a string"));
+                None
+            }
+        }
+    }
+
+    /// Every entry of `element` read by `entry`, each at its span: `None` when one was refused
+    /// (every entry is still checked, so that each refusal is reported).
+    fn each_entry<P>(
+        &mut self,
+        entries: Vec<(&str, Span)>,
+        element: &str,
+        mut entry: impl FnMut(&mut Self, &str, Span, &str) -> Option<P>,
+    ) -> Option<Vec<Spanned<P>>> {
+        let mut patterns = Vec::with_capacity(entries.len());
+        let mut ok = true;
+        for (s, span) in entries {
+            match entry(self, s, span, element) {
+                Some(node) => patterns.push(Spanned { node, span }),
+                None => ok = false,
+            }
+        }
+        ok.then_some(patterns)
+    }
+
     /// A string or an array of strings (`what` names the element in messages). `None` after
     /// reporting a wrong type.
     fn strings<'n>(&mut self, v: &'n Node, what: &str) -> Option<Vec<(&'n str, Span)>> {
@@ -212,14 +251,7 @@ impl<'a> Validator<'a> {
                     match &item.value {
                         Json::String(s) => out.push((s.as_str(), item.span)),
                         _ => {
-                            self.error(
-                                item.span,
-                                IssueCode::DataTypeMismatch,
-                                format!(
-                                    "the entries of `{what}` must be strings, found {}",
-                                    item.describe()
-                                ),
-                            );
+                            self.mismatch(item, format!("the entries of `{what}` must be strings"));
                             ok = false;
                         }
                     }
@@ -227,13 +259,9 @@ impl<'a> Validator<'a> {
                 ok.then_some(out)
             }
             _ => {
-                self.error(
-                    v.span,
-                    IssueCode::DataTypeMismatch,
-                    format!(
-                        "`{what}` must be a string or an array of strings, found {}",
-                        v.describe()
-                    ),
+                self.mismatch(
+                    v,
+                    format!("`{what}` must be a string or an array of strings"),
                 );
                 None
             }

@@ -17,7 +17,7 @@ use crate::{eval, Decision, Dfa, Explanation, LoadError, PolicyType, Request};
 /// ```
 /// use iamc_runtime::{Artifact, Decision, Request};
 ///
-/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
 /// let req = Request::new("ecs:ListClusters", "*");
 /// assert_eq!(artifact.authorize(&req), Decision::Allow);
 /// # Ok::<(), iamc_runtime::LoadError>(())
@@ -53,7 +53,7 @@ impl Artifact {
     /// ```
     /// use iamc_runtime::Artifact;
     ///
-    /// let bytes = include_bytes!("../../tests/data/artifacts/v4/ecs.iamc");
+    /// let bytes = include_bytes!("../../tests/data/artifacts/v5/ecs.iamc");
     /// let artifact = Artifact::from_bytes(bytes)?;
     /// assert_eq!(artifact.policy_count(), 10);
     ///
@@ -65,7 +65,7 @@ impl Artifact {
     ///
     /// # Errors
     /// The first check that fails, naming the field or section (`checksum mismatch in section
-    /// 2 (dfa)`, `unsupported format version: expected 4, found 3`, `invalid program: ...`).
+    /// 2 (dfa)`, `unsupported format version: expected 5, found 4`, `invalid program: ...`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Artifact, LoadError> {
         let container = container::read_with(bytes, crc32fast::hash)?;
         let dfa_sections = || load::load_dfas(container.dfa_sections());
@@ -104,7 +104,7 @@ impl Artifact {
     /// ```
     /// use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
     ///
-    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
     /// let task = "arn:aws:ecs:us-east-1:111122223333:task/dev/0a1b2c";
     /// let without_mfa = Request::new("ecs:StopTask", task)
     ///     .with_context("aws:MultiFactorAuthPresent", Value::Single(Scalar::Bool(false)));
@@ -124,7 +124,7 @@ impl Artifact {
     /// ```
     /// use iamc_runtime::{Artifact, Decision, Effect, PolicyType, Request};
     ///
-    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
     /// let e = artifact.explain(&Request::new("ecs:ListClusters", "*"));
     /// assert_eq!(e.decision, Decision::Allow);
     /// assert_eq!(e.statements[0].effect, Effect::Allow);
@@ -136,12 +136,37 @@ impl Artifact {
         eval::explain(&self.program, &self.dfas, req)
     }
 
+    /// The decision explained in detail: [`Artifact::explain`]'s answer, the place of each
+    /// statement in its policy text, the statements that came closest (action, resource and
+    /// principal matched, a condition did not) with each failed condition as written and the
+    /// request's value, and the context keys the policies reference that the request lacks
+    /// (see [`Diagnosis`](crate::Diagnosis)).
+    ///
+    /// Allocates and looks at every candidate statement's every clause: for people and logs,
+    /// not for the request path.
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, Decision, Request};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+    /// let req = Request::new("s3:GetObject", "arn:aws:s3:::home/alice/notes.txt");
+    /// let d = artifact.diagnose(&req);
+    /// assert_eq!(d.explanation, artifact.explain(&req));
+    /// assert_eq!(d.explanation.decision, Decision::ImplicitDeny);
+    /// // `OwnHome` allows `arn:aws:s3:::home/${aws:username}/*`: the request has no user name.
+    /// assert!(d.missing_context_values.contains(&"aws:username".to_owned()));
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
+    pub fn diagnose(&self, req: &Request) -> crate::Diagnosis {
+        eval::diagnose(&self.program, &self.dfas, req)
+    }
+
     /// Number of statements, over every policy of the set.
     ///
     /// ```
     /// use iamc_runtime::Artifact;
     ///
-    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
     /// assert!(artifact.statement_count() >= artifact.policy_count());
     /// # Ok::<(), iamc_runtime::LoadError>(())
     /// ```
@@ -150,6 +175,16 @@ impl Artifact {
     }
 
     /// Number of policies, over every type.
+    ///
+    /// ```
+    /// use iamc_runtime::Artifact;
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+    /// // Three identity policies, a boundary, a resource policy, a trust policy, an RCP and
+    /// // three SCPs over two organization levels.
+    /// assert_eq!(artifact.policy_count(), 10);
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn policy_count(&self) -> usize {
         self.program.policies.len()
     }
@@ -160,7 +195,7 @@ impl Artifact {
     /// ```
     /// use iamc_runtime::{Artifact, PolicyType};
     ///
-    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
     /// let groups: Vec<(PolicyType, u32)> = artifact.groups().collect();
     /// assert_eq!(groups[0], (PolicyType::Identity, 0));
     /// # Ok::<(), iamc_runtime::LoadError>(())

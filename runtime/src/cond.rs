@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 
 use iamc_format::cond::{Clause, Conditions, Matcher, Order, Quantifier, Test};
+use iamc_format::program::ClauseOrigin;
 use iamc_format::value::{
     base64_equals, base64_valid, fold, parse_addr, parse_bool, parse_date, parse_decimal, Addr,
 };
@@ -18,7 +19,8 @@ use regex_automata::dfa::Automaton;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
-use crate::{Context, Dfa, Request, Value};
+use crate::diagnosis::{FailedCondition, Failure, Outcome, Span};
+use crate::{Context, Dfa, Request, Scalar, Value};
 use iamc_format::arn;
 
 mod template;
@@ -323,6 +325,110 @@ fn per_value(
         }
     }
     Ok(acc.result())
+}
+
+/// The failure of clause `c` for the request, or `None` when it holds (`origin`: the clause
+/// as written). Allocates: for explanations only.
+pub(crate) fn diagnose(
+    c: &Clause,
+    origin: &ClauseOrigin,
+    req: &Request,
+    dfas: &[Dfa],
+) -> Option<FailedCondition> {
+    let ctx = &req.context;
+    let failure = match holds(c, ctx, dfas) {
+        Ok(true) => return None,
+        Ok(false) => failure(c, ctx, dfas),
+        Err(EvalError) => Failure::Unevaluable,
+    };
+    Some(FailedCondition {
+        operator: origin.operator.clone(),
+        key: c.key.clone(),
+        span: Span {
+            start: origin.start,
+            end: origin.end,
+        },
+        values: origin.values.clone(),
+        request: ctx.get(&c.key).cloned(),
+        failure,
+    })
+}
+
+/// Why clause `c`, which does not hold, fails (the cases of [`Failure`], in its order).
+fn failure(c: &Clause, ctx: &Context, dfas: &[Dfa]) -> Failure {
+    let value = ctx.get(&c.key);
+    let (negated, static_error, m) = match &c.test {
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+        Test::Null { .. } => {
+            return if value.is_none() {
+                Failure::Missing
+            } else {
+                Failure::Present
+            }
+        }
+        Test::Compare {
+            negated,
+            static_error,
+            matcher,
+        } => (*negated, *static_error, matcher),
+    };
+    let passes = |x: &str| per_value(m, negated, static_error, x, ctx, dfas).unwrap_or(false);
+    let value_failure = |x: &str| {
+        let outcome = if negated {
+            // Failed: some comparison matched or was an error; a match is what to report.
+            if per_value(m, false, false, x, ctx, dfas).unwrap_or(false) {
+                Outcome::Matched
+            } else {
+                Outcome::NotComparable
+            }
+        } else if readable(m, x) {
+            Outcome::NoMatch
+        } else {
+            Outcome::NotComparable
+        };
+        Failure::Value {
+            value: x.to_owned(),
+            outcome,
+        }
+    };
+    let list: &[Scalar] = match value {
+        None => &[],
+        Some(Value::Single(s)) => std::slice::from_ref(s),
+        Some(Value::Multi(v)) => v,
+    };
+    match (c.quantifier, value) {
+        (Quantifier::Plain { .. }, None) => Failure::Missing,
+        (Quantifier::Plain { .. }, Some(Value::Multi(_))) => Failure::MultiValued,
+        (Quantifier::Plain { .. }, Some(Value::Single(s))) => value_failure(s.as_text()),
+        (Quantifier::ForAllValues, _) => list
+            .iter()
+            .map(Scalar::as_text)
+            .find(|x| !x.is_empty() && !passes(x))
+            .map_or(Failure::NoValuePasses, value_failure),
+        (Quantifier::ForAnyValue, None) => Failure::Missing,
+        (Quantifier::ForAnyValue, Some(_)) => {
+            if list.iter().all(|s| s.as_text().is_empty()) {
+                Failure::NoValues
+            } else {
+                Failure::NoValuePasses
+            }
+        }
+    }
+}
+
+/// Whether request text `x` reads as the type of matcher `m` (so that comparing it is not an
+/// error on its side): a number, a date, a boolean, base64, a bare IP address, an ARN with six
+/// fields; any text for the string operators.
+fn readable(m: &Matcher, x: &str) -> bool {
+    match m {
+        Matcher::Equals { .. } | Matcher::Like { arn: false, .. } => true,
+        Matcher::Like { arn: true, .. } => arn::fields(x).is_some(),
+        Matcher::Numeric { .. } => parse_decimal(x).is_some(),
+        Matcher::Date { .. } => parse_date(x).is_some(),
+        Matcher::Bool { .. } => parse_bool(x).is_some(),
+        Matcher::Binary { .. } => base64_valid(x),
+        Matcher::Ip { .. } => parse_addr(x).is_some(),
+    }
 }
 
 /// Whether DFA `id` matches all of `x` (anchored at both ends).

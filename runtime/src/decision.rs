@@ -24,7 +24,17 @@ pub enum Decision {
 }
 
 impl Decision {
-    /// `Allow`, `ExplicitDeny` or `ImplicitDeny`.
+    /// The decision's name as IAM writes it: `Allow`, `ExplicitDeny` or `ImplicitDeny` (what
+    /// the `iamc` command line prints).
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, Request};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+    /// let req = Request::new("ecs:DeleteCluster", "arn:aws:ecs:us-east-1:111122223333:cluster/dev");
+    /// assert_eq!(artifact.authorize(&req).as_str(), "ImplicitDeny");
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Allow => "Allow",
@@ -33,7 +43,17 @@ impl Decision {
         }
     }
 
-    /// Whether the decision is `Allow`.
+    /// Whether the decision is `Allow`: both kinds of deny refuse the request.
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, Request};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+    /// let task = "arn:aws:ecs:us-east-1:111122223333:task/dev/0a1b2c";
+    /// assert!(!artifact.authorize(&Request::new("ecs:StopTask", task)).is_allowed(), "no MFA");
+    /// assert!(artifact.authorize(&Request::new("ecs:ListClusters", "*")).is_allowed());
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn is_allowed(self) -> bool {
         self == Decision::Allow
     }
@@ -44,6 +64,20 @@ impl Decision {
 /// Both engines derive it by the same steps, in this order: explicit denies (types in
 /// [`PolicyType::ALL`] order); the RCP levels, root first; the SCP levels, root first; the
 /// endpoint policy; then the grant.
+///
+/// ```
+/// use iamc_runtime::{Artifact, PolicyType, Reason, Request};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// // `deny-without-mfa.json` denies `ecs:StopTask` when MFA is absent.
+/// let task = "arn:aws:ecs:us-east-1:111122223333:task/dev/0a1b2c";
+/// let e = artifact.explain(&Request::new("ecs:StopTask", task));
+/// assert_eq!(e.reason, Reason::ExplicitDeny(PolicyType::Identity));
+/// // Nothing grants `ecs:DeleteCluster`.
+/// let e = artifact.explain(&Request::new("ecs:DeleteCluster", "*"));
+/// assert_eq!(e.reason, Reason::NoGrant);
+/// # Ok::<(), iamc_runtime::LoadError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
     /// An applicable `Deny` in a policy of this type.
@@ -123,7 +157,7 @@ impl Reason {
 /// ```
 /// use iamc_runtime::{Artifact, Effect, Request};
 ///
-/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
 /// let e = artifact.explain(&Request::new("ecs:ListClusters", "*"));
 /// let m = &e.statements[0];
 /// assert_eq!((m.policy.as_str(), m.index, m.sid.as_deref()), ("ecs-dev.json", 2, Some("List")));
@@ -148,6 +182,22 @@ pub struct MatchedStatement {
 
 /// A decision with every statement that matched, by type then in policy order, and why
 /// ([`Artifact::explain`](crate::Artifact::explain)).
+///
+/// ```
+/// use iamc_runtime::{Artifact, Decision, Reason, Request, Scalar, Value};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// let task = "arn:aws:ecs:us-east-1:111122223333:task/dev/0a1b2c";
+/// let req = Request::new("ecs:StopTask", task)
+///     .with_context("aws:MultiFactorAuthPresent", Value::Single(Scalar::Bool(false)));
+/// let e = artifact.explain(&req);
+/// assert_eq!(e.decision, Decision::ExplicitDeny);
+/// // The Allow of `ecs-dev.json` applies too, but the Deny without MFA decides.
+/// let sids: Vec<_> = e.statements.iter().filter_map(|m| m.sid.as_deref()).collect();
+/// assert!(sids.contains(&"StopOwnClusterTasks") && sids.contains(&"DenyStopWithoutMfa"));
+/// assert!(matches!(e.reason, Reason::ExplicitDeny(_)));
+/// # Ok::<(), iamc_runtime::LoadError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     /// The decision, as [`Artifact::authorize`](crate::Artifact::authorize) gives it.

@@ -1,7 +1,7 @@
 //! [`LoadError`]: why artifact bytes were refused.
 //!
 //! Every message names the field or section at fault, lowercase, without a trailing period:
-//! `buffer too small to read section table`, `unsupported format version: expected 4, found 7`,
+//! `buffer too small to read section table`, `unsupported format version: expected 5, found 7`,
 //! `checksum mismatch in section 2 (dfa)`. Building or printing one never panics.
 
 use std::fmt;
@@ -55,6 +55,15 @@ impl LoadError {
 
     /// Whether a checksum (of the header or of a section) did not match: the bytes were
     /// corrupted after they were written.
+    ///
+    /// ```
+    /// use iamc_runtime::Artifact;
+    ///
+    /// let mut bytes = include_bytes!("../../tests/data/artifacts/v5/ecs.iamc").to_vec();
+    /// bytes[4096] ^= 0x40; // one bit flipped inside a section
+    /// let e = Artifact::from_bytes(&bytes).unwrap_err();
+    /// assert!(e.is_checksum_error() && !e.is_version_error(), "{e}");
+    /// ```
     pub fn is_checksum_error(&self) -> bool {
         matches!(&self.kind, Kind::Format(e) if e.is_checksum_error())
     }

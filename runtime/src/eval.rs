@@ -19,6 +19,7 @@
 
 mod action;
 mod combine;
+mod diagnose;
 mod explain;
 mod resource;
 
@@ -32,6 +33,7 @@ use crate::principal::{block_class, Caller, CallerKind, DIRECT};
 use crate::{cond, Decision, Dfa, Effect, PolicyType, Request};
 use action::{action_hit, ActionHit};
 use combine::{combine, grant_required, verdicts, MAX_GROUPS};
+pub(crate) use diagnose::diagnose;
 pub(crate) use explain::explain;
 use resource::Resources;
 
@@ -231,6 +233,12 @@ impl<'a> Cx<'a> {
             return Ok(0);
         }
         Ok(class)
+    }
+
+    /// Whether statement `id`'s resource block holds.
+    pub(super) fn resource_holds(&mut self, id: u32) -> Res<bool> {
+        let s = self.p.statements.get(id as usize).ok_or(Inconsistent)?;
+        self.resources.holds(&s.resource)
     }
 
     /// Whether statement `id`'s resource block and conditions hold (its action already does).

@@ -11,7 +11,7 @@
 //! use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
 //!
 //! // Load once (validating every byte), share between threads, decide without allocating.
-//! let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v4/ecs.iamc"))?;
+//! let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
 //! let req = Request::new("ecs:StopTask", "arn:aws:ecs:us-east-1:111122223333:task/dev/0a1b2c")
 //!     .with_context("aws:MultiFactorAuthPresent", Value::Single(Scalar::Bool(true)));
 //! assert_eq!(artifact.authorize(&req), Decision::Allow);
@@ -28,6 +28,7 @@
 mod artifact;
 mod cond;
 mod decision;
+pub mod diagnosis;
 mod error;
 mod eval;
 mod glob;
@@ -37,6 +38,7 @@ mod template;
 
 pub use artifact::Artifact;
 pub use decision::{Decision, Explanation, MatchedStatement, Reason};
+pub use diagnosis::Diagnosis;
 pub use error::LoadError;
 pub use iamc_format::{Effect, PolicyType};
 pub use request::{Context, Request, Scalar, Value};

@@ -5,6 +5,26 @@
 //! which also bounds their fields.
 
 /// One scalar context value, kept with its JSON type.
+///
+/// A condition compares the value's text ([`Scalar::as_text`]) read as its operator's type: a
+/// `Numeric...` operator reads the string `"512"` as it reads the number `512`.
+///
+/// ```
+/// use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
+///
+/// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+/// let dev = Scalar::String("arn:aws:ecs:us-east-1:111122223333:cluster/dev".into());
+/// let run = |cpu: Scalar| {
+///     let req = Request::new("ecs:RunTask", "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7")
+///         .with_context("ecs:cluster", Value::Single(dev.clone()))
+///         .with_context("ecs:task-cpu", Value::Single(cpu));
+///     artifact.authorize(&req)
+/// };
+/// assert_eq!(run(Scalar::Number("512".into())), Decision::Allow);
+/// assert_eq!(run(Scalar::String("512".into())), Decision::Allow);
+/// assert_eq!(run(Scalar::Number("2048".into())), Decision::ImplicitDeny);
+/// # Ok::<(), iamc_runtime::LoadError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scalar {
     /// A string.
@@ -73,11 +93,26 @@ pub struct Context {
 
 impl Context {
     /// An empty context.
+    ///
+    /// ```
+    /// let c = iamc_runtime::Context::new();
+    /// assert!(c.is_empty() && c.get("aws:SourceIp").is_none());
+    /// ```
     pub fn new() -> Context {
         Context::default()
     }
 
     /// Sets `key` (any case) to `value`, replacing an earlier value of the same key.
+    ///
+    /// ```
+    /// use iamc_runtime::{Context, Scalar, Value};
+    ///
+    /// let mut c = Context::new();
+    /// c.insert("aws:RequestedRegion", Value::Single(Scalar::String("us-east-1".into())));
+    /// c.insert("AWS:RequestedRegion", Value::Single(Scalar::String("eu-west-1".into())));
+    /// assert_eq!(c.len(), 1);
+    /// assert_eq!(c.get("aws:requestedregion"), Some(&Value::Single(Scalar::String("eu-west-1".into()))));
+    /// ```
     pub fn insert(&mut self, key: &str, value: Value) {
         let key = key.to_ascii_lowercase();
         match self.entries.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
@@ -91,6 +126,15 @@ impl Context {
     }
 
     /// Looks `key` up case-insensitively without allocating.
+    ///
+    /// ```
+    /// use iamc_runtime::{Context, Scalar, Value};
+    ///
+    /// let mut c = Context::new();
+    /// c.insert("s3:prefix", Value::Single(Scalar::String("home/alice/".into())));
+    /// assert_eq!(c.get("S3:Prefix").map(|v| matches!(v, Value::Single(s) if s.as_text() == "home/alice/")), Some(true));
+    /// assert!(c.get("s3:delimiter").is_none());
+    /// ```
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.entries
             .binary_search_by(|(k, _)| cmp_ascii_ci(k, key))
@@ -100,16 +144,44 @@ impl Context {
     }
 
     /// Number of keys.
+    ///
+    /// ```
+    /// use iamc_runtime::{Request, Scalar, Value};
+    ///
+    /// let req = Request::new("s3:ListBucket", "arn:aws:s3:::reports")
+    ///     .with_context("s3:prefix", Value::Single(Scalar::String("2026/".into())))
+    ///     .with_context("s3:max-keys", Value::Single(Scalar::Number("100".into())));
+    /// assert_eq!(req.context.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether the context has no key.
+    ///
+    /// ```
+    /// use iamc_runtime::{Request, Scalar, Value};
+    ///
+    /// let req = Request::new("ecs:ListClusters", "*");
+    /// assert!(req.context.is_empty());
+    /// let req = req.with_context("aws:SecureTransport", Value::Single(Scalar::Bool(true)));
+    /// assert!(!req.context.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Entries in key order; keys are lowercased.
+    ///
+    /// ```
+    /// use iamc_runtime::{Context, Scalar, Value};
+    ///
+    /// let mut c = Context::new();
+    /// c.insert("ecs:task-cpu", Value::Single(Scalar::Number("512".into())));
+    /// c.insert("ecs:Cluster", Value::Single(Scalar::String("dev".into())));
+    /// let keys: Vec<&str> = c.iter().map(|(k, _)| k).collect();
+    /// assert_eq!(keys, ["ecs:cluster", "ecs:task-cpu"]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
@@ -153,7 +225,16 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request for `action` on `resource` with an empty context.
+    /// A request for `action` on `resource` with an empty context, no principal (a same-account
+    /// request) and the resource's account taken from its ARN.
+    ///
+    /// ```
+    /// use iamc_runtime::Request;
+    ///
+    /// let req = Request::new("s3:GetObject", "arn:aws:s3:::reports/2026/q1.csv");
+    /// assert_eq!((req.action.as_str(), req.resource.as_str()), ("s3:GetObject", "arn:aws:s3:::reports/2026/q1.csv"));
+    /// assert!(req.context.is_empty() && req.principal.is_none() && req.resource_account.is_none());
+    /// ```
     pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Request {
         Request {
             action: action.into(),
@@ -164,7 +245,20 @@ impl Request {
         }
     }
 
-    /// Builder form of [`Context::insert`].
+    /// Builder form of [`Context::insert`]: sets `key` (any case) to `value` in the request's
+    /// context, replacing an earlier value of the same key.
+    ///
+    /// ```
+    /// use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
+    ///
+    /// let artifact = Artifact::from_bytes(include_bytes!("../../tests/data/artifacts/v5/ecs.iamc"))?;
+    /// let req = Request::new("s3:GetObject", "arn:aws:s3:::home/alice/notes.txt")
+    ///     .with_context("aws:username", Value::Single(Scalar::String("alice".into())));
+    /// assert_eq!(artifact.authorize(&req), Decision::Allow);
+    /// let bob = req.with_context("AWS:UserName", Value::Single(Scalar::String("bob".into())));
+    /// assert_eq!(artifact.authorize(&bob), Decision::ImplicitDeny);
+    /// # Ok::<(), iamc_runtime::LoadError>(())
+    /// ```
     pub fn with_context(mut self, key: &str, value: Value) -> Request {
         self.context.insert(key, value);
         self
@@ -173,7 +267,6 @@ impl Request {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

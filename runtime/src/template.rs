@@ -135,7 +135,6 @@ impl<'a> Subst<'a> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::Scalar;
 

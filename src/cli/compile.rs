@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::output::write_raw;
+use super::input::Input;
+use super::output::{write_bytes, write_raw};
 use super::policies::{load_set, TypedArgs};
 use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 
@@ -22,10 +23,11 @@ use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Identity-based policy files
-    #[arg(value_name = "POLICY.json")]
-    files: Vec<String>,
-    /// Write the artifact to this file
+    /// Identity-based policy files, templates or plans (`-`: standard input; a directory: the
+    /// files below it)
+    #[arg(value_name = "POLICY.json", value_parser = Input::parse)]
+    files: Vec<Input>,
+    /// Write the artifact to this file (`-`: standard output)
     #[arg(
         short = 'o',
         long = "output",
@@ -52,11 +54,11 @@ enum Emit {
 
 /// 0 written (or IR printed), 1 invalid policy or compile error, 2 usage/I/O.
 pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
-    let files = args.typed.files(&args.files);
-    if files.is_empty() {
+    if args.files.is_empty() && args.typed.is_empty() {
         return Err(CliError::usage("`compile` needs at least one policy file"));
     }
-    let policies = match load_set(&files, io.stderr) {
+    let files = args.typed.files(&args.files)?;
+    let policies = match load_set(&args.typed, &files, io) {
         Ok(p) => p,
         // Every problem is reported already; an invalid policy is status 1 for `compile`.
         Err(CliError::InvalidPolicy) => {
@@ -81,6 +83,10 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
             return Ok(EXIT_INVALID);
         }
     };
+    if path == "-" {
+        write_bytes(io.stdout, &bytes)?;
+        return Ok(EXIT_OK);
+    }
     write_atomically(Path::new(path), &bytes)
         .map_err(|e| CliError::Fatal(format!("cannot write `{path}`: {e}")))?;
     Ok(EXIT_OK)

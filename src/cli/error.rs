@@ -33,7 +33,13 @@ impl CliError {
         }
     }
 
-    /// The same usage error with a hint, when there is one (other errors are unchanged).
+    /// The same usage error with a hint (other errors are unchanged).
+    #[must_use]
+    pub fn with_help(self, hint: impl Into<String>) -> CliError {
+        self.with_help_opt(Some(hint.into()))
+    }
+
+    /// [`CliError::with_help`] when there is a hint.
     #[must_use]
     pub fn with_help_opt(self, hint: Option<String>) -> CliError {
         match (self, hint) {

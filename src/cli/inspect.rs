@@ -1,6 +1,6 @@
 //! `iamc inspect`: validate an artifact and describe it.
 
-use super::input::{read_capped, MAX_ARTIFACT_FILE_BYTES};
+use super::input::{Input, MAX_ARTIFACT_FILE_BYTES};
 use super::output::write_raw;
 use super::{CliError, Streams, EXIT_OK};
 
@@ -14,15 +14,17 @@ use super::{CliError, Streams, EXIT_OK};
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// The artifact, written by `iamc compile`
-    #[arg(value_name = "SET.iamc")]
-    artifact: String,
+    /// The artifact, written by `iamc compile` (`-`: standard input)
+    #[arg(value_name = "SET.iamc", value_parser = Input::parse)]
+    artifact: Input,
 }
 
 /// 0 valid (described on stdout), 2 I/O error or invalid artifact.
 pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
-    let path = &args.artifact;
-    let bytes = read_capped(path, MAX_ARTIFACT_FILE_BYTES, "an artifact")?;
+    let path = args.artifact.name();
+    let bytes = args
+        .artifact
+        .read(io.stdin, MAX_ARTIFACT_FILE_BYTES, "an artifact")?;
     let info = iamc_compiler::inspect::inspect(&bytes)
         .map_err(|e| CliError::Fatal(format!("`{path}` is not a valid iamc artifact: {e}")))?;
     write_raw(io.stdout, &info.render(path))?;

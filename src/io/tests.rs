@@ -1,6 +1,5 @@
 //! The request reader and the decision writer, moved from the runtime with their tests; every
 //! message keeps its text, and now says where.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use super::*;
 
@@ -49,53 +48,61 @@ fn from_json_defaults_resource_to_star() {
 #[test]
 fn from_json_errors_are_specific() {
     let msg = |t: &str| err(t).message().to_owned();
-    assert_eq!(msg(r#"{"acton":"a:b"}"#), "unknown field `acton`");
-    assert_eq!(msg(r#"{"resource":"*"}"#), "missing field `action`");
-    assert_eq!(
-        msg(r#"{"action":"a:b","action":"a:c"}"#),
-        "duplicate field `action`"
-    );
-    assert_eq!(
-        msg(r#"{"action":"ab"}"#),
-        "action `ab` must have the form `service:Action`"
-    );
-    assert_eq!(
-        msg(r#"{"action":1}"#),
-        "field `action` must be a string, not a number"
-    );
-    assert_eq!(
-        msg(r#"{"action":"a:b","context":{"aws:TagKeys":[["x"]]}}"#),
-        "context value for `aws:TagKeys` must be a string, number, boolean or array of those"
-    );
-    assert_eq!(
-        msg(r#"{"action":"a:b","context":{"k":null}}"#),
-        "context value for `k` must be a string, number, boolean or array of those"
-    );
-    assert_eq!(
-        msg(r#"{"action":"a:b","context":{"aws:A":"1","AWS:a":"2"}}"#),
-        "context keys `aws:A` and `AWS:a` differ only in case"
-    );
-    assert_eq!(msg("[]"), "a request must be a json object");
+    for (text, message) in [
+        (r#"{"acton":"a:b"}"#, "unknown field `acton`"),
+        (r#"{"resource":"*"}"#, "missing field `action`"),
+        (
+            r#"{"action":"a:b","action":"a:c"}"#,
+            "duplicate field `action`",
+        ),
+        (
+            r#"{"action":"ab"}"#,
+            "action `ab` must have the form `service:Action`",
+        ),
+        (
+            r#"{"action":1}"#,
+            "field `action` must be a string, not a number",
+        ),
+        (
+            r#"{"action":"a:b","context":{"aws:TagKeys":[["x"]]}}"#,
+            "context value for `aws:TagKeys` must be a string, number, boolean or array of those",
+        ),
+        (
+            r#"{"action":"a:b","context":{"k":null}}"#,
+            "context value for `k` must be a string, number, boolean or array of those",
+        ),
+        (
+            r#"{"action":"a:b","context":{"aws:A":"1","AWS:a":"2"}}"#,
+            "context keys `aws:A` and `AWS:a` differ only in case",
+        ),
+        ("[]", "a request must be a json object"),
+    ] {
+        assert_eq!(msg(text), message, "{text}");
+    }
     assert!(msg("{").starts_with("invalid json: "), "{}", msg("{"));
 }
 
 #[test]
 fn errors_point_at_the_offending_place() {
     let at = |t: &str| err(t).to_string();
-    assert_eq!(at(r#"{"acton":"a:b"}"#), "1:2: unknown field `acton`");
-    assert_eq!(at(r#"{"resource":"*"}"#), "1:1: missing field `action`");
-    assert_eq!(
-        at(r#"{"action":"a:b", "action":"a:c"}"#),
-        "1:18: duplicate field `action`"
-    );
-    assert_eq!(
-        at("{\"action\":\"a:b\",\n \"context\": {\"k\": {}}}"),
-        "2:19: context value for `k` must be a string, number, boolean or array of those"
-    );
-    assert_eq!(
-        at(r#"{"action":"a:b","context":{"k":["x",{}]}}"#),
-        "1:37: context value for `k` must be a string, number, boolean or array of those"
-    );
+    for (text, rendered) in [
+        (r#"{"acton":"a:b"}"#, "1:2: unknown field `acton`"),
+        (r#"{"resource":"*"}"#, "1:1: missing field `action`"),
+        (
+            r#"{"action":"a:b", "action":"a:c"}"#,
+            "1:18: duplicate field `action`",
+        ),
+        (
+            "{\"action\":\"a:b\",\n \"context\": {\"k\": {}}}",
+            "2:19: context value for `k` must be a string, number, boolean or array of those",
+        ),
+        (
+            r#"{"action":"a:b","context":{"k":["x",{}]}}"#,
+            "1:37: context value for `k` must be a string, number, boolean or array of those",
+        ),
+    ] {
+        assert_eq!(at(text), rendered, "{text}");
+    }
     // Syntax errors come from the grammar's reader, with its message.
     let e = err("{\"action\":\"a:b\"\n x}");
     assert_eq!(e.line_col(), Some((2, 2)));
@@ -233,4 +240,43 @@ fn write_json_string_escapes() {
     let mut s = String::new();
     write_json_string(&mut s, "a\"b\\\n\u{1}");
     assert_eq!(s, r#""a\"b\\\n\u0001""#);
+}
+
+#[test]
+fn an_empty_request_says_so() {
+    for text in ["", "  \n\t "] {
+        assert_eq!(
+            err(text).to_string(),
+            "1:1: invalid json: the request is empty"
+        );
+    }
+}
+
+#[test]
+fn context_values_from_json() {
+    assert_eq!(
+        context_value_from_json("true").unwrap(),
+        Value::Single(Scalar::Bool(true))
+    );
+    assert_eq!(
+        context_value_from_json(" 3600 ").unwrap(),
+        Value::Single(Scalar::Number("3600".into()))
+    );
+    assert_eq!(context_value_from_json("[]").unwrap(), Value::Multi(vec![]));
+    assert_eq!(
+        context_value_from_json("[\"a\", 1]").unwrap(),
+        Value::Multi(vec![Scalar::String("a".into()), Scalar::Number("1".into())])
+    );
+    assert_eq!(
+        context_value_from_json("[1, [2]]").unwrap_err().to_string(),
+        "1:5: a context value must be a string, number, boolean or array of those"
+    );
+    assert_eq!(
+        context_value_from_json("null").unwrap_err().to_string(),
+        "1:1: a context value must be a string, number, boolean or array of those"
+    );
+    assert!(context_value_from_json("[1,")
+        .unwrap_err()
+        .to_string()
+        .starts_with("1:4: invalid json: "));
 }

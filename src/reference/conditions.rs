@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::net::IpAddr;
 
 use iamc_grammar::ast::{self, BaseOperator as Op};
+use iamc_runtime::diagnosis::{Failure, Outcome};
 use iamc_runtime::{Context, Scalar, Value};
 
 use super::glob::{self, Tok};
@@ -77,6 +78,104 @@ fn key_holds(
                 }
             }
         }
+    }
+}
+
+/// Why `key` of a clause with operator `op` does not hold in `ctx` (`None` when it holds): the
+/// cases of [`Failure`], from the definitions of spec 5.3.1 (DESIGN.md "Conditions").
+pub(super) fn key_failure(
+    version: ast::Version,
+    op: ast::Operator,
+    key: &ast::ConditionKey,
+    ctx: &Context,
+) -> Option<Failure> {
+    if key_holds(version, op, key, ctx) {
+        return None;
+    }
+    let value = ctx.get(&key.key.node);
+    if op.base == Op::Null {
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+        return Some(if value.is_none() {
+            Failure::Missing
+        } else {
+            Failure::Present
+        });
+    }
+    let value_failure = |x: &Scalar| {
+        let text = x.as_text();
+        let outcome = if op.base.is_negated() {
+            let matched = key
+                .values
+                .iter()
+                .any(|v| compare(version, op.base, text, &v.node, ctx) == Cmp::Match);
+            if matched {
+                Outcome::Matched
+            } else {
+                Outcome::NotComparable
+            }
+        } else if readable(op.base, text) {
+            Outcome::NoMatch
+        } else {
+            Outcome::NotComparable
+        };
+        Failure::Value {
+            value: text.to_owned(),
+            outcome,
+        }
+    };
+    let list: Vec<&Scalar> = match value {
+        None => Vec::new(),
+        Some(Value::Single(x)) => vec![x],
+        Some(Value::Multi(xs)) => xs.iter().collect(),
+    };
+    Some(match (op.qualifier, value) {
+        (None, None) => Failure::Missing,
+        (None, Some(Value::Multi(_))) => Failure::MultiValued,
+        (None, Some(Value::Single(x))) => value_failure(x),
+        (Some(ast::SetQualifier::ForAllValues), _) => list
+            .into_iter()
+            .find(|x| !x.as_text().is_empty() && !per_value(version, op.base, x, &key.values, ctx))
+            .map_or(Failure::NoValuePasses, value_failure),
+        (Some(ast::SetQualifier::ForAnyValue), None) => Failure::Missing,
+        (Some(ast::SetQualifier::ForAnyValue), Some(_)) => {
+            if list.iter().all(|x| x.as_text().is_empty()) {
+                Failure::NoValues
+            } else {
+                Failure::NoValuePasses
+            }
+        }
+    })
+}
+
+/// Whether request text `x` reads as the type of operator `base`, so that comparing it is no
+/// error on its side.
+fn readable(base: Op, x: &str) -> bool {
+    match base {
+        Op::NumericEquals
+        | Op::NumericNotEquals
+        | Op::NumericLessThan
+        | Op::NumericLessThanEquals
+        | Op::NumericGreaterThan
+        | Op::NumericGreaterThanEquals => parse_decimal(x).is_some(),
+        Op::DateEquals
+        | Op::DateNotEquals
+        | Op::DateLessThan
+        | Op::DateLessThanEquals
+        | Op::DateGreaterThan
+        | Op::DateGreaterThanEquals => parse_date(x).is_some(),
+        Op::Bool => parse_bool(x).is_some(),
+        Op::BinaryEquals => decode_base64(x).is_some(),
+        Op::IpAddress | Op::NotIpAddress => x.parse::<IpAddr>().is_ok(),
+        Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => {
+            x.matches(':').count() >= 5
+        }
+        Op::StringEquals
+        | Op::StringNotEquals
+        | Op::StringEqualsIgnoreCase
+        | Op::StringNotEqualsIgnoreCase
+        | Op::StringLike
+        | Op::StringNotLike
+        | Op::Null => true,
     }
 }
 
@@ -258,13 +357,16 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
 /// An instant: seconds since the epoch and nanoseconds.
 type Instant = (i64, u32);
 
-/// A date (spec 5.7, DESIGN.md): all digits = epoch seconds (A11); otherwise `YYYY-MM`,
-/// `YYYY-MM-DD` or `YYYY-MM-DDThh:mm[:ss[.s+]]TZD` with TZD `Z` or `±hh:mm`, missing TZD = UTC,
-/// at most 9 fraction digits.
+/// A date (spec 5.7, DESIGN.md): all digits = epoch seconds (A11);
+/// otherwise `YYYY-MM`, `YYYY-MM-DD` or `YYYY-MM-DDThh:mm[:ss[.s+]]TZD` with TZD `Z`, `±hh:mm`
+/// or `±hh`, missing TZD = UTC, at most 9 fraction digits. The forms CreatePolicy also accepts
+/// (a lower-case `t`, a one-digit hour) are first rewritten to the canonical one.
 fn parse_date(s: &str) -> Option<Instant> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return Some((s.parse::<i64>().ok()?, 0));
     }
+    let canonical = canonical_date(s);
+    let s = canonical.as_str();
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Option<i64> {
         let t = s.get(from..from + len)?;
@@ -330,10 +432,11 @@ fn parse_date(s: &str) -> Option<Instant> {
                 Some(b'-') => -1,
                 _ => return None,
             };
-            if tz.len() != 6 || tz.as_bytes().get(3) != Some(&b':') {
-                return None;
-            }
-            let (h, m) = (num(pos + 1, 2)?, num(pos + 4, 2)?);
+            let (h, m) = match tz.len() {
+                3 => (num(pos + 1, 2)?, 0),
+                6 if tz.as_bytes().get(3) == Some(&b':') => (num(pos + 1, 2)?, num(pos + 4, 2)?),
+                _ => return None,
+            };
             if h > 23 || m > 59 {
                 return None;
             }
@@ -344,6 +447,23 @@ fn parse_date(s: &str) -> Option<Instant> {
         days * 86_400 + hour * 3600 + minute * 60 + second - offset,
         nanos,
     ))
+}
+
+/// `s` with a lower-case time separator made upper-case and a one-digit hour given its `0`
+/// (`2016-12-13t2:00` → `2016-12-13T02:00`); other strings unchanged.
+fn canonical_date(s: &str) -> String {
+    let mut out = s.to_owned();
+    if out.get(10..11) == Some("t") {
+        out.replace_range(10..11, "T");
+    }
+    let one_digit_hour = out
+        .get(11..12)
+        .is_some_and(|h| h.bytes().all(|c| c.is_ascii_digit()))
+        && out.get(12..13) == Some(":");
+    if out.get(10..11) == Some("T") && one_digit_hour {
+        out.insert(11, '0');
+    }
+    out
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
@@ -458,7 +578,6 @@ fn arn_like(x: &str, pieces: &[Piece]) -> Cmp {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -486,6 +605,9 @@ mod tests {
         assert_eq!(d("2020-01-01T00:00:00.5Z"), (1_577_836_800, 500_000_000));
         assert_eq!(d("2025-01-01T00:00:00Z"), (1_735_689_600, 0));
         assert!(d("1969-12-31T23:59:59Z").0 == -1);
+        // Forms CreatePolicy accepts (tests/data/validate-policy/README.md).
+        assert_eq!(d("2016-12-13t2:00:00+23"), d("2016-12-12T03:00:00Z"));
+        assert_eq!(d("2020-01-01T9:30-05"), d("2020-01-01T14:30:00Z"));
         for bad in [
             "2020-02-30",
             "2020-13",
@@ -494,7 +616,12 @@ mod tests {
             "x",
             "",
             "2020-01-01T00:00+1:00",
+            "2020-01-01T00:00+1",
+            "2016-12-13t2:00:00.593194+1",
             "2020-1-01",
+            "-",
+            "01T",
+            "-292275054",
         ] {
             assert!(parse_date(bad).is_none(), "{bad}");
         }

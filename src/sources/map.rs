@@ -593,12 +593,6 @@ fn yaml_escape(s: &str) -> Escape {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
 
     /// The template text each character of `m` maps to.

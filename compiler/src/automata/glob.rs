@@ -114,6 +114,16 @@ fn pieces_hir(pieces: &[Piece], anchored: bool, ascii_ci: bool) -> Hir {
 /// With `early`, trailing pieces that accept any remainder are dropped and the pattern is not
 /// anchored at the end: the DFA reports it as soon as its prefix matched, and the runtime
 /// collects matches along the whole walk. Without, the pattern must match the whole input.
+///
+/// ```
+/// use iamc_compiler::automata::glob::glob_hir;
+/// use regex_syntax::hir::Look;
+/// let g = iamc_compiler::lower::action_glob("s3:Get*")?;
+/// assert!(glob_hir(&g, false).properties().look_set().contains(Look::End));
+/// assert!(!glob_hir(&g, true).properties().look_set().contains(Look::End), "early: no end anchor");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn glob_hir(g: &Glob, early: bool) -> Hir {
     let (pieces, anchored) = dfa_pieces(g, early);
     pieces_hir(pieces, anchored, false)
@@ -122,6 +132,15 @@ pub fn glob_hir(g: &Glob, early: bool) -> Hir {
 /// A value naming the language [`glob_hir`] gives (for deduplicating patterns): the kept
 /// pieces with holes as `*`, and whether the pattern is anchored at the end. Equal keys give
 /// the same language (INVARIANT (globs-merged) makes equal pieces the only way to spell one).
+///
+/// ```
+/// use iamc_compiler::{automata::glob::dfa_key, lower::action_glob};
+/// let (a, b) = (action_glob("s3:Get*")?, action_glob("S3:GET*")?);
+/// assert_eq!(dfa_key(&a, true), dfa_key(&b, true));
+/// assert_ne!(dfa_key(&a, true), dfa_key(&a, false), "early drops the trailing `*`");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn dfa_key(g: &Glob, early: bool) -> (Glob, bool) {
     let (pieces, anchored) = dfa_pieces(g, early);
     let pieces = pieces
@@ -136,6 +155,22 @@ pub fn dfa_key(g: &Glob, early: bool) -> (Glob, bool) {
 
 /// How the strings a glob set is matched against are read (DESIGN.md "Actions",
 /// "Resources", "Conditions").
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use regex_automata::{dfa::Automaton, Anchored, Input};
+/// let g = iamc_compiler::lower::action_glob("s3:Get*")?;
+/// let config = iamc_compiler::Config::default();
+/// let matches = |semantics| -> Result<bool, Box<dyn std::error::Error>> {
+///     let d = build_glob_dfa(std::slice::from_ref(&g), semantics, &config)?;
+///     let input = Input::new("S3:GetObject").anchored(Anchored::Yes);
+///     Ok(d.dfa.try_search_fwd(&input)?.is_some())
+/// };
+/// assert!(matches(Semantics::Action)?, "actions ignore ASCII case");
+/// assert!(!matches(Semantics::String)?, "condition values do not");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Semantics {
     /// Request actions: ASCII case-insensitive (the globs of [`crate::lower::action_glob`] are
@@ -150,6 +185,15 @@ pub enum Semantics {
 }
 
 /// A DFA over a list of globs.
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// let globs = vec![iamc_compiler::lower::action_glob("ec2:*")?];
+/// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+/// assert_eq!(d.patterns, globs);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct GlobDfa {
     /// Anchored at the start (`StartKind::Anchored`: search with `Anchored::Yes`), every
@@ -206,11 +250,47 @@ pub fn build_glob_dfa(
 /// search still multiply), 0 gives 4.3k states (1.2 MB) and cuts the compile from 24 s to 8 s;
 /// the cost moves to run time, where only the entries of action-matching statements whose
 /// prefix matched are confirmed (allocation-free, ~50-100 ns each).
+///
+/// ```
+/// use iamc_compiler::automata::glob::{resource_form, MAX_FLOATING_LITERAL};
+/// use iamc_grammar::ast::Version;
+/// use iamc_runtime::PolicyType;
+/// let g = iamc_compiler::lower::resource_glob(
+///     "arn:aws:logs:*:*:log-group:abc*",
+///     PolicyType::Identity,
+///     Version::V2012_10_17,
+/// )?
+/// .ok_or("matches nothing")?;
+///
+/// // The literal after the first `*` is kept up to its first MAX_FLOATING_LITERAL characters.
+/// assert_eq!(resource_form(&g).exact, "log-group:abc".len() <= MAX_FLOATING_LITERAL);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_FLOATING_LITERAL: usize = 0;
 
 /// What a resource glob contributes to the resource DFA.
+///
+/// ```
+/// use iamc_compiler::automata::glob::resource_form;
+/// use iamc_grammar::ast::Version;
+/// use iamc_runtime::PolicyType;
+/// let g = iamc_compiler::lower::resource_glob(
+///     "arn:aws:s3:::b/*",
+///     PolicyType::Identity,
+///     Version::V2012_10_17,
+/// )?
+/// .ok_or("matches nothing")?;
+///
+/// let form = resource_form(&g);
+/// assert!(form.exact);
+/// assert_eq!(form.group, 0, "a prefix test");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct DfaForm {
+    /// The DFA pattern (early-reported).
     pub hir: Hir,
     /// Deduplication key of `hir`'s language ([`dfa_key`]).
     pub key: (Glob, bool),
@@ -236,6 +316,24 @@ pub struct DfaForm {
 /// `:` only, as in `:*:*:`, are shared by every ARN pattern and do not count) and the rest is
 /// confirmed after the match, and so is the part of that literal past its first
 /// [`MAX_FLOATING_LITERAL`] characters. Trailing `*` (and variable holes) are dropped as usual.
+///
+/// ```
+/// use iamc_compiler::automata::glob::resource_form;
+/// use iamc_grammar::ast::Version;
+/// use iamc_runtime::PolicyType;
+/// let g = iamc_compiler::lower::resource_glob(
+///     "arn:aws:s3:::*/AWSLogs/*/x",
+///     PolicyType::Identity,
+///     Version::V2012_10_17,
+/// )?
+/// .ok_or("matches nothing")?;
+///
+/// let form = resource_form(&g);
+/// assert!(!form.exact, "the DFA holds a prefix; the runtime confirms the rest");
+/// assert_eq!(form.group, 1, "it searches after the service field");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn resource_form(g: &Glob) -> DfaForm {
     let mut kept: Vec<Piece> = Vec::new();
     let mut floating = false;
@@ -301,7 +399,6 @@ pub fn resource_form(g: &Glob) -> DfaForm {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use iamc_grammar::ast::Version;
     use iamc_runtime::PolicyType;
     use regex_automata::dfa::Automaton;

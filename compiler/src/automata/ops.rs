@@ -83,6 +83,17 @@ type FastSet = HashSet<Triple, BuildHasherDefault<StateHasher>>;
 type FastMap = HashMap<Triple, usize, BuildHasherDefault<StateHasher>>;
 
 /// Bounds on one product search.
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use iamc_compiler::automata::ops::{shortest_member, Language, Limits};
+/// let globs = [iamc_compiler::lower::action_glob("s3:*")?];
+/// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+/// let found = shortest_member(Language::of(&d.dfa), &Limits { max_states: 1_000 })?;
+/// assert_eq!(found.as_deref(), Some("s3:"));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The most product states (triples) one search visits before it gives up.
@@ -99,6 +110,17 @@ impl Default for Limits {
 }
 
 /// Why a product search gave no answer.
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use iamc_compiler::automata::ops::{shortest_member, Language, Limits};
+/// let globs = [iamc_compiler::lower::action_glob("s3:GetObject")?];
+/// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+/// let e = shortest_member(Language::of(&d.dfa), &Limits { max_states: 1 }).unwrap_err();
+/// assert!(e.is_limit_exceeded(), "{e}");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpsError {
     kind: OpsErrorKind,
@@ -112,7 +134,23 @@ enum OpsErrorKind {
 }
 
 impl OpsError {
-    /// Whether the search hit [`Limits::max_states`].
+    /// Whether the search hit [`Limits::max_states`] (rather than meeting an automaton it
+    /// cannot search): a larger limit may give an answer.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+    /// use iamc_compiler::automata::ops::{intersection, Language, Limits};
+    /// use iamc_compiler::lower::action_glob;
+    /// let config = iamc_compiler::Config::default();
+    /// let a = build_glob_dfa(&[action_glob("ecs:*Task")?], Semantics::Action, &config)?;
+    /// let b = build_glob_dfa(&[action_glob("ecs:Run*")?], Semantics::Action, &config)?;
+    /// let (a, b) = (Language::of(&a.dfa), Language::of(&b.dfa));
+    /// let e = intersection(a, b, &Limits { max_states: 2 }).unwrap_err();
+    /// assert!(e.is_limit_exceeded(), "{e}");
+    /// assert_eq!(intersection(a, b, &Limits::default())?.as_deref(), Some("ecs:runtask"));
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self.kind, OpsErrorKind::TooManyStates(_))
     }
@@ -135,6 +173,21 @@ impl fmt::Display for OpsError {
 impl std::error::Error for OpsError {}
 
 /// A DFA's language: all its patterns, or one of them.
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use iamc_compiler::automata::ops::{intersection, Language, Limits};
+/// use iamc_compiler::lower::action_glob;
+/// use regex_automata::PatternID;
+/// let globs = [action_glob("s3:Get*")?, action_glob("ec2:*")?];
+/// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+/// let s3 = Language::of_pattern(&d.dfa, PatternID::ZERO);
+/// let ec2 = Language::of_pattern(&d.dfa, PatternID::must(1));
+/// assert_eq!(intersection(s3, ec2, &Limits::default())?, None);
+/// assert!(intersection(s3, Language::of(&d.dfa), &Limits::default())?.is_some());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Language<'a, T> {
     dfa: &'a dense::DFA<T>,
     pattern: Option<PatternID>,
@@ -158,11 +211,38 @@ impl<T> fmt::Debug for Language<'_, T> {
 
 impl<'a, T: AsRef<[u32]>> Language<'a, T> {
     /// The strings some pattern of `dfa` matches.
+    ///
+    /// ```
+    /// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+    /// use iamc_compiler::automata::ops::{shortest_member, Language, Limits};
+    /// use iamc_compiler::lower::action_glob;
+    /// let globs = [action_glob("s3:GetObject*")?, action_glob("s3:Put*")?];
+    /// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+    /// let shortest = shortest_member(Language::of(&d.dfa), &Limits::default())?;
+    /// assert_eq!(shortest.as_deref(), Some("s3:put"), "the shortest string of either pattern");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of(dfa: &'a dense::DFA<T>) -> Language<'a, T> {
         Language { dfa, pattern: None }
     }
 
     /// The strings pattern `pattern` of `dfa` matches (empty when `dfa` has no such pattern).
+    ///
+    /// ```
+    /// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+    /// use iamc_compiler::automata::ops::{shortest_member, Language, Limits};
+    /// use iamc_compiler::lower::action_glob;
+    /// use regex_automata::PatternID;
+    /// let globs = [action_glob("s3:GetObject*")?, action_glob("s3:Put*")?];
+    /// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+    /// let first = Language::of_pattern(&d.dfa, PatternID::ZERO);
+    /// assert_eq!(shortest_member(first, &Limits::default())?.as_deref(), Some("s3:getobject"));
+    /// let absent = Language::of_pattern(&d.dfa, PatternID::must(7));
+    /// assert_eq!(shortest_member(absent, &Limits::default())?, None);
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of_pattern(dfa: &'a dense::DFA<T>, pattern: PatternID) -> Language<'a, T> {
         Language {
             dfa,
@@ -199,6 +279,19 @@ impl<'a, T: AsRef<[u32]>> Language<'a, T> {
 ///
 /// # Errors
 /// The search hit `limits`, or a DFA has no anchored start or quit bytes.
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use iamc_compiler::automata::ops::{intersection, Language, Limits};
+/// use iamc_compiler::lower::action_glob;
+/// let config = iamc_compiler::Config::default();
+/// let a = build_glob_dfa(&[action_glob("s3:Get*")?], Semantics::Action, &config)?;
+/// let b = build_glob_dfa(&[action_glob("s3:*Object")?], Semantics::Action, &config)?;
+/// let w = intersection(Language::of(&a.dfa), Language::of(&b.dfa), &Limits::default())?;
+/// assert_eq!(w.as_deref(), Some("s3:getobject"));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn intersection<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     a: Language<'_, T>,
     b: Language<'_, U>,
@@ -212,6 +305,20 @@ pub fn intersection<T: AsRef<[u32]>, U: AsRef<[u32]>>(
 ///
 /// # Errors
 /// As [`intersection`].
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use iamc_compiler::automata::ops::{inclusion, Language, Limits};
+/// use iamc_compiler::lower::action_glob;
+/// let config = iamc_compiler::Config::default();
+/// let narrow = build_glob_dfa(&[action_glob("s3:GetObject*")?], Semantics::Action, &config)?;
+/// let wide = build_glob_dfa(&[action_glob("s3:Get*")?], Semantics::Action, &config)?;
+/// let (narrow, wide) = (Language::of(&narrow.dfa), Language::of(&wide.dfa));
+/// assert_eq!(inclusion(narrow, wide, &Limits::default())?, None);
+/// assert_eq!(inclusion(wide, narrow, &Limits::default())?.as_deref(), Some("s3:get"));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn inclusion<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     a: Language<'_, T>,
     b: Language<'_, U>,
@@ -224,6 +331,17 @@ pub fn inclusion<T: AsRef<[u32]>, U: AsRef<[u32]>>(
 ///
 /// # Errors
 /// As [`intersection`].
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use iamc_compiler::automata::ops::{shortest_member, Language, Limits};
+/// let globs = [iamc_compiler::lower::action_glob("ec2:Describe?")?];
+/// let d = build_glob_dfa(&globs, Semantics::Action, &Default::default())?;
+/// let member = shortest_member(Language::of(&d.dfa), &Limits::default())?;
+/// assert_eq!(member.as_deref(), Some("ec2:describea"));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn shortest_member<T: AsRef<[u32]>>(
     a: Language<'_, T>,
     limits: &Limits,
@@ -236,6 +354,20 @@ pub fn shortest_member<T: AsRef<[u32]>>(
 ///
 /// # Errors
 /// As [`intersection`].
+///
+/// ```
+/// use iamc_compiler::automata::glob::{build_glob_dfa, Semantics};
+/// use iamc_compiler::automata::ops::{intersecting_patterns, Limits};
+/// use iamc_compiler::lower::action_glob;
+/// use regex_automata::PatternID;
+/// let config = iamc_compiler::Config::default();
+/// let a = build_glob_dfa(&[action_glob("s3:Get*")?, action_glob("ec2:*")?], Semantics::Action, &config)?;
+/// let b = build_glob_dfa(&[action_glob("s3:*Object")?], Semantics::Action, &config)?;
+/// let pairs = intersecting_patterns(&a.dfa, &b.dfa, &Limits::default())?;
+/// assert_eq!(pairs, vec![(PatternID::ZERO, PatternID::ZERO)]);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn intersecting_patterns<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     a: &dense::DFA<T>,
     b: &dense::DFA<U>,
@@ -292,6 +424,7 @@ pub fn intersecting_patterns<T: AsRef<[u32]>, U: AsRef<[u32]>>(
 /// match (sorted; empty for the strings that match none), and one member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchSet {
+    /// The patterns every member matches, sorted (empty: the strings no pattern matches).
     pub patterns: Vec<PatternID>,
     /// A shortest member, or a shortest one the preferred language accepts when there is one.
     pub witness: String,
@@ -934,12 +1067,6 @@ fn utf8_class(byte: u8) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
     use proptest::prelude::*;
     use regex_automata::dfa::StartKind;

@@ -22,8 +22,23 @@ use crate::ir::{Glob, PolicySet};
 use crate::CompileError;
 
 /// The resource side of a compiled set.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let r = iamc_compiler::automata::resource::build_resources(&ir, &mut b)?;
+/// assert_eq!((r.dfas.len(), r.patterns, r.blocks.len()), (1, 1, 2));
+/// assert!(r.templates.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct Resources {
+    /// The resource DFAs, in the order their patterns are numbered.
     pub dfas: Vec<ResourceDfa>,
     /// Number of distinct DFA patterns (global ids `0..patterns`).
     pub patterns: u32,
@@ -35,16 +50,46 @@ pub struct Resources {
 }
 
 /// One resource DFA and the global id of its pattern 0.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let r = iamc_compiler::automata::resource::build_resources(&ir, &mut b)?;
+/// assert_eq!(r.dfas[0].first_pattern, 0);
+/// assert!(b.get(r.dfas[0].dfa).is_some());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResourceDfa {
     /// Index of the DFA among the artifact's DFAs.
     pub dfa: u32,
+    /// The global pattern id of the DFA's pattern 0.
     pub first_pattern: u32,
 }
 
 /// `Resource` / `NotResource` of one statement.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let r = iamc_compiler::automata::resource::build_resources(&ir, &mut b)?;
+/// assert!(!r.blocks[0].any && r.blocks[0].entries.len() == 1);
+/// assert!(r.blocks[1].any && r.blocks[1].entries.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceBlock {
+    /// `NotResource`.
     pub negated: bool,
     /// An entry `*` (or no resource element at all).
     pub any: bool,
@@ -53,8 +98,24 @@ pub struct ResourceBlock {
 }
 
 /// One resource entry: a global DFA pattern id, and the glob to confirm, if any.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let r = iamc_compiler::automata::resource::build_resources(&ir, &mut b)?;
+/// let entry = r.blocks[0].entries[0];
+/// // `arn:aws:s3:::b/*` is decided by its DFA prefix alone.
+/// assert_eq!((entry.pattern, entry.template), (0, None));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResourceEntry {
+    /// The global DFA pattern id.
     pub pattern: u32,
     /// Index into [`Resources::templates`].
     pub template: Option<u32>,
@@ -64,6 +125,19 @@ pub struct ResourceEntry {
 ///
 /// # Errors
 /// A single pattern exceeding the size limits, or a failed build.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"s3:prefix":["a*","b*"]}}},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+/// let mut b = iamc_compiler::automata::DfaBuilder::new(&iamc_compiler::Config::default());
+///
+/// let r = iamc_compiler::automata::resource::build_resources(&ir, &mut b)?;
+/// assert_eq!(b.stats().len(), r.dfas.len());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn build_resources(set: &PolicySet, b: &mut DfaBuilder) -> Result<Resources, CompileError> {
     // Pass 1: distinct DFA patterns (provisional ids in first-seen order) and the entries.
     let mut ids: HashMap<(Glob, bool), usize> = HashMap::new();

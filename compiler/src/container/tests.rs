@@ -1,11 +1,5 @@
 //! The container writer against the format's reader: every layout rule, every error message of
 //! the reader, resealing, and the runtime's DFA loading behind it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
 use iamc_format::container::{
     entry, entry_at, offset, read, SectionInfo, ENDIANNESS_WORD, FORMAT_VERSION, KIND_METADATA,
@@ -146,14 +140,16 @@ fn label() {
 fn version_window() {
     let mut b = sample();
     set_u32(&mut b, offset::VERSION, 7);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 7");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 7");
     assert!(read_err(&b).is_version_error());
+    set_u32(&mut b, offset::VERSION, 4);
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 4");
     set_u32(&mut b, offset::VERSION, 3);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 3");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 3");
     set_u32(&mut b, offset::VERSION, 2);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 2");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 2");
     set_u32(&mut b, offset::VERSION, 0);
-    assert_eq!(err(&b), "unsupported format version: expected 4, found 0");
+    assert_eq!(err(&b), "unsupported format version: expected 5, found 0");
 }
 
 #[test]

@@ -25,6 +25,19 @@ use iamc_grammar::Span;
 use super::Glob;
 
 /// `Operator: { key: [values] }` for one key.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}},{"Effect":"Deny","NotAction":"s3:*","NotResource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let c = &ir.statements[0].conditions[0];
+/// assert_eq!((c.key.as_str(), c.written.as_str()), ("s3:max-keys", "s3:max-keys"));
+/// assert!(c.qualifier.is_none() && !c.if_exists && !c.negated);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clause {
     /// The key, ASCII-lowercased (INVARIANT (lowercase-keys)): a request's value is looked up
@@ -34,6 +47,10 @@ pub struct Clause {
     pub written: String,
     /// The key's bytes in its policy file.
     pub span: Span,
+    /// The operator as written (`ForAnyValue:StringLikeIfExists`), for explanations.
+    pub operator: String,
+    /// The policy values as written (their JSON text), in document order, for explanations.
+    pub texts: Vec<String>,
     /// `ForAllValues:` / `ForAnyValue:`, or neither.
     pub qualifier: Option<Qualifier>,
     /// `...IfExists`. A plain operator on an absent key then holds; with a qualifier it
@@ -42,10 +59,23 @@ pub struct Clause {
     /// A `...Not...` operator (`StringNotEquals`, `NotIpAddress`, ...): NOR over the values
     /// instead of OR. Never set for `Null` and `Bool`.
     pub negated: bool,
+    /// The operator family and the values.
     pub test: Test,
 }
 
 /// The set qualifier of an operator.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"env"}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// use iamc_compiler::ir::condition::Qualifier;
+/// assert_eq!(ir.statements[0].conditions[0].qualifier, Some(Qualifier::ForAnyValue));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Qualifier {
     /// Every non-empty request value must pass (absent or no values: true).
@@ -55,17 +85,40 @@ pub enum Qualifier {
 }
 
 /// The operator family and the clause's values, typed.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}},{"Effect":"Deny","NotAction":"s3:*","NotResource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// use iamc_compiler::ir::condition::{Operand, Order, Test};
+/// let Test::Numeric { order, values } = &ir.statements[0].conditions[0].test else {
+///     panic!("a numeric test")
+/// };
+/// assert_eq!(*order, Order::Lt);
+/// assert!(matches!(values[0], Operand::Const(_)));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Test {
     /// `Null`: `if_absent` = some value is `true` (the key must be absent), `if_present` =
     /// some value is `false` (the key must be present), both read ignoring case. A set
     /// qualifier does not change it (spec 5.4.4, A18).
-    Null { if_absent: bool, if_present: bool },
+    Null {
+        /// Some value is `true`.
+        if_absent: bool,
+        /// Some value is `false`.
+        if_present: bool,
+    },
     /// `StringEquals` / `StringEqualsIgnoreCase` (and `Not`): constants exact, or folded by
     /// simple lowercase with `ignore_case`; templates are [`Glob`]s of literal text and
     /// variables only (substituted text compared whole). Never [`Operand::Invalid`].
     Equals {
+        /// `...IgnoreCase`.
         ignore_case: bool,
+        /// The values.
         values: Vec<Operand<String>>,
     },
     /// `StringLike` (`arn: false`) and the four `Arn...` operators (`arn: true`).
@@ -77,32 +130,54 @@ pub enum Test {
     /// after substitution (a colon from a variable's value separates fields too), and then the
     /// same reach applies.
     Like {
+        /// An `Arn...` operator.
         arn: bool,
+        /// The patterns.
         values: Vec<Operand<Glob>>,
     },
     /// `Numeric...`: exact decimals; the request value `x` must be in `order` to a value `v`.
     Numeric {
+        /// How `x` must relate to `v`.
         order: Order,
+        /// The values.
         values: Vec<Operand<Decimal>>,
     },
     /// `Date...`: instants; as `Numeric`.
     Date {
+        /// How `x` must relate to `v`.
         order: Order,
+        /// The values.
         values: Vec<Operand<Instant>>,
     },
     /// `Bool`: `true` / `false` (ASCII case ignored); templates are read after substitution.
-    Bool { values: Vec<Operand<bool>> },
+    Bool {
+        /// The values.
+        values: Vec<Operand<bool>>,
+    },
     /// `BinaryEquals`: decoded base64.
-    Binary { values: Vec<Operand<Vec<u8>>> },
+    Binary {
+        /// The decoded values.
+        values: Vec<Operand<Vec<u8>>>,
+    },
     /// `IpAddress` / `NotIpAddress`: masked networks; a request address of the other family
     /// is NoMatch.
-    Ip { values: Vec<Operand<Cidr>> },
+    Ip {
+        /// The networks.
+        values: Vec<Operand<Cidr>>,
+    },
 }
 
 /// How a request value `x` must relate to a policy value `v` (`Eq` for the `...Equals` and
 /// `...NotEquals` operators; the negation is [`Clause::negated`]).
+///
+/// ```
+/// use iamc_compiler::ir::condition::Order;
+/// assert!(Order::Le.holds(std::cmp::Ordering::Equal));
+/// assert!(!Order::Gt.holds(std::cmp::Ordering::Less));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Order {
+    /// `x == v`.
     Eq,
     /// `x < v`.
     Lt,
@@ -115,6 +190,22 @@ pub enum Order {
 }
 
 /// One policy value of a clause, as the IR reads it.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":["dev","${aws:username}"]}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// use iamc_compiler::ir::condition::Test;
+/// let Test::Equals { values, .. } = &ir.statements[0].conditions[0].test else {
+///     panic!("an equality test")
+/// };
+/// assert_eq!(values[0].as_const().map(String::as_str), Some("dev"));
+/// assert!(values[1].as_template().is_some_and(|g| g.has_vars()));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand<T> {
     /// A constant, read as the operator's type.
@@ -128,6 +219,13 @@ pub enum Operand<T> {
 }
 
 /// A policy value that cannot be evaluated.
+///
+/// ```
+/// use iamc_compiler::ir::condition::{Invalid, Operand, Order, Test};
+/// let invalid = Invalid { text: "soon".into(), span: iamc_grammar::Span::default() };
+/// let test = Test::Date { order: Order::Lt, values: vec![Operand::Invalid(invalid)] };
+/// assert!(test.has_invalid());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
     /// The value's canonical text.
@@ -137,7 +235,24 @@ pub struct Invalid {
 }
 
 impl Order {
-    /// Whether `x.cmp(v)` satisfies the order.
+    /// Whether `x.cmp(v)` satisfies the order, `x` the request's value and `v` the policy's.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// use iamc_compiler::ir::condition::Test;
+    /// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"NumericLessThanEquals":{"ecs:task-cpu":"1024"}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let Test::Numeric { order, .. } = ir.statements[0].conditions[0].test else {
+    ///     return Err("a numeric test".into());
+    /// };
+    /// let (x, v) = (512, 1024);
+    /// assert!(order.holds(u32::cmp(&x, &v)), "512 <= 1024");
+    /// assert!(!order.holds(u32::cmp(&2048, &v)));
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn holds(self, o: std::cmp::Ordering) -> bool {
         use std::cmp::Ordering::{Equal, Greater, Less};
         match self {
@@ -162,6 +277,22 @@ impl Order {
 
 impl<T> Operand<T> {
     /// The constant, if this is one.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// use iamc_compiler::ir::condition::Test;
+    /// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","${aws:PrincipalTag/region}"]}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let Test::Equals { values, .. } = &ir.statements[0].conditions[0].test else {
+    ///     return Err("an equality test".into());
+    /// };
+    /// assert_eq!(values[0].as_const().map(String::as_str), Some("us-east-1"));
+    /// assert_eq!(values[1].as_const(), None, "a value with a variable is a template");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_const(&self) -> Option<&T> {
         match self {
             Operand::Const(v) => Some(v),
@@ -169,7 +300,24 @@ impl<T> Operand<T> {
         }
     }
 
-    /// The template, if this is one.
+    /// The template, if this is one: a value with policy variables.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// use iamc_compiler::ir::condition::Test;
+    /// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::home","Condition":{"StringLike":{"s3:prefix":["${aws:username}/*","public/*"]}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let Test::Like { values, .. } = &ir.statements[0].conditions[0].test else {
+    ///     return Err("a like test".into());
+    /// };
+    /// let template = values[0].as_template().ok_or("a template")?;
+    /// assert!(template.has_vars());
+    /// assert!(values[1].as_template().is_none(), "`public/*` is a constant");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_template(&self) -> Option<&Glob> {
         match self {
             Operand::Template(t) => Some(t),
@@ -179,16 +327,46 @@ impl<T> Operand<T> {
 }
 
 /// The constants of `values`, in order.
+///
+/// ```
+/// use iamc_compiler::ir::{condition::{constants, templates, Operand}, Glob};
+/// let values = vec![Operand::Const(1), Operand::Template(Glob::literal("x")), Operand::Const(2)];
+/// assert_eq!(constants(&values).collect::<Vec<_>>(), [&1, &2]);
+/// assert_eq!(templates(&values).count(), 1);
+/// ```
 pub fn constants<T>(values: &[Operand<T>]) -> impl Iterator<Item = &T> {
     values.iter().filter_map(Operand::as_const)
 }
 
 /// The templates of `values`, in order.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// use iamc_compiler::ir::condition::{templates, Test};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::home","Condition":{"StringLike":{"s3:prefix":["public/*","${aws:username}/*","${aws:PrincipalTag/team}/*"]}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let Test::Like { values, .. } = &ir.statements[0].conditions[0].test else {
+///     return Err("a like test".into());
+/// };
+/// assert_eq!(templates(values).count(), 2, "the two values with a variable");
+/// assert!(templates(values).all(|t| t.has_vars()));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn templates<T>(values: &[Operand<T>]) -> impl Iterator<Item = &Glob> {
     values.iter().filter_map(Operand::as_template)
 }
 
 /// Whether some value of `values` is [`Operand::Invalid`].
+///
+/// ```
+/// use iamc_compiler::ir::condition::{any_invalid, Invalid, Operand};
+/// let bad = Operand::<u8>::Invalid(Invalid { text: "x".into(), span: Default::default() });
+/// assert!(any_invalid(&[Operand::Const(1), bad]));
+/// assert!(!any_invalid(&[Operand::Const(1u8)]));
+/// ```
 pub fn any_invalid<T>(values: &[Operand<T>]) -> bool {
     values.iter().any(|v| matches!(v, Operand::Invalid(_)))
 }
@@ -198,6 +376,19 @@ impl Test {
     /// tests and for a `Like` without constants). Two clauses with the same list accept the
     /// same request values (apart from the ARN shape check): the automata pass builds one DFA
     /// per distinct list, and `--emit ir` numbers them in the same order.
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"s3:prefix":["a*","b*","a*"]}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let test = &ir.statements[0].conditions[0].test;
+    /// let list = test.like_constants().ok_or("no constants")?;
+    /// assert_eq!(list.len(), 2, "`a*` twice is one pattern");
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn like_constants(&self) -> Option<Vec<&Glob>> {
         let Test::Like { values, .. } = self else {
             return None;
@@ -213,6 +404,20 @@ impl Test {
     }
 
     /// Whether some value cannot be evaluated (every comparison with it is Error).
+    ///
+    /// ```
+    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+    /// // An `Arn...` pattern needs six fields: `arn:aws:s3` has three.
+    /// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"ArnNotLike":{"aws:SourceArn":["arn:aws:s3","arn:aws:ecs:us-east-1:111122223333:cluster/*"]},"StringEquals":{"aws:RequestedRegion":"us-east-1"}}}}"#);
+    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+    ///
+    /// let conditions = &ir.statements[0].conditions;
+    /// assert!(conditions[0].test.has_invalid());
+    /// assert!(!conditions[1].test.has_invalid());
+    ///
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_invalid(&self) -> bool {
         match self {
             Test::Null { .. } => false,

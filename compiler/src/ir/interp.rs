@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use iamc_runtime::diagnosis::{Diagnosis, FailedCondition, NearMiss, Span};
 use iamc_runtime::{Decision, Explanation, MatchedStatement, PolicyType, Reason, Request};
 
 use super::{ActionMatcher, Effect, PolicySet, ResourceMatcher, Statement};
@@ -36,6 +37,21 @@ mod principal;
 use principal::{Caller, Grant};
 
 /// The decision alone.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// use iamc_runtime::{Decision, Request};
+/// let decide = |action| iamc_compiler::ir::interp::authorize(&ir, &Request::new(action, "*"));
+/// assert_eq!(decide("s3:GetObject"), Decision::Allow);
+/// assert_eq!(decide("s3:DeleteBucket"), Decision::ExplicitDeny);
+/// assert_eq!(decide("ec2:RunInstances"), Decision::ImplicitDeny);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn authorize(set: &PolicySet, req: &Request) -> Decision {
     explain(set, req).decision
 }
@@ -45,6 +61,20 @@ pub fn authorize(set: &PolicySet, req: &Request) -> Decision {
 ///
 /// A set whose statements point at groups or policies it does not have (never one that
 /// [`crate::lower::lower`] made) denies, with [`Reason::Inconsistent`].
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let req = iamc_runtime::Request::new("s3:DeleteBucket", "*");
+/// let x = iamc_compiler::ir::interp::explain(&ir, &req);
+/// let indexes: Vec<u32> = x.statements.iter().map(|m| m.index).collect();
+/// assert_eq!(indexes, [0, 1], "both statements apply; the Deny decides");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn explain(set: &PolicySet, req: &Request) -> Explanation {
     explain_over(set, req, &set.statements, |s| applies(s, req), true)
 }
@@ -134,17 +164,9 @@ fn explain_over<'s>(
             Effect::Deny => slot.deny = true,
             Effect::Allow => slot.allow(grant),
         }
-        if !record {
-            continue;
+        if record {
+            listed.push(matched(group, policy, s));
         }
-        listed.push(MatchedStatement {
-            policy_type: group.policy_type,
-            level: group.level,
-            policy: policy.to_owned(),
-            index: s.provenance.index,
-            sid: s.provenance.sid.clone(),
-            effect: s.effect,
-        });
     }
     let (decision, reason) = combine(set, &said, &caller, req);
     Explanation {
@@ -152,6 +174,147 @@ fn explain_over<'s>(
         statements: listed,
         reason,
     }
+}
+
+/// The decision explained in detail, as the runtime's `Artifact::diagnose` gives it: the
+/// explanation, the place of each applying statement, the statements whose principal, action
+/// and resource match but a condition does not (with every failed clause), and the context
+/// keys the set references that the request does not carry.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// use iamc_runtime::diagnosis::Failure;
+/// use iamc_runtime::{Decision, Request, Scalar, Value};
+/// let text = r#"{"Version":"2012-10-17","Statement":{"Sid":"RunWebOnDev","Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"ArnEquals":{"ecs:cluster":"arn:aws:ecs:us-east-1:111122223333:cluster/dev"},"NumericLessThanEquals":{"ecs:task-cpu":"1024"}}}}"#;
+/// let policy = iamc_grammar::parse_policy(&SourceFile::new("ecs.json", text), PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let dev = Scalar::String("arn:aws:ecs:us-east-1:111122223333:cluster/dev".into());
+/// let req = Request::new("ecs:RunTask", "arn:aws:ecs:us-east-1:111122223333:task-definition/web:7")
+///     .with_context("ecs:cluster", Value::Single(dev));
+/// let d = iamc_compiler::ir::interp::diagnose(&ir, &req);
+/// assert_eq!(d.explanation.decision, Decision::ImplicitDeny);
+/// let failed = &d.near_misses[0].failed;
+/// assert_eq!((failed.len(), failed[0].key.as_str()), (1, "ecs:task-cpu"));
+/// assert_eq!(failed[0].failure, Failure::Missing);
+/// assert_eq!(d.missing_context_values, ["ecs:task-cpu"]);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn diagnose(set: &PolicySet, req: &Request) -> Diagnosis {
+    let explanation = explain(set, req);
+    let missing_context_values = missing_context_values(set, req);
+    if explanation.reason == Reason::Inconsistent {
+        return Diagnosis {
+            explanation,
+            statement_spans: Vec::new(),
+            near_misses: Vec::new(),
+            missing_context_values,
+        };
+    }
+    let statement_spans = explanation
+        .statements
+        .iter()
+        .map(|m| {
+            set.statements
+                .iter()
+                .find(|s| {
+                    s.provenance.index == m.index
+                        && set.policy_of(s) == Some(m.policy.as_str())
+                        && set
+                            .group_of(s)
+                            .is_some_and(|g| g.policy_type == m.policy_type && g.level == m.level)
+                })
+                .map(span)
+                .unwrap_or_default()
+        })
+        .collect();
+    let caller = Caller::of(req.principal.as_deref());
+    let mut near_misses = Vec::new();
+    for s in &set.statements {
+        let (Some(group), Some(policy)) = (set.group_of(s), set.policy_of(s)) else {
+            continue;
+        };
+        if s.conditions.is_empty()
+            || (group.policy_type == PolicyType::Scp && !caller.bound_by_scps())
+        {
+            continue;
+        }
+        let grant = match &s.principal {
+            None => Grant::Direct,
+            Some(block) => principal::grant(block, &caller, s.effect == Effect::Deny),
+        };
+        if grant == Grant::None
+            || !action_holds(&s.action, &req.action)
+            || !resource_holds(&s.resource, req)
+        {
+            continue;
+        }
+        let failed: Vec<FailedCondition> = s
+            .conditions
+            .iter()
+            .filter_map(|c| {
+                condition::failure(c, &req.context).map(|failure| FailedCondition {
+                    operator: c.operator.clone(),
+                    key: c.written.clone(),
+                    span: to_span(c.span),
+                    values: c.texts.clone(),
+                    request: req.context.get(&c.key).cloned(),
+                    failure,
+                })
+            })
+            .collect();
+        if failed.is_empty() {
+            continue;
+        }
+        near_misses.push(NearMiss {
+            statement: matched(group, policy, s),
+            span: span(s),
+            failed,
+        });
+    }
+    Diagnosis {
+        explanation,
+        statement_spans,
+        near_misses,
+        missing_context_values,
+    }
+}
+
+/// Statement `s` of `group`, in the policy named `policy`, as an explanation names it.
+fn matched(group: super::Group, policy: &str, s: &Statement) -> MatchedStatement {
+    MatchedStatement {
+        policy_type: group.policy_type,
+        level: group.level,
+        policy: policy.to_owned(),
+        index: s.provenance.index,
+        sid: s.provenance.sid.clone(),
+        effect: s.effect,
+    }
+}
+
+fn to_span(s: iamc_grammar::Span) -> Span {
+    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    Span {
+        start: at(s.start),
+        end: at(s.end),
+    }
+}
+
+fn span(s: &Statement) -> Span {
+    to_span(s.provenance.span)
+}
+
+/// The context keys the statements reference that the request does not carry, each once
+/// (ASCII case ignored), as first written, in statement order.
+fn missing_context_values(set: &PolicySet, req: &Request) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for key in set.statements.iter().flat_map(|s| &s.context_keys) {
+        if req.context.get(key).is_none() && !out.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            out.push(key.clone());
+        }
+    }
+    out
 }
 
 fn inconsistent() -> Explanation {

@@ -52,43 +52,17 @@ impl fmt::Display for PolicySet {
                 s.provenance.span.end,
             )?;
             if let Some(b) = &s.principal {
-                out.write_str(if b.negated {
-                    "  not-principal:"
-                } else {
-                    "  principal:"
-                })?;
-                if b.any {
-                    out.write_str(" *")?;
-                }
-                for e in &b.entries {
-                    write!(out, " {:?}={}", e.kind, e.value)?;
-                }
-                out.write_char('\n')?;
+                let entries = b
+                    .entries
+                    .iter()
+                    .map(|e| format!("{:?}={}", e.kind, e.value));
+                write_element(out, "principal", b.negated, b.any, entries)?;
             }
-            out.write_str(if s.action.negated {
-                "  not-action:"
-            } else {
-                "  action:"
-            })?;
-            if s.action.any {
-                out.write_str(" *")?;
-            }
-            for p in &s.action.patterns {
-                write!(out, " {p}")?;
-            }
-            out.write_char('\n')?;
-            out.write_str(if s.resource.negated {
-                "  not-resource:"
-            } else {
-                "  resource:"
-            })?;
-            if s.resource.any {
-                out.write_str(" *")?;
-            }
-            for p in &s.resource.patterns {
-                write!(out, " {}", p.glob)?;
-            }
-            out.write_char('\n')?;
+            let a = &s.action;
+            write_element(out, "action", a.negated, a.any, a.patterns.iter())?;
+            let r = &s.resource;
+            let globs = r.patterns.iter().map(|p| &p.glob);
+            write_element(out, "resource", r.negated, r.any, globs)?;
             if !s.conditions.is_empty() {
                 out.write_str("  conditions:\n")?;
                 for c in &s.conditions {
@@ -107,4 +81,23 @@ impl fmt::Display for PolicySet {
         }
         Ok(())
     }
+}
+
+/// One element line: `  action: * s3:get*` (`not-action:` when negated, `*` when it lists `*`).
+fn write_element<T: fmt::Display>(
+    out: &mut fmt::Formatter<'_>,
+    name: &str,
+    negated: bool,
+    any: bool,
+    patterns: impl Iterator<Item = T>,
+) -> fmt::Result {
+    let not = if negated { "not-" } else { "" };
+    write!(out, "  {not}{name}:")?;
+    if any {
+        out.write_str(" *")?;
+    }
+    for p in patterns {
+        write!(out, " {p}")?;
+    }
+    out.write_char('\n')
 }

@@ -10,27 +10,42 @@ use iamc_grammar::ast;
 use crate::ir::{ActionMatcher, Glob, Piece};
 
 /// The matcher of an `Action` / `NotAction` element.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Deny","NotAction":"IAM:*","Resource":"*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let stmt = &policy.statements[0];
+///
+/// let m = iamc_compiler::lower::actions::lower_actions(&stmt.action);
+/// assert!(m.negated && !m.any);
+/// assert_eq!(m.patterns[0].to_string(), "iam:*");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lower_actions(block: &ast::ActionBlock) -> ActionMatcher {
-    let mut m = ActionMatcher {
+    let globs = block.patterns.iter().filter_map(|p| match &p.node {
+        ast::ActionPattern::Any => None,
+        ast::ActionPattern::Service { service, name } => Some(service_glob(service, name)),
+    });
+    ActionMatcher {
         negated: block.negated,
-        any: false,
-        patterns: Vec::new(),
-    };
-    let mut globs = Vec::with_capacity(block.patterns.len());
-    for p in &block.patterns {
-        match &p.node {
-            ast::ActionPattern::Any => m.any = true,
-            ast::ActionPattern::Service { service, name } => {
-                globs.push(service_glob(service, name))
-            }
-        }
+        any: block
+            .patterns
+            .iter()
+            .any(|p| p.node == ast::ActionPattern::Any),
+        patterns: super::first_seen(globs.collect(), |g| g),
     }
-    m.patterns = super::first_seen(globs, |g| g);
-    m
 }
 
 /// `service:name` as a lowercased glob; wildcards appear only in the name (INVARIANT
 /// (lowercase-actions)).
+///
+/// ```
+/// let g = iamc_compiler::lower::actions::service_glob("EC2", "Describe?nstances");
+/// assert_eq!(g.to_string(), "ec2:describe?nstances");
+/// assert!(!g.is_literal());
+/// ```
 pub fn service_glob(service: &str, name: &str) -> Glob {
     let mut g = Glob::default();
     g.push_lit(&service.to_ascii_lowercase());

@@ -23,6 +23,21 @@ use crate::ir::condition::{Clause, Invalid, Operand, Order, Qualifier, Test};
 use crate::ir::{Glob, Piece};
 
 /// The clauses of one `Condition` block (empty for an empty block).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let stmt = &policy.statements[0];
+///
+/// use iamc_compiler::ir::condition::Test;
+/// let clauses = iamc_compiler::lower::conditions::lower_conditions(&stmt.conditions);
+/// assert_eq!(clauses.len(), 2);
+/// assert_eq!(clauses[0].key, "aws:sourceip", "keys are lowercased");
+/// assert!(matches!(clauses[1].test, Test::Date { .. }));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
     let mut out = Vec::new();
     for clause in clauses {
@@ -36,6 +51,8 @@ pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
                 key: key.key.node.to_ascii_lowercase(),
                 written: key.key.node.clone(),
                 span: key.key.span,
+                operator: op.to_string(),
+                texts: key.values.iter().map(|v| v.node.text.clone()).collect(),
                 qualifier,
                 if_exists: op.if_exists,
                 negated: op.base != BaseOperator::Null && op.base.is_negated(),
@@ -44,6 +61,56 @@ pub fn lower_conditions(clauses: &[ast::ConditionClause]) -> Vec<Clause> {
         }
     }
     out
+}
+
+/// The context keys `stmt` references, as first written, each once (ASCII case ignored):
+/// variables of `Resource`/`NotResource`, then per clause its key and the variables of its
+/// values where the operator substitutes them (see [`crate::ir::Statement::context_keys`]).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*","Condition":{"StringLike":{"s3:ExistingObjectTag/owner":"${aws:UserName}"},"Bool":{"aws:SecureTransport":"true"}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+///
+/// let keys = iamc_compiler::lower::conditions::context_keys(&policy.statements[0]);
+/// // `aws:UserName` is `aws:username` again (ASCII case ignored): listed once, as first written.
+/// assert_eq!(keys, ["aws:username", "s3:ExistingObjectTag/owner", "aws:SecureTransport"]);
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn context_keys(stmt: &ast::Statement) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |k: &str| {
+        if !keys.iter().any(|seen| seen.eq_ignore_ascii_case(k)) {
+            keys.push(k.to_owned());
+        }
+    };
+    let variables = |t: &ast::Template| -> Vec<String> {
+        t.segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Variable { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    for p in stmt.resource.iter().flat_map(|b| &b.patterns) {
+        if let ast::ResourcePattern::Arn { template, .. } = &p.node {
+            variables(template).iter().for_each(|k| add(k));
+        }
+    }
+    for clause in &stmt.conditions {
+        let substitutes = clause.operator.node.base.admits_variables();
+        for key in &clause.keys {
+            add(&key.key.node);
+            if substitutes {
+                for v in &key.values {
+                    variables(&v.node.template).iter().for_each(|k| add(k));
+                }
+            }
+        }
+    }
+    keys
 }
 
 fn lower_test(base: BaseOperator, values: &[ast::Spanned<ast::ConditionValue>]) -> Test {
@@ -241,7 +308,6 @@ fn like(values: &[ast::Spanned<ast::ConditionValue>], arn: bool) -> Test {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use iamc_grammar::{ast, ast::PolicyType, SourceFile};
 
     use super::*;

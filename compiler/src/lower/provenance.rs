@@ -5,6 +5,15 @@ use iamc_grammar::ast;
 use crate::{ir, CompileError};
 
 /// A numbered statement: its id, provenance, policy and AST.
+///
+/// ```
+/// let set = iamc_grammar::PolicySet::default();
+/// let (names, numbered) = iamc_compiler::lower::provenance::number(&set.groups())?;
+/// let _: &[iamc_compiler::lower::provenance::Numbered<'_>] = &numbered;
+/// assert!(names.is_empty() && numbered.is_empty());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type Numbered<'a> = (
     ir::StmtId,
     ir::Provenance,
@@ -17,6 +26,20 @@ pub type Numbered<'a> = (
 ///
 /// # Errors
 /// More than `u32::MAX` policies or statements.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let text = r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+///     {"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]}"#;
+/// let p = |name: &str| iamc_grammar::parse_policy(&SourceFile::new(name, text), PolicyType::Identity);
+/// let set = PolicySet::identity(vec![p("a.json")?.policy, p("b.json")?.policy]);
+/// let (names, numbered) = iamc_compiler::lower::provenance::number(&set.groups())?;
+/// assert_eq!(names, ["a.json", "b.json"]);
+/// let (id, provenance, _, _) = &numbered[3];
+/// assert_eq!((id.0, provenance.policy, provenance.index), (3, 1, 1));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn number<'a>(
     groups: &[iamc_grammar::set::Group<'a>],
 ) -> Result<(Vec<String>, Vec<Numbered<'a>>), CompileError> {

@@ -13,6 +13,19 @@ use crate::ir::{ArnGlob, Glob, Piece, ResourceMatcher};
 
 /// The matcher of a `Resource` / `NotResource` element of a policy of `kind` (`None`: no
 /// resource element, as in trust policies).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"ecs:*","Resource":["*","arn:aws:ecs"]}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let stmt = &policy.statements[0];
+///
+/// let m = iamc_compiler::lower::resources::lower_resources(stmt.resource.as_ref(), PolicyType::Identity);
+/// assert!(m.any, "`*` is a flag, not a pattern");
+/// assert_eq!(m.patterns[0].glob.to_string(), "arn:aws:ecs:*:*:*");
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lower_resources(
     block: Option<&ast::ResourceBlock>,
     kind: ast::PolicyType,
@@ -26,29 +39,30 @@ pub fn lower_resources(
             patterns: Vec::new(),
         };
     };
-    let mut m = ResourceMatcher {
-        negated: block.negated,
-        any: false,
-        patterns: Vec::new(),
-    };
-    let mut globs = Vec::with_capacity(block.patterns.len());
-    for p in &block.patterns {
-        match &p.node {
-            ast::ResourcePattern::Any => m.any = true,
-            // Spec 3.4 (A5): in resource-based and endpoint policies a short ARN without `*`
-            // matches nothing: the entry is dropped (it neither grants nor excludes).
-            ast::ResourcePattern::Arn { raw, .. }
-                if matches!(kind, ast::PolicyType::Resource | ast::PolicyType::Endpoint)
-                    && raw.matches(':').count() < 5
-                    && !raw.contains('*') => {}
-            ast::ResourcePattern::Arn { raw, template } => globs.push(ArnGlob {
-                raw: raw.clone(),
-                glob: arn_glob(template),
-            }),
+    let globs = block.patterns.iter().filter_map(|p| match &p.node {
+        ast::ResourcePattern::Any => None,
+        // Spec 3.4 (A5): in resource-based and endpoint policies a short ARN without `*`
+        // matches nothing: the entry is dropped (it neither grants nor excludes).
+        ast::ResourcePattern::Arn { raw, .. }
+            if matches!(kind, ast::PolicyType::Resource | ast::PolicyType::Endpoint)
+                && raw.matches(':').count() < 5
+                && !raw.contains('*') =>
+        {
+            None
         }
+        ast::ResourcePattern::Arn { raw, template } => Some(ArnGlob {
+            raw: raw.clone(),
+            glob: arn_glob(template),
+        }),
+    });
+    ResourceMatcher {
+        negated: block.negated,
+        any: block
+            .patterns
+            .iter()
+            .any(|p| p.node == ast::ResourcePattern::Any),
+        patterns: super::first_seen(globs.collect(), |g| &g.glob),
     }
-    m.patterns = super::first_seen(globs, |g| &g.glob);
-    m
 }
 
 /// One unit of a template before wildcard classification.
@@ -60,6 +74,20 @@ enum Unit<'a> {
 }
 
 /// The six-field glob of one resource template (INVARIANT (six-fields)).
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// let src = SourceFile::new("p.json", r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let stmt = &policy.statements[0];
+///
+/// use iamc_grammar::ast::ResourcePattern;
+/// let pattern = stmt.resource.as_ref().map(|r| &r.patterns[0].node);
+/// let Some(ResourcePattern::Arn { template, .. }) = pattern else { panic!("an ARN") };
+/// assert!(iamc_compiler::lower::resources::arn_glob(template).has_vars());
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn arn_glob(template: &ast::Template) -> Glob {
     let mut units = Vec::new();
     for seg in &template.segments {
@@ -115,7 +143,6 @@ pub fn arn_glob(template: &ast::Template) -> Glob {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn text(s: &str) -> ast::Template {

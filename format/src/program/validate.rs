@@ -142,6 +142,16 @@ impl Program {
                 c.validate(dfas.len())
                     .map_err(|e| bad(format!("statement {i}: {e}")))?;
             }
+            let clauses = s.conditions.as_ref().map_or(0, |c| c.clauses.len());
+            if s.origin.clauses.len() != clauses {
+                return Err(bad(format!(
+                    "statement {i}: origin has {} clauses, the conditions {clauses}",
+                    s.origin.clauses.len()
+                )));
+            }
+            if s.origin.start > s.origin.end || s.origin.clauses.iter().any(|c| c.start > c.end) {
+                return Err(bad(format!("statement {i}: origin span out of order")));
+            }
             let mut last: Option<u32> = None;
             for e in &s.resource.entries {
                 if e.pattern >= self.resource_patterns {

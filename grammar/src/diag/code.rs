@@ -242,6 +242,11 @@ issue_codes! {
     IamcResourceMismatch = "IAMC_RESOURCE_MISMATCH", Warning;
     IamcLimitExceeded = "IAMC_LIMIT_EXCEEDED", Error;
     IamcWildcardInResourceType = "IAMC_WILDCARD_IN_RESOURCE_TYPE", Warning;
+    // iamc's own codes for policies read from templates and plans (`iamc::sources`): a problem
+    // of the template itself (an error when a policy could not be extracted), and a value of a
+    // policy that cannot be known before deployment.
+    IamcTemplate = "IAMC_TEMPLATE", Warning;
+    IamcUnknownValue = "IAMC_UNKNOWN_VALUE", Warning;
 }
 
 impl IssueCode {

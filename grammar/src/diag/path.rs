@@ -84,7 +84,6 @@ pub fn path_to(src: &SourceFile, root: &Node, span: Span) -> Vec<PathElement> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn show(path: &[PathElement]) -> String {

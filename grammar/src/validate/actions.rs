@@ -1,10 +1,10 @@
 //! `Action` / `NotAction` entries (spec 2).
 
 use super::Validator;
-use crate::ast::{ActionBlock, ActionPattern, Spanned};
+use crate::ast::{ActionBlock, ActionPattern};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::Member;
-use crate::lexer::clip;
 use crate::span::Span;
 
 impl Validator<'_> {
@@ -19,15 +19,8 @@ impl Validator<'_> {
             );
             return None;
         }
-        let mut patterns = Vec::with_capacity(entries.len());
-        let mut ok = true;
-        for (s, span) in entries {
-            match self.action(s, span, &m.key) {
-                Some(node) => patterns.push(Spanned { node, span }),
-                None => ok = false,
-            }
-        }
-        ok.then_some(ActionBlock {
+        let patterns = self.each_entry(entries, &m.key, Self::action)?;
+        Some(ActionBlock {
             negated,
             patterns,
             span: m.value.span,

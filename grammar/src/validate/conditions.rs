@@ -7,9 +7,9 @@ use crate::ast::{
     BaseOperator, ConditionClause, ConditionKey, ConditionValue, Operator, SetQualifier, Spanned,
     ValueKind, Version,
 };
+use crate::diag::clip;
 use crate::diag::{suggest, IssueCode};
 use crate::json::{Json, Member, Node};
-use crate::lexer::clip;
 use crate::span::Span;
 use crate::template;
 use crate::values;
@@ -17,11 +17,7 @@ use crate::values;
 impl Validator<'_> {
     pub(super) fn conditions(&mut self, v: &Node) -> Vec<ConditionClause> {
         let Json::Object(ops) = &v.value else {
-            self.error(
-                v.span,
-                IssueCode::DataTypeMismatch,
-                format!("`Condition` must be an object, found {}", v.describe()),
-            );
+            self.mismatch(v, "`Condition` must be an object");
             return Vec::new();
         };
         let mut clauses = Vec::with_capacity(ops.len());
@@ -85,13 +81,11 @@ impl Validator<'_> {
         base: Option<BaseOperator>,
     ) -> Option<Vec<ConditionKey>> {
         let Json::Object(members) = &m.value.value else {
-            self.error(
-                m.value.span,
-                IssueCode::DataTypeMismatch,
+            self.mismatch(
+                &m.value,
                 format!(
-                    "the block of condition operator `{}` must be an object, found {}",
-                    clip(&m.key),
-                    m.value.describe()
+                    "the block of condition operator `{}` must be an object",
+                    clip(&m.key)
                 ),
             );
             return None;
@@ -195,14 +189,7 @@ impl Validator<'_> {
                 return None;
             }
             Json::Array(_) | Json::Object(_) => {
-                self.error(
-                    v.span,
-                    IssueCode::DataTypeMismatch,
-                    format!(
-                        "a condition value must be a string, number or boolean, found {}",
-                        v.describe()
-                    ),
-                );
+                self.mismatch(v, "a condition value must be a string, number or boolean");
                 return None;
             }
         };
@@ -421,12 +408,6 @@ pub fn operator_suggestion(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
     use super::*;
 
     #[test]

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use super::{Validator, TOP_LEVEL};
-use crate::ast::{self, PolicyType, Spanned, Statement, Version};
+use crate::ast::{self, PolicyType, Statement, Version};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::{Json, Node};
-use crate::lexer::clip;
 
 impl Validator<'_> {
     /// Reports every repeated member name of every object in the tree. Iterative: no recursion.
@@ -44,11 +44,7 @@ impl Validator<'_> {
     pub(super) fn document(&mut self, root: &Node) -> Option<ast::Policy> {
         self.duplicate_keys(root);
         let Json::Object(members) = &root.value else {
-            self.error(
-                root.span,
-                IssueCode::DataTypeMismatch,
-                format!("a policy must be a JSON object, found {}", root.describe()),
-            );
+            self.mismatch(root, "a policy must be a JSON object");
             return None;
         };
         let mut version_span = None;
@@ -67,26 +63,10 @@ impl Validator<'_> {
                             format!("invalid `Version` `{}`", clip(s)),
                             Some("the version is `2012-10-17` or `2008-10-17`".into()),
                         ),
-                        _ => self.error(
-                            m.value.span,
-                            IssueCode::DataTypeMismatch,
-                            format!("`Version` must be a string, found {}", m.value.describe()),
-                        ),
+                        _ => self.mismatch(&m.value, "`Version` must be a string"),
                     }
                 }
-                "Id" => match &m.value.value {
-                    Json::String(s) => {
-                        id = Some(Spanned {
-                            node: s.clone(),
-                            span: m.value.span,
-                        })
-                    }
-                    _ => self.error(
-                        m.value.span,
-                        IssueCode::DataTypeMismatch,
-                        format!("`Id` must be a string, found {}", m.value.describe()),
-                    ),
-                },
+                "Id" => id = self.string_value(&m.value, "Id").or(id),
                 "Statement" => statement = Some(&m.value),
                 _ => self.unknown_member(
                     m,
@@ -110,14 +90,7 @@ impl Validator<'_> {
                         statements.extend(self.statement(item, index));
                     }
                 }
-                _ => self.error(
-                    node.span,
-                    IssueCode::DataTypeMismatch,
-                    format!(
-                        "`Statement` must be an object or an array of objects, found {}",
-                        node.describe()
-                    ),
-                ),
+                _ => self.mismatch(node, "`Statement` must be an object or an array of objects"),
             },
         }
         self.sids(&statements);

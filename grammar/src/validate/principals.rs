@@ -2,9 +2,9 @@
 
 use super::{identity_like, kind_name, Validator, PRINCIPAL_TYPES};
 use crate::ast::{PolicyType, PrincipalBlock, PrincipalEntry, PrincipalKind, Principals, Spanned};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::{Json, Member, Node};
-use crate::lexer::clip;
 use crate::span::Span;
 
 impl Validator<'_> {
@@ -149,15 +149,7 @@ impl Validator<'_> {
                 None
             }
             _ => {
-                self.error(
-                    v.span,
-                    IssueCode::DataTypeMismatch,
-                    format!(
-                        "`{}` must be `\"*\"` or an object, found {}",
-                        m.key,
-                        v.describe()
-                    ),
-                );
+                self.mismatch(v, format!("`{}` must be `\"*\"` or an object", m.key));
                 None
             }
         }

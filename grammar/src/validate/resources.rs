@@ -2,10 +2,10 @@
 //! ARNs by policy type, IAM's own ARN rules.
 
 use super::{identity_like, Validator};
-use crate::ast::{PolicyType, ResourceBlock, ResourcePattern, Segment, Spanned, Version};
+use crate::ast::{PolicyType, ResourceBlock, ResourcePattern, Segment, Version};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::Member;
-use crate::lexer::clip;
 use crate::span::Span;
 use crate::template;
 
@@ -29,15 +29,8 @@ impl Validator<'_> {
                 None,
             );
         }
-        let mut patterns = Vec::with_capacity(entries.len());
-        let mut ok = true;
-        for (s, span) in entries {
-            match self.resource(s, span, &m.key) {
-                Some(node) => patterns.push(Spanned { node, span }),
-                None => ok = false,
-            }
-        }
-        ok.then_some(ResourceBlock {
+        let patterns = self.each_entry(entries, &m.key, Self::resource)?;
+        Some(ResourceBlock {
             negated,
             patterns,
             span: m.value.span,

@@ -2,20 +2,16 @@
 
 use super::{Validator, STATEMENT};
 use crate::ast::{Effect, PolicyType, Spanned, Statement};
+use crate::diag::clip;
 use crate::diag::IssueCode;
 use crate::json::{Json, Member, Node};
-use crate::lexer::clip;
 
 use super::did_you_mean;
 
 impl Validator<'_> {
     pub(super) fn statement(&mut self, node: &Node, index: usize) -> Option<Statement> {
         let Json::Object(members) = &node.value else {
-            self.error(
-                node.span,
-                IssueCode::DataTypeMismatch,
-                format!("a statement must be an object, found {}", node.describe()),
-            );
+            self.mismatch(node, "a statement must be an object");
             return None;
         };
         let errors_before = self.error_count();
@@ -30,19 +26,7 @@ impl Validator<'_> {
         let mut condition: Option<&Member> = None;
         for m in members {
             match m.key.as_str() {
-                "Sid" => match &m.value.value {
-                    Json::String(s) => {
-                        sid = Some(Spanned {
-                            node: s.clone(),
-                            span: m.value.span,
-                        })
-                    }
-                    _ => self.error(
-                        m.value.span,
-                        IssueCode::DataTypeMismatch,
-                        format!("`Sid` must be a string, found {}", m.value.describe()),
-                    ),
-                },
+                "Sid" => sid = self.string_value(&m.value, "Sid").or(sid),
                 "Effect" => effect = self.effect(&m.value),
                 "Principal" => principal = Some(m),
                 "NotPrincipal" => not_principal = Some(m),
@@ -167,11 +151,7 @@ impl Validator<'_> {
 
     fn effect(&mut self, v: &Node) -> Option<Spanned<Effect>> {
         let Json::String(s) = &v.value else {
-            self.error(
-                v.span,
-                IssueCode::DataTypeMismatch,
-                format!("`Effect` must be a string, found {}", v.describe()),
-            );
+            self.mismatch(v, "`Effect` must be a string");
             return None;
         };
         let node = match s.as_str() {

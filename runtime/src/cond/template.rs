@@ -129,7 +129,6 @@ pub(super) fn arn_like(t: &Template, ctx: &Context, x: &str) -> Result<Cmp3, Exh
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::{Scalar, Value};
     use iamc_format::template::Token;

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 use super::*;
 use crate::Scalar;
 use iamc_format::cond::{Clause, Conditions, Matcher, Quantifier, Test};

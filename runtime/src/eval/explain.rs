@@ -1,6 +1,6 @@
 //! `explain`: the decision with every applying statement and the reason.
 
-use iamc_format::program::Program;
+use iamc_format::program::{Group, Program, StatementMeta};
 
 use super::action::action_hit;
 use super::combine::{combine, verdicts, MAX_GROUPS};
@@ -16,12 +16,8 @@ pub(crate) fn explain(p: &Program, dfas: &[Dfa], req: &Request) -> Explanation {
     })
 }
 
-fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
-    if p.groups.len() > MAX_GROUPS {
-        return Err(Inconsistent);
-    }
-    let set = Setting::of(req);
-    let mut cx = Cx::new(p, dfas, req, set.caller);
+/// The ids of every statement whose action element accepts the request's action, sorted.
+pub(super) fn candidates(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Vec<u32>> {
     let mut ids: Vec<u32> = Vec::new();
     for k in 0..p.shards.len() {
         let hit = action_hit(p, dfas, k, &req.action)?;
@@ -34,6 +30,36 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
     }
     ids.sort_unstable();
     ids.dedup();
+    Ok(ids)
+}
+
+/// Statement `s` of group `g` as an explanation (or a near miss) names it.
+pub(super) fn matched_statement(
+    p: &Program,
+    s: &StatementMeta,
+    g: &Group,
+) -> Res<MatchedStatement> {
+    Ok(MatchedStatement {
+        policy_type: g.policy_type,
+        level: g.level,
+        policy: p
+            .policies
+            .get(s.policy as usize)
+            .ok_or(Inconsistent)?
+            .clone(),
+        index: s.index,
+        sid: s.sid.clone(),
+        effect: s.effect,
+    })
+}
+
+fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
+    if p.groups.len() > MAX_GROUPS {
+        return Err(Inconsistent);
+    }
+    let set = Setting::of(req);
+    let mut cx = Cx::new(p, dfas, req, set.caller);
+    let ids = candidates(p, dfas, req)?;
     let mut statements = Vec::new();
     let mut allow = [0u8; MAX_GROUPS];
     let mut first_deny: Option<PolicyType> = None;
@@ -44,28 +70,13 @@ fn explain_inner(p: &Program, dfas: &[Dfa], req: &Request) -> Res<Explanation> {
         }
         let s = p.statements.get(id as usize).ok_or(Inconsistent)?;
         let g = p.groups.get(s.group as usize).ok_or(Inconsistent)?;
-        let effect = match s.effect {
-            Effect::Allow => {
-                *allow.get_mut(s.group as usize).ok_or(Inconsistent)? |= c;
-                Effect::Allow
-            }
+        match s.effect {
+            Effect::Allow => *allow.get_mut(s.group as usize).ok_or(Inconsistent)? |= c,
             Effect::Deny => {
                 first_deny = Some(first_deny.map_or(g.policy_type, |t| t.min(g.policy_type)));
-                Effect::Deny
             }
-        };
-        statements.push(MatchedStatement {
-            policy_type: g.policy_type,
-            level: g.level,
-            policy: p
-                .policies
-                .get(s.policy as usize)
-                .ok_or(Inconsistent)?
-                .clone(),
-            index: s.index,
-            sid: s.sid.clone(),
-            effect,
-        });
+        }
+        statements.push(matched_statement(p, s, g)?);
     }
     // Statements are numbered by group already; keep that order stable by type and level.
     statements.sort_by_key(|m| (m.policy_type, m.level));

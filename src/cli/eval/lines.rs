@@ -6,37 +6,46 @@ use iamc::io::MAX_REQUEST_BYTES;
 
 use crate::cli::CliError;
 
-/// Calls `f` on every non-blank line of `reader`: its number (from 1) and text, or why it is not
-/// a request (not UTF-8, longer than [`MAX_REQUEST_BYTES`]). A line never holds more than the
-/// limit in memory.
+/// Calls `f` on every non-blank line of `reader`: its number (from 1) and text, or its number
+/// and why it is not a request (not UTF-8, longer than [`MAX_REQUEST_BYTES`]). A line never
+/// holds more than the limit in memory. Returns how many lines `f` was called on.
 pub fn for_each(
     reader: &mut dyn BufRead,
     name: &str,
-    mut f: impl FnMut(Result<(usize, &str), String>) -> Result<(), CliError>,
-) -> Result<(), CliError> {
+    mut f: impl FnMut(Result<(usize, &str), (usize, String)>) -> Result<(), CliError>,
+) -> Result<usize, CliError> {
     let mut line = Vec::new();
     let mut number = 0usize;
+    let mut count = 0usize;
     loop {
         line.clear();
         number += 1;
         let (read_any, too_long) = read_line_limited(reader, &mut line)
             .map_err(|e| CliError::Fatal(format!("cannot read {name}: {e}")))?;
         if !read_any {
-            return Ok(());
+            return Ok(count);
         }
         if too_long {
-            f(Err(format!(
-                "request line longer than the limit of {MAX_REQUEST_BYTES} bytes"
+            count += 1;
+            f(Err((
+                number,
+                format!("request line longer than the limit of {MAX_REQUEST_BYTES} bytes"),
             )))?;
             continue;
         }
         match std::str::from_utf8(&line) {
             Ok(text) if text.trim().is_empty() => {}
-            Ok(text) => f(Ok((number, text)))?,
-            Err(e) => f(Err(format!(
-                "request is not valid utf-8 (byte {})",
-                e.valid_up_to()
-            )))?,
+            Ok(text) => {
+                count += 1;
+                f(Ok((number, text)))?;
+            }
+            Err(e) => {
+                count += 1;
+                f(Err((
+                    number,
+                    format!("request is not valid utf-8 (byte {})", e.valid_up_to()),
+                )))?;
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::findings::{Findings, IssueCode};
 
 /// How an operator reads its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
+pub(crate) enum Family {
     String,
     Arn,
     Numeric,
@@ -26,7 +26,7 @@ enum Family {
     Null,
 }
 
-fn family(base: B) -> Family {
+pub(crate) fn family(base: B) -> Family {
     match base {
         B::StringEquals
         | B::StringNotEquals

@@ -1,11 +1,11 @@
 //! The shape of `Resource` / `NotResource` ARNs (I R S C), and redundant entries.
 
-use iamc_grammar::ast::PolicyType;
+use iamc_grammar::ast::{PolicyType, Version};
 
 use super::statements::{cover_pairs, report};
 use super::{clip, sub_span};
+use crate::findings::cover::{Cover, Entry};
 use crate::findings::doc::{strings, Document, Statement, Str};
-use crate::findings::glob;
 use crate::findings::{Findings, IssueCode};
 
 pub(super) fn run(doc: &Document<'_>, out: &mut Findings<'_>) {
@@ -24,7 +24,7 @@ pub(super) fn run(doc: &Document<'_>, out: &mut Findings<'_>) {
 
 /// An ARN's fields with their byte offsets in the string: at most six, the sixth holding the
 /// rest (colons included).
-fn fields(s: &str) -> Vec<(usize, &str)> {
+pub(crate) fn fields(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::with_capacity(6);
     let mut at = 0;
     for f in s.splitn(6, ':') {
@@ -105,66 +105,33 @@ fn arn_shape(doc: &Document<'_>, entry: Str<'_>, out: &mut Findings<'_>) {
     }
 }
 
-/// A `Resource` entry read for comparisons: its six fields as globs, when it is an ARN whose
-/// fields can be compared one by one.
-pub(super) enum Entry {
-    /// `*`.
-    Any,
-    /// An ARN of six fields, none of the first five ending in `*` (which may reach past its
-    /// colon, A20), without variables.
-    Fields(Vec<glob::Pattern>),
-    /// Anything else: compared only for equality.
-    Other,
-}
-
-impl Entry {
-    fn new(s: &str, substitutes: bool) -> Entry {
-        if s == "*" {
-            return Entry::Any;
-        }
-        let f = fields(s);
-        if f.len() < 6
-            || (substitutes && s.contains("${"))
-            || f.iter().take(5).any(|(_, f)| f.ends_with('*'))
-        {
-            return Entry::Other;
-        }
-        Entry::Fields(
-            f.iter()
-                .map(|(_, f)| glob::Pattern::new(f, false))
-                .collect(),
-        )
-    }
-
-    /// Whether `self` matches every ARN `p` matches, field by field (`*` covers every entry).
-    /// Entries with variables are compared only for equality, and an entry with a field of the
-    /// first five ending in `*` is never called covered.
-    fn covers(&self, p: &Entry) -> bool {
-        match (self, p) {
-            (Entry::Any, _) => true,
-            (Entry::Fields(q), Entry::Fields(p)) => q.iter().zip(p).all(|(a, b)| a.covers(b)),
-            _ => false,
-        }
-    }
-}
-
 /// REDUNDANT_RESOURCE (All but T): in one `Resource` list, an entry every ARN of which another
 /// entry also matches (equal entries: the later), at the redundant entry with the covering one
-/// as second location.
+/// as second location. Decided exactly on the engines' resource globs
+/// ([`crate::findings::cover`]: padding of short ARNs, the reach of each `*` across `:`,
+/// variables).
 fn redundant_resources(doc: &Document<'_>, st: &Statement<'_>, out: &mut Findings<'_>) {
     let Some(m) = st.member("Resource") else {
         return;
     };
     let entries = strings(&m.value);
-    let substitutes = doc.substitutes();
+    if entries.len() < 2 {
+        return;
+    }
+    let version = if doc.substitutes() {
+        Version::V2012_10_17
+    } else {
+        Version::V2008_10_17
+    };
+    let cover = Cover::resources(doc.kind(), version);
     let group: Vec<(usize, &str, Entry)> = entries
         .iter()
         .enumerate()
-        .map(|(i, e)| (i, e.text, Entry::new(e.text, substitutes)))
+        .map(|(i, e)| (i, e.text, cover.entry(e.text)))
         .collect();
     let mut redundant = vec![None; entries.len()];
     let exact = |s: &str| s.to_owned();
-    let covers = |q: &Entry, p: &Entry| q.covers(p);
+    let covers = |q: &Entry, p: &Entry| cover.covers(q, p);
     cover_pairs(&group, &exact, &covers, &mut redundant);
     report(
         &entries,
@@ -173,44 +140,4 @@ fn redundant_resources(doc: &Document<'_>, st: &Statement<'_>, out: &mut Finding
         "resource",
         out,
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn resource_covers(q: &str, p: &str, substitutes: bool) -> bool {
-        Entry::new(q, substitutes).covers(&Entry::new(p, substitutes))
-    }
-
-    #[test]
-    fn field_wise_coverage() {
-        assert!(resource_covers(
-            "arn:aws:iam::111122223333:role/jane*",
-            "arn:aws:iam::111122223333:role/jane-admin",
-            true
-        ));
-        assert!(resource_covers(
-            "arn:aws:s3:::*",
-            "arn:aws:s3:::b/k:x",
-            true
-        ));
-        assert!(!resource_covers("arn:aws:s3:::b/*", "arn:aws:s3:::b", true));
-        assert!(!resource_covers(
-            "arn:aws:ecs:*:*:task/*",
-            "arn:aws:ecs:us-east-1:1:task-definition/x",
-            true
-        ));
-        assert!(!resource_covers(
-            "arn:aws:ecs:*",
-            "arn:aws:ecs:us-east-1:1:task/x",
-            true
-        ));
-        assert!(!resource_covers(
-            "arn:aws:s3:::b/${aws:username}/*",
-            "arn:aws:s3:::b/${aws:username}/x",
-            true
-        ));
-        assert!(!resource_covers("arn:aws:*:*:*:*", "arn:aws:s3*:::b", true));
-    }
 }

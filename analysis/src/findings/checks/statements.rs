@@ -8,8 +8,8 @@ use iamc_grammar::ast::PolicyType;
 use iamc_grammar::json::{Json, Node};
 
 use super::clip;
+use crate::findings::cover::{Cover, Entry};
 use crate::findings::doc::{strings, Document, Statement, Str};
-use crate::findings::glob;
 use crate::findings::{Findings, IssueCode};
 
 /// Entries of one list compared pairwise at most (per service for actions); past it only exact
@@ -130,23 +130,29 @@ fn quoted(s: &str) -> String {
 
 /// REDUNDANT_ACTION (All): in one `Action` list, an entry every action of which another entry
 /// also names, at the redundant entry with the covering one as second location (equal
-/// entries: the later one). Decided on the glob languages (case-insensitive), which never
-/// calls an entry redundant that could name an action the other does not, now or later
-/// (findings.md allows this reading; `iam:*CredentialReport` beside `iam:Get*` stays).
+/// entries: the later one). Decided exactly on the engines' glob languages (ASCII case
+/// ignored, [`crate::findings::cover`]), which never calls an entry redundant that could name
+/// an action the other does not, now or later (findings.md allows this reading;
+/// `iam:*CredentialReport` beside `iam:Get*` stays).
 fn redundant_actions(st: &Statement<'_>, out: &mut Findings<'_>) {
     let Some(m) = st.member("Action") else {
         return;
     };
     let entries = strings(&m.value);
+    if entries.len() < 2 {
+        return;
+    }
     let star = entries.iter().position(|e| e.text == "*");
-    // Entries by service prefix (ignoring case); `*` covers every other entry.
-    let mut by_service: HashMap<String, Vec<(usize, &str, glob::Pattern)>> = HashMap::new();
+    let cover = Cover::actions();
+    // Entries by service prefix (ignoring case): an entry covers only entries of its own
+    // service, and `*` covers every other entry.
+    let mut by_service: HashMap<String, Vec<(usize, &str, Entry)>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if let Some((svc, name)) = e.text.split_once(':') {
+        if let Some((svc, _)) = e.text.split_once(':') {
             by_service
                 .entry(svc.to_ascii_lowercase())
                 .or_default()
-                .push((i, name, glob::Pattern::new(name, true)));
+                .push((i, e.text, cover.entry(e.text)));
         }
     }
     let mut redundant: Vec<Option<usize>> = vec![None; entries.len()];
@@ -161,7 +167,7 @@ fn redundant_actions(st: &Statement<'_>, out: &mut Findings<'_>) {
     let mut groups: Vec<_> = by_service.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     let fold = |s: &str| s.to_ascii_lowercase();
-    let covers = |q: &glob::Pattern, p: &glob::Pattern| q.covers(p);
+    let covers = |q: &Entry, p: &Entry| cover.covers(q, p);
     for (_, group) in groups {
         cover_pairs(&group, &fold, &covers, &mut redundant);
     }

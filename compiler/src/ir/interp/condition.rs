@@ -3,6 +3,7 @@
 use iamc_format::value::{
     base64_decode, fold, parse_addr, parse_bool, parse_date, parse_decimal, Addr,
 };
+use iamc_runtime::diagnosis::{Failure, Outcome};
 use iamc_runtime::{Context, Value};
 
 use super::glob::{self, Tok};
@@ -64,6 +65,76 @@ pub(super) fn holds(c: &Clause, ctx: &Context) -> bool {
     match q {
         Qualifier::ForAllValues => xs.all(|x| per_value(c, x, ctx)),
         Qualifier::ForAnyValue => xs.any(|x| per_value(c, x, ctx)),
+    }
+}
+
+/// Why clause `c` does not hold in `ctx`, or `None` when it holds (the cases of
+/// [`Failure`], decided as the runtime's `diagnose` decides them).
+pub(super) fn failure(c: &Clause, ctx: &Context) -> Option<Failure> {
+    if holds(c, ctx) {
+        return None;
+    }
+    let value = ctx.get(&c.key);
+    if let Test::Null { .. } = c.test {
+        // A set qualifier does not change `Null` (spec 5.4.4, A18).
+        return Some(if value.is_none() {
+            Failure::Missing
+        } else {
+            Failure::Present
+        });
+    }
+    let value_failure = |x: &str| {
+        let outcome = if c.negated {
+            if results(&c.test, x, ctx).contains(&Cmp::Match) {
+                Outcome::Matched
+            } else {
+                Outcome::NotComparable
+            }
+        } else if readable(&c.test, x) {
+            Outcome::NoMatch
+        } else {
+            Outcome::NotComparable
+        };
+        Failure::Value {
+            value: x.to_owned(),
+            outcome,
+        }
+    };
+    let xs: Vec<&str> = match value {
+        None => Vec::new(),
+        Some(Value::Single(x)) => vec![x.as_text()],
+        Some(Value::Multi(xs)) => xs.iter().map(|x| x.as_text()).collect(),
+    };
+    Some(match (c.qualifier, value) {
+        (None, None) => Failure::Missing,
+        (None, Some(Value::Multi(_))) => Failure::MultiValued,
+        (None, Some(Value::Single(x))) => value_failure(x.as_text()),
+        (Some(Qualifier::ForAllValues), _) => xs
+            .into_iter()
+            .find(|x| !x.is_empty() && !per_value(c, x, ctx))
+            .map_or(Failure::NoValuePasses, value_failure),
+        (Some(Qualifier::ForAnyValue), None) => Failure::Missing,
+        (Some(Qualifier::ForAnyValue), Some(_)) => {
+            if xs.iter().all(|x| x.is_empty()) {
+                Failure::NoValues
+            } else {
+                Failure::NoValuePasses
+            }
+        }
+    })
+}
+
+/// Whether request text `x` reads as the test's type (a comparison is then no error on its
+/// side).
+fn readable(test: &Test, x: &str) -> bool {
+    match test {
+        Test::Null { .. } | Test::Equals { .. } | Test::Like { arn: false, .. } => true,
+        Test::Like { arn: true, .. } => colons(x) >= 5,
+        Test::Numeric { .. } => parse_decimal(x).is_some(),
+        Test::Date { .. } => parse_date(x).is_some(),
+        Test::Bool { .. } => parse_bool(x).is_some(),
+        Test::Binary { .. } => base64_decode(x).is_some(),
+        Test::Ip { .. } => parse_addr(x).is_some(),
     }
 }
 
