@@ -242,14 +242,23 @@ impl Domain {
         }
     }
 
-    /// Of `states`, the one whose value makes the most readable witness: a non-empty value,
-    /// then a list, then absent, then the empty string.
+    /// Of `states`, the one whose value makes the most readable witness: a value a policy
+    /// names, then another non-empty value, a list, absent, the empty string.
     pub(crate) fn witness_state(&self, states: &[usize]) -> Option<usize> {
+        let rest = |d: &str| {
+            ["a non-empty value that is none of", "any non-empty value", "a value that is not"]
+                .iter()
+                .any(|p| d.starts_with(p))
+        };
         let rank = |st: &usize| match self.states.get(*st) {
-            Some(State::Single(a)) if !self.atoms.get(*a).is_some_and(|x| x.empty) => 0,
-            Some(State::List(_) | State::ListOther) => 1,
-            Some(State::Absent) => 2,
-            _ => 3,
+            Some(State::Single(a)) => match self.atoms.get(*a) {
+                Some(x) if x.empty => 4,
+                Some(x) if rest(&x.description) => 1,
+                _ => 0,
+            },
+            Some(State::List(_) | State::ListOther) => 2,
+            Some(State::Absent) => 3,
+            _ => 5,
         };
         states.iter().copied().min_by_key(rank)
     }
