@@ -45,7 +45,7 @@ fn fuzz_replay_files_name_a_target() {
     }
     assert!(
         files > 0,
-        "tests/data/fuzz is empty (its README is missing)"
+        "tests/data/fuzz holds no file at all (it always holds its README)"
     );
 }
 
