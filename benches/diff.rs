@@ -118,7 +118,14 @@ fn main() {
         b.iter(|| diff(black_box(&old50), black_box(&new50), &both).unwrap())
     });
     g.bench_function("aws-managed/new", |b| {
-        b.iter(|| diff(black_box(&old_all), black_box(&new_all), &Options::default()).unwrap())
+        b.iter(|| {
+            diff(
+                black_box(&old_all),
+                black_box(&new_all),
+                &Options::default(),
+            )
+            .unwrap()
+        })
     });
     g.finish();
     c.final_summary();

@@ -246,9 +246,13 @@ impl Domain {
     /// names, then another non-empty value, a list, absent, the empty string.
     pub(crate) fn witness_state(&self, states: &[usize]) -> Option<usize> {
         let rest = |d: &str| {
-            ["a non-empty value that is none of", "any non-empty value", "a value that is not"]
-                .iter()
-                .any(|p| d.starts_with(p))
+            [
+                "a non-empty value that is none of",
+                "any non-empty value",
+                "a value that is not",
+            ]
+            .iter()
+            .any(|p| d.starts_with(p))
         };
         let rank = |st: &usize| match self.states.get(*st) {
             Some(State::Single(a)) => match self.atoms.get(*a) {
