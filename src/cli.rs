@@ -19,8 +19,10 @@
 //! tests and in `main`.
 
 mod check;
+mod check_access;
 mod compile;
 mod completions;
+mod diff;
 mod error;
 mod eval;
 mod expand;
@@ -87,6 +89,8 @@ enum Command {
     Completions(completions::Args),
     Simulate(simulate::Args),
     Test(test::Args),
+    Diff(diff::Args),
+    CheckAccess(check_access::Args),
 }
 
 impl Command {
@@ -101,6 +105,8 @@ impl Command {
             Command::Completions(_) => "completions",
             Command::Simulate(_) => "simulate",
             Command::Test(_) => "test",
+            Command::Diff(_) => "diff",
+            Command::CheckAccess(_) => "check-access",
         }
     }
 }
@@ -116,6 +122,8 @@ fn dispatch(cli: &Cli, io: &mut Streams<'_>) -> Result<u8, CliError> {
         Command::Completions(args) => completions::run(args, io),
         Command::Simulate(args) => simulate::run(args, io),
         Command::Test(args) => test::run(args, io),
+        Command::Diff(args) => diff::run(args, io),
+        Command::CheckAccess(args) => check_access::run(args, io),
     }
 }
 

@@ -2,6 +2,7 @@
 //! request lines, help and version here; each newer command and option in its module.
 
 mod check;
+mod diff;
 mod eval;
 mod expand;
 mod usage;

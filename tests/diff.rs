@@ -355,3 +355,161 @@ proptest! {
         prop_assert!(!r.removed.unwrap().any);
     }
 }
+
+/// One ECS managed policy in its two real versions (`tests/data/policies/ecs`: the version of
+/// the ECS documentation; `aws-managed`: the current one): the regions of what the update
+/// granted.
+/// A region as (action patterns, resource patterns, constrained keys).
+type Shape = (Vec<String>, Vec<String>, Vec<String>);
+
+fn ecs_update(name: &str) -> (diff::Report, Vec<Shape>) {
+    let dir = iamc_testkit::data::policies_dir();
+    let load = |sub: &str| {
+        let path = dir.join(sub).join(format!("{name}.json"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let p = parse_kind(name, &text, K::Identity).unwrap();
+        PolicySet::identity(vec![p])
+    };
+    let (old, new) = (load("ecs"), load("aws-managed"));
+    let judge = ReferenceJudge::new(&old, &new);
+    let report = diff::diff(
+        &old,
+        &new,
+        &Options {
+            removed: true,
+            judges: vec![&judge],
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let regions = report
+        .added
+        .regions
+        .iter()
+        .map(|r| {
+            assert!(
+                r.certain,
+                "{name}: {}",
+                diff::render::text(&report, &Default::default())
+            );
+            let names = |d: &[diff::Described]| {
+                let mut v: Vec<String> = d.iter().flat_map(|x| x.matches.clone()).collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            let keys = r.conditions.iter().map(|c| c.key.clone()).collect();
+            (names(&r.actions), names(&r.resources), keys)
+        })
+        .collect();
+    (report, regions)
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// What each update of the five ECS managed policies that exist in two versions granted (and
+/// that the other two are unchanged); none took anything away.
+#[test]
+fn the_ecs_managed_policy_updates() {
+    let (r, regions) = ecs_update("AmazonECS_FullAccess");
+    assert!(r.exact());
+    assert_eq!(
+        regions,
+        vec![(
+            strings(&["iam:passrole"]),
+            strings(&["arn:aws:iam::*:role/ecsInfrastructureRole"]),
+            strings(&["iam:PassedToService"]),
+        )]
+    );
+    let (r, regions) = ecs_update("AmazonEC2ContainerServiceforEC2Role");
+    assert!(r.exact());
+    assert_eq!(
+        regions,
+        vec![(
+            strings(&["ecs:listtagsforresource"]),
+            strings(&[
+                "arn:aws:ecs:*:*:container-instance/*/*",
+                "arn:aws:ecs:*:*:task/*/*",
+            ]),
+            Vec::new(),
+        )]
+    );
+    // CreateVolume from any snapshot (the old grant on volumes needed two request tags; a
+    // resource can match both patterns, `*` crossing `:`), and DescribeInstances.
+    let (r, regions) = ecs_update("AmazonECSInfrastructureRolePolicyForVolumes");
+    assert!(r.exact());
+    let create: Vec<_> = regions
+        .iter()
+        .filter(|(a, _, _)| a == &strings(&["ec2:createvolume"]))
+        .collect();
+    assert!(
+        !create.is_empty() && create.len() + 1 == regions.len(),
+        "{regions:?}"
+    );
+    assert!(create
+        .iter()
+        .all(|(_, res, _)| res.contains(&"arn:aws:ec2:*:*:snapshot/*".to_owned())));
+    assert!(regions.contains(&(strings(&["ec2:describeinstances"]), Vec::new(), Vec::new())));
+    // AssociateTrunkInterface; OpenDataChannel on sessions of the caller's account (the
+    // comparison with a variable is an atom: certain, not exact); UpdateServiceAttributes on
+    // resources tagged AmazonECSManaged.
+    let (r, regions) = ecs_update("AmazonECSServiceRolePolicy");
+    assert!(!r.exact() && r.added.complete);
+    assert_eq!(
+        regions,
+        vec![
+            (
+                strings(&[
+                    "ec2:associatetrunkinterface",
+                    "ec2:disassociatetrunkinterface"
+                ]),
+                Vec::new(),
+                Vec::new()
+            ),
+            (
+                strings(&["ssmmessages:opendatachannel"]),
+                strings(&["arn:aws:ssm:*:*:session/*"]),
+                strings(&["aws:PrincipalAccount StringEquals ${aws:ResourceAccount}"]),
+            ),
+            (
+                strings(&["servicediscovery:updateserviceattributes"]),
+                Vec::new(),
+                strings(&["aws:ResourceTag/AmazonECSManaged"]),
+            ),
+        ]
+    );
+    // DescribeSecret no longer needs the owningService tag (still in the caller's account).
+    let (r, regions) =
+        ecs_update("AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity");
+    assert!(r.added.complete);
+    assert_eq!(
+        regions,
+        vec![(
+            strings(&["secretsmanager:describesecret"]),
+            strings(&["arn:aws:secretsmanager:*:*:secret:ecs-sc!*"]),
+            strings(&[
+                "secretsmanager:ResourceTag/aws:secretsmanager:owningService",
+                "aws:ResourceAccount StringEquals ${aws:PrincipalAccount}",
+            ]),
+        )]
+    );
+    for name in [
+        "AmazonEC2ContainerServiceEventsRole",
+        "AmazonECSTaskExecutionRolePolicy",
+    ] {
+        let (r, regions) = ecs_update(name);
+        assert!(regions.is_empty() && !r.new_access() && r.exact(), "{name}");
+    }
+    for name in [
+        "AmazonECS_FullAccess",
+        "AmazonEC2ContainerServiceforEC2Role",
+        "AmazonECSInfrastructureRolePolicyForVolumes",
+        "AmazonECSServiceRolePolicy",
+        "AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity",
+    ] {
+        let (r, _) = ecs_update(name);
+        assert!(!r.removed.unwrap().any, "{name}");
+    }
+}

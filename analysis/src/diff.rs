@@ -103,8 +103,9 @@ pub struct Limits {
     pub ops: iamc_compiler::automata::ops::Limits,
     /// Action classes (`max_action_classes`, default 20,000).
     pub max_action_classes: usize,
-    /// Resource classes (`max_resource_classes`, default 20,000).
-    pub max_resource_classes: usize,
+    /// Sets of resources (conjunctions of resource patterns) decided and remembered; past it a
+    /// set is kept as "may allow" undecided (`max_resource_sets`, default 100,000).
+    pub max_resource_sets: usize,
     /// Caller classes (`max_callers`, default 2,000).
     pub max_callers: usize,
     /// Value classes of one condition key (`max_value_classes`, default 512).
@@ -126,7 +127,7 @@ impl Default for Limits {
             config: Config::default(),
             ops: iamc_compiler::automata::ops::Limits::default(),
             max_action_classes: 20_000,
-            max_resource_classes: 20_000,
+            max_resource_sets: 100_000,
             max_callers: 2_000,
             max_value_classes: 512,
             max_list_groups: 8,

@@ -126,3 +126,129 @@ fn check_access_answers_with_a_witness() {
         render::access_text_report(&yes, &render::RenderOptions::default())
     );
 }
+
+/// OLD and NEW say the same: no new access and no removed access, exactly.
+fn assert_equivalent(old: &PolicySet, new: &PolicySet, opts: &Options<'_>) {
+    let r = diff::diff(
+        old,
+        new,
+        &Options {
+            removed: true,
+            catalog_resources: opts.catalog_resources,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let text = render::text(&r, &render::RenderOptions::default());
+    assert!(!r.new_access(), "{text}");
+    assert!(!r.removed.as_ref().unwrap().any, "{text}");
+    assert!(r.exact(), "{text}");
+}
+
+fn doc(statements: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+}
+
+#[test]
+fn equivalent_rewrites_add_no_access() {
+    let get = r#"{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":"arn:aws:s3:::b/*"}"#;
+    let list = r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["home/","home/*"]}}}"#;
+    let deny = r#"{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#;
+    let original = identity(&doc(&[get, list, deny].join(",")));
+    let opts = Options::default();
+    // Statements reordered.
+    assert_equivalent(
+        &original,
+        &identity(&doc(&[deny, list, get].join(","))),
+        &opts,
+    );
+    // A statement split in two (one action each).
+    let split = [
+        r#"{"Effect":"Allow","Action":"s3:GetObjectTagging","Resource":"arn:aws:s3:::b/*"}"#,
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        list,
+        deny,
+    ];
+    assert_equivalent(&original, &identity(&doc(&split.join(","))), &opts);
+    // Duplicate entries: an action, a resource, a value, a whole statement.
+    let duplicated = [
+        r#"{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging","s3:GetObject"],"Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/*"]}"#,
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["home/","home/*","home/"]}}}"#,
+        deny,
+        deny,
+    ];
+    assert_equivalent(&original, &identity(&doc(&duplicated.join(","))), &opts);
+    // A list of condition values as one statement per value.
+    let per_value = [
+        get,
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":"home/"}}}"#,
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":"home/*"}}}"#,
+        deny,
+    ];
+    assert_equivalent(&original, &identity(&doc(&per_value.join(","))), &opts);
+    // The same policy split over two documents of the set.
+    let two = set(&[
+        (doc(get).as_str(), PolicyType::Identity),
+        (doc(&[list, deny].join(",")).as_str(), PolicyType::Identity),
+    ]);
+    assert_equivalent(&original, &two, &opts);
+    // A real change is still seen: the wildcard value dropped from the list.
+    let narrower = [
+        get,
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":"home/"}}}"#,
+        deny,
+    ];
+    let r = diff::diff(
+        &identity(&doc(&narrower.join(","))),
+        &original,
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(r.new_access() && r.exact());
+    let w = &r.added.regions[0].witnesses[0];
+    let Some(Value::Single(prefix)) = w.context.get("s3:prefix") else {
+        panic!("no prefix in {w:?}")
+    };
+    assert!(prefix.as_text().starts_with("home/") && prefix.as_text() != "home/");
+}
+
+#[test]
+fn a_wildcard_and_the_catalog_actions_it_matches_are_equivalent_with_catalog_resources() {
+    let catalog = iamc_catalog::Catalog::get().unwrap();
+    let names: Vec<String> = catalog
+        .service("ecs")
+        .unwrap()
+        .actions()
+        .filter(|a| a.name().starts_with("Describe"))
+        .map(|a| format!("\"ecs:{}\"", a.name()))
+        .collect();
+    assert!(names.len() > 5, "{names:?}");
+    let wildcard = identity(&doc(
+        r#"{"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}"#,
+    ));
+    let listed = identity(&doc(&format!(
+        r#"{{"Effect":"Allow","Action":[{}],"Resource":"*"}}"#,
+        names.join(",")
+    )));
+    let with_catalog = Options {
+        catalog_resources: true,
+        ..Options::default()
+    };
+    assert_equivalent(&wildcard, &listed, &with_catalog);
+    // Without the catalog, the wildcard also grants actions AWS may add: new access.
+    let r = diff::diff(&listed, &wildcard, &Options::default()).unwrap();
+    assert!(r.new_access() && r.exact());
+    let w = &r.added.regions[0].witnesses[0];
+    assert!(w.action.to_ascii_lowercase().starts_with("ecs:describe"));
+    assert!(
+        !names.contains(&format!("\"{}\"", w.action)),
+        "{}",
+        w.action
+    );
+    // With it, each class of actions takes only the resources its actions take.
+    let r = diff::diff(&identity(&doc("")), &listed, &with_catalog).unwrap();
+    assert!(r.new_access());
+    for region in &r.added.regions {
+        assert!(region.catalog_only && !region.known_actions.is_empty());
+    }
+}

@@ -59,7 +59,7 @@ pub struct Args {
 }
 
 /// `--type`: the policy types of spec 7.2, by the names decisions use (`identity`, ..., `endpoint`).
-fn policy_type() -> impl clap::builder::TypedValueParser<Value = PolicyType> {
+pub(super) fn policy_type() -> impl clap::builder::TypedValueParser<Value = PolicyType> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
     PossibleValuesParser::new(
         PolicyType::ALL.map(|t| PossibleValue::new(t.as_str()).help(t.describe())),

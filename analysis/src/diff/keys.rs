@@ -96,6 +96,8 @@ pub(crate) enum State {
     List(Bits),
     /// A list of more groups than enumerated (set-qualified clauses bounded).
     ListOther,
+    /// A tie ([`Domain::tie`]) holds or not.
+    Tie(bool),
 }
 
 /// How a key's request values map to classes.
@@ -134,6 +136,11 @@ pub(crate) struct Domain {
     has_qualified: bool,
     /// String family: each pattern's description (empty for the helper patterns).
     pattern_descs: Vec<String>,
+    /// Not a key: a clause comparing a key with a policy variable's value, as an atom of its
+    /// own that holds or not, the same for both sets (so a clause both sets keep unchanged
+    /// cannot make one allow what the other does not). Its truth may not fit the keys' other
+    /// states: regions that assign one are approximations, and membership ignores it.
+    pub tie: bool,
 }
 
 impl Domain {
@@ -231,6 +238,51 @@ impl Domain {
             State::Single(a) => Some(Value::Single(text(*a))),
             State::List(gs) => Some(Value::Multi(gs.iter().filter_map(rep).collect())),
             State::ListOther => Some(Value::Multi((0..self.groups).filter_map(rep).collect())),
+            State::Tie(_) => None,
+        }
+    }
+
+    /// Of `states`, the one whose value makes the most readable witness: a value a policy
+    /// names, then another non-empty value, a list, absent, the empty string.
+    pub(crate) fn witness_state(&self, states: &[usize]) -> Option<usize> {
+        let rest = |d: &str| {
+            [
+                "a non-empty value that is none of",
+                "any non-empty value",
+                "a value that is not",
+            ]
+            .iter()
+            .any(|p| d.starts_with(p))
+        };
+        let rank = |st: &usize| match self.states.get(*st) {
+            Some(State::Single(a)) => match self.atoms.get(*a) {
+                Some(x) if x.empty => 4,
+                Some(x) if rest(&x.description) => 1,
+                _ => 0,
+            },
+            Some(State::List(_) | State::ListOther) => 2,
+            Some(State::Absent) => 3,
+            _ => 5,
+        };
+        states.iter().copied().min_by_key(rank)
+    }
+
+    /// A tie domain for the clause written `written`: state 0 holds, state 1 does not.
+    fn tie(written: String) -> Domain {
+        Domain {
+            key: String::new(),
+            written,
+            atoms: Vec::new(),
+            states: vec![State::Tie(true), State::Tie(false)],
+            table: vec![vec![(true, true), (false, false)]],
+            atom_of_class: HashMap::new(),
+            reader: Reader::Coarse,
+            group_of: Vec::new(),
+            groups: 0,
+            truncated: false,
+            has_qualified: false,
+            pattern_descs: Vec::new(),
+            tie: true,
         }
     }
 
@@ -436,6 +488,8 @@ impl Domain {
                 )
             }
             Some(State::ListOther) => "a list with values of several other kinds".to_owned(),
+            Some(State::Tie(true)) => "holds".to_owned(),
+            Some(State::Tie(false)) => "does not hold".to_owned(),
         }
     }
 }
@@ -702,17 +756,51 @@ pub(crate) fn build_domains(
         index.insert(key.clone(), domains.len());
         domains.push(build_domain(key, &name, clauses, limits, &mut notes));
     }
+    // Clauses comparing a key with a policy variable's value that the key's states do not
+    // decide become ties, one per distinct clause (the same atom in both sets).
+    let mut ties: HashMap<String, usize> = HashMap::new();
     for (s, mine) in stmts.iter_mut().zip(local) {
-        s.clauses = s
-            .entry
-            .st
-            .conditions
-            .iter()
-            .zip(mine)
-            .map(|(c, l)| (index.get(&c.key).copied().unwrap_or(0), l))
-            .collect();
+        let mut clauses = Vec::with_capacity(mine.len());
+        for (c, l) in s.entry.st.conditions.iter().zip(mine) {
+            let k = index.get(&c.key).copied().unwrap_or(0);
+            let undecided = domains.get(k).is_some_and(|d| {
+                (0..d.states.len()).any(|st| {
+                    let (lo, hi) = d.truth(l, st);
+                    lo != hi
+                })
+            });
+            if !(undecided && has_template(c)) {
+                clauses.push((k, l));
+                continue;
+            }
+            let sig = super::stmts::clause_key(c);
+            let t = match ties.get(&sig) {
+                Some(&t) => t,
+                None => {
+                    let written = format!("{} {} {}", c.written, c.operator, c.texts.join(", "));
+                    domains.push(Domain::tie(written));
+                    ties.insert(sig, domains.len() - 1);
+                    domains.len() - 1
+                }
+            };
+            clauses.push((t, 0));
+        }
+        s.clauses = clauses;
     }
     (domains, index, notes)
+}
+
+/// Whether a clause compares with a policy variable's value.
+fn has_template(c: &Clause) -> bool {
+    fn any<T>(values: &[Operand<T>]) -> bool {
+        values.iter().any(|o| matches!(o, Operand::Template(_)))
+    }
+    match &c.test {
+        Test::Equals { values, .. } => any(values),
+        Test::Like { values, .. } => any(values),
+        Test::Bool { values } => any(values),
+        _ => false,
+    }
 }
 
 /// The classes of one key: atoms with kinds, the reader, each clause's operands.
@@ -779,7 +867,7 @@ fn build_domain(
         .any(|o| matches!(o, Operand2::Template))
     {
         notes.push(format!(
-            "key `{written}` is compared with a policy variable's value (another key's): bounded, not decided"
+            "key `{written}` is compared with a policy variable's value (another key's): each such comparison is taken as holding or not whatever the keys' values"
         ));
     }
     finish(key, written, clauses, built, limits, notes)
@@ -1315,7 +1403,7 @@ fn finish(
                                 State::List(gs) => {
                                     Some(gs.iter().filter_map(rep).map(pv).collect())
                                 }
-                                State::ListOther => None,
+                                State::ListOther | State::Tie(_) => None,
                             };
                             match vals {
                                 None => (false, true),
@@ -1347,6 +1435,7 @@ fn finish(
         truncated,
         has_qualified,
         pattern_descs,
+        tie: false,
     }
 }
 

@@ -89,8 +89,10 @@ impl Region {
         }
         self.keys.iter().all(|(k, states)| {
             s.keys.get(*k).is_some_and(|d| {
-                d.state_of(req.context.get(&d.key))
-                    .is_some_and(|st| states.contains(&st))
+                // A tie is an approximation: membership is that of the keys.
+                d.tie
+                    || d.state_of(req.context.get(&d.key))
+                        .is_some_and(|st| states.contains(&st))
             })
         })
     }
@@ -416,9 +418,17 @@ fn describe(space: &Arc<Space>, r: Raw) -> Region {
         .iter()
         .filter_map(|(&k, states)| {
             let d = s.keys.get(k)?;
+            // States a description cannot tell apart (their difference is a helper pattern's,
+            // such as an ARN's five colons) are said once.
+            let mut allowed: Vec<String> = Vec::new();
+            for text in d.describe_states(states) {
+                if !allowed.contains(&text) {
+                    allowed.push(text);
+                }
+            }
             Some(Condition {
                 key: d.written.clone(),
-                allowed: d.describe_states(states),
+                allowed,
             })
         })
         .collect();
@@ -460,8 +470,11 @@ pub(crate) fn witness_of(s: &Space, c: &Cell) -> Request {
         req.resource_account = cell.resource_account.clone();
     }
     for (k, states) in &c.keys {
-        // Every state of the set gives the region's clauses the same truth: the first will do.
-        let (Some(d), Some(&st)) = (s.keys.get(*k), states.first()) else {
+        // Every state of the set gives the cell's clauses the same truth: the most readable.
+        let Some(d) = s.keys.get(*k) else {
+            continue;
+        };
+        let Some(st) = d.witness_state(states) else {
             continue;
         };
         if let Some(v) = d.value_of(st) {

@@ -256,14 +256,14 @@ fn regions_json(out: &mut String, regions: &[Region], opts: &RenderOptions) {
     out.push(']');
 }
 
-/// A diff report as one JSON object: `new_access`, `exact`, `reasons`, `regions` (each with
-/// `witnesses`, request objects `iamc eval` reads), and with `--both` `removed_access`,
-/// `removed_exact`, `removed_reasons` and `removed`.
+/// A diff report as one JSON object: `new_access`, `exact`, `complete`, `reasons`, `regions`
+/// (each with `witnesses`, request objects `iamc eval` reads), and with `--both`
+/// `removed_access`, `removed_exact`, `removed_complete`, `removed_reasons` and `removed`.
 pub fn json(report: &Report, opts: &RenderOptions) -> String {
     let a = &report.added;
     let mut out = format!(
-        "{{\"new_access\":{},\"exact\":{},\"reasons\":",
-        a.any, a.exact
+        "{{\"new_access\":{},\"exact\":{},\"complete\":{},\"reasons\":",
+        a.any, a.exact, a.complete
     );
     json_list(&mut out, &a.reasons);
     out.push_str(",\"regions\":");
@@ -271,8 +271,8 @@ pub fn json(report: &Report, opts: &RenderOptions) -> String {
     if let Some(r) = &report.removed {
         let _ = write!(
             out,
-            ",\"removed_access\":{},\"removed_exact\":{},\"removed_reasons\":",
-            r.any, r.exact
+            ",\"removed_access\":{},\"removed_exact\":{},\"removed_complete\":{},\"removed_reasons\":",
+            r.any, r.exact, r.complete
         );
         json_list(&mut out, &r.reasons);
         out.push_str(",\"removed\":");
@@ -282,11 +282,12 @@ pub fn json(report: &Report, opts: &RenderOptions) -> String {
     out
 }
 
-/// A `check_access` answer as one JSON object: `allowed`, `exact`, `reasons`, `regions`.
+/// A `check_access` answer as one JSON object: `allowed`, `exact`, `complete`, `reasons`,
+/// `regions`.
 pub fn access_json(access: &Access, opts: &RenderOptions) -> String {
     let mut out = format!(
-        "{{\"allowed\":{},\"exact\":{},\"reasons\":",
-        access.any, access.exact
+        "{{\"allowed\":{},\"exact\":{},\"complete\":{},\"reasons\":",
+        access.any, access.exact, access.complete
     );
     json_list(&mut out, &access.reasons);
     out.push_str(",\"regions\":");

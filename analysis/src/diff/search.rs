@@ -127,25 +127,25 @@ fn resource_part(s: &Stmt<'_>, res: &Constraint) -> Option<(bool, bool)> {
 /// The statement's status under `node`, and whether an approximated part decided it.
 fn status(s: &Stmt<'_>, space: &Space, node: &Node) -> (Status, bool) {
     let (mut open, mut approx, mut approx_false) = (false, false, false);
-    let parts =
-        std::iter::once(resource_part(s, &node.resource)).chain(s.clauses.iter().map(|&(k, c)| {
-            let state = *node.keys.get(k)?.as_ref()?.first()?;
-            Some(
-                space
-                    .keys
-                    .get(k)
-                    .map_or((false, true), |d| d.truth(c, state)),
-            )
-        }));
+    // Each part: (lo, hi, a tie: exact for its atom, not for the requests behind it).
+    let resource = resource_part(s, &node.resource).map(|(lo, hi)| (lo, hi, false));
+    let parts = std::iter::once(resource).chain(s.clauses.iter().map(|&(k, c)| {
+        let state = *node.keys.get(k)?.as_ref()?.first()?;
+        Some(space.keys.get(k).map_or((false, true, false), |d| {
+            let (lo, hi) = d.truth(c, state);
+            (lo, hi, d.tie)
+        }))
+    }));
     for part in parts {
-        let Some((lo, hi)) = part else {
+        let Some((lo, hi, tie)) = part else {
             open = true;
             continue;
         };
         let v = if s.entry.widen { hi } else { lo };
+        approx |= tie;
         if lo == hi {
             if !v {
-                return (Status::False, false);
+                return (Status::False, tie);
             }
         } else {
             approx = true;

@@ -137,7 +137,8 @@ fn operands<T: Debug>(values: &[Operand<T>]) -> Vec<String> {
     v
 }
 
-fn clause_key(c: &ir::Clause) -> String {
+/// What decides a clause's meaning, as text (two clauses with the same key hold together).
+pub(crate) fn clause_key(c: &ir::Clause) -> String {
     let test = match &c.test {
         Test::Null {
             if_absent,

@@ -5,7 +5,8 @@
 use std::cell::OnceCell;
 use std::fmt::Write as _;
 
-use iamc_compiler::ir;
+use iamc_compiler::ir::condition::{Operand, Test};
+use iamc_compiler::ir::{self, Piece};
 use iamc_grammar::PolicySet;
 use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
 
@@ -32,6 +33,14 @@ impl<'a> Engines<'a> {
             new,
             judges,
             compiled: [OnceCell::new(), OnceCell::new()],
+        }
+    }
+
+    /// The lowered set of `side` (`None`: `check_access`'s OLD).
+    fn lowered(&self, side: Side) -> Option<&'a ir::PolicySet> {
+        match side {
+            Side::Old => self.old.map(|(_, l)| l),
+            Side::New => Some(self.new.1),
         }
     }
 
@@ -262,6 +271,122 @@ fn unrealistic(req: &Request) -> Vec<String> {
     out
 }
 
+/// A key the allowing side tests for equality with a policy variable's value
+/// (`"aws:ResourceAccount": "${aws:PrincipalAccount}"`): the key, and the value's text around
+/// its one variable.
+struct Tie {
+    key: String,
+    prefix: String,
+    var: String,
+    suffix: String,
+}
+
+/// The ties of `set`'s `StringEquals` clauses whose value is one variable with literal text
+/// around it (the approximated comparisons witnesses most often fail on).
+fn ties(set: &ir::PolicySet) -> Vec<Tie> {
+    let mut out: Vec<Tie> = Vec::new();
+    for c in set.statements.iter().flat_map(|s| s.conditions.iter()) {
+        let Test::Equals { values, .. } = &c.test else {
+            continue;
+        };
+        if c.negated || c.qualifier.is_some() {
+            continue;
+        }
+        for v in values {
+            let Operand::Template(g) = v else { continue };
+            let (mut prefix, mut var, mut suffix) = (String::new(), None, String::new());
+            let mut plain = true;
+            for p in &g.pieces {
+                match (p, &var) {
+                    (Piece::Lit(t), None) => prefix.push_str(t),
+                    (Piece::Lit(t), Some(_)) => suffix.push_str(t),
+                    (Piece::Var { key, .. }, None) => var = Some(key.clone()),
+                    _ => plain = false,
+                }
+            }
+            if let (true, Some(var)) = (plain, var) {
+                if !out.iter().any(|t| t.key == c.key && t.var == var) {
+                    out.push(Tie {
+                        key: c.key.clone(),
+                        prefix,
+                        var,
+                        suffix,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether the region lets `key` take the single value `value` (keys it does not constrain:
+/// yes).
+fn allows(region: &Region, space: &Space, key: &str, value: &str) -> bool {
+    let Some(&k) = space.key_index.get(key) else {
+        return true;
+    };
+    let Some(d) = space.keys.get(k) else {
+        return true;
+    };
+    let v = Value::Single(Scalar::String(value.to_owned()));
+    match (region.key_states(k), d.state_of(Some(&v))) {
+        (None, _) => true,
+        (Some(states), Some(s)) => states.contains(&s),
+        (Some(_), None) => false,
+    }
+}
+
+/// `req` with each tied key and variable given values that make the tie hold, where the region
+/// allows them: the variable from the key, the key from the variable, or both from the value
+/// AWS would derive for either (else a made-up one).
+fn tie(req: &Request, region: &Region, space: &Space, ties: &[Tie]) -> Request {
+    let mut out = req.clone();
+    let text = |r: &Request, k: &str| match r.context.get(k) {
+        Some(Value::Single(s)) => Some(s.as_text().to_owned()),
+        _ => None,
+    };
+    for t in ties {
+        match (text(&out, &t.key), text(&out, &t.var)) {
+            (Some(k), None) => {
+                let v = k
+                    .strip_prefix(t.prefix.as_str())
+                    .and_then(|r| r.strip_suffix(t.suffix.as_str()));
+                if let Some(v) = v {
+                    out.context
+                        .insert(&t.var, Value::Single(Scalar::String(v.to_owned())));
+                }
+            }
+            (None, Some(v)) => {
+                let k = format!("{}{v}{}", t.prefix, t.suffix);
+                if allows(region, space, &t.key, &k) {
+                    out.context.insert(&t.key, Value::Single(Scalar::String(k)));
+                }
+            }
+            (None, None) => {
+                let derived = coupled(&out)
+                    .into_iter()
+                    .find(|(k, v)| v.is_some() && (k.eq_ignore_ascii_case(&t.var) || *k == t.key));
+                let v = match derived {
+                    Some((k, Some(d))) if k.eq_ignore_ascii_case(&t.var) => d,
+                    Some((_, Some(d))) => d
+                        .strip_prefix(t.prefix.as_str())
+                        .and_then(|r| r.strip_suffix(t.suffix.as_str()))
+                        .unwrap_or("111122223333")
+                        .to_owned(),
+                    _ => "111122223333".to_owned(),
+                };
+                let k = format!("{}{v}{}", t.prefix, t.suffix);
+                if allows(region, space, &t.key, &k) && allows(region, space, &t.var, &v) {
+                    out.context.insert(&t.key, Value::Single(Scalar::String(k)));
+                    out.context.insert(&t.var, Value::Single(Scalar::String(v)));
+                }
+            }
+            (Some(_), Some(_)) => {}
+        }
+    }
+    out
+}
+
 /// Checks a region's candidate witnesses: the first every engine confirms (and AWS could
 /// make) makes the region certain; otherwise it is "may allow", with why.
 pub(crate) fn confirm(
@@ -274,8 +399,14 @@ pub(crate) fn confirm(
     let mut first_problem: Option<Vec<String>> = None;
     let mut confirmed_but_odd: Option<(Request, Vec<String>)> = None;
     let candidates = std::mem::take(&mut region.candidates);
-    for cell in candidates.iter().take(limits.max_witness_tries.max(1)) {
-        let mut req = super::region::witness_of(space, cell);
+    let ties = engines.lowered(target).map(ties).unwrap_or_default();
+    let tries = candidates.iter().flat_map(|cell| {
+        let req = super::region::witness_of(space, cell);
+        let tied = (!ties.is_empty()).then(|| tie(&req, &region, space, &ties));
+        std::iter::once(req).chain(tied)
+    });
+    let tries: Vec<Request> = tries.take(limits.max_witness_tries.max(1)).collect();
+    for mut req in tries {
         repair(&region, space, &mut req);
         let problems = disagreements(engines, target, &req);
         if !problems.is_empty() {
