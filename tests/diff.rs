@@ -319,8 +319,10 @@ fn check_pair(old_g: &GenSet, new_g: &GenSet, tapes: &[Vec<u8>]) -> Result<(), T
             for w in &r.witnesses {
                 prop_assert!(
                     r.contains(w),
-                    "{dir}: witness outside its region: {}",
-                    request_json(w)
+                    "{dir}: witness outside its region: {}\n{}\n{}",
+                    request_json(w),
+                    show(),
+                    diff::render::text(&report, &Default::default())
                 );
                 if let Err(e) = engines.agree(usize::from(dir == "added"), w) {
                     return Err(TestCaseError::fail(format!(

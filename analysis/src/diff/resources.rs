@@ -217,7 +217,11 @@ impl Resources {
     /// Whether `c` has members, with a shortest one (cached: the search asks again for every
     /// caller).
     pub(crate) fn decide(&self, c: &Constraint) -> Answer {
-        if self.decided.lock().is_ok_and(|m| m.len() >= self.limits.max_resource_sets) {
+        if self
+            .decided
+            .lock()
+            .is_ok_and(|m| m.len() >= self.limits.max_resource_sets)
+        {
             if let Some(a) = self.decided.lock().ok().and_then(|m| m.get(c).cloned()) {
                 return a;
             }

@@ -300,7 +300,8 @@ fn ties(set: &ir::PolicySet) -> Vec<Tie> {
                 match (p, &var) {
                     (Piece::Lit(t), None) => prefix.push_str(t),
                     (Piece::Lit(t), Some(_)) => suffix.push_str(t),
-                    (Piece::Var { key, .. }, None) => var = Some(key.clone()),
+                    // Keys are case-insensitive; the domains are indexed by the lower-case name.
+                    (Piece::Var { key, .. }, None) => var = Some(key.to_ascii_lowercase()),
                     _ => plain = false,
                 }
             }
@@ -322,7 +323,7 @@ fn ties(set: &ir::PolicySet) -> Vec<Tie> {
 /// Whether the region lets `key` take the single value `value` (keys it does not constrain:
 /// yes).
 fn allows(region: &Region, space: &Space, key: &str, value: &str) -> bool {
-    let Some(&k) = space.key_index.get(key) else {
+    let Some(&k) = space.key_index.get(&key.to_ascii_lowercase()) else {
         return true;
     };
     let Some(d) = space.keys.get(k) else {
@@ -351,7 +352,7 @@ fn tie(req: &Request, region: &Region, space: &Space, ties: &[Tie]) -> Request {
                 let v = k
                     .strip_prefix(t.prefix.as_str())
                     .and_then(|r| r.strip_suffix(t.suffix.as_str()));
-                if let Some(v) = v {
+                if let Some(v) = v.filter(|v| allows(region, space, &t.var, v)) {
                     out.context
                         .insert(&t.var, Value::Single(Scalar::String(v.to_owned())));
                 }
