@@ -79,7 +79,6 @@ impl Hasher for StateHasher {
 }
 
 type Triple = (StateID, StateID, u8);
-type FastSet = HashSet<Triple, BuildHasherDefault<StateHasher>>;
 type FastMap = HashMap<Triple, usize, BuildHasherDefault<StateHasher>>;
 
 /// Bounds on one product search.
@@ -374,49 +373,23 @@ pub fn intersecting_patterns<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     limits: &Limits,
 ) -> Result<Vec<(PatternID, PatternID)>, OpsError> {
     let (la, lb) = (Language::of(a), Language::of(b));
-    let classes = joint_classes(a, b);
-    let start = (la.start()?, lb.start()?, UTF8_ACCEPT);
-    let mut seen = FastSet::default();
-    let mut stack = vec![start];
-    seen.insert(start);
     let mut pairs = BTreeSet::new();
-    while let Some((sa, sb, u)) = stack.pop() {
-        if u == UTF8_ACCEPT {
-            let (ea, eb) = (a.next_eoi_state(sa), b.next_eoi_state(sb));
-            if a.is_match_state(ea) && b.is_match_state(eb) {
-                for i in 0..a.match_len(ea) {
-                    for j in 0..b.match_len(eb) {
-                        pairs.insert((a.match_pattern(ea, i), b.match_pattern(eb, j)));
+    walk_product(
+        (la.start()?, lb.start()?),
+        &joint_classes(a, b),
+        limits,
+        step_pair(la, lb, true),
+        |_, (sa, sb, u)| {
+            if u == UTF8_ACCEPT {
+                for p in end_patterns(a, sa) {
+                    for &q in &end_patterns(b, sb) {
+                        pairs.insert((p, q));
                     }
                 }
             }
-        }
-        for &byte in &classes {
-            let next = (
-                a.next_state(sa, byte),
-                b.next_state(sb, byte),
-                utf8_next(u, byte),
-            );
-            if next.2 == UTF8_DEAD || la.is_dead(next.0) || lb.is_dead(next.1) {
-                continue;
-            }
-            if a.is_quit_state(next.0) || b.is_quit_state(next.1) {
-                return Err(OpsError {
-                    kind: OpsErrorKind::QuitState,
-                });
-            }
-            if seen.contains(&next) {
-                continue;
-            }
-            if seen.len() >= limits.max_states {
-                return Err(OpsError {
-                    kind: OpsErrorKind::TooManyStates(limits.max_states),
-                });
-            }
-            seen.insert(next);
-            stack.push(next);
-        }
-    }
+            false
+        },
+    )?;
     Ok(pairs.into_iter().collect())
 }
 
@@ -453,77 +426,46 @@ pub fn match_sets<T: AsRef<[u32]>, U: AsRef<[u32]>>(
         Some(p) => p.start()?,
         None => StateID::ZERO,
     };
-    let start = (a.start()?, p_start, UTF8_ACCEPT);
-    let mut index = FastMap::default();
-    let mut nodes = vec![Node {
-        state: start,
-        parent: 0,
-        byte: 0,
-    }];
-    index.insert(start, 0);
     // Per match set: the first node reaching it, and the first one `prefer` accepts.
     let mut found: HashMap<Vec<PatternID>, (usize, Option<usize>)> = HashMap::new();
     let mut order: Vec<Vec<PatternID>> = Vec::new();
-    // INVARIANT (bfs-order): `nodes` is the breadth-first queue; node `i`'s parent is below `i`.
-    let mut i = 0;
-    while let Some(node) = nodes.get(i) {
-        let (sa, sp, u) = node.state;
-        if u == UTF8_ACCEPT {
-            let eoi = dfa.next_eoi_state(sa);
-            let mut set: Vec<PatternID> = if dfa.is_match_state(eoi) {
-                (0..dfa.match_len(eoi))
-                    .map(|k| dfa.match_pattern(eoi, k))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            set.sort_unstable();
-            set.dedup();
-            let preferred = p.as_ref().is_some_and(|p| p.accepts(sp));
-            match found.get_mut(&set) {
-                Some(slot) => {
-                    if preferred && slot.1.is_none() {
-                        slot.1 = Some(i);
-                    }
-                }
-                None => {
-                    order.push(set.clone());
-                    found.insert(set, (i, preferred.then_some(i)));
-                }
-            }
-        }
-        for &byte in &classes {
-            let next_p = match &p {
-                Some(p) => p.dfa.next_state(sp, byte),
-                None => sp,
-            };
-            let next = (dfa.next_state(sa, byte), next_p, utf8_next(u, byte));
-            if next.2 == UTF8_DEAD {
-                continue;
-            }
-            if dfa.is_quit_state(next.0) || p.as_ref().is_some_and(|p| p.dfa.is_quit_state(next.1))
-            {
-                return Err(OpsError {
-                    kind: OpsErrorKind::QuitState,
-                });
-            }
-            if index.contains_key(&next) {
-                continue;
-            }
-            if nodes.len() >= limits.max_states {
-                return Err(OpsError {
-                    kind: OpsErrorKind::TooManyStates(limits.max_states),
-                });
-            }
-            index.insert(next, nodes.len());
-            nodes.push(Node {
-                state: next,
-                parent: i,
-                byte,
+    // Without `prefer`, its state stays where it is (never read).
+    let step = |sa: StateID, sp: StateID, byte: u8| {
+        let next = (
+            dfa.next_state(sa, byte),
+            p.as_ref().map_or(sp, |p| p.dfa.next_state(sp, byte)),
+        );
+        if dfa.is_quit_state(next.0) || p.as_ref().is_some_and(|p| p.dfa.is_quit_state(next.1)) {
+            return Err(OpsError {
+                kind: OpsErrorKind::QuitState,
             });
         }
-        i += 1;
-    }
+        Ok(Some(next))
+    };
+    let (nodes, _) = walk_product(
+        (a.start()?, p_start),
+        &classes,
+        limits,
+        step,
+        |i, (sa, sp, u)| {
+            if u == UTF8_ACCEPT {
+                let set = end_patterns(dfa, sa);
+                let preferred = p.as_ref().is_some_and(|p| p.accepts(sp));
+                match found.get_mut(&set) {
+                    Some(slot) => {
+                        if preferred && slot.1.is_none() {
+                            slot.1 = Some(i);
+                        }
+                    }
+                    None => {
+                        order.push(set.clone());
+                        found.insert(set, (i, preferred.then_some(i)));
+                    }
+                }
+            }
+            false
+        },
+    )?;
     Ok(order
         .into_iter()
         .filter_map(|set| {
@@ -556,16 +498,22 @@ pub fn matched_patterns<T: AsRef<[u32]>>(
             return Ok(Vec::new());
         }
     }
+    Ok(end_patterns(dfa, s))
+}
+
+/// The patterns (sorted, each once) that match the input read so far, ending in state `s`:
+/// those the end-of-input transition from `s` reports.
+fn end_patterns<T: AsRef<[u32]>>(dfa: &dense::DFA<T>, s: StateID) -> Vec<PatternID> {
     let eoi = dfa.next_eoi_state(s);
     if !dfa.is_match_state(eoi) {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let mut out: Vec<PatternID> = (0..dfa.match_len(eoi))
         .map(|k| dfa.match_pattern(eoi, k))
         .collect();
     out.sort_unstable();
     out.dedup();
-    Ok(out)
+    out
 }
 
 /// A shortest valid UTF-8 string in every language of `all` and in no language of `none`, or
@@ -906,8 +854,62 @@ fn search<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     limits: &Limits,
     goal: Goal,
 ) -> Result<Option<String>, OpsError> {
-    let classes = joint_classes(a.dfa, b.dfa);
-    let start = (a.start()?, b.start()?, UTF8_ACCEPT);
+    let (nodes, hit) = walk_product(
+        (a.start()?, b.start()?),
+        &joint_classes(a.dfa, b.dfa),
+        limits,
+        // A dead A never accepts again; a dead B matters only when B must accept too.
+        step_pair(a, b, matches!(goal, Goal::Both)),
+        |_, (sa, sb, u)| {
+            u == UTF8_ACCEPT
+                && a.accepts(sa)
+                && match goal {
+                    Goal::Both => b.accepts(sb),
+                    Goal::OnlyA => !b.accepts(sb),
+                }
+        },
+    )?;
+    Ok(hit.map(|i| witness(&nodes, i)))
+}
+
+/// The step of [`walk_product`] over two automata: both move on `byte`; the pair is cut where A
+/// is dead (it never accepts again) and, with `b_must_live`, where B is dead.
+fn step_pair<'l, T: AsRef<[u32]>, U: AsRef<[u32]>>(
+    a: Language<'l, T>,
+    b: Language<'l, U>,
+    b_must_live: bool,
+) -> impl Fn(StateID, StateID, u8) -> Result<Option<(StateID, StateID)>, OpsError> + 'l {
+    move |sa, sb, byte| {
+        let next = (a.dfa.next_state(sa, byte), b.dfa.next_state(sb, byte));
+        if a.is_dead(next.0) || (b_must_live && b.is_dead(next.1)) {
+            return Ok(None);
+        }
+        if a.dfa.is_quit_state(next.0) || b.dfa.is_quit_state(next.1) {
+            return Err(OpsError {
+                kind: OpsErrorKind::QuitState,
+            });
+        }
+        Ok(Some(next))
+    }
+}
+
+/// The breadth-first walk of a product of two automata and the UTF-8 decoder, from `start`
+/// (with the decoder at rest), that the two-automaton searches share. From each node, one byte
+/// per class of `classes`: the decoder moves (a byte that makes the input invalid UTF-8 is
+/// never taken), then `step` moves the two automata (`None`: cut; an error ends the walk).
+/// `visit` sees every node once, in breadth-first order, with its index in the node list;
+/// `true` stops the walk there. Returns the nodes reached and the node the walk stopped at.
+///
+/// # Errors
+/// `step`'s error, or more than [`Limits::max_states`] nodes.
+fn walk_product(
+    start: (StateID, StateID),
+    classes: &[u8],
+    limits: &Limits,
+    step: impl Fn(StateID, StateID, u8) -> Result<Option<(StateID, StateID)>, OpsError>,
+    mut visit: impl FnMut(usize, Triple) -> bool,
+) -> Result<(Vec<Node>, Option<usize>), OpsError> {
+    let start = (start.0, start.1, UTF8_ACCEPT);
     let mut index = FastMap::default();
     let mut nodes = vec![Node {
         state: start,
@@ -919,33 +921,18 @@ fn search<T: AsRef<[u32]>, U: AsRef<[u32]>>(
     let mut i = 0;
     while let Some(node) = nodes.get(i) {
         let (sa, sb, u) = node.state;
-        if u == UTF8_ACCEPT && a.accepts(sa) {
-            let hit = match goal {
-                Goal::Both => b.accepts(sb),
-                Goal::OnlyA => !b.accepts(sb),
-            };
-            if hit {
-                return Ok(Some(witness(&nodes, i)));
-            }
+        if visit(i, node.state) {
+            return Ok((nodes, Some(i)));
         }
-        for &byte in &classes {
-            let next = (
-                a.dfa.next_state(sa, byte),
-                b.dfa.next_state(sb, byte),
-                utf8_next(u, byte),
-            );
-            // A dead A never accepts again; a dead B matters only when B must accept too.
-            if next.2 == UTF8_DEAD || a.is_dead(next.0) {
+        for &byte in classes {
+            let nu = utf8_next(u, byte);
+            if nu == UTF8_DEAD {
                 continue;
             }
-            if matches!(goal, Goal::Both) && b.is_dead(next.1) {
+            let Some((na, nb)) = step(sa, sb, byte)? else {
                 continue;
-            }
-            if a.dfa.is_quit_state(next.0) || b.dfa.is_quit_state(next.1) {
-                return Err(OpsError {
-                    kind: OpsErrorKind::QuitState,
-                });
-            }
+            };
+            let next = (na, nb, nu);
             if index.contains_key(&next) {
                 continue;
             }
@@ -963,7 +950,7 @@ fn search<T: AsRef<[u32]>, U: AsRef<[u32]>>(
         }
         i += 1;
     }
-    Ok(None)
+    Ok((nodes, None))
 }
 
 /// The bytes on the path from the start to node `i`.
