@@ -143,6 +143,28 @@ impl Context {
             .map(|(_, v)| v)
     }
 
+    /// The text a policy variable `${key}` (or `${key, 'default'}`) stands for here: the key's
+    /// canonical text when it has one value (an empty text falls back to the default when one
+    /// is given, A17); otherwise the default; otherwise `None` (unresolved). The rule is the
+    /// format's [`variable_text`](iamc_format::template::variable_text).
+    ///
+    /// ```
+    /// use iamc_runtime::{Context, Scalar, Value};
+    ///
+    /// let mut c = Context::new();
+    /// c.insert("aws:username", Value::Single(Scalar::String("alice".into())));
+    /// assert_eq!(c.variable("AWS:UserName", Some("x")), Some("alice"));
+    /// assert_eq!(c.variable("aws:userid", Some("x")), Some("x"));
+    /// assert_eq!(c.variable("aws:userid", None), None);
+    /// ```
+    pub fn variable<'a>(&'a self, key: &str, default: Option<&'a str>) -> Option<&'a str> {
+        let single = match self.get(key) {
+            Some(Value::Single(s)) => Some(s.as_text()),
+            Some(Value::Multi(_)) | None => None,
+        };
+        iamc_format::template::variable_text(single, default)
+    }
+
     /// Number of keys.
     ///
     /// ```

@@ -7,22 +7,7 @@
 
 use iamc_format::template::{Template, Token};
 
-use crate::{Context, Value};
-
-/// A variable's text: the key's canonical text when present and single-valued (an empty text
-/// falls back to the default when one is given, A17); otherwise the default; otherwise `None`
-/// (unresolved).
-pub(crate) fn resolve<'a>(
-    ctx: &'a Context,
-    key: &str,
-    default: Option<&'a str>,
-) -> Option<&'a str> {
-    let single = match ctx.get(key) {
-        Some(Value::Single(s)) => Some(s.as_text()),
-        Some(Value::Multi(_)) | None => None,
-    };
-    iamc_format::template::variable_text(single, default)
-}
+use crate::Context;
 
 /// One element of a substituted template: a literal character or a wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +51,7 @@ impl<'a> Subst<'a> {
     /// default (unresolved).
     pub(crate) fn new(t: &'a Template, ctx: &'a Context) -> Option<Subst<'a>> {
         let resolves = t.tokens.iter().all(|tok| match tok {
-            Token::Var { key, default } => resolve(ctx, key, default.as_deref()).is_some(),
+            Token::Var { key, default } => ctx.variable(key, default.as_deref()).is_some(),
             _ => true,
         });
         resolves.then_some(Subst {
@@ -99,7 +84,7 @@ impl<'a> Subst<'a> {
             match tok {
                 Token::Lit(text) => c.rest = text,
                 Token::Var { key, default } => {
-                    c.rest = resolve(self.ctx, key, default.as_deref()).unwrap_or("");
+                    c.rest = self.ctx.variable(key, default.as_deref()).unwrap_or("");
                 }
                 Token::Star { colon } => return Some((Elem::Star { colon: *colon }, c)),
                 Token::One { colon } => return Some((Elem::One { colon: *colon }, c)),
@@ -118,7 +103,7 @@ impl<'a> Subst<'a> {
             match self.tokens.get(c.next)? {
                 Token::Lit(text) => c.rest = text,
                 Token::Var { key, default } => {
-                    c.rest = resolve(self.ctx, key, default.as_deref()).unwrap_or("");
+                    c.rest = self.ctx.variable(key, default.as_deref()).unwrap_or("");
                 }
                 Token::Star { .. } | Token::One { .. } => return None,
             }
@@ -136,7 +121,7 @@ impl<'a> Subst<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Scalar;
+    use crate::{Scalar, Value};
 
     fn ctx(pairs: &[(&str, &str)]) -> Context {
         let mut c = Context::new();
@@ -189,12 +174,12 @@ mod tests {
     #[test]
     fn defaults_and_empty_values() {
         let c = ctx(&[("k", "")]);
-        assert_eq!(resolve(&c, "K", Some("d")), Some("d"));
-        assert_eq!(resolve(&c, "k", None), Some(""));
-        assert_eq!(resolve(&Context::new(), "k", Some("d")), Some("d"));
-        assert_eq!(resolve(&Context::new(), "k", None), None);
+        assert_eq!(c.variable("K", Some("d")), Some("d"));
+        assert_eq!(c.variable("k", None), Some(""));
+        assert_eq!(Context::new().variable("k", Some("d")), Some("d"));
+        assert_eq!(Context::new().variable("k", None), None);
         let mut multi = Context::new();
         multi.insert("k", Value::Multi(vec![Scalar::String("x".into())]));
-        assert_eq!(resolve(&multi, "k", None), None);
+        assert_eq!(multi.variable("k", None), None);
     }
 }

@@ -254,7 +254,7 @@ fn text(t: &Glob, ctx: &Context) -> Option<String> {
             Piece::Star { .. } => out.push('*'),
             Piece::One { .. } => out.push('?'),
             Piece::Var { key, default } => {
-                out.push_str(glob::variable(ctx, key, default.as_deref())?);
+                out.push_str(ctx.variable(key, default.as_deref())?);
             }
         }
     }

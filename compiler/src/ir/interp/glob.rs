@@ -28,20 +28,6 @@ impl Tok {
     }
 }
 
-/// A variable's text (DESIGN.md "Policy variables"): the request's single value of `key`
-/// through the one rule of the shared vocabulary ([`iamc_format::template::variable_text`]).
-pub(super) fn variable<'a>(
-    ctx: &'a Context,
-    key: &str,
-    default: Option<&'a str>,
-) -> Option<&'a str> {
-    let single = match ctx.get(key) {
-        Some(iamc_runtime::Value::Single(s)) => Some(s.as_text()),
-        Some(iamc_runtime::Value::Multi(_)) | None => None,
-    };
-    iamc_format::template::variable_text(single, default)
-}
-
 /// The tokens of `g` with its variables substituted, or `None` when one is unresolved.
 pub(super) fn resolve(g: &Glob, ctx: &Context) -> Option<Vec<Tok>> {
     let mut out = Vec::new();
@@ -51,7 +37,7 @@ pub(super) fn resolve(g: &Glob, ctx: &Context) -> Option<Vec<Tok>> {
             Piece::Star { colon } => out.push(Tok::Star { colon: *colon }),
             Piece::One { colon } => out.push(Tok::One { colon: *colon }),
             Piece::Var { key, default } => {
-                out.extend(variable(ctx, key, default.as_deref())?.chars().map(Tok::Ch));
+                out.extend(ctx.variable(key, default.as_deref())?.chars().map(Tok::Ch));
             }
         }
     }
