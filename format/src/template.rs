@@ -71,30 +71,71 @@ impl Template {
 
 impl fmt::Display for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let spelling = Spelling {
+            wildcards: ["*", "[^:]*", "?", "[^:]"],
+            escape_bang: false,
+        };
         f.write_str("\"")?;
-        for t in &self.tokens {
-            match t {
-                Token::Lit(text) => {
-                    for c in text.chars() {
-                        if matches!(c, '*' | '?' | '$' | '\\') {
-                            f.write_str("\\")?;
-                        }
-                        write!(f, "{c}")?;
-                    }
-                }
-                Token::Star { colon: true } => f.write_str("*")?,
-                Token::Star { colon: false } => f.write_str("[^:]*")?,
-                Token::One { colon: true } => f.write_str("?")?,
-                Token::One { colon: false } => f.write_str("[^:]")?,
-                Token::Var { key, default: None } => write!(f, "${{{key}}}")?,
-                Token::Var {
-                    key,
-                    default: Some(d),
-                } => write!(f, "${{{key}, '{d}'}}")?,
-            }
-        }
+        write_tokens(f, &self.tokens, spelling)?;
         f.write_str("\"")
     }
+}
+
+/// How [`write_tokens`] spells wildcards.
+#[derive(Debug, Clone, Copy)]
+pub struct Spelling {
+    /// `*` that may match `:`, `*` that may not, `?` that may match `:`, `?` that may not.
+    pub wildcards: [&'static str; 4],
+    /// Whether a literal `!` right after a wildcard is escaped too (where a `!` after a
+    /// wildcard means that it may not match `:`).
+    pub escape_bang: bool,
+}
+
+/// Writes `tokens` as the text of a policy value, unquoted: literal `*`, `?`, `$` and `\`
+/// escaped with `\`, variables as `${key}` or `${key, 'default'}`, wildcards as `spelling`
+/// says. The one way tokens are written: a [`Template`]'s `Display`, and the compiler's IR
+/// texts.
+///
+/// ```
+/// use iamc_format::template::{write_tokens, Spelling, Token};
+/// let tokens = [Token::Star { colon: false }, Token::Lit("!$".into())];
+/// let mut out = String::new();
+/// let spelling = Spelling { wildcards: ["*", "*!", "?", "?!"], escape_bang: true };
+/// write_tokens(&mut out, &tokens, spelling)?;
+/// assert_eq!(out, r"*!\!\$");
+/// # Ok::<(), std::fmt::Error>(())
+/// ```
+///
+/// # Errors
+/// Those of `f`.
+pub fn write_tokens(f: &mut dyn fmt::Write, tokens: &[Token], spelling: Spelling) -> fmt::Result {
+    let [star, star_no_colon, one, one_no_colon] = spelling.wildcards;
+    let mut after_wildcard = false;
+    for t in tokens {
+        match t {
+            Token::Lit(text) => {
+                for (i, c) in text.chars().enumerate() {
+                    if matches!(c, '*' | '?' | '$' | '\\')
+                        || (spelling.escape_bang && i == 0 && after_wildcard && c == '!')
+                    {
+                        f.write_char('\\')?;
+                    }
+                    f.write_char(c)?;
+                }
+            }
+            Token::Star { colon: true } => f.write_str(star)?,
+            Token::Star { colon: false } => f.write_str(star_no_colon)?,
+            Token::One { colon: true } => f.write_str(one)?,
+            Token::One { colon: false } => f.write_str(one_no_colon)?,
+            Token::Var { key, default: None } => write!(f, "${{{key}}}")?,
+            Token::Var {
+                key,
+                default: Some(d),
+            } => write!(f, "${{{key}, '{d}'}}")?,
+        }
+        after_wildcard = matches!(t, Token::Star { .. } | Token::One { .. });
+    }
+    Ok(())
 }
 
 /// The text a policy variable stands for (spec 6, DESIGN.md "Policy variables"), given

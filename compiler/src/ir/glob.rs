@@ -5,7 +5,7 @@
 //! and the values of `StringLike` / `Arn...` conditions. What a glob means is its pieces alone:
 //! a [`Piece::Star`] with `colon: false` never matches `:`, wherever it stands.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// A glob: literal text, wildcards and policy-variable holes, in order.
 ///
@@ -39,6 +39,7 @@ pub struct Glob {
 /// assert_eq!(Glob { pieces }.to_string(), "a*!?");
 /// ```
 pub use iamc_format::template::Token as Piece;
+use iamc_format::template::{write_tokens, Spelling};
 
 impl Glob {
     /// The glob of literal `text` (no wildcard).
@@ -152,32 +153,11 @@ impl fmt::Display for Glob {
     /// `?!` likewise; holes print as `${key}` / `${key, 'default'}`; literal `*`, `?`, `$` and
     /// `\` are backslash-escaped, and so is a literal `!` right after a wildcard.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut after_wildcard = false;
-        for p in &self.pieces {
-            match p {
-                Piece::Lit(s) => {
-                    for (i, c) in s.chars().enumerate() {
-                        if matches!(c, '*' | '?' | '$' | '\\')
-                            || (i == 0 && after_wildcard && c == '!')
-                        {
-                            f.write_char('\\')?;
-                        }
-                        f.write_char(c)?;
-                    }
-                }
-                Piece::Star { colon: true } => f.write_char('*')?,
-                Piece::Star { colon: false } => f.write_str("*!")?,
-                Piece::One { colon: true } => f.write_char('?')?,
-                Piece::One { colon: false } => f.write_str("?!")?,
-                Piece::Var { key, default: None } => write!(f, "${{{key}}}")?,
-                Piece::Var {
-                    key,
-                    default: Some(d),
-                } => write!(f, "${{{key}, '{d}'}}")?,
-            }
-            after_wildcard = matches!(p, Piece::Star { .. } | Piece::One { .. });
-        }
-        Ok(())
+        let spelling = Spelling {
+            wildcards: ["*", "*!", "?", "?!"],
+            escape_bang: true,
+        };
+        write_tokens(f, &self.pieces, spelling)
     }
 }
 
