@@ -153,7 +153,13 @@ pub enum Matcher {
 
 /// How a request value `x` must relate to a policy value `v` (negated operators use `Eq` and
 /// `Test::Compare::negated`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, bincode::Encode, bincode::Decode)]
+///
+/// ```
+/// use iamc_format::cond::Order;
+/// assert!(Order::Le.holds(std::cmp::Ordering::Equal));
+/// assert!(!Order::Gt.holds(std::cmp::Ordering::Less));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, bincode::Encode, bincode::Decode)]
 pub enum Order {
     /// `x = v`.
     Eq,
@@ -165,6 +171,31 @@ pub enum Order {
     Gt,
     /// `x >= v`.
     Ge,
+}
+
+impl Order {
+    /// Whether `x.cmp(v)` satisfies the order, `x` the request's value and `v` the policy's.
+    pub fn holds(self, o: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Order::Eq => o == Equal,
+            Order::Lt => o == Less,
+            Order::Le => o != Greater,
+            Order::Gt => o == Greater,
+            Order::Ge => o != Less,
+        }
+    }
+
+    /// The order as printed: `=`, `<`, `<=`, `>`, `>=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Order::Eq => "=",
+            Order::Lt => "<",
+            Order::Le => "<=",
+            Order::Gt => ">",
+            Order::Ge => ">=",
+        }
+    }
 }
 
 impl Conditions {
@@ -314,13 +345,7 @@ fn write_matcher(f: &mut fmt::Formatter<'_>, m: &Matcher) -> fmt::Result {
         }
         Ok(())
     };
-    let order = |o: &Order| match o {
-        Order::Eq => "=",
-        Order::Lt => "<",
-        Order::Le => "<=",
-        Order::Gt => ">",
-        Order::Ge => ">=",
-    };
+    let order = |o: &Order| o.symbol();
     match m {
         Matcher::Equals {
             fold: fc,
@@ -348,19 +373,11 @@ fn write_matcher(f: &mut fmt::Formatter<'_>, m: &Matcher) -> fmt::Result {
         }
         Matcher::Numeric { op, values } => {
             write!(f, "numeric{} ", order(op))?;
-            list(f, values, |f, d| {
-                let sign = if d.negative { "-" } else { "" };
-                let int = if d.int.is_empty() { "0" } else { &d.int };
-                if d.frac.is_empty() {
-                    write!(f, "{sign}{int}")
-                } else {
-                    write!(f, "{sign}{int}.{}", d.frac)
-                }
-            })
+            list(f, values, |f, d| write!(f, "{d}"))
         }
         Matcher::Date { op, values } => {
             write!(f, "date{} ", order(op))?;
-            list(f, values, |f, i| write!(f, "{}.{:09}", i.secs, i.nanos))
+            list(f, values, |f, i| write!(f, "{i}"))
         }
         Matcher::Bool {
             values,
@@ -379,13 +396,9 @@ fn write_matcher(f: &mut fmt::Formatter<'_>, m: &Matcher) -> fmt::Result {
         }
         Matcher::Ip { v4, v6 } => {
             f.write_str("ip ")?;
-            list(f, v4, |f, c| {
-                write!(f, "{}/{}", std::net::Ipv4Addr::from(c.net), c.len)
-            })?;
+            list(f, v4, |f, c| write!(f, "{c}"))?;
             f.write_str(" ")?;
-            list(f, v6, |f, c| {
-                write!(f, "{}/{}", std::net::Ipv6Addr::from(c.net), c.len)
-            })
+            list(f, v6, |f, c| write!(f, "{c}"))
         }
     }
 }

@@ -7,6 +7,7 @@
 //! parsers borrow from the text and never allocate.
 
 use std::cmp::Ordering;
+use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 // ---------------------------------------------------------------------------------------------
@@ -30,6 +31,27 @@ pub struct Decimal {
     pub int: String,
     /// The fraction digits, without trailing zeros (empty for none).
     pub frac: String,
+}
+
+impl fmt::Display for Decimal {
+    /// The normalized text: `-` when negative, the integer digits (`0` when there are none),
+    /// then `.` and the fraction digits when there are any.
+    ///
+    /// ```
+    /// use iamc_format::value::parse_decimal;
+    /// let shown = |s| parse_decimal(s).map(|d| d.to_owned_decimal().to_string());
+    /// assert_eq!(shown("-01024.50").as_deref(), Some("-1024.5"));
+    /// assert_eq!(shown("000.50").as_deref(), Some("0.5"));
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.negative { "-" } else { "" };
+        let int = if self.int.is_empty() { "0" } else { &self.int };
+        if self.frac.is_empty() {
+            write!(f, "{sign}{int}")
+        } else {
+            write!(f, "{sign}{int}.{}", self.frac)
+        }
+    }
 }
 
 /// A decimal borrowed from request text (same normalization as [`Decimal`]).
@@ -136,6 +158,19 @@ pub struct Instant {
     pub secs: i64,
     /// Nanoseconds within the second.
     pub nanos: u32,
+}
+
+impl fmt::Display for Instant {
+    /// Epoch seconds, `.`, and the nanoseconds in nine digits.
+    ///
+    /// ```
+    /// use iamc_format::value::parse_date;
+    /// let i = parse_date("1970-01-02T00:00:00.5Z");
+    /// assert_eq!(i.map(|i| i.to_string()).as_deref(), Some("86400.500000000"));
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:09}", self.secs, self.nanos)
+    }
 }
 
 /// Reads a date (DESIGN.md "Conditions"): a non-empty all-digit string is epoch seconds (an
@@ -304,6 +339,29 @@ pub struct Cidr6 {
     pub net: u128,
     /// The prefix length, 0 to 128.
     pub len: u8,
+}
+
+impl fmt::Display for Cidr4 {
+    /// `address/length`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", Ipv4Addr::from(self.net), self.len)
+    }
+}
+
+impl fmt::Display for Cidr6 {
+    /// `address/length`, the address as [`Ipv6Addr`] prints it.
+    ///
+    /// ```
+    /// use iamc_format::value::{parse_cidr, Cidr};
+    /// let (Some(Cidr::V4(a)), Some(Cidr::V6(b))) = (parse_cidr("10.1.2.3/8"), parse_cidr("2001:db8::1/32")) else {
+    ///     return Err("two networks".into());
+    /// };
+    /// assert_eq!((a.to_string(), b.to_string()), ("10.0.0.0/8".into(), "2001:db8::/32".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", Ipv6Addr::from(self.net), self.len)
+    }
 }
 
 /// The IPv4 netmask of a prefix length (`len` above 32 counts as 32).

@@ -8,9 +8,7 @@
 //! (`iamc_format::value`'s borrowed decimals, `std::net` address parsing, streaming base64,
 //! per-character folding).
 
-use std::cmp::Ordering;
-
-use iamc_format::cond::{Clause, Conditions, Matcher, Order, Quantifier, Test};
+use iamc_format::cond::{Clause, Conditions, Matcher, Quantifier, Test};
 use iamc_format::program::ClauseOrigin;
 use iamc_format::value::{
     base64_equals, base64_valid, fold, parse_addr, parse_bool, parse_date, parse_decimal, Addr,
@@ -43,18 +41,6 @@ impl Cmp3 {
         } else {
             Cmp3::NoMatch
         }
-    }
-}
-
-/// Whether `x` relates to a policy value as `op` says, `o` being `x`'s order against it.
-fn order_holds(op: Order, o: Ordering) -> bool {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    match op {
-        Order::Eq => o == Equal,
-        Order::Lt => o == Less,
-        Order::Le => o != Greater,
-        Order::Gt => o == Greater,
-        Order::Ge => o != Less,
     }
 }
 
@@ -259,7 +245,7 @@ fn per_value(
                     }
                     Some(d) => {
                         for v in values {
-                            if acc.add(Cmp3::from_bool(order_holds(*op, d.cmp_num(v.as_ref())))) {
+                            if acc.add(Cmp3::from_bool(op.holds(d.cmp_num(v.as_ref())))) {
                                 break;
                             }
                         }
@@ -275,7 +261,7 @@ fn per_value(
                     }
                     Some(d) => {
                         for v in values {
-                            if acc.add(Cmp3::from_bool(order_holds(*op, d.cmp(v)))) {
+                            if acc.add(Cmp3::from_bool(op.holds(d.cmp(v)))) {
                                 break;
                             }
                         }

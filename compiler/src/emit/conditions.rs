@@ -9,7 +9,7 @@ use iamc_format::cond;
 use iamc_format::template::Template;
 use iamc_format::value::Cidr;
 
-use crate::ir::condition::{constants, templates, Clause, Operand, Order, Qualifier, Test};
+use crate::ir::condition::{constants, templates, Clause, Operand, Qualifier, Test};
 use crate::ir::Glob;
 
 /// The runtime's form of a statement's clauses (`None` when there are none); `dfa(i)` is the
@@ -79,11 +79,11 @@ fn emit_clause(c: &Clause, dfa: Option<u32>) -> cond::Clause {
             })
         }
         Test::Numeric { order, values } => compare(cond::Matcher::Numeric {
-            op: runtime_order(*order),
+            op: *order,
             values: constants(values).cloned().collect(),
         }),
         Test::Date { order, values } => compare(cond::Matcher::Date {
-            op: runtime_order(*order),
+            op: *order,
             values: constants(values).copied().collect(),
         }),
         Test::Bool { values } => {
@@ -115,16 +115,6 @@ fn emit_clause(c: &Clause, dfa: Option<u32>) -> cond::Clause {
         key: c.written.clone(),
         quantifier,
         test,
-    }
-}
-
-fn runtime_order(o: Order) -> cond::Order {
-    match o {
-        Order::Eq => cond::Order::Eq,
-        Order::Lt => cond::Order::Lt,
-        Order::Le => cond::Order::Le,
-        Order::Gt => cond::Order::Gt,
-        Order::Ge => cond::Order::Ge,
     }
 }
 

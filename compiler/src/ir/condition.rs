@@ -20,6 +20,32 @@ use std::fmt;
 /// Exact decimals, instants and networks: the condition value types policy values and
 /// request values share.
 pub use iamc_format::value::{Cidr, Decimal, Instant};
+
+/// How a request value `x` must relate to a policy value `v` (`Eq` for the `...Equals` and
+/// `...NotEquals` operators; the negation is [`Clause::negated`]): the format's one order, whose
+/// [`Order::holds`] says whether `x.cmp(v)` satisfies it.
+///
+/// ```
+/// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
+/// use iamc_compiler::ir::condition::{Order, Test};
+/// assert!(Order::Le.holds(std::cmp::Ordering::Equal));
+/// assert!(!Order::Gt.holds(std::cmp::Ordering::Less));
+///
+/// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"NumericLessThanEquals":{"ecs:task-cpu":"1024"}}}}"#);
+/// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
+/// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
+///
+/// let Test::Numeric { order, .. } = ir.statements[0].conditions[0].test else {
+///     return Err("a numeric test".into());
+/// };
+/// let (x, v) = (512, 1024);
+/// assert!(order.holds(u32::cmp(&x, &v)), "512 <= 1024");
+/// assert!(!order.holds(u32::cmp(&2048, &v)));
+///
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub use iamc_format::cond::Order;
+use iamc_format::template::{write_tokens, Spelling};
 use iamc_grammar::Span;
 
 use super::Glob;
@@ -167,28 +193,6 @@ pub enum Test {
     },
 }
 
-/// How a request value `x` must relate to a policy value `v` (`Eq` for the `...Equals` and
-/// `...NotEquals` operators; the negation is [`Clause::negated`]).
-///
-/// ```
-/// use iamc_compiler::ir::condition::Order;
-/// assert!(Order::Le.holds(std::cmp::Ordering::Equal));
-/// assert!(!Order::Gt.holds(std::cmp::Ordering::Less));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Order {
-    /// `x == v`.
-    Eq,
-    /// `x < v`.
-    Lt,
-    /// `x <= v`.
-    Le,
-    /// `x > v`.
-    Gt,
-    /// `x >= v`.
-    Ge,
-}
-
 /// One policy value of a clause, as the IR reads it.
 ///
 /// ```
@@ -232,47 +236,6 @@ pub struct Invalid {
     pub text: String,
     /// The value's bytes in its policy file.
     pub span: Span,
-}
-
-impl Order {
-    /// Whether `x.cmp(v)` satisfies the order, `x` the request's value and `v` the policy's.
-    ///
-    /// ```
-    /// use iamc_grammar::{ast::PolicyType, PolicySet, SourceFile};
-    /// use iamc_compiler::ir::condition::Test;
-    /// let src = SourceFile::new("p.json", r#"{"Statement":{"Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"NumericLessThanEquals":{"ecs:task-cpu":"1024"}}}}"#);
-    /// let policy = iamc_grammar::parse_policy(&src, PolicyType::Identity)?.policy;
-    /// let ir = iamc_compiler::lower::lower(&PolicySet::identity(vec![policy]))?;
-    ///
-    /// let Test::Numeric { order, .. } = ir.statements[0].conditions[0].test else {
-    ///     return Err("a numeric test".into());
-    /// };
-    /// let (x, v) = (512, 1024);
-    /// assert!(order.holds(u32::cmp(&x, &v)), "512 <= 1024");
-    /// assert!(!order.holds(u32::cmp(&2048, &v)));
-    ///
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn holds(self, o: std::cmp::Ordering) -> bool {
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        match self {
-            Order::Eq => o == Equal,
-            Order::Lt => o == Less,
-            Order::Le => o != Greater,
-            Order::Gt => o == Greater,
-            Order::Ge => o != Less,
-        }
-    }
-
-    fn symbol(self) -> &'static str {
-        match self {
-            Order::Eq => "=",
-            Order::Lt => "<",
-            Order::Le => "<=",
-            Order::Gt => ">",
-            Order::Ge => ">=",
-        }
-    }
 }
 
 impl<T> Operand<T> {
@@ -504,20 +467,12 @@ pub(crate) fn write_clause(f: &mut dyn fmt::Write, c: &Clause, like: LikeShown) 
         Test::Numeric { order, values } => {
             write!(f, "numeric{} ", order.symbol())?;
             let ds: Vec<&Decimal> = constants(values).collect();
-            list(f, &ds, |f, d| {
-                let sign = if d.negative { "-" } else { "" };
-                let int = if d.int.is_empty() { "0" } else { &d.int };
-                if d.frac.is_empty() {
-                    write!(f, "{sign}{int}")
-                } else {
-                    write!(f, "{sign}{int}.{}", d.frac)
-                }
-            })?;
+            list(f, &ds, |f, d| write!(f, "{d}"))?;
         }
         Test::Date { order, values } => {
             write!(f, "date{} ", order.symbol())?;
             let is: Vec<&Instant> = constants(values).collect();
-            list(f, &is, |f, i| write!(f, "{}.{:09}", i.secs, i.nanos))?;
+            list(f, &is, |f, i| write!(f, "{i}"))?;
         }
         Test::Bool { values } => {
             f.write_str("bool ")?;
@@ -549,13 +504,9 @@ pub(crate) fn write_clause(f: &mut dyn fmt::Write, c: &Clause, like: LikeShown) 
                     Cidr::V4(_) => None,
                 })
                 .collect();
-            list(f, &v4, |f, c| {
-                write!(f, "{}/{}", std::net::Ipv4Addr::from(c.net), c.len)
-            })?;
+            list(f, &v4, |f, c| write!(f, "{c}"))?;
             f.write_char(' ')?;
-            list(f, &v6, |f, c| {
-                write!(f, "{}/{}", std::net::Ipv6Addr::from(c.net), c.len)
-            })?;
+            list(f, &v6, |f, c| write!(f, "{c}"))?;
         }
     }
     if c.test.has_invalid() {
@@ -590,26 +541,11 @@ fn write_templates<T>(f: &mut dyn fmt::Write, values: &[Operand<T>]) -> fmt::Res
 /// A condition value in quotes: literal `*`, `?`, `$` and `\` escaped, wildcards bare,
 /// variables as `${key}` / `${key, 'default'}`.
 fn write_quoted(f: &mut dyn fmt::Write, g: &Glob) -> fmt::Result {
-    use super::Piece;
+    let spelling = Spelling {
+        wildcards: ["*", "*", "?", "?"],
+        escape_bang: false,
+    };
     f.write_char('"')?;
-    for p in &g.pieces {
-        match p {
-            Piece::Lit(t) => {
-                for c in t.chars() {
-                    if matches!(c, '*' | '?' | '$' | '\\') {
-                        f.write_char('\\')?;
-                    }
-                    f.write_char(c)?;
-                }
-            }
-            Piece::Star { .. } => f.write_char('*')?,
-            Piece::One { .. } => f.write_char('?')?,
-            Piece::Var { key, default: None } => write!(f, "${{{key}}}")?,
-            Piece::Var {
-                key,
-                default: Some(d),
-            } => write!(f, "${{{key}, '{d}'}}")?,
-        }
-    }
+    write_tokens(f, &g.pieces, spelling)?;
     f.write_char('"')
 }
