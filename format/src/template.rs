@@ -71,15 +71,17 @@ impl Template {
 
 impl fmt::Display for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let spelling = Spelling {
-            wildcards: ["*", "[^:]*", "?", "[^:]"],
-            escape_bang: false,
-        };
         f.write_str("\"")?;
-        write_tokens(f, &self.tokens, spelling)?;
+        write_tokens(f, &self.tokens, TEMPLATE)?;
         f.write_str("\"")
     }
 }
+
+/// A [`Template`]'s spelling: a wildcard that never matches `:` as `[^:]*` or `[^:]`.
+const TEMPLATE: Spelling = Spelling {
+    wildcards: ["*", "[^:]*", "?", "[^:]"],
+    escape_bang: false,
+};
 
 /// How [`write_tokens`] spells wildcards.
 #[derive(Debug, Clone, Copy)]

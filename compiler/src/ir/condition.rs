@@ -541,11 +541,12 @@ fn write_templates<T>(f: &mut dyn fmt::Write, values: &[Operand<T>]) -> fmt::Res
 /// A condition value in quotes: literal `*`, `?`, `$` and `\` escaped, wildcards bare,
 /// variables as `${key}` / `${key, 'default'}`.
 fn write_quoted(f: &mut dyn fmt::Write, g: &Glob) -> fmt::Result {
-    let spelling = Spelling {
+    // Wildcards print bare, whatever their reach.
+    const VALUE: Spelling = Spelling {
         wildcards: ["*", "*", "?", "?"],
         escape_bang: false,
     };
     f.write_char('"')?;
-    write_tokens(f, &g.pieces, spelling)?;
+    write_tokens(f, &g.pieces, VALUE)?;
     f.write_char('"')
 }

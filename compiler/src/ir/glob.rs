@@ -148,16 +148,19 @@ impl Glob {
     }
 }
 
+/// A glob's spelling: `*!` and `?!` never match `:`, so a literal `!` after a wildcard is
+/// escaped.
+const GLOB: Spelling = Spelling {
+    wildcards: ["*", "*!", "?", "?!"],
+    escape_bang: true,
+};
+
 impl fmt::Display for Glob {
     /// Glob text with wildcard reach made explicit: `*` crosses `:`, `*!` does not; `?` and
     /// `?!` likewise; holes print as `${key}` / `${key, 'default'}`; literal `*`, `?`, `$` and
     /// `\` are backslash-escaped, and so is a literal `!` right after a wildcard.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let spelling = Spelling {
-            wildcards: ["*", "*!", "?", "?!"],
-            escape_bang: true,
-        };
-        write_tokens(f, &self.pieces, spelling)
+        write_tokens(f, &self.pieces, GLOB)
     }
 }
 
