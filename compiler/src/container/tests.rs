@@ -44,6 +44,23 @@ fn err(b: &[u8]) -> String {
     e
 }
 
+/// The error of loading the sample with the `u32` at `at` set to `v`, resealed (so that the
+/// checksums do not stop the reader before the check under test).
+fn resealed_err_u32(at: usize, v: u32) -> String {
+    let mut b = sample();
+    set_u32(&mut b, at, v);
+    reseal(&mut b);
+    err(&b)
+}
+
+/// As [`resealed_err_u32`], for a `u64` field.
+fn resealed_err_u64(at: usize, v: u64) -> String {
+    let mut b = sample();
+    set_u64(&mut b, at, v);
+    reseal(&mut b);
+    err(&b)
+}
+
 fn read_err(b: &[u8]) -> FormatError {
     read(b).unwrap_err()
 }
@@ -225,11 +242,8 @@ fn section_count() {
             MAX_SECTIONS + 1
         )
     );
-    let mut b = sample();
-    set_u32(&mut b, offset::SECTION_COUNT, 0);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u32(offset::SECTION_COUNT, 0),
         "section 0 (metadata): missing: the section table is empty"
     );
     // More sections than the buffer holds.
@@ -240,18 +254,12 @@ fn section_count() {
 
 #[test]
 fn section_kind() {
-    let mut b = sample();
-    set_u32(&mut b, entry_at(1), KIND_METADATA);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u32(entry_at(1), KIND_METADATA),
         "section 1 (dfa): unexpected kind: expected 2 (dfa), found 1"
     );
-    let mut b = sample();
-    set_u32(&mut b, offset::TABLE, 9);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u32(offset::TABLE, 9),
         "section 0 (metadata): unexpected kind: expected 1 (metadata), found 9"
     );
 }
@@ -263,41 +271,29 @@ fn section_bounds() {
     let off = get_u64(&base, at + entry::OFFSET);
     let len = get_u64(&base, at + entry::LEN);
 
-    let mut b = base.clone();
-    set_u64(&mut b, at + entry::OFFSET, off + 4);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u64(at + entry::OFFSET, off + 4),
         format!("section 1 (dfa): offset {} is not a multiple of 8", off + 4)
     );
 
-    let mut b = base.clone();
-    set_u64(&mut b, at + entry::OFFSET, off - 8);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u64(at + entry::OFFSET, off - 8),
         format!(
             "section 1 (dfa): offset {} overlaps the header or the previous section (ends at {off})",
             off - 8
         )
     );
 
-    let mut b = base.clone();
-    set_u64(&mut b, at + entry::OFFSET, off + 8);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u64(at + entry::OFFSET, off + 8),
         format!(
             "section 1 (dfa): gap before offset {}: expected the section at {off}",
             off + 8
         )
     );
 
-    let mut b = base.clone();
-    set_u64(&mut b, at + entry::LEN, MAX_SECTION_BYTES + 1);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u64(at + entry::LEN, MAX_SECTION_BYTES + 1),
         format!(
             "section length too large: {} (limit {MAX_SECTION_BYTES})",
             MAX_SECTION_BYTES + 1
@@ -307,11 +303,8 @@ fn section_bounds() {
     let last = entry_at(2);
     let last_off = get_u64(&base, last + entry::OFFSET);
     let last_len = get_u64(&base, last + entry::LEN);
-    let mut b = base.clone();
-    set_u64(&mut b, last + entry::LEN, last_len + 64);
-    reseal(&mut b);
     assert_eq!(
-        err(&b),
+        resealed_err_u64(last + entry::LEN, last_len + 64),
         format!(
             "section 2 (dfa): ends at {}, past the end of the buffer ({} bytes)",
             last_off + last_len + 64,
@@ -320,10 +313,8 @@ fn section_bounds() {
     );
 
     // Shorter than written: the sections end before the buffer does.
-    let mut b = base.clone();
-    set_u64(&mut b, at + entry::LEN, len - 64);
-    reseal(&mut b);
-    assert!(err(&b).starts_with("section 2 (dfa): overlaps") || err(&b).contains("gap"));
+    let e = resealed_err_u64(at + entry::LEN, len - 64);
+    assert!(e.starts_with("section 2 (dfa): overlaps") || e.contains("gap"));
 }
 
 #[test]
