@@ -95,36 +95,48 @@ fn bless(dir: &Path) {
     let bytes = iamc_compiler::compile_set(&set, &iamc_compiler::Config::default()).unwrap();
     let artifact = Artifact::from_bytes(&bytes).unwrap();
     let reference = iamc::reference::PolicySet::from_set(set);
-    let mut lines = String::new();
-    for r in requests(dir) {
-        let got = artifact.explain(&r);
-        assert_eq!(
-            got,
-            reference.explain(&r),
-            "compiled and reference disagree on {r:?}"
-        );
-        lines.push_str(&iamc::io::explanation_to_json(&got));
-        lines.push('\n');
-    }
+    let lines = checked_lines(
+        dir,
+        "explanations",
+        |r| artifact.explain(r),
+        |r| reference.explain(r),
+        iamc::io::explanation_to_json,
+    );
     std::fs::write(dir.join("ecs.iamc"), bytes).unwrap();
     std::fs::write(dir.join("decisions.jsonl"), lines).unwrap();
     if newer_than_v4(dir) {
-        let mut lines = String::new();
-        for r in requests(dir) {
-            let got = artifact.diagnose(&r);
-            assert_eq!(
-                got,
-                reference.diagnose(&r),
-                "compiled and reference diagnoses disagree on {r:?}"
-            );
-            lines.push_str(&iamc::explain::diagnosis_to_json(
-                &got,
-                &iamc::explain::NoTexts,
-            ));
-            lines.push('\n');
-        }
+        let lines = checked_lines(
+            dir,
+            "diagnoses",
+            |r| artifact.diagnose(r),
+            |r| reference.diagnose(r),
+            |d| iamc::explain::diagnosis_to_json(d, &iamc::explain::NoTexts),
+        );
         std::fs::write(dir.join("diagnoses.jsonl"), lines).unwrap();
     }
+}
+
+/// One JSON line per request of `dir`: the compiled answer, once it is checked to be the
+/// reference's.
+fn checked_lines<T: PartialEq + std::fmt::Debug>(
+    dir: &Path,
+    what: &str,
+    compiled: impl Fn(&Request) -> T,
+    reference: impl Fn(&Request) -> T,
+    json: impl Fn(&T) -> String,
+) -> String {
+    let mut lines = String::new();
+    for r in requests(dir) {
+        let got = compiled(&r);
+        assert_eq!(
+            got,
+            reference(&r),
+            "compiled and reference {what} disagree on {r:?}"
+        );
+        lines.push_str(&json(&got));
+        lines.push('\n');
+    }
+    lines
 }
 
 /// Goldens from format 5 on record diagnoses too (the origins the artifact carries since).
