@@ -206,7 +206,14 @@ fn describe(e: &clap::Error) -> (String, Option<String>) {
         Some(ContextValue::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     };
-    let did_you_mean = |kind| string(kind).map(|s| format!("did you mean `{s}`?"));
+    // clap lists its suggestions by ascending similarity: the last is the one to offer.
+    let did_you_mean = |kind| {
+        let best = match e.get(kind) {
+            Some(ContextValue::Strings(v)) => v.last().cloned(),
+            _ => string(kind),
+        };
+        best.map(|s| format!("did you mean `{s}`?"))
+    };
     let arg = string(ContextKind::InvalidArg).unwrap_or_default();
     let value = string(ContextKind::InvalidValue).unwrap_or_default();
     match e.kind() {
