@@ -16,13 +16,15 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use criterion::{Criterion, Throughput};
+use criterion::Throughput;
 use iamc_analysis::findings::{check, CatalogChecker, Options};
 use iamc_grammar::ast::PolicyType;
 use iamc_grammar::SourceFile;
 use iamc_testkit::data::{json_files, policies_dir};
+
+mod common;
 
 fn corpus() -> Vec<SourceFile> {
     let dir = policies_dir();
@@ -63,12 +65,7 @@ fn main() {
         check_all(&files, &without)
     );
 
-    let quick = std::env::var_os("IAMC_BENCH_QUICK").is_some();
-    let mut c = Criterion::default()
-        .warm_up_time(Duration::from_secs(if quick { 1 } else { 2 }))
-        .measurement_time(Duration::from_secs(if quick { 3 } else { 10 }))
-        .sample_size(10)
-        .configure_from_args();
+    let mut c = common::slow_criterion(2);
     let mut g = c.benchmark_group("check");
     g.throughput(Throughput::Elements(files.len() as u64));
     g.bench_function("corpus/catalog", |b| {

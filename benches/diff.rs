@@ -19,13 +19,14 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use criterion::Criterion;
 use iamc_analysis::diff::{diff, Options};
 use iamc_grammar::ast::PolicyType;
 use iamc_grammar::PolicySet;
 use iamc_testkit::data::{json_files, parse_kind, policies_dir};
+
+mod common;
 
 /// `text` with `from` replaced by `to`, which must be there.
 fn edit(text: &str, from: &str, to: &str) -> String {
@@ -104,12 +105,7 @@ fn main() {
         );
     }
 
-    let quick = std::env::var_os("IAMC_BENCH_QUICK").is_some();
-    let mut c = Criterion::default()
-        .warm_up_time(Duration::from_secs(if quick { 1 } else { 3 }))
-        .measurement_time(Duration::from_secs(if quick { 3 } else { 10 }))
-        .sample_size(10)
-        .configure_from_args();
+    let mut c = common::slow_criterion(3);
     let mut g = c.benchmark_group("diff");
     g.bench_function("policy-50/new", |b| {
         b.iter(|| diff(black_box(&old50), black_box(&new50), &Options::default()).unwrap())

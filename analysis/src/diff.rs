@@ -263,27 +263,18 @@ pub fn diff(old: &PolicySet, new: &PolicySet, opts: &Options<'_>) -> Result<Repo
     let old_ir = lower(old, "OLD")?;
     let new_ir = lower(new, "NEW")?;
     let engines = witness::Engines::new(Some((old, &old_ir)), (new, &new_ir), &opts.judges);
-    let added = analyse(
-        &Pair {
-            base: Some(&old_ir),
-            target: &new_ir,
-            target_side: Side::New,
-        },
-        &Universe::default(),
-        opts,
-        &engines,
-    )?;
+    // The access `target` allows and `base` does not.
+    let access = |base, target, target_side| {
+        let pair = Pair {
+            base: Some(base),
+            target,
+            target_side,
+        };
+        analyse(&pair, &Universe::default(), opts, &engines)
+    };
+    let added = access(&old_ir, &new_ir, Side::New)?;
     let removed = if opts.removed {
-        Some(analyse(
-            &Pair {
-                base: Some(&new_ir),
-                target: &old_ir,
-                target_side: Side::Old,
-            },
-            &Universe::default(),
-            opts,
-            &engines,
-        )?)
+        Some(access(&new_ir, &old_ir, Side::Old)?)
     } else {
         None
     };

@@ -33,12 +33,8 @@ use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Policy files, templates or plans (`-`: standard input; a directory: the files below it)
-    #[arg(value_name = "FILE", value_parser = Input::parse)]
-    files: Vec<Input>,
-    /// The type of the policies given as arguments
-    #[arg(long = "type", value_name = "TYPE", value_parser = policy_type(), default_value = "identity")]
-    kind: PolicyType,
+    #[command(flatten)]
+    positional: Positional,
     /// How findings are printed
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -56,6 +52,18 @@ pub struct Args {
     // Last: its heading applies to the arguments after it.
     #[command(flatten)]
     typed: TypedArgs,
+}
+
+/// The policy files given as arguments and their type (`check`, `check-access`).
+#[derive(clap::Args, Debug)]
+pub(super) struct Positional {
+    /// Policy files, templates or plans, of `--type` (`-`: standard input; a directory: the
+    /// files below it)
+    #[arg(value_name = "FILE", value_parser = Input::parse)]
+    pub files: Vec<Input>,
+    /// The type of the policies given as arguments
+    #[arg(long = "type", value_name = "TYPE", value_parser = policy_type(), default_value = "identity")]
+    pub kind: PolicyType,
 }
 
 /// `--type`: the policy types of spec 7.2, by the names decisions use (`identity`, ..., `endpoint`).
@@ -117,10 +125,10 @@ fn catalog_checks(off: bool) -> Result<Option<&'static dyn CatalogChecks>, CliEr
 
 /// 0 no finding at or above `--fail-on`, 1 some finding is, 2 usage or I/O error.
 pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
-    if args.files.is_empty() && args.typed.is_empty() {
+    if args.positional.files.is_empty() && args.typed.is_empty() {
         return Err(CliError::usage("`check` needs at least one policy file"));
     }
-    let mut files = args.typed.files(&args.files)?;
+    let mut files = args.typed.files(&args.positional.files)?;
     // `--type` re-types the positional files: they sit in the identity slot of the set.
     let positional = std::mem::take(&mut files.identity);
     let catalog = catalog_checks(args.no_catalog)?;
@@ -133,7 +141,7 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let typed = each_file(&files);
     let all = positional
         .iter()
-        .map(|i| (args.kind, i))
+        .map(|i| (args.positional.kind, i))
         .chain(typed.iter().map(|&(kind, _, i)| (kind, i)));
     for (kind, input) in all {
         let bytes = input.read(io.stdin, max_policy_file_bytes(), "a policy file")?;

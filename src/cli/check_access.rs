@@ -1,13 +1,11 @@
 //! `iamc check-access`: whether a policy set allows any request with given actions and
 //! resources, for some context and caller (`iamc_analysis::diff::check_access`).
 
-use iamc_analysis::diff::{self, render, AccessQuery, Options};
-use iamc_grammar::ast::PolicyType;
+use iamc_analysis::diff::{self, render, AccessQuery};
 
-use super::check::policy_type;
-use super::diff::{add_typed, analysis_error, Format, ReferenceJudge};
+use super::check::Positional;
+use super::diff::{add_typed, analysis_error, ReferenceJudge, ReportArgs};
 use super::input::{expand_dirs, stdin_once, Input};
-use super::output::write_text;
 use super::policies::{load_set, TypedArgs};
 use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 
@@ -33,29 +31,16 @@ use super::{CliError, Streams, EXIT_INVALID, EXIT_OK};
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Policy files, templates or plans, of `--type` (`-`: standard input; a directory: the
-    /// files below it)
-    #[arg(value_name = "FILE", value_parser = Input::parse)]
-    files: Vec<Input>,
-    /// The type of the policies given as arguments
-    #[arg(long = "type", value_name = "TYPE", value_parser = policy_type(), default_value = "identity")]
-    kind: PolicyType,
+    #[command(flatten)]
+    positional: Positional,
     /// An action pattern to ask about (repeatable, at least one)
     #[arg(long = "action", value_name = "SERVICE:ACTION", required = true)]
     actions: Vec<String>,
     /// A resource pattern to ask about (repeatable; none: every resource)
     #[arg(long = "resource", value_name = "ARN")]
     resources: Vec<String>,
-    /// How the answer is printed
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Only requests AWS can make: actions of the service catalog on resources of the types
-    /// they take
-    #[arg(long = "catalog-resources")]
-    catalog_resources: bool,
-    /// List every catalog action of a region
-    #[arg(long)]
-    expand: bool,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Identity-based policies (repeatable; as the arguments with `--type identity`)
     #[arg(long = "policy", value_name = "FILE", value_parser = Input::parse)]
     policies: Vec<Input>,
@@ -67,8 +52,8 @@ pub struct Args {
 /// 0 not allowed, 1 allowed or may be, 2 usage, I/O error or invalid policy.
 pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let mut files = args.typed.files(&args.policies)?;
-    for input in expand_dirs(&args.files)? {
-        add_typed(&mut files, args.kind, input);
+    for input in expand_dirs(&args.positional.files)? {
+        add_typed(&mut files, args.positional.kind, input);
     }
     stdin_once(files.iter().map(|(_, i)| i))?;
     if files.is_empty() {
@@ -78,24 +63,13 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     }
     let set = load_set(&args.typed, &files, io)?;
     let judge = ReferenceJudge::new(None, &set);
-    let opts = Options {
-        catalog_resources: args.catalog_resources,
-        judges: vec![&judge],
-        ..Options::default()
-    };
     let query = AccessQuery {
         actions: args.actions.clone(),
         resources: args.resources.clone(),
     };
-    let access = diff::check_access(&set, &query, &opts).map_err(|e| analysis_error(&e))?;
-    let render_opts = render::RenderOptions {
-        expand: args.expand,
-        ..render::RenderOptions::default()
-    };
-    let text = match args.format {
-        Format::Text => render::access_text_report(&access, &render_opts),
-        Format::Json => render::access_json(&access, &render_opts),
-    };
-    write_text(io.stdout, &text)?;
+    let access = diff::check_access(&set, &query, &args.report.options(&judge))
+        .map_err(|e| analysis_error(&e))?;
+    args.report
+        .print(io, &access, render::access_text_report, render::access_json)?;
     Ok(if access.any { EXIT_INVALID } else { EXIT_OK })
 }

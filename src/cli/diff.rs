@@ -53,16 +53,8 @@ pub struct Args {
     /// Also report the access NEW removes
     #[arg(long)]
     both: bool,
-    /// How the answer is printed
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Only requests AWS can make: actions of the service catalog on resources of the types
-    /// they take
-    #[arg(long = "catalog-resources")]
-    catalog_resources: bool,
-    /// List every catalog action of a region (text: all of them; json: `known_actions`)
-    #[arg(long)]
-    expand: bool,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Identity-based policies of both sets (repeatable; a directory: the files below it)
     #[arg(long = "policy", value_name = "FILE", value_parser = Input::parse)]
     policies: Vec<Input>,
@@ -82,6 +74,52 @@ pub enum Format {
     Text,
     /// One JSON object (spec/io.md)
     Json,
+}
+
+/// The options of `diff` and `check-access` that shape the answer: which requests count and
+/// how the answer is printed.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// How the answer is printed
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Only requests AWS can make: actions of the service catalog on resources of the types
+    /// they take
+    #[arg(long = "catalog-resources")]
+    catalog_resources: bool,
+    /// List every catalog action of a region (text: all of them; json: `known_actions`)
+    #[arg(long)]
+    expand: bool,
+}
+
+impl ReportArgs {
+    /// The analysis options: witnesses also checked with `judge`.
+    pub fn options<'a>(&self, judge: &'a dyn Judge) -> Options<'a> {
+        Options {
+            catalog_resources: self.catalog_resources,
+            judges: vec![judge],
+            ..Options::default()
+        }
+    }
+
+    /// Prints `answer` on stdout, by `text` or `json` as `--format` says.
+    pub fn print<T>(
+        &self,
+        io: &mut Streams<'_>,
+        answer: &T,
+        text: fn(&T, &render::RenderOptions) -> String,
+        json: fn(&T, &render::RenderOptions) -> String,
+    ) -> Result<(), CliError> {
+        let opts = render::RenderOptions {
+            expand: self.expand,
+            ..render::RenderOptions::default()
+        };
+        let out = match self.format {
+            Format::Text => text(answer, &opts),
+            Format::Json => json(answer, &opts),
+        };
+        write_text(io.stdout, &out)
+    }
 }
 
 /// `FILE[,FILE...]`: one organization level.
@@ -268,21 +306,11 @@ pub fn run(args: &Args, io: &mut Streams<'_>) -> Result<u8, CliError> {
     let new = load_set(&args.typed, &new_files, io)?;
     let judge = ReferenceJudge::new(Some(&old), &new);
     let opts = Options {
-        catalog_resources: args.catalog_resources,
         removed: args.both,
-        judges: vec![&judge],
-        ..Options::default()
+        ..args.report.options(&judge)
     };
     let report = diff::diff(&old, &new, &opts).map_err(|e| analysis_error(&e))?;
-    let render_opts = render::RenderOptions {
-        expand: args.expand,
-        ..render::RenderOptions::default()
-    };
-    let text = match args.format {
-        Format::Text => render::text(&report, &render_opts),
-        Format::Json => render::json(&report, &render_opts),
-    };
-    write_text(io.stdout, &text)?;
+    args.report.print(io, &report, render::text, render::json)?;
     Ok(if report.new_access() {
         EXIT_INVALID
     } else {

@@ -9,6 +9,24 @@ const NEW_FULL: &str = "tests/data/policies/aws-managed/AmazonECS_FullAccess.jso
 const DEV: &str = "examples/policies/ecs-dev.json";
 const MFA: &str = "examples/policies/deny-without-mfa.json";
 
+/// The standard output of `iamc ARGS` (no standard input), its exit status checked to be
+/// `code`.
+fn run(args: &[&str], code: i32) -> String {
+    let o = iamc(args, None);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "{args:?}: {}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+fn assert_starts(text: &str, start: &str) {
+    assert!(text.starts_with(start), "{text}");
+}
+
 /// The decision `iamc eval` gives `request` (a JSON object) under the identity policies
 /// `policies`.
 fn eval(policies: &[&str], request: &str) -> String {
@@ -24,13 +42,8 @@ fn eval(policies: &[&str], request: &str) -> String {
 
 #[test]
 fn a_policy_update_is_its_new_access_with_witnesses_eval_confirms() {
-    let o = iamc(&["diff", OLD_FULL, NEW_FULL], None);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let text = stdout(&o);
-    assert!(
-        text.starts_with("new access: 1 region, 1 certain (exact)\n"),
-        "{text}"
-    );
+    let text = run(&["diff", OLD_FULL, NEW_FULL], 1);
+    assert_starts(&text, "new access: 1 region, 1 certain (exact)\n");
     assert_contains(&text, "actions:   `iam:passrole`");
     assert_contains(
         &text,
@@ -51,13 +64,8 @@ fn a_policy_update_is_its_new_access_with_witnesses_eval_confirms() {
     assert_eq!(eval(&[NEW_FULL], &request), "Allow");
     assert_eq!(eval(&[OLD_FULL], &request), "ImplicitDeny");
     // The reverse change removes that access and adds none.
-    let o = iamc(&["diff", "--both", NEW_FULL, OLD_FULL], None);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let text = stdout(&o);
-    assert!(
-        text.starts_with("no new access (exact)\nremoved access: 1 region"),
-        "{text}"
-    );
+    let text = run(&["diff", "--both", NEW_FULL, OLD_FULL], 0);
+    assert_starts(&text, "no new access (exact)\nremoved access: 1 region");
 }
 
 #[test]
@@ -90,16 +98,8 @@ fn no_change_exits_0() {
 #[test]
 fn whole_sets_by_typed_options() {
     // Adding a Deny removes access; both sets share the identity policy given once.
-    let o = iamc(
-        &["diff", "--both", "--policy", DEV, "--new-policy", MFA],
-        None,
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let text = stdout(&o);
-    assert!(
-        text.starts_with("no new access (exact)\nremoved access: "),
-        "{text}"
-    );
+    let text = run(&["diff", "--both", "--policy", DEV, "--new-policy", MFA], 0);
+    assert_starts(&text, "no new access (exact)\nremoved access: ");
     assert_contains(&text, "`ecs:stoptask`");
     assert_contains(&text, "`aws:MultiFactorAuthPresent`");
     // A permissions boundary on the OLD set only: NEW (without it) allows more.
@@ -217,23 +217,16 @@ fn templates_and_types() {
 #[test]
 fn check_access_answers_with_a_witness() {
     let task = "arn:aws:ecs:us-east-1:111122223333:task/dev/t1";
-    let o = iamc(
-        &[
-            "check-access",
-            "--action",
-            "ecs:StopTask",
-            "--resource",
-            task,
-            DEV,
-        ],
-        None,
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let text = stdout(&o);
-    assert!(
-        text.starts_with("allowed: 1 region, 1 certain (exact)\n"),
-        "{text}"
-    );
+    let args = [
+        "check-access",
+        "--action",
+        "ecs:StopTask",
+        "--resource",
+        task,
+        DEV,
+    ];
+    let text = run(&args, 1);
+    assert_starts(&text, "allowed: 1 region, 1 certain (exact)\n");
     // The Deny of the MFA policy leaves requests with MFA.
     let o = iamc(
         &[

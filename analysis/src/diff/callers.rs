@@ -10,24 +10,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use iamc_compiler::ir::interp::{Caller, CallerKind as Kind};
 use iamc_compiler::ir::{PrincipalBlock, PrincipalKind};
 use iamc_runtime::Request;
 
 use super::{Budget, Limits};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Kind {
-    /// No principal: a same-account caller named only by `*`.
-    Unnamed,
-    Anonymous,
-    Service,
-    Root,
-    User,
-    Role,
-    Session,
-    Federated,
-    Other,
-}
 
 /// A value some entry names, or one none does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,43 +69,11 @@ fn is_account(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The caller as the engines read it: kind, and for ARN kinds (partition, account, role).
+/// The caller as the engines read it ([`Caller::of`]): kind, and for the kinds with an
+/// account (partition, account, role).
 fn read(p: Option<&str>) -> (Kind, Option<(&str, &str, &str)>) {
-    let Some(p) = p else {
-        return (Kind::Unnamed, None);
-    };
-    let base = if p == "*" {
-        Kind::Anonymous
-    } else if !p.is_empty() && !p.contains(':') {
-        Kind::Service
-    } else {
-        Kind::Other
-    };
-    let Some([_, partition, service, _, account, resource]) = iamc_format::arn::parse(p) else {
-        return (base, None);
-    };
-    if !is_account(account) {
-        return (base, None);
-    }
-    let mut role = "";
-    let kind = match (service, resource.split_once('/')) {
-        ("iam", None) if resource == "root" => Kind::Root,
-        ("iam", Some(("user", _))) => Kind::User,
-        ("iam", Some(("role", _))) => Kind::Role,
-        ("sts", Some(("assumed-role", rest))) => match rest.split_once('/') {
-            Some((r, session)) if !r.is_empty() && !session.is_empty() => {
-                role = r;
-                Kind::Session
-            }
-            _ => Kind::Other,
-        },
-        ("sts", Some(("federated-user", name))) if !name.is_empty() => Kind::Federated,
-        _ => Kind::Other,
-    };
-    if kind == Kind::Other {
-        return (base, None);
-    }
-    (kind, Some((partition, account, role)))
+    let c = Caller::of(p);
+    (c.kind(), c.account().map(|a| (c.partition(), a, c.role())))
 }
 
 /// Fresh names: the first candidate not taken.
@@ -332,20 +287,11 @@ impl Callers {
     /// The class of a request's caller.
     pub(crate) fn cell_of(&self, req: &Request) -> Option<usize> {
         let key = self.key(req.principal.as_deref());
-        let (_, arn) = read(req.principal.as_deref());
-        let rel = match arn {
+        let caller = Caller::of(req.principal.as_deref());
+        let rel = match caller.account() {
             None => Relation::Any,
-            Some((_, own, _)) => {
-                let theirs = req.resource_account.as_deref().or_else(|| {
-                    iamc_format::arn::parse(&req.resource)
-                        .map(|f| f[4])
-                        .filter(|a| is_account(a))
-                });
-                match theirs {
-                    Some(t) if t != own => Relation::Cross,
-                    _ => Relation::Same,
-                }
-            }
+            Some(_) if caller.same_account(req) => Relation::Same,
+            Some(_) => Relation::Cross,
         };
         self.index.get(&(key, rel)).copied()
     }

@@ -14,7 +14,7 @@ use regex_syntax::hir::Hir;
 use super::callers::Callers;
 use super::classes::{Bits, Partition};
 use super::keys::Domain;
-use super::resources::Resources;
+use super::resources::{glob, star, Resources};
 use super::stmts::{Entry, Table};
 use super::{Budget, Limits, Options, Universe};
 
@@ -97,18 +97,6 @@ pub(crate) struct Stmt<'a> {
 pub(crate) struct Model<'a> {
     pub stmts: Vec<Stmt<'a>>,
     pub restricted: bool,
-}
-
-fn star() -> Piece {
-    Piece::Star { colon: true }
-}
-
-fn aux_glob(pieces: Vec<Piece>) -> Glob {
-    let mut g = Glob::default();
-    for p in pieces {
-        g.push(p);
-    }
-    g
 }
 
 /// Distinct globs in first-seen order, with the id of each.
@@ -343,9 +331,9 @@ impl Space {
         // 3. Action classes.
         let mut aglobs = actions.list.clone();
         let colon = aglobs.len();
-        aglobs.push(aux_glob(vec![star(), Piece::Lit(":".into()), star()]));
+        aglobs.push(glob(vec![star(), Piece::Lit(":".into()), star()]));
         for prefix in ["sts:", "sts:assumerole", "kms:"] {
-            aglobs.push(aux_glob(vec![Piece::Lit(prefix.into()), star()]));
+            aglobs.push(glob(vec![Piece::Lit(prefix.into()), star()]));
         }
         let universe_actions: Option<Vec<usize>> = universe.actions.as_ref().map(|u| {
             u.iter()
@@ -361,7 +349,7 @@ impl Space {
                 aglobs.len()
             ))
         })?;
-        let prefer = aux_glob(vec![
+        let prefer = glob(vec![
             Piece::One { colon: false },
             star(),
             Piece::Lit(":".into()),

@@ -25,9 +25,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use iamc_compiler::automata::glob::glob_hir;
+use iamc_compiler::automata::glob::{glob_hir, literal};
 use iamc_compiler::ir::condition::{Cidr, Decimal, Instant, Operand, Order, Qualifier, Test};
-use iamc_compiler::ir::{Clause, Glob};
+use iamc_compiler::ir::Clause;
 use iamc_format::value::{parse_addr, parse_date, parse_decimal, Addr};
 use iamc_runtime::{Scalar, Value};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir};
@@ -183,41 +183,18 @@ impl Domain {
     fn atom_of(&self, x: &str) -> Option<usize> {
         let class = match &self.reader {
             Reader::Str(p) => p.class_of(x)?,
-            Reader::Num(points) => {
-                if x.is_empty() {
-                    usize::MAX
-                } else {
-                    match parse_decimal(x) {
-                        None => usize::MAX - 1,
-                        Some(d) => position(points.len(), |i| {
-                            points.get(i).map(|p| d.cmp_num(p.as_ref()))
-                        }),
-                    }
-                }
-            }
-            Reader::Date(points) => {
-                if x.is_empty() {
-                    usize::MAX
-                } else {
-                    match parse_date(x) {
-                        None => usize::MAX - 1,
-                        Some(t) => position(points.len(), |i| points.get(i).map(|p| t.cmp(p))),
-                    }
-                }
-            }
-            Reader::Ip(b4, b6) => {
-                if x.is_empty() {
-                    usize::MAX
-                } else {
-                    match parse_addr(x) {
-                        None => usize::MAX - 1,
-                        Some(Addr::V4(a)) => b4.partition_point(|&b| b <= a).saturating_sub(1),
-                        Some(Addr::V6(a)) => {
-                            b4.len() + b6.partition_point(|&b| b <= a).saturating_sub(1)
-                        }
-                    }
-                }
-            }
+            Reader::Num(points) => typed_class(x, parse_decimal, |d| {
+                position(points.len(), |i| {
+                    points.get(i).map(|p| d.cmp_num(p.as_ref()))
+                })
+            }),
+            Reader::Date(points) => typed_class(x, parse_date, |t| {
+                position(points.len(), |i| points.get(i).map(|p| t.cmp(p)))
+            }),
+            Reader::Ip(b4, b6) => typed_class(x, parse_addr, |a| match a {
+                Addr::V4(a) => b4.partition_point(|&b| b <= a).saturating_sub(1),
+                Addr::V6(a) => b4.len() + b6.partition_point(|&b| b <= a).saturating_sub(1),
+            }),
             Reader::Coarse => usize::from(!x.is_empty()),
         };
         self.atom_of_class.get(&class).copied()
@@ -510,23 +487,17 @@ fn position(n: usize, cmp: impl Fn(usize) -> Option<std::cmp::Ordering>) -> usiz
     2 * lo
 }
 
-/// ASCII letters either case, other bytes as they are.
-fn ascii_ci(s: &str) -> Hir {
-    Hir::concat(
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphabetic() {
-                    let (l, u) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
-                    Hir::class(Class::Bytes(ClassBytes::new([
-                        ClassBytesRange::new(u, u),
-                        ClassBytesRange::new(l, l),
-                    ])))
-                } else {
-                    Hir::literal([b])
-                }
-            })
-            .collect(),
-    )
+/// The class of a value of a typed family: `usize::MAX` for the empty string, `usize::MAX - 1`
+/// for one that does not `parse` as the type, else `class` of what it reads as.
+fn typed_class<'x, T>(
+    x: &'x str,
+    parse: impl FnOnce(&'x str) -> Option<T>,
+    class: impl FnOnce(T) -> usize,
+) -> usize {
+    if x.is_empty() {
+        return usize::MAX;
+    }
+    parse(x).map_or(usize::MAX - 1, class)
 }
 
 /// The strings that fold to `s`, character by character.
@@ -931,7 +902,7 @@ fn str_classes(written: &str, clauses: &[&Clause], limits: &Limits) -> Result<Cl
                 let word = if *arn { "arn-like" } else { "like" };
                 let p = pats.id(
                     format!("like{arn}:{g}"),
-                    format!("{word} {}", quote(&like_text(g))),
+                    format!("{word} {}", quote(&super::region::plain(g))),
                     || glob_hir(g, false),
                 );
                 if *arn {
@@ -942,8 +913,10 @@ fn str_classes(written: &str, clauses: &[&Clause], limits: &Limits) -> Result<Cl
                 }
             }),
             Test::Bool { values } => each(values, |b| {
-                pats.id("bool:true".into(), "true".into(), || ascii_ci("true"));
-                pats.id("bool:false".into(), "false".into(), || ascii_ci("false"));
+                pats.id("bool:true".into(), "true".into(), || literal("true", true));
+                pats.id("bool:false".into(), "false".into(), || {
+                    literal("false", true)
+                });
                 Operand2::Bool(*b)
             }),
             Test::Binary { values } => each(values, |b| {
@@ -1023,29 +996,6 @@ fn str_classes(written: &str, clauses: &[&Clause], limits: &Limits) -> Result<Cl
         cidrs: Vec::new(),
         pattern_descs,
     })
-}
-
-/// A `Like` pattern as written (wildcards bare, literal `*`/`?` escaped; reach not shown).
-fn like_text(g: &Glob) -> String {
-    use iamc_compiler::ir::Piece;
-    let mut out = String::new();
-    for p in &g.pieces {
-        match p {
-            Piece::Lit(t) => {
-                for c in t.chars() {
-                    if matches!(c, '*' | '?' | '$') {
-                        out.push_str(&format!("${{{c}}}"));
-                    } else {
-                        out.push(c);
-                    }
-                }
-            }
-            Piece::Star { .. } => out.push('*'),
-            Piece::One { .. } => out.push('?'),
-            Piece::Var { key, .. } => out.push_str(&format!("${{{key}}}")),
-        }
-    }
-    out
 }
 
 fn typed_classes(main: Family, clauses: &[&Clause]) -> Result<Classes, String> {

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::witness::{request_to_json, write_json_string};
+use iamc_grammar::json::{write_array, write_string};
+
+use super::witness::request_to_json;
 use super::{Access, Described, Region, Report};
 
 /// How much to print.
@@ -43,18 +45,37 @@ fn class_text(d: &Described, what: &str, max: usize) -> String {
     }
 }
 
+/// The indentation of a region's lines under a label (as wide as `"  resources: "`).
+const INDENT: &str = "             ";
+
+/// `items` one a line, the first after `label`, the others under it; with `limit` `(max,
+/// what)`, the first `max` and then a line "and N more `what`".
+fn labelled<T>(
+    out: &mut String,
+    label: &str,
+    items: &[T],
+    limit: Option<(usize, &str)>,
+    line: impl Fn(&T) -> String,
+) {
+    let shown = limit.map_or(items.len(), |(max, _)| max);
+    for (i, x) in items.iter().take(shown).enumerate() {
+        let label = if i == 0 { label } else { INDENT };
+        let _ = writeln!(out, "{label}{}", line(x));
+    }
+    if let Some((max, what)) = limit {
+        if items.len() > max {
+            let _ = writeln!(out, "{INDENT}and {} more {what}", items.len() - max);
+        }
+    }
+}
+
 fn region_text(out: &mut String, n: usize, r: &Region, opts: &RenderOptions) {
     let status = if r.certain { "certain" } else { "may allow" };
     let _ = writeln!(out, "region {n} ({status}):");
     let m = opts.max_listed;
-    for (i, a) in r.actions.iter().enumerate() {
-        let label = if i == 0 {
-            "  actions:   "
-        } else {
-            "             "
-        };
-        let _ = writeln!(out, "{label}{}", class_text(a, "action", m));
-    }
+    labelled(out, "  actions:   ", &r.actions, None, |a| {
+        class_text(a, "action", m)
+    });
     if !r.known_actions.is_empty() {
         let shown = if opts.expand {
             r.known_actions.join(", ")
@@ -68,52 +89,32 @@ fn region_text(out: &mut String, n: usize, r: &Region, opts: &RenderOptions) {
         };
         let _ = writeln!(
             out,
-            "             {} known action{}{only}: {shown}",
+            "{INDENT}{} known action{}{only}: {shown}",
             r.known_actions.len(),
             if r.known_actions.len() == 1 { "" } else { "s" }
         );
     }
-    for (i, res) in r.resources.iter().take(m.max(1)).enumerate() {
-        let label = if i == 0 {
-            "  resources: "
-        } else {
-            "             "
-        };
-        let _ = writeln!(out, "{label}{}", class_text(res, "resource", m));
-    }
-    if r.resources.len() > m.max(1) {
-        let _ = writeln!(
-            out,
-            "             and {} more resource classes",
-            r.resources.len() - m.max(1)
-        );
-    }
-    for (i, c) in r.callers.iter().take(m.max(1)).enumerate() {
-        let label = if i == 0 {
-            "  callers:   "
-        } else {
-            "             "
-        };
-        let _ = writeln!(out, "{label}{c}");
-    }
-    if r.callers.len() > m.max(1) {
-        let _ = writeln!(
-            out,
-            "             and {} more caller classes",
-            r.callers.len() - m.max(1)
-        );
-    }
+    let few = m.max(1);
+    labelled(
+        out,
+        "  resources: ",
+        &r.resources,
+        Some((few, "resource classes")),
+        |res| class_text(res, "resource", m),
+    );
+    labelled(
+        out,
+        "  callers:   ",
+        &r.callers,
+        Some((few, "caller classes")),
+        String::clone,
+    );
     if r.conditions.is_empty() {
         let _ = writeln!(out, "  context:   any");
     }
-    for (i, c) in r.conditions.iter().enumerate() {
-        let label = if i == 0 {
-            "  context:   "
-        } else {
-            "             "
-        };
-        let _ = writeln!(out, "{label}`{}`: {}", c.key, c.allowed.join(" | "));
-    }
+    labelled(out, "  context:   ", &r.conditions, None, |c| {
+        format!("`{}`: {}", c.key, c.allowed.join(" | "))
+    });
     for w in &r.witnesses {
         let _ = writeln!(out, "  witness:   {}", request_to_json(w));
     }
@@ -122,13 +123,16 @@ fn region_text(out: &mut String, n: usize, r: &Region, opts: &RenderOptions) {
     }
 }
 
-fn access_text(out: &mut String, a: &Access, what: &str, opts: &RenderOptions) {
+/// The summary line of `a` (`yes` when it has regions, `no` when none), then its regions, then
+/// the reasons it is not exact (each after `yes`).
+fn access_text(out: &mut String, a: &Access, (yes, no): (&str, &str), opts: &RenderOptions) {
+    let _ = writeln!(out, "{}", summary(a, yes, no));
     for (i, r) in a.regions.iter().enumerate() {
         region_text(out, i + 1, r, opts);
     }
     if !a.exact {
         for reason in &a.reasons {
-            let _ = writeln!(out, "{what}: {reason}");
+            let _ = writeln!(out, "{yes}: {reason}");
         }
     }
 }
@@ -150,19 +154,19 @@ fn summary(a: &Access, yes: &str, no: &str) -> String {
 /// `iamc eval` request line.
 pub fn text(report: &Report, opts: &RenderOptions) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        summary(&report.added, "new access", "no new access")
+    access_text(
+        &mut out,
+        &report.added,
+        ("new access", "no new access"),
+        opts,
     );
-    access_text(&mut out, &report.added, "new access", opts);
     if let Some(removed) = &report.removed {
-        let _ = writeln!(
-            out,
-            "{}",
-            summary(removed, "removed access", "no removed access")
+        access_text(
+            &mut out,
+            removed,
+            ("removed access", "no removed access"),
+            opts,
         );
-        access_text(&mut out, removed, "removed access", opts);
     }
     out
 }
@@ -170,39 +174,27 @@ pub fn text(report: &Report, opts: &RenderOptions) -> String {
 /// A `check_access` answer for a reviewer.
 pub fn access_text_report(access: &Access, opts: &RenderOptions) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        summary(access, "allowed", "not allowed by any request")
+    access_text(
+        &mut out,
+        access,
+        ("allowed", "not allowed by any request"),
+        opts,
     );
-    access_text(&mut out, access, "allowed", opts);
     out
 }
 
 fn json_list(out: &mut String, items: &[String]) {
-    out.push('[');
-    for (i, s) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_json_string(out, s);
-    }
-    out.push(']');
+    write_array(out, items, |out, s| write_string(out, s));
 }
 
 fn described_json(out: &mut String, d: &[Described]) {
-    out.push('[');
-    for (i, c) in d.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    write_array(out, d, |out, c| {
         out.push_str("{\"matches\":");
         json_list(out, &c.matches);
         out.push_str(",\"except\":");
         json_list(out, &c.except);
         out.push('}');
-    }
-    out.push(']');
+    });
 }
 
 fn region_json(out: &mut String, r: &Region, opts: &RenderOptions) {
@@ -222,61 +214,55 @@ fn region_json(out: &mut String, r: &Region, opts: &RenderOptions) {
     described_json(out, &r.resources);
     out.push_str(",\"principals\":");
     json_list(out, &r.callers);
-    out.push_str(",\"conditions\":[");
-    for (i, c) in r.conditions.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    out.push_str(",\"conditions\":");
+    write_array(out, &r.conditions, |out, c| {
         out.push_str("{\"key\":");
-        write_json_string(out, &c.key);
+        write_string(out, &c.key);
         out.push_str(",\"allowed\":");
         json_list(out, &c.allowed);
         out.push('}');
-    }
-    out.push_str("],\"witnesses\":[");
-    for (i, w) in r.witnesses.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&request_to_json(w));
-    }
-    out.push_str("],\"notes\":");
+    });
+    out.push_str(",\"witnesses\":");
+    write_array(out, &r.witnesses, |out, w| {
+        out.push_str(&request_to_json(w))
+    });
+    out.push_str(",\"notes\":");
     json_list(out, &r.notes);
     out.push('}');
 }
 
 fn regions_json(out: &mut String, regions: &[Region], opts: &RenderOptions) {
-    out.push('[');
-    for (i, r) in regions.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        region_json(out, r, opts);
-    }
-    out.push(']');
+    write_array(out, regions, |out, r| region_json(out, r, opts));
+}
+
+/// The members of `access` (after a `{` or a `,`): `"{any}"`, `{prefix}exact`,
+/// `{prefix}complete`, `{prefix}reasons`, and its regions as `"{regions}"`.
+fn access_members(
+    out: &mut String,
+    access: &Access,
+    names: (&str, &str, &str),
+    opts: &RenderOptions,
+) {
+    let (any, prefix, regions) = names;
+    let _ = write!(
+        out,
+        "\"{any}\":{},\"{prefix}exact\":{},\"{prefix}complete\":{},\"{prefix}reasons\":",
+        access.any, access.exact, access.complete
+    );
+    json_list(out, &access.reasons);
+    let _ = write!(out, ",\"{regions}\":");
+    regions_json(out, &access.regions, opts);
 }
 
 /// A diff report as one JSON object: `new_access`, `exact`, `complete`, `reasons`, `regions`
 /// (each with `witnesses`, request objects `iamc eval` reads), and with `--both`
 /// `removed_access`, `removed_exact`, `removed_complete`, `removed_reasons` and `removed`.
 pub fn json(report: &Report, opts: &RenderOptions) -> String {
-    let a = &report.added;
-    let mut out = format!(
-        "{{\"new_access\":{},\"exact\":{},\"complete\":{},\"reasons\":",
-        a.any, a.exact, a.complete
-    );
-    json_list(&mut out, &a.reasons);
-    out.push_str(",\"regions\":");
-    regions_json(&mut out, &a.regions, opts);
+    let mut out = String::from("{");
+    access_members(&mut out, &report.added, ("new_access", "", "regions"), opts);
     if let Some(r) = &report.removed {
-        let _ = write!(
-            out,
-            ",\"removed_access\":{},\"removed_exact\":{},\"removed_complete\":{},\"removed_reasons\":",
-            r.any, r.exact, r.complete
-        );
-        json_list(&mut out, &r.reasons);
-        out.push_str(",\"removed\":");
-        regions_json(&mut out, &r.regions, opts);
+        out.push(',');
+        access_members(&mut out, r, ("removed_access", "removed_", "removed"), opts);
     }
     out.push('}');
     out
@@ -285,13 +271,8 @@ pub fn json(report: &Report, opts: &RenderOptions) -> String {
 /// A `check_access` answer as one JSON object: `allowed`, `exact`, `complete`, `reasons`,
 /// `regions`.
 pub fn access_json(access: &Access, opts: &RenderOptions) -> String {
-    let mut out = format!(
-        "{{\"allowed\":{},\"exact\":{},\"complete\":{},\"reasons\":",
-        access.any, access.exact, access.complete
-    );
-    json_list(&mut out, &access.reasons);
-    out.push_str(",\"regions\":");
-    regions_json(&mut out, &access.regions, opts);
+    let mut out = String::from("{");
+    access_members(&mut out, access, ("allowed", "", "regions"), opts);
     out.push('}');
     out
 }

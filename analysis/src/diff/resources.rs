@@ -98,11 +98,13 @@ pub(crate) struct Resources {
     pairs: Mutex<HashMap<(usize, usize), (bool, bool)>>,
 }
 
-fn star() -> Piece {
+/// `*` crossing `:`.
+pub(crate) fn star() -> Piece {
     Piece::Star { colon: true }
 }
 
-fn glob(pieces: Vec<Piece>) -> Glob {
+/// The glob of `pieces`, in order.
+pub(crate) fn glob(pieces: Vec<Piece>) -> Glob {
     let mut g = Glob::default();
     for p in pieces {
         g.push(p);

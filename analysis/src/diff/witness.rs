@@ -3,10 +3,10 @@
 //! where the region allows it, and written as the request JSON `iamc eval` reads.
 
 use std::cell::OnceCell;
-use std::fmt::Write as _;
 
 use iamc_compiler::ir::condition::{Operand, Test};
 use iamc_compiler::ir::{self, Piece};
+use iamc_grammar::json::{write_array, write_string};
 use iamc_grammar::PolicySet;
 use iamc_runtime::{Artifact, Decision, Request, Scalar, Value};
 
@@ -446,31 +446,9 @@ pub(crate) fn confirm(
     region
 }
 
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-pub(crate) fn write_json_string(out: &mut String, s: &str) {
-    json_string(out, s);
-}
-
 fn scalar(out: &mut String, s: &Scalar) {
     match s {
-        Scalar::String(t) => json_string(out, t),
+        Scalar::String(t) => write_string(out, t),
         Scalar::Number(n) => out.push_str(n),
         Scalar::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
     }
@@ -488,16 +466,16 @@ fn scalar(out: &mut String, s: &Scalar) {
 /// ```
 pub fn request_to_json(req: &Request) -> String {
     let mut out = String::from("{\"action\":");
-    json_string(&mut out, &req.action);
+    write_string(&mut out, &req.action);
     out.push_str(",\"resource\":");
-    json_string(&mut out, &req.resource);
+    write_string(&mut out, &req.resource);
     if let Some(p) = &req.principal {
         out.push_str(",\"principal\":");
-        json_string(&mut out, p);
+        write_string(&mut out, p);
     }
     if let Some(a) = &req.resource_account {
         out.push_str(",\"resourceAccount\":");
-        json_string(&mut out, a);
+        write_string(&mut out, a);
     }
     let mut entries = req.context.iter().peekable();
     if entries.peek().is_some() {
@@ -506,20 +484,11 @@ pub fn request_to_json(req: &Request) -> String {
             if i > 0 {
                 out.push(',');
             }
-            json_string(&mut out, k);
+            write_string(&mut out, k);
             out.push(':');
             match v {
                 Value::Single(s) => scalar(&mut out, s),
-                Value::Multi(xs) => {
-                    out.push('[');
-                    for (j, x) in xs.iter().enumerate() {
-                        if j > 0 {
-                            out.push(',');
-                        }
-                        scalar(&mut out, x);
-                    }
-                    out.push(']');
-                }
+                Value::Multi(xs) => write_array(&mut out, xs, scalar),
             }
         }
         out.push('}');

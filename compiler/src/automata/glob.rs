@@ -49,7 +49,13 @@ fn one(colon: bool) -> Hir {
 }
 
 /// Literal text; with `ascii_ci`, each ASCII letter also matches its other case.
-fn literal(s: &str, ascii_ci: bool) -> Hir {
+///
+/// ```
+/// use iamc_compiler::automata::glob::literal;
+/// assert_eq!(literal("true", false), regex_syntax::hir::Hir::literal(&b"true"[..]));
+/// assert_ne!(literal("true", true), literal("true", false));
+/// ```
+pub fn literal(s: &str, ascii_ci: bool) -> Hir {
     if !ascii_ci || !s.bytes().any(|b| b.is_ascii_alphabetic()) {
         return Hir::literal(s.as_bytes());
     }

@@ -34,7 +34,8 @@ mod condition;
 mod glob;
 mod principal;
 
-use principal::{Caller, Grant};
+use principal::Grant;
+pub use principal::{Caller, Kind as CallerKind};
 
 /// The decision alone.
 ///

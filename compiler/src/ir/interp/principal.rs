@@ -14,16 +14,19 @@ fn is_account(s: &str) -> bool {
 }
 
 /// Who the request's `principal` is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
     /// No principal: a same-account caller named by nothing but `*`.
     Unnamed,
     /// `*`.
     Anonymous,
     /// A string without `:`.
     Service,
+    /// `…:iam::A:root`.
     Root,
+    /// `…:iam::A:user/NAME`.
     User,
+    /// `…:iam::A:role/NAME`.
     Role,
     /// `…:sts::A:assumed-role/ROLE/SESSION`.
     Session,
@@ -35,7 +38,7 @@ enum Kind {
 
 /// The caller, with the fields the rules read.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Caller<'r> {
+pub struct Caller<'r> {
     kind: Kind,
     /// The principal as given.
     text: &'r str,
@@ -46,7 +49,16 @@ pub(super) struct Caller<'r> {
 }
 
 impl<'r> Caller<'r> {
-    pub(super) fn of(principal: Option<&'r str>) -> Caller<'r> {
+    /// Reads a request's `principal` (`None`: no principal).
+    ///
+    /// ```
+    /// use iamc_compiler::ir::interp::{Caller, CallerKind};
+    /// let c = Caller::of(Some("arn:aws:sts::111122223333:assumed-role/R/s"));
+    /// assert_eq!(c.kind(), CallerKind::Session);
+    /// assert_eq!((c.partition(), c.account(), c.role()), ("aws", Some("111122223333"), "R"));
+    /// assert_eq!(Caller::of(Some("arn:aws:iam::1:user/u")).kind(), CallerKind::Other);
+    /// ```
+    pub fn of(principal: Option<&'r str>) -> Caller<'r> {
         let mut c = Caller {
             kind: Kind::Unnamed,
             text: "",
@@ -108,15 +120,30 @@ impl<'r> Caller<'r> {
         self.kind == Kind::Root
     }
 
+    /// The caller's kind.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The partition, for the kinds with an account (empty otherwise).
+    pub fn partition(&self) -> &'r str {
+        self.partition
+    }
+
+    /// A session's role name (empty for other kinds).
+    pub fn role(&self) -> &'r str {
+        self.role
+    }
+
     /// The caller's 12-digit account, for the kinds that have one.
-    fn account(&self) -> Option<&'r str> {
+    pub fn account(&self) -> Option<&'r str> {
         (!self.account.is_empty()).then_some(self.account)
     }
 
     /// Whether the resource is in the caller's account: the resource's account is
     /// `resourceAccount`, else the 12-digit account field of the resource ARN; anonymous and
     /// service callers are in no account; an unknown account on either side counts as the same.
-    pub(super) fn same_account(&self, req: &Request) -> bool {
+    pub fn same_account(&self, req: &Request) -> bool {
         if self.is_anonymous_or_service() {
             return false;
         }
