@@ -432,7 +432,8 @@ fn analyse(
     }
     let mut exact = reasons.is_empty();
     for r in &out {
-        if !r.certain {
+        // A certain region may still be wider than the access (an approximation found it).
+        if !r.certain || !r.exact() {
             exact = false;
         }
         for n in &r.notes {

@@ -76,6 +76,24 @@ fn a_widened_action_is_the_new_access_and_nothing_else() {
     assert!(!back.new_access() && back.exact());
 }
 
+/// A region an approximation found (OLD's resource holds a policy variable, read as any text
+/// where OLD's Allow is narrowed) is certain once its witness holds, but it may be wider than
+/// the access: the answer does not call itself exact.
+#[test]
+fn a_certain_region_found_by_an_approximation_is_not_exact() {
+    let old = identity(
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#,
+    );
+    let r = report(&old, &identity(GET_OBJECT));
+    assert!(r.new_access() && r.added.complete);
+    let region = &r.added.regions[0];
+    assert!(region.certain && !region.exact());
+    assert!(!r.exact() && !r.added.exact);
+    assert!(!r.added.reasons.is_empty());
+    let w = &region.witnesses[0];
+    assert_ne!(compiled(&old).authorize(w), Decision::Allow);
+}
+
 #[test]
 fn conditions_are_constraints_of_the_region() {
     let new = identity(
