@@ -7,6 +7,7 @@
 
 mod artifact;
 mod check;
+pub mod diff;
 mod differential;
 mod parse;
 mod simulate;
@@ -15,6 +16,7 @@ mod testfile;
 
 pub use artifact::{authorize, fixture, load_artifact, Fixture};
 pub use check::check;
+pub use diff::diff;
 pub use differential::{assert_same, compile_and_load, compile_differential, load};
 pub use parse::parse;
 pub use simulate::simulate;
@@ -25,7 +27,7 @@ use iamc_grammar::ast::{self, PolicyType};
 use iamc_grammar::SourceFile;
 
 /// The names of the targets: a committed crasher `tests/data/fuzz/<target>-<id>` names one.
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 9] = [
     "parse",
     "compile_differential",
     "load_artifact",
@@ -34,6 +36,7 @@ pub const TARGETS: [&str; 8] = [
     "check",
     "simulate",
     "testfile",
+    "diff",
 ];
 
 /// `prefix`, then every line of `body` after `pad`: the fuzzer's bytes placed inside a YAML
