@@ -81,4 +81,21 @@ for f in glob.glob("../tests/data/simulate/cases/*.json"):
 for f in glob.glob("../examples/tests/*") + glob.glob("../examples/templates/*"):
     put("corpus/testfile", b"\x00" + open(f, "rb").read())
 PY
+# diff: the cases of the property test's regression file, in the target's split (header: that
+# many request tapes of 96 bytes; the pair's tape; the request tapes), and random inputs.
+mkdir -p corpus/diff
+python3 - <<'PY'
+import hashlib, os, re
+def put(data):
+    open(os.path.join("corpus/diff", hashlib.sha1(data).hexdigest()), "wb").write(data)
+for line in open("../tests/proptest-regressions/diff.txt"):
+    m = re.search(r"pair = \[([^\]]*)\], tapes = \[(.*)\]$", line.strip())
+    if not m:
+        continue
+    pair = bytes(int(b) for b in m.group(1).split(","))
+    tapes = [bytes(int(b) for b in t.split(",")) for t in re.findall(r"\[([^\]]*)\]", m.group(2))]
+    put(bytes([len(tapes) - 1, 88]) + pair + b"".join(tapes))
+for i in range(32):
+    put(os.urandom(64 + 24 * i))
+PY
 echo "seeded: $(for d in corpus/*; do printf '%s=%s ' "${d#corpus/}" "$(ls "$d" | wc -l)"; done)"

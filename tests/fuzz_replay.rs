@@ -235,3 +235,71 @@ fn fuzz_replay_testfile() {
     );
     replay("testfile", &seeds, (200, 96), targets::testfile);
 }
+
+/// The cases of the diff property test's regression file (`tests/proptest-regressions/diff.txt`:
+/// `pair = [..], tapes = [[..], ..]`) as the `diff` target's input: the header byte for that
+/// many request tapes of `REQUEST_TAPE` bytes, the pair's tape, the request tapes.
+fn diff_regressions() -> Vec<Vec<u8>> {
+    use iamc_testkit::fuzz::diff::REQUEST_TAPE;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/proptest-regressions/diff.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    let bytes = |s: &str| -> Vec<u8> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(|b| b.parse().unwrap())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("cc ")) {
+        let (_, rest) = line.split_once("pair = [").unwrap();
+        let (pair, rest) = rest.split_once(']').unwrap();
+        let (_, tapes) = rest.split_once("tapes = [").unwrap();
+        let tapes: Vec<Vec<u8>> = tapes
+            .split('[')
+            .skip(1)
+            .map(|t| bytes(t.split(']').next().unwrap()))
+            .collect();
+        assert!((1..12).contains(&tapes.len()) && tapes.iter().all(|t| t.len() == REQUEST_TAPE));
+        // 8 + 88 % 89 == REQUEST_TAPE bytes per request tape.
+        let mut data = vec![(tapes.len() - 1) as u8, 88];
+        data.extend(bytes(pair));
+        data.extend(tapes.concat());
+        out.push(data);
+    }
+    assert!(
+        !out.is_empty(),
+        "no case in tests/proptest-regressions/diff.txt"
+    );
+    out
+}
+
+#[test]
+fn fuzz_replay_diff() {
+    let mut cases = diff_regressions();
+    // Inputs long enough for a pair of real sets (the smoke inputs are mostly request tapes):
+    // 1 to 4 request tapes of 16 to 39 bytes, a pair's tape of 200 to 660 bytes; every fourth
+    // also diffs OLD with itself.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for i in 0..24u8 {
+        let mut data = vec![(i % 4) | if i % 4 == 0 { 0x80 } else { 0 }, 8 + i];
+        data.extend((0..200 + 20 * usize::from(i)).map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        }));
+        cases.push(data);
+    }
+    let seeds = with_files(
+        &cases,
+        &[
+            b"",
+            b"\x80",
+            b"\x85\x10\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f",
+            &[0xff; 300],
+        ],
+    );
+    replay("diff", &seeds, (40, 400), targets::diff);
+}
