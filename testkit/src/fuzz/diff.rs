@@ -1,6 +1,6 @@
 //! `diff`: the diff (`iamc_analysis::diff`, issue 13) against the engines, on generated typed
 //! sets. One body for the property test (`tests/diff.rs`, bytes proptest draws and shrinks) and
-//! the fuzz target (libFuzzer's bytes, split by [`diff`]).
+//! the fuzz target (libFuzzer's bytes, split by [`diff()`]).
 //!
 //! For generated OLD and NEW sets (identity policies from [`crate::gen`], plus at times a
 //! resource policy with a principal block, a permissions boundary or an SCP level) and requests
@@ -81,7 +81,7 @@ const CALLERS: [Option<&str>; 10] = [
 const ACCOUNTS: [Option<&str>; 3] = [None, Some("111122223333"), Some("444455556666")];
 
 /// A generated typed set: identity policies, and at times a resource policy (with the principal
-/// block of [`PRINCIPALS`] its index picks), a boundary, an SCP level.
+/// block of the fixed list of principals its index picks), a boundary, an SCP level.
 #[derive(Debug, Clone)]
 pub struct GenSet {
     pub identity: Vec<GenPolicy>,
